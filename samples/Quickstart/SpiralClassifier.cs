@@ -1,0 +1,31 @@
+using Leibniz;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace Quickstart;
+
+/// <summary>A three-layer perceptron; [Model] makes it a TorchSharp module with its weights registered.</summary>
+[Model]
+public partial class SpiralClassifier
+{
+    [Parameter] Tensor w1, b1, w2, b2, w3, b3;
+
+    public SpiralClassifier(int inputs, int hidden, int classes)
+    {
+        (w1, b1) = Layer(inputs, hidden);
+        (w2, b2) = Layer(hidden, hidden);
+        (w3, b3) = Layer(hidden, classes);
+    }
+
+    public Tensor Forward(Tensor x)
+    {
+        var h1 = relu(linear(x, w1, b1));
+        var h2 = relu(linear(h1, w2, b2));
+        return linear(h2, w3, b3);
+    }
+
+    // He initialisation keeps ReLU activations from shrinking or growing layer by layer.
+    static (Tensor Weight, Tensor Bias) Layer(int inputs, int outputs)
+        => (randn(outputs, inputs) * Math.Sqrt(2.0 / inputs), zeros(outputs));
+}

@@ -1,0 +1,14 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Leibniz.Generators.Common;
+
+/// <summary>A diagnostic as plain values: descriptor, location and message arguments.</summary>
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> MessageArgs)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] messageArgs)
+        => new(descriptor, LocationInfo.From(location), messageArgs.ToEquatableArray());
+
+    public Diagnostic ToDiagnostic()
+        => Diagnostic.Create(Descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, MessageArgs.Cast<object>().ToArray());
+}

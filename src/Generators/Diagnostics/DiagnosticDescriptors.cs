@@ -1,0 +1,49 @@
+using Microsoft.CodeAnalysis;
+
+namespace Leibniz.Generators.Diagnostics;
+
+/// <summary>Every diagnostic Leibniz reports. Each has a page at docs/diagnostics/&lt;id&gt;.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    const string HelpLinkBase = "https://github.com/leibniz-dotnet/leibniz/blob/main/docs/diagnostics/";
+    const string ModelCategory = "Leibniz.Model";
+    const string GeneratorCategory = "Leibniz.Generator";
+
+    public static readonly DiagnosticDescriptor ModelMustBePartial = Create(
+        "LZ0001", ModelCategory, DiagnosticSeverity.Error,
+        "A [Model] class and the types containing it must be partial",
+        "'{0}' must be declared partial: the generator adds the module base class and forward() to it");
+
+    public static readonly DiagnosticDescriptor ComponentMustBeTensorField = Create(
+        "LZ0002", ModelCategory, DiagnosticSeverity.Error,
+        "[Parameter] and [Buffer] must be instance fields of type Tensor",
+        "[{0}] field '{1}' must be a non-static, non-readonly field of type Tensor{2}, but it is {3}");
+
+    public static readonly DiagnosticDescriptor ModelNeedsForward = Create(
+        "LZ0003", ModelCategory, DiagnosticSeverity.Error,
+        "A [Model] class needs one instance method Forward with one parameter",
+        "[Model] class '{0}' {1}; declare one instance method 'Forward' that takes one input (a tuple for several) and returns the output");
+
+    public static readonly DiagnosticDescriptor ModelCannotHaveBaseClass = Create(
+        "LZ0004", ModelCategory, DiagnosticSeverity.Error,
+        "A [Model] class cannot declare its own base class",
+        "[Model] class '{0}' declares base class '{1}', but the generator makes it derive from Leibniz.ModelModule<T, TResult>; remove the base class, or drop [Model] and write the module by hand");
+
+    public static readonly DiagnosticDescriptor ModelMustBeInstantiable = Create(
+        "LZ0005", ModelCategory, DiagnosticSeverity.Error,
+        "A [Model] class must be a non-static class",
+        "[Model] cannot be applied to static class '{0}': a module is an object with parameters; remove 'static'");
+
+    public static readonly DiagnosticDescriptor ComponentOutsideModel = Create(
+        "LZ0006", ModelCategory, DiagnosticSeverity.Warning,
+        "[Parameter] or [Buffer] outside a [Model] class has no effect",
+        "[{0}] on field '{1}' has no effect because '{2}' is not marked [Model]; add [Model] to the class or remove the attribute");
+
+    public static readonly DiagnosticDescriptor GeneratorFailure = Create(
+        "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,
+        "The Leibniz generator failed unexpectedly",
+        "The Leibniz generator could not process '{0}': {1}. This is a bug in Leibniz; please report it with this message.");
+
+    static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity, string title, string message)
+        => new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+}

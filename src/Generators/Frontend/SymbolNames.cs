@@ -1,0 +1,14 @@
+namespace Leibniz.Generators.Frontend;
+
+/// <summary>Metadata names of the types the front end recognises.</summary>
+internal static class SymbolNames
+{
+    public const string ModelAttribute = "Leibniz.ModelAttribute";
+    public const string ParameterAttribute = "Leibniz.ParameterAttribute";
+    public const string BufferAttribute = "Leibniz.BufferAttribute";
+    public const string ModelModule = "Leibniz.ModelModule`2";
+
+    public const string Tensor = "TorchSharp.torch+Tensor";
+    public const string TorchParameter = "TorchSharp.Modules.Parameter";
+    public const string Module = "TorchSharp.torch+nn+Module";
+}

@@ -1,0 +1,9 @@
+namespace Leibniz.Generators.Pipelines;
+
+/// <summary>Names of the incremental steps, so caching tests can ask whether each one was reused.</summary>
+internal static class TrackingNames
+{
+    public const string ModelFrontend = nameof(ModelFrontend);
+    public const string ModelSpecs = nameof(ModelSpecs);
+    public const string ModelFailures = nameof(ModelFailures);
+}
