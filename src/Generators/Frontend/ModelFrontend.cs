@@ -214,12 +214,16 @@ internal static class ModelFrontend
         public INamedTypeSymbol? Module { get; }
         public INamedTypeSymbol? ModelModule { get; }
 
+        /// <summary>
+        /// A TorchSharp module, or a <c>[Model]</c> class: the generator sees models without their
+        /// generated base class, so the attribute is what marks them as modules.
+        /// </summary>
         public bool IsModule(ITypeSymbol type)
         {
-            if (Module is null) return false;
             for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
             {
-                if (SymbolEqualityComparer.Default.Equals(t, Module)) return true;
+                if (Module is not null && SymbolEqualityComparer.Default.Equals(t, Module)) return true;
+                if (HasAttribute(t, SymbolNames.ModelAttribute)) return true;
             }
 
             return false;

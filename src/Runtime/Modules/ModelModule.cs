@@ -45,11 +45,37 @@ public abstract class ModelModule<T, TResult> : nn.Module<T, TResult>
         return base.named_parameters(recurse);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The module's buffers, then its children's (prefixed with the child's name); non-persistent
+    /// buffers only when <paramref name="include_nonpersistent"/> is set.
+    /// </summary>
+    /// <remarks>
+    /// TorchSharp 0.107's own implementation skips this module's non-persistent buffers even when
+    /// asked to include them; this one honours the flag, as PyTorch does.
+    /// </remarks>
     public override IEnumerable<(string name, Tensor buffer)> named_buffers(bool recurse = true, bool include_nonpersistent = true)
     {
         RegisterComponents();
-        return base.named_buffers(recurse, include_nonpersistent);
+        return NamedBuffers(recurse, include_nonpersistent);
+    }
+
+    IEnumerable<(string name, Tensor buffer)> NamedBuffers(bool recurse, bool includeNonPersistent)
+    {
+        var seen = new HashSet<IntPtr> { IntPtr.Zero };
+        foreach (var (name, (buffer, persistent)) in _internal_buffers)
+        {
+            if (!persistent && !includeNonPersistent) continue;
+            if (seen.Add(buffer.Handle)) yield return (name, buffer);
+        }
+
+        if (!recurse) yield break;
+        foreach (var (childName, child) in _internal_submodules)
+        {
+            foreach (var (name, buffer) in child.named_buffers(true, includeNonPersistent))
+            {
+                if (seen.Add(buffer.Handle)) yield return (childName + "." + name, buffer);
+            }
+        }
     }
 
     /// <inheritdoc/>
