@@ -35,11 +35,17 @@ public sealed class ModelDeclarationAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(symbolContext =>
             {
                 var type = (INamedTypeSymbol)symbolContext.Symbol;
-                if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute))) return;
+                if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute)))
+                {
+                    // A type holding a model is checked for 'partial' here, on its own symbol, so the diagnostic is local to it.
+                    var container = ModelFrontend.CheckContainer(type, symbolContext.CancellationToken);
+                    if (container is not null) symbolContext.ReportDiagnostic(container.ToDiagnostic(symbolContext.Compilation));
+                    return;
+                }
 
                 var result = ModelFrontend.Lower(type, symbolContext.Compilation, symbolContext.CancellationToken);
                 foreach (var diagnostic in result.Diagnostics)
-                    symbolContext.ReportDiagnostic(diagnostic.ToDiagnostic());
+                    symbolContext.ReportDiagnostic(diagnostic.ToDiagnostic(symbolContext.Compilation));
             }, SymbolKind.NamedType);
         });
     }

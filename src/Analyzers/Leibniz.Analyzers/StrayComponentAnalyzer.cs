@@ -22,7 +22,7 @@ public sealed class StrayComponentAnalyzer : DiagnosticAnalyzer
         context.RegisterSymbolAction(symbolContext =>
         {
             var diagnostic = ModelFrontend.CheckStrayComponent((IFieldSymbol)symbolContext.Symbol);
-            if (diagnostic is not null) symbolContext.ReportDiagnostic(diagnostic.ToDiagnostic());
+            if (diagnostic is not null) symbolContext.ReportDiagnostic(diagnostic.ToDiagnostic(symbolContext.Compilation));
         }, SymbolKind.Field);
     }
 }

@@ -11,4 +11,8 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
 
     public Diagnostic ToDiagnostic()
         => Diagnostic.Create(Descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, MessageArgs.Cast<object>().ToArray());
+
+    /// <summary>The diagnostic located in <paramref name="compilation"/>'s syntax tree, as an analyzer must report it.</summary>
+    public Diagnostic ToDiagnostic(Compilation compilation)
+        => Diagnostic.Create(Descriptor, Location?.ToLocation(compilation) ?? Microsoft.CodeAnalysis.Location.None, MessageArgs.Cast<object>().ToArray());
 }

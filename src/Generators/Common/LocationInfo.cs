@@ -8,6 +8,21 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 {
     public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
 
+    /// <summary>
+    /// The location in <paramref name="compilation"/>'s tree of this path, or a path-only location when no
+    /// tree has it. An analyzer must report in the tree: <c>#pragma warning disable</c>, generated-code
+    /// exclusion and editor squiggles all ignore a location that only names a file.
+    /// </summary>
+    public Location ToLocation(Compilation compilation)
+    {
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == FilePath) return Location.Create(tree, Span);
+        }
+
+        return ToLocation();
+    }
+
     public static LocationInfo? From(Location? location)
     {
         if (location is null || location.SourceTree is null) return null;

@@ -30,12 +30,13 @@ internal static class ModelFrontend
         if (type.IsStatic)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBeInstantiable, type.Locations.FirstOrDefault(), type.Name));
 
-        foreach (var declared in TypeHierarchyReader.ContainersAndSelf(type))
-        {
-            var notPartial = NonPartialDeclaration(declared, cancellationToken);
-            if (notPartial is not null)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, notPartial.Identifier.GetLocation(), declared.Name));
-        }
+        var notPartial = NonPartialDeclaration(type, cancellationToken);
+        if (notPartial is not null)
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, notPartial.Identifier.GetLocation(), type.Name));
+
+        // A non-partial container blocks generation too, but CheckContainer reports it, on the container.
+        var containerNotPartial = TypeHierarchyReader.ContainersAndSelf(type)
+            .Any(t => !SymbolEqualityComparer.Default.Equals(t, type) && NonPartialDeclaration(t, cancellationToken) is not null);
 
         var baseType = type.BaseType;
         if (baseType is not null
@@ -53,7 +54,7 @@ internal static class ModelFrontend
         var components = ReadComponents(type, known, diagnostics, cancellationToken);
 
         var result = diagnostics.ToEquatableArray();
-        if (forward is null || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
+        if (forward is null || containerNotPartial || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
             return new FrontendResult<ModelSpec>(null, result);
 
         var spec = new ModelSpec(
@@ -73,6 +74,23 @@ internal static class ModelFrontend
         if (attribute is null || HasAttribute(field.ContainingType, SymbolNames.ModelAttribute)) return null;
         return DiagnosticInfo.Create(DiagnosticDescriptors.ComponentOutsideModel, field.Locations.FirstOrDefault(), attribute, field.Name, field.ContainingType.Name);
     }
+
+    /// <summary>
+    /// LZ0001 for a type that is not itself a model but holds a <c>[Model]</c> class at any depth and is
+    /// not partial. It is reported from the container's own symbol, not from the model's: a diagnostic
+    /// outside the analysed symbol's declaration is non-local, which the IDE neither shows while typing
+    /// nor offers a fix for, and a container of several models would be reported once per model.
+    /// </summary>
+    public static DiagnosticInfo? CheckContainer(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (HasAttribute(type, SymbolNames.ModelAttribute) || !ContainsModel(type)) return null;
+        var notPartial = NonPartialDeclaration(type, cancellationToken);
+        return notPartial is null ? null
+            : DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, notPartial.Identifier.GetLocation(), type.Name);
+    }
+
+    static bool ContainsModel(INamedTypeSymbol type)
+        => type.GetTypeMembers().Any(nested => HasAttribute(nested, SymbolNames.ModelAttribute) || ContainsModel(nested));
 
     static TypeDeclarationSyntax? NonPartialDeclaration(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
