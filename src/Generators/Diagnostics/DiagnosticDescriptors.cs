@@ -8,6 +8,7 @@ internal static class DiagnosticDescriptors
     const string HelpLinkBase = "https://github.com/leibniz-dotnet/leibniz/blob/main/docs/diagnostics/";
     const string ModelCategory = "Leibniz.Model";
     const string GeneratorCategory = "Leibniz.Generator";
+    const string DifferentiationCategory = "Leibniz.Differentiation";
 
     public static readonly DiagnosticDescriptor ModelMustBePartial = Create(
         "LZ0001", ModelCategory, DiagnosticSeverity.Error,
@@ -38,6 +39,26 @@ internal static class DiagnosticDescriptors
         "LZ0006", ModelCategory, DiagnosticSeverity.Warning,
         "[Parameter] or [Buffer] outside a [Model] class has no effect",
         "[{0}] on field '{1}' has no effect because '{2}' is not marked [Model]; add [Model] to the class or remove the attribute");
+
+    public static readonly DiagnosticDescriptor UnsupportedStatement = Create(
+        "LZ0101", DifferentiationCategory, DiagnosticSeverity.Error,
+        "This statement cannot be differentiated",
+        "'{0}' cannot be differentiated in [Differentiable] method '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor NonDifferentiableCall = Create(
+        "LZ0102", DifferentiationCategory, DiagnosticSeverity.Error,
+        "A call on a differentiable path has no derivative",
+        "'{0}' has no derivative Leibniz knows; mark it [Differentiable], give it a [Derivative(Of = nameof({1}))], or wrap the call in NoDerivative(...) if its derivative should be zero");
+
+    public static readonly DiagnosticDescriptor UnsupportedSignature = Create(
+        "LZ0103", DifferentiationCategory, DiagnosticSeverity.Error,
+        "A [Differentiable] method's signature is not supported",
+        "[Differentiable] method '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor DifferentiableMustBeInPartialType = Create(
+        "LZ0104", DifferentiationCategory, DiagnosticSeverity.Error,
+        "A [Differentiable] method must be in a partial type",
+        "'{0}' must be declared partial: the generator adds the derivatives of '{1}' to it");
 
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,

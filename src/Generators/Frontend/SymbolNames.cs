@@ -7,6 +7,9 @@ internal static class SymbolNames
     public const string ParameterAttribute = "Leibniz.ParameterAttribute";
     public const string BufferAttribute = "Leibniz.BufferAttribute";
     public const string ModelModule = "Leibniz.ModelModule`2";
+    public const string DifferentiableAttribute = "Leibniz.DifferentiableAttribute";
+    public const string NoDerivativeAttribute = "Leibniz.NoDerivativeAttribute";
+    public const string Derivatives = "Leibniz.Derivatives";
 
     public const string Tensor = "TorchSharp.torch+Tensor";
     public const string TorchParameter = "TorchSharp.Modules.Parameter";

@@ -6,4 +6,7 @@ internal static class TrackingNames
     public const string ModelFrontend = nameof(ModelFrontend);
     public const string ModelSpecs = nameof(ModelSpecs);
     public const string ModelFailures = nameof(ModelFailures);
+    public const string DifferentiableFrontend = nameof(DifferentiableFrontend);
+    public const string DifferentiableReverse = nameof(DifferentiableReverse);
+    public const string DifferentiableTypes = nameof(DifferentiableTypes);
 }

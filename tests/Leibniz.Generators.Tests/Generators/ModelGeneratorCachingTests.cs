@@ -26,7 +26,7 @@ public sealed class ModelGeneratorCachingTests
 
     static void AssertAllReused(GeneratorDriverRunResult result)
     {
-        var run = result.Results.Single();
+        var run = result.Results.Single(r => r.Generator.GetGeneratorType() == typeof(ModelGenerator));
         foreach (var step in TrackedSteps)
         {
             Assert.True(run.TrackedSteps.ContainsKey(step), $"step {step} was not tracked");
@@ -62,7 +62,7 @@ public sealed class ModelGeneratorCachingTests
         Assert.NotEqual(Model, editedText);
         var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(editedText)));
 
-        var run = Rerun(compilation, edited).Results.Single();
+        var run = Rerun(compilation, edited).Results.Single(r => r.Generator.GetGeneratorType() == typeof(ModelGenerator));
 
         var specs = run.TrackedSteps[TrackingNames.ModelFrontend].SelectMany(s => s.Outputs).ToList();
         Assert.Contains(specs, output => output.Reason == IncrementalStepRunReason.Unchanged);
@@ -79,7 +79,7 @@ public sealed class ModelGeneratorCachingTests
         var editedText = Model.Replace("[Parameter] Tensor weight;", "[Parameter] Tensor weight; [Parameter] Tensor extra;");
         var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(editedText)));
 
-        var run = Rerun(compilation, edited).Results.Single();
+        var run = Rerun(compilation, edited).Results.Single(r => r.Generator.GetGeneratorType() == typeof(ModelGenerator));
 
         Assert.Contains(run.TrackedSteps[TrackingNames.ModelSpecs].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains(run.GeneratedSources, g => g.SourceText.ToString().Contains("visitor.Parameter(\"extra\", ref this.extra);"));
@@ -100,7 +100,7 @@ public sealed class ModelGeneratorCachingTests
     [Fact]
     public void The_pipeline_models_hold_no_compiler_objects()
     {
-        var run = GeneratorRunner.CreateDriver().RunGenerators(TestCompilation.Create(("Model.cs", Model))).GetRunResult().Results.Single();
+        var run = GeneratorRunner.CreateDriver().RunGenerators(TestCompilation.Create(("Model.cs", Model))).GetRunResult().Results.Single(r => r.Generator.GetGeneratorType() == typeof(ModelGenerator));
         // Only our own steps: Roslyn's internal ones legitimately carry syntax trees.
         var values = TrackedSteps.Where(run.TrackedSteps.ContainsKey)
             .SelectMany(name => run.TrackedSteps[name]).SelectMany(step => step.Outputs).Select(o => o.Value).ToList();
@@ -113,7 +113,7 @@ public sealed class ModelGeneratorCachingTests
     }
 
     static List<object> SpecsOf(GeneratorDriverRunResult result)
-        => result.Results.Single().TrackedSteps[TrackingNames.ModelSpecs].SelectMany(s => s.Outputs).Select(o => o.Value).ToList();
+        => result.Results.Single(r => r.Generator.GetGeneratorType() == typeof(ModelGenerator)).TrackedSteps[TrackingNames.ModelSpecs].SelectMany(s => s.Outputs).Select(o => o.Value).ToList();
 
     static void Walk(object? value, string path, Type[] forbidden, HashSet<object> visited)
     {

@@ -1,0 +1,337 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Leibniz.Generators.Common;
+using Leibniz.Generators.IR;
+using Leibniz.Generators.IR.Functions;
+using Leibniz.Generators.Rules;
+using Microsoft.CodeAnalysis.CSharp;
+using ValueType = Leibniz.Generators.IR.Functions.ValueType;
+
+namespace Leibniz.Generators.Emit;
+
+/// <summary>
+/// Writes <c>FWithGradient</c> and <c>FPullback</c> for each differentiable function of a type:
+/// one statement per IR statement, named after the source, each adjoint block under a comment
+/// naming the statement it differentiates.
+/// </summary>
+internal static class FunctionEmitter
+{
+    const string TapeType = "global::Leibniz.Tape";
+    const string WithGradientSuffix = "WithGradient";
+    const string PullbackSuffix = "Pullback";
+    const string SeedParameter = "seed";
+
+    public static string Emit(TypeHierarchy hierarchy, IEnumerable<ReverseFunctionSpec> functions)
+    {
+        var writer = new SourceWriter();
+        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS0219, CS0168 // a sweep declares every local up front; a given function may leave some unread");
+        var first = true;
+        foreach (var function in functions)
+        {
+            if (!first) writer.Line();
+            first = false;
+            WriteWithGradient(writer, function);
+            writer.Line();
+            WritePullback(writer, function);
+        }
+
+        GeneratedFile.CloseHierarchy(writer, hierarchy);
+        return writer.ToString();
+    }
+
+    static void WriteWithGradient(SourceWriter writer, ReverseFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var returnType = primal.ReturnType.CSharpName();
+        var wrt = function.Adjoints.Where(a => a.IsWrt).ToList();
+        var outputs = wrt.Select(a => a.Type.IsArray() ? $"{a.Type.CSharpName()} {Id(a.OutputName)}" : $"out {a.Type.CSharpName()} {Id(a.OutputName)}");
+        var signature = string.Join(", ", primal.Parameters.Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}").Concat(outputs));
+
+        writer.Line($"/// <summary>{primal.Name} and its gradient by reverse mode: returns the value and writes ∂{primal.Name}/∂{string.Join(", ∂", wrt.Select(a => a.Parameter))}.</summary>");
+        foreach (var array in wrt.Where(a => a.Type.IsArray()))
+            writer.Line($"/// <param name=\"{array.OutputName}\">Receives ∂{primal.Name}/∂{array.Parameter}; must have the length of <paramref name=\"{array.Parameter}\"/>.</param>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{WithGradientSuffix}({signature})");
+        writer.OpenBrace();
+
+        var arguments = new List<string>();
+        foreach (var parameter in primal.Parameters) arguments.Add(Id(parameter.Name));
+        arguments.Add(Literal(1, primal.ReturnType));
+        foreach (var adjoint in function.Adjoints)
+        {
+            if (adjoint.IsWrt && adjoint.Type.IsArray())
+            {
+                writer.Line($"global::System.Array.Clear({Id(adjoint.OutputName)}, 0, {Id(adjoint.OutputName)}.Length);");
+                arguments.Add(Id(adjoint.OutputName));
+            }
+            else if (adjoint.IsWrt)
+            {
+                writer.Line($"{Id(adjoint.OutputName)} = 0;");
+                arguments.Add("ref " + Id(adjoint.OutputName));
+            }
+            else if (adjoint.Type.IsArray())
+            {
+                arguments.Add($"new {adjoint.Type.ElementType().CSharpName()}[{Id(adjoint.Parameter)}.Length]");
+            }
+            else
+            {
+                var unused = "_unused_" + adjoint.Parameter;
+                writer.Line($"{adjoint.Type.CSharpName()} {unused} = 0;");
+                arguments.Add("ref " + unused);
+            }
+        }
+
+        writer.Line($"return {primal.Name}{PullbackSuffix}({string.Join(", ", arguments)});");
+        writer.CloseBrace();
+    }
+
+    static void WritePullback(SourceWriter writer, ReverseFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var returnType = primal.ReturnType.CSharpName();
+        var adjoints = function.Adjoints.Select(a => a.Type.IsArray() ? $"{a.Type.CSharpName()} {Id(a.OutputName)}" : $"ref {a.Type.CSharpName()} {Id(a.OutputName)}");
+        var signature = string.Join(", ", primal.Parameters.Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}").Append($"{returnType} {SeedParameter}").Concat(adjoints));
+
+        writer.Line($"/// <summary>Runs {primal.Name}, then adds <paramref name=\"{SeedParameter}\"/> times its derivative to each input's adjoint; returns {primal.Name}'s value. Other generated derivatives call it when they call {primal.Name}.</summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{PullbackSuffix}({signature})");
+        writer.OpenBrace();
+
+        foreach (var array in function.Adjoints.Where(a => a.Type.IsArray()))
+        {
+            writer.Line($"if ({Id(array.OutputName)}.Length != {Id(array.Parameter)}.Length)");
+            writer.Line($"    throw new global::System.ArgumentException($\"The gradient buffer has {{{Id(array.OutputName)}.Length}} elements but {array.Parameter} has {{{Id(array.Parameter)}.Length}}; pass an array of the same length.\", nameof({Id(array.OutputName)}));");
+        }
+
+        foreach (var local in primal.Locals.Concat(function.SweepLocals))
+            writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
+        foreach (var tape in TapesUsed(function))
+            writer.Line($"var {TapeLocal(tape)} = {TapeType}<{tape.CSharpName()}>.Current;");
+
+        writer.Line();
+        writer.Line("// Forward sweep: the function, keeping what the reverse sweep reads.");
+        WriteBlock(writer, function.Forward);
+        writer.Line();
+        writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
+        writer.Line($"{function.ResultAdjoint} = {SeedParameter};");
+        WriteBlock(writer, function.Reverse);
+        writer.Line();
+        foreach (var adjoint in function.Adjoints.Where(a => a.LocalAdjoint is not null))
+            writer.Line($"{Id(adjoint.OutputName)} += {adjoint.LocalAdjoint};");
+        writer.Line($"return {Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name)};");
+        writer.CloseBrace();
+    }
+
+    static IEnumerable<ValueType> TapesUsed(ReverseFunctionSpec function)
+    {
+        var types = new SortedSet<ValueType>();
+        Visit(function.Forward);
+        return types;
+
+        void Visit(Block block)
+        {
+            foreach (var statement in block.Statements)
+            {
+                switch (statement)
+                {
+                    case SaveStatement { Slot: null } save:
+                        types.Add(save.Type);
+                        break;
+                    case IfStatement branch:
+                        Visit(branch.Then);
+                        Visit(branch.Else);
+                        break;
+                    case CountedLoopStatement loop:
+                        if (loop.PushCount) types.Add(ValueType.Int);
+                        Visit(loop.Header);
+                        Visit(loop.Body);
+                        Visit(loop.Step);
+                        break;
+                }
+            }
+        }
+    }
+
+    static string TapeLocal(ValueType type) => "tape" + char.ToUpperInvariant(type.CSharpName()[0]) + type.CSharpName().Substring(1);
+
+    static void WriteBlock(SourceWriter writer, Block block)
+    {
+        foreach (var statement in block.Statements) WriteStatement(writer, statement);
+    }
+
+    static void WriteStatement(SourceWriter writer, Statement statement)
+    {
+        switch (statement)
+        {
+            case Assignment assignment:
+                writer.Line($"{Id(assignment.Target)} = {Expression(assignment.Value)};");
+                break;
+            case IfStatement branch:
+                writer.Line($"if ({Operand(branch.Condition)})");
+                writer.OpenBrace();
+                WriteBlock(writer, branch.Then);
+                writer.CloseBrace();
+                if (branch.Else.Statements.Count > 0)
+                {
+                    writer.Line("else");
+                    writer.OpenBrace();
+                    WriteBlock(writer, branch.Else);
+                    writer.CloseBrace();
+                }
+
+                break;
+            case CountedLoopStatement loop:
+                writer.Line("// " + loop.Source);
+                writer.Line($"{loop.Counter} = 0;");
+                writer.Line("while (true)");
+                writer.OpenBrace();
+                WriteBlock(writer, loop.Header);
+                writer.Line($"if (!{Operand(loop.Condition)}) break;");
+                WriteBlock(writer, loop.Body);
+                WriteBlock(writer, loop.Step);
+                writer.Line($"{loop.Counter}++;");
+                writer.CloseBrace();
+                if (loop.PushCount) writer.Line($"{TapeLocal(ValueType.Int)}.Push({loop.Counter});");
+                break;
+            case ReverseLoopStatement loop:
+                writer.Line("// ∂ of: " + loop.Source);
+                if (loop.PopCount) writer.Line($"{loop.Counter} = {TapeLocal(ValueType.Int)}.Pop();");
+                writer.Line($"for (; {loop.Counter} > 0; {loop.Counter}--)");
+                writer.OpenBrace();
+                WriteBlock(writer, loop.Body);
+                writer.CloseBrace();
+                break;
+            case SaveStatement save:
+                writer.Line(save.Slot is null ? $"{TapeLocal(save.Type)}.Push({Id(save.Variable)});" : $"{save.Slot} = {Id(save.Variable)};");
+                break;
+            case RestoreStatement restore:
+                writer.Line(restore.Slot is null ? $"{Id(restore.Variable)} = {TapeLocal(restore.Type)}.Pop();" : $"{Id(restore.Variable)} = {restore.Slot};");
+                break;
+            case CommentStatement comment:
+                writer.Line("// " + comment.Text.Replace('\n', ' ').Replace('\r', ' '));
+                break;
+            case TakeAdjointStatement take:
+                writer.Line($"{take.Seed} = {take.Adjoint};");
+                writer.Line($"{take.Adjoint} = 0;");
+                break;
+            case AccumulateStatement accumulate:
+                writer.Line(Accumulation(accumulate));
+                break;
+            case PullbackCallStatement call:
+                writer.Line(PullbackCall(call));
+                break;
+            default:
+                throw new System.InvalidOperationException($"the emitter has no form for {statement.GetType().Name}");
+        }
+    }
+
+    static string Accumulation(AccumulateStatement accumulate)
+    {
+        var target = accumulate.Index is null ? accumulate.Adjoint : $"{accumulate.Adjoint}[{Operand(accumulate.Index)}]";
+        var value = accumulate.Partial is null
+            ? accumulate.Seed
+            : $"{accumulate.Seed} * {Derivative(accumulate.Partial, accumulate.Arguments, accumulate.MathClass, accumulate.Type, parenthesize: true)}";
+        if (accumulate.Type != accumulate.SeedType) value = $"({accumulate.Type.CSharpName()})({value})";
+        return $"{target} {(accumulate.Negate ? "-=" : "+=")} {value};";
+    }
+
+    static string PullbackCall(PullbackCallStatement call)
+    {
+        var arguments = call.Arguments.Select(Operand).ToList();
+        arguments.Add(call.Seed);
+        for (var i = 0; i < call.Adjoints.Count; i++)
+        {
+            var adjoint = call.Adjoints[i];
+            if (adjoint.Name.Length == 0) continue;
+            if (adjoint.ScratchLengthOf is not null) arguments.Add($"new double[{Id(adjoint.Name)}.Length]");
+            else arguments.Add(adjoint.IsArray ? Id(adjoint.Name) : "ref " + Id(adjoint.Name));
+        }
+
+        return $"{call.ContainingType}.{call.Method}{PullbackSuffix}({string.Join(", ", arguments)});";
+    }
+
+    static string Expression(Expression expression) => expression switch
+    {
+        CopyExpression e => Operand(e.Value),
+        UnaryExpression { Operator: UnaryOperator.Negate } e => "-" + Operand(e.Operand),
+        UnaryExpression e => "!" + Operand(e.Operand),
+        BinaryExpression e => $"{Operand(e.Left)} {Symbol(e.Operator)} {Operand(e.Right)}",
+        PrimitiveCall e => $"global::System.{e.Function}({string.Join(", ", e.Arguments.Select(Operand))})",
+        DifferentiableCall e => $"{e.ContainingType}.{e.Method}({string.Join(", ", e.Arguments.Select(Operand))})",
+        OpaqueCall e => $"{e.CSharp}({string.Join(", ", e.Arguments.Select(Operand))})",
+        ElementExpression e => $"{Id(e.Array)}[{Operand(e.Index)}]",
+        LengthExpression e => $"{Id(e.Array)}.Length",
+        ConditionalExpression e => $"{Operand(e.Condition)} ? {Operand(e.WhenTrue)} : {Operand(e.WhenFalse)}",
+        ConvertExpression e => $"({e.Target.CSharpName()}){Operand(e.Value)}",
+        _ => throw new System.InvalidOperationException($"the emitter has no form for {expression.GetType().Name}"),
+    };
+
+    static string Symbol(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Add => "+",
+        BinaryOperator.Subtract => "-",
+        BinaryOperator.Multiply => "*",
+        BinaryOperator.Divide => "/",
+        BinaryOperator.Remainder => "%",
+        BinaryOperator.Less => "<",
+        BinaryOperator.LessOrEqual => "<=",
+        BinaryOperator.Greater => ">",
+        BinaryOperator.GreaterOrEqual => ">=",
+        BinaryOperator.Equal => "==",
+        BinaryOperator.NotEqual => "!=",
+        BinaryOperator.And => "&&",
+        _ => "||",
+    };
+
+    static string Derivative(DerivativeExpression expression, EquatableArray<Operand> arguments, string mathClass, ValueType type, bool parenthesize)
+    {
+        string Inner(DerivativeExpression inner) => Derivative(inner, arguments, mathClass, type, parenthesize: true);
+
+        var text = expression switch
+        {
+            Argument a => Operand(arguments[a.Index]),
+            Number n => Literal(n.Value, type.ElementType()),
+            MathCall c => $"global::System.{mathClass}.{c.Function}({string.Join(", ", c.Arguments.Select(x => Derivative(x, arguments, mathClass, type, parenthesize: false)))})",
+            Operation o => $"{Inner(o.Left)} {o.Operator} {Inner(o.Right)}",
+            Negation n => "-" + Inner(n.Operand),
+            Piecewise p => $"{Inner(p.Left)} {p.Operator} {Inner(p.Right)} ? {Inner(p.WhenTrue)} : {Inner(p.WhenFalse)}",
+            _ => throw new System.InvalidOperationException($"the emitter has no form for {expression.GetType().Name}"),
+        };
+        return parenthesize && expression is Operation or Negation or Piecewise ? "(" + text + ")" : text;
+    }
+
+    static string Operand(Operand operand) => operand switch
+    {
+        Variable v => Id(v.Name),
+        Literal l => Literal(l.Value, l.Type),
+        _ => throw new System.InvalidOperationException($"the emitter has no form for {operand.GetType().Name}"),
+    };
+
+    static string Literal(double value, ValueType type)
+    {
+        var text = type switch
+        {
+            ValueType.Bool => value != 0 ? "true" : "false",
+            ValueType.Int => ((int)value).ToString(CultureInfo.InvariantCulture),
+            ValueType.Float => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f",
+            _ => DoubleText(value),
+        };
+        return value < 0 ? "(" + text + ")" : text;
+    }
+
+    static string DoubleText(double value)
+    {
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.Contains(".") || text.Contains("E") || text.Contains("N") || text.Contains("I") ? text : text + ".0";
+    }
+
+    static string Default(ValueType type) => type switch
+    {
+        ValueType.Bool => "false",
+        ValueType.DoubleArray or ValueType.FloatArray => "null!",
+        _ => "0",
+    };
+
+    static string Id(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+}

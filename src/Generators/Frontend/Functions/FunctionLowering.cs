@@ -1,0 +1,707 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Leibniz.Generators.Common;
+using Leibniz.Generators.Diagnostics;
+using Leibniz.Generators.IR.Functions;
+using Leibniz.Generators.Rules.Scalar;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ValueType = Leibniz.Generators.IR.Functions.ValueType;
+
+namespace Leibniz.Generators.Frontend.Functions;
+
+/// <summary>
+/// Lowers the body of a scalar <c>[Differentiable]</c> method to A-normal-form IR: every
+/// computation becomes <c>temp = op(operands)</c>, <c>for</c>/<c>while</c> become one loop shape,
+/// and early returns are folded into the branches that lead to the single exit. What it cannot
+/// lower becomes a diagnostic at the offending syntax; it never throws for user code.
+/// </summary>
+internal sealed class FunctionLowering
+{
+    const string ResultName = "result";
+
+    readonly IMethodSymbol _method;
+    readonly SemanticModel _model;
+    readonly CancellationToken _cancellationToken;
+    readonly List<DiagnosticInfo> _diagnostics = new();
+    readonly Dictionary<ISymbol, string> _names = new(SymbolEqualityComparer.Default);
+    readonly Dictionary<string, ValueType> _locals = new();
+    readonly HashSet<string> _taken = new();
+    readonly Stack<List<Statement>> _blocks = new();
+    readonly string _result;
+    int _loopDepth;
+    int _temporaries;
+
+    FunctionLowering(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
+    {
+        _method = method;
+        _model = model;
+        _cancellationToken = cancellationToken;
+        foreach (var parameter in method.Parameters) _taken.Add(parameter.Name);
+        _result = Fresh(ResultName);
+    }
+
+    /// <summary>Lowers <paramref name="method"/>, or returns the diagnostics saying why it cannot be.</summary>
+    public static FrontendResult<FunctionSpec> Lower(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel model, CancellationToken cancellationToken)
+        => new FunctionLowering(method, model, cancellationToken).Run(declaration);
+
+    FrontendResult<FunctionSpec> Run(MethodDeclarationSyntax declaration)
+    {
+        var parameters = ReadSignature(declaration);
+        foreach (var local in declaration.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+        {
+            if (_model.GetDeclaredSymbol(local, _cancellationToken) is { } symbol) _taken.Add(symbol.Name);
+        }
+
+        var body = new List<Statement>();
+        _blocks.Push(body);
+        if (declaration.ExpressionBody is { } arrow)
+        {
+            Assign(_result, arrow.Expression, arrow.Expression);
+        }
+        else if (declaration.Body is { } block)
+        {
+            LowerSequence(block.Statements.ToList());
+        }
+        else
+        {
+            Report(DiagnosticDescriptors.UnsupportedSignature, declaration.Identifier.GetLocation(), _method.Name, "has no body to differentiate");
+        }
+
+        body.Add(new ReturnStatement(new Variable(_result)));
+        _blocks.Pop();
+
+        if (parameters is null || _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
+            return new FrontendResult<FunctionSpec>(null, _diagnostics.ToEquatableArray());
+
+        _locals[_result] = TypeOf(_method.ReturnType)!.Value;
+        var locals = _locals.Select(pair => new LocalSpec(pair.Key, pair.Value)).ToEquatableArray();
+        var spec = new FunctionSpec(
+            _method.Name,
+            SyntaxFacts.GetText(_method.DeclaredAccessibility) is { Length: > 0 } accessibility ? accessibility : "private",
+            TypeOf(_method.ReturnType)!.Value,
+            parameters.Value,
+            locals,
+            new Block(body.ToEquatableArray()));
+        return new FrontendResult<FunctionSpec>(spec, _diagnostics.ToEquatableArray());
+    }
+
+    EquatableArray<ParameterSpec>? ReadSignature(MethodDeclarationSyntax declaration)
+    {
+        string? problem = null;
+        if (!_method.IsStatic) problem = "must be static (instance methods on tensors come with [Model])";
+        else if (_method.IsGenericMethod) problem = "cannot be generic";
+        else if (TypeOf(_method.ReturnType) is not (ValueType.Double or ValueType.Float)) problem = $"must return double or float, not {_method.ReturnType.ToDisplayString()}";
+
+        var wrt = WrtNames();
+        var parameters = new List<ParameterSpec>();
+        foreach (var parameter in _method.Parameters)
+        {
+            var type = TypeOf(parameter.Type);
+            if (type is null)
+                problem ??= $"has parameter '{parameter.Name}' of type {parameter.Type.ToDisplayString()}; supported are double, float, int, bool and arrays of double or float";
+            else if (parameter.RefKind != RefKind.None)
+                problem ??= $"has a {parameter.RefKind.ToString().ToLowerInvariant()} parameter '{parameter.Name}'; pass it by value";
+
+            var noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute);
+            var hasAdjoint = type is { } t && t.IsDifferentiable() && !noDerivative;
+            var isWrt = hasAdjoint && (wrt.Count == 0 || wrt.Contains(parameter.Name));
+            parameters.Add(new ParameterSpec(parameter.Name, type ?? ValueType.Int, isWrt, hasAdjoint));
+        }
+
+        foreach (var name in wrt.Where(name => _method.Parameters.All(p => p.Name != name)))
+            problem ??= $"lists '{name}' in Wrt, but has no parameter of that name";
+
+        if (problem is null && !parameters.Any(p => p.IsWrt))
+            problem = "has no double or float parameter to differentiate with respect to";
+
+        if (problem is null) return parameters.ToEquatableArray();
+        Report(DiagnosticDescriptors.UnsupportedSignature, declaration.Identifier.GetLocation(), _method.Name, problem);
+        return null;
+    }
+
+    HashSet<string> WrtNames()
+    {
+        var names = new HashSet<string>();
+        var attribute = _method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute);
+        foreach (var argument in attribute?.NamedArguments ?? ImmutableArray<KeyValuePair<string, TypedConstant>>.Empty)
+        {
+            if (argument.Key != "Wrt" || argument.Value.Kind != TypedConstantKind.Array) continue;
+            foreach (var item in argument.Value.Values)
+                if (item.Value is string name) names.Add(name);
+        }
+
+        return names;
+    }
+
+    // ---- statements ----
+
+    /// <summary>
+    /// Lowers statements in order. An <c>if</c> that returns on some path takes the statements after
+    /// it into each branch that falls through, so the function keeps a single exit.
+    /// </summary>
+    void LowerSequence(IReadOnlyList<StatementSyntax> statements)
+    {
+        for (var i = 0; i < statements.Count; i++)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var statement = statements[i];
+            var rest = statements.Skip(i + 1).ToList();
+
+            if (statement is ReturnStatementSyntax ret)
+            {
+                if (ret.Expression is null) Unsupported(ret, "a return without a value");
+                else Assign(_result, ret.Expression, ret);
+                return;
+            }
+
+            if (statement is BlockSyntax nested && ContainsReturn(nested))
+            {
+                LowerSequence(nested.Statements.Concat(rest).ToList());
+                return;
+            }
+
+            if (statement is IfStatementSyntax branch && ContainsReturn(branch))
+            {
+                var condition = Lower(branch.Condition);
+                var whenTrue = LowerBlock(() => LowerSequence(Flatten(branch.Statement).Concat(rest).ToList()));
+                var whenFalse = LowerBlock(() => LowerSequence((branch.Else is null ? Enumerable.Empty<StatementSyntax>() : Flatten(branch.Else.Statement)).Concat(rest).ToList()));
+                Emit(new IfStatement(condition, whenTrue, whenFalse));
+                return;
+            }
+
+            LowerStatement(statement);
+        }
+    }
+
+    static IEnumerable<StatementSyntax> Flatten(StatementSyntax statement)
+        => statement is BlockSyntax block ? block.Statements : new[] { statement };
+
+    static bool ContainsReturn(SyntaxNode node)
+        => node.DescendantNodesAndSelf(n => n is not (LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)).OfType<ReturnStatementSyntax>().Any();
+
+    void LowerStatement(StatementSyntax statement)
+    {
+        switch (statement)
+        {
+            case BlockSyntax block:
+                foreach (var inner in block.Statements) LowerStatement(inner);
+                break;
+            case EmptyStatementSyntax:
+                break;
+            case LocalDeclarationStatementSyntax declaration:
+                LowerDeclaration(declaration.Declaration);
+                break;
+            case ExpressionStatementSyntax expression:
+                LowerExpressionStatement(expression.Expression, expression);
+                break;
+            case IfStatementSyntax branch:
+            {
+                var condition = Lower(branch.Condition);
+                var whenTrue = LowerBlock(() => LowerStatement(branch.Statement));
+                var whenFalse = branch.Else is null ? Block.Empty : LowerBlock(() => LowerStatement(branch.Else.Statement));
+                Emit(new IfStatement(condition, whenTrue, whenFalse));
+                break;
+            }
+            case ForStatementSyntax loop:
+                LowerFor(loop);
+                break;
+            case WhileStatementSyntax loop:
+                LowerLoop(loop.Condition, loop.Statement, Enumerable.Empty<ExpressionSyntax>(), loop);
+                break;
+            case ReturnStatementSyntax ret:
+                Unsupported(ret, _loopDepth > 0 ? "a return inside a loop; assign the result to a local and let the loop finish" : "a return here");
+                break;
+            default:
+                Unsupported(statement, Describe(statement));
+                break;
+        }
+    }
+
+    static string Describe(StatementSyntax statement) => statement switch
+    {
+        TryStatementSyntax => "try/catch/finally is not differentiable",
+        GotoStatementSyntax => "goto is not supported; use structured loops and branches",
+        LockStatementSyntax => "lock is not differentiable",
+        YieldStatementSyntax => "an iterator is not differentiable",
+        BreakStatementSyntax or ContinueStatementSyntax => "break and continue are not supported yet; put the exit in the loop condition",
+        ForEachStatementSyntax => "foreach is not supported yet; use for with an index",
+        DoStatementSyntax => "do/while is not supported yet; use while",
+        SwitchStatementSyntax => "switch is not supported yet; use if/else",
+        ThrowStatementSyntax => "throw on a differentiable path is not supported",
+        UsingStatementSyntax or FixedStatementSyntax or UnsafeStatementSyntax => "this statement is not differentiable",
+        LocalFunctionStatementSyntax => "local functions are not supported; make it a [Differentiable] method",
+        _ => "this kind of statement is not supported",
+    };
+
+    void LowerDeclaration(VariableDeclarationSyntax declaration)
+    {
+        foreach (var variable in declaration.Variables)
+        {
+            if (_model.GetDeclaredSymbol(variable, _cancellationToken) is not ILocalSymbol local) continue;
+            var type = TypeOf(local.Type);
+            if (type is null || type.Value.IsArray())
+            {
+                Unsupported(variable, $"a local of type {local.Type.ToDisplayString()}; supported are double, float, int and bool (index array parameters directly)");
+                continue;
+            }
+
+            var name = NameOf(local, type.Value);
+            if (variable.Initializer is { } initializer) Assign(name, initializer.Value, variable);
+        }
+    }
+
+    void LowerFor(ForStatementSyntax loop)
+    {
+        if (loop.Declaration is { } declaration) LowerDeclaration(declaration);
+        foreach (var initializer in loop.Initializers) LowerExpressionStatement(initializer, loop);
+        LowerLoop(loop.Condition, loop.Statement, loop.Incrementors, loop);
+    }
+
+    void LowerLoop(ExpressionSyntax? condition, StatementSyntax body, IEnumerable<ExpressionSyntax> step, StatementSyntax source)
+    {
+        if (condition is null)
+        {
+            Unsupported(source, "a loop without a condition never ends without break, which is not supported");
+            return;
+        }
+
+        _loopDepth++;
+        Operand test = new Literal(1, ValueType.Bool);
+        var header = LowerBlock(() => test = Lower(condition));
+        var lowered = LowerBlock(() => LowerStatement(body));
+        var increment = LowerBlock(() =>
+        {
+            foreach (var expression in step) LowerExpressionStatement(expression, source);
+        });
+        _loopDepth--;
+        Emit(new LoopStatement(header, test, lowered, increment, Header(source)));
+    }
+
+    static string Header(StatementSyntax loop) => loop switch
+    {
+        ForStatementSyntax f => $"for ({f.Declaration?.ToString() ?? string.Join(", ", f.Initializers)}; {f.Condition}; {string.Join(", ", f.Incrementors)})",
+        WhileStatementSyntax w => $"while ({w.Condition})",
+        _ => loop.ToString(),
+    };
+
+    void LowerExpressionStatement(ExpressionSyntax expression, SyntaxNode source)
+    {
+        switch (expression)
+        {
+            case AssignmentExpressionSyntax assignment:
+                LowerAssignment(assignment, source);
+                break;
+            case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } step:
+                Step(step.Operand, step.IsKind(SyntaxKind.PostIncrementExpression), expression);
+                break;
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } step:
+                Step(step.Operand, step.IsKind(SyntaxKind.PreIncrementExpression), expression);
+                break;
+            default:
+                Unsupported(expression, "an expression statement other than an assignment or increment");
+                break;
+        }
+    }
+
+    void Step(ExpressionSyntax target, bool increment, ExpressionSyntax source)
+    {
+        var name = TargetName(target);
+        if (name is null) return;
+        var type = _locals.TryGetValue(name, out var t) ? t : ParameterType(name);
+        var result = Temporary(type);
+        Emit(new Assignment(result, new BinaryExpression(increment ? BinaryOperator.Add : BinaryOperator.Subtract, new Variable(name), new Literal(1, type)), source.ToString()));
+        Emit(new Assignment(name, new CopyExpression(new Variable(result)), source.ToString()));
+    }
+
+    void LowerAssignment(AssignmentExpressionSyntax assignment, SyntaxNode source)
+    {
+        if (assignment.Left is ElementAccessExpressionSyntax)
+        {
+            Unsupported(assignment, "writing into an array is not supported yet; accumulate into a local instead");
+            return;
+        }
+
+        var name = TargetName(assignment.Left);
+        if (name is null) return;
+
+        if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+        {
+            Assign(name, assignment.Right, assignment);
+            return;
+        }
+
+        var op = CompoundOperator(assignment.Kind());
+        if (op is null)
+        {
+            Unsupported(assignment, $"the operator {assignment.OperatorToken.Text}");
+            return;
+        }
+
+        var right = Lower(assignment.Right);
+        Emit(new Assignment(name, new BinaryExpression(op.Value, new Variable(name), right), assignment.ToString()));
+    }
+
+    static BinaryOperator? CompoundOperator(SyntaxKind kind) => kind switch
+    {
+        SyntaxKind.AddAssignmentExpression => BinaryOperator.Add,
+        SyntaxKind.SubtractAssignmentExpression => BinaryOperator.Subtract,
+        SyntaxKind.MultiplyAssignmentExpression => BinaryOperator.Multiply,
+        SyntaxKind.DivideAssignmentExpression => BinaryOperator.Divide,
+        _ => null,
+    };
+
+    string? TargetName(ExpressionSyntax target)
+    {
+        var symbol = _model.GetSymbolInfo(target, _cancellationToken).Symbol;
+        switch (symbol)
+        {
+            case ILocalSymbol local when TypeOf(local.Type) is { } type:
+                return NameOf(local, type);
+            case IParameterSymbol parameter when TypeOf(parameter.Type) is { } type && !type.IsArray():
+                return parameter.Name;
+            default:
+                Unsupported(target, symbol is IFieldSymbol or IPropertySymbol
+                    ? $"assigning to '{symbol.Name}', which lives outside the method; derivatives cannot follow state outside it"
+                    : "assigning to this target");
+                return null;
+        }
+    }
+
+    void Assign(string target, ExpressionSyntax value, SyntaxNode source)
+    {
+        var text = source is ExpressionSyntax or VariableDeclaratorSyntax ? Describe(source, target) : source.ToString();
+        var lowered = LowerToExpression(value);
+        if (lowered is not null) Emit(new Assignment(target, lowered, text));
+    }
+
+    static string Describe(SyntaxNode source, string target) => source switch
+    {
+        VariableDeclaratorSyntax declarator => $"{declarator.Identifier.Text} = {declarator.Initializer?.Value}",
+        ExpressionSyntax expression when expression.Parent is ArrowExpressionClauseSyntax => $"return {expression}",
+        _ => source.ToString(),
+    };
+
+    // ---- expressions ----
+
+    /// <summary>Lowers an expression to one IR expression whose operands are already computed.</summary>
+    Expression? LowerToExpression(ExpressionSyntax syntax)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        var converted = TypeOf(_model.GetTypeInfo(syntax, _cancellationToken).ConvertedType);
+        var natural = TypeOf(_model.GetTypeInfo(syntax, _cancellationToken).Type);
+        var expression = LowerNatural(syntax);
+        if (expression is null || converted is null || natural is null || converted == natural) return expression;
+
+        var inner = Temporary(natural.Value);
+        Emit(new Assignment(inner, expression, syntax.ToString()));
+        return new ConvertExpression(converted.Value, new Variable(inner));
+    }
+
+    /// <summary>Lowers an expression and returns the operand holding its value.</summary>
+    Operand Lower(ExpressionSyntax syntax)
+    {
+        var constant = _model.GetConstantValue(syntax, _cancellationToken);
+        var type = TypeOf(_model.GetTypeInfo(syntax, _cancellationToken).ConvertedType) ?? ValueType.Double;
+        if (constant.HasValue && ToNumber(constant.Value) is { } number) return new Literal(number, type);
+
+        if (syntax is ParenthesizedExpressionSyntax parenthesized && TypeOf(_model.GetTypeInfo(parenthesized.Expression, _cancellationToken).Type) == type)
+            return Lower(parenthesized.Expression);
+
+        if (syntax is IdentifierNameSyntax && _model.GetTypeInfo(syntax, _cancellationToken).Type is { } natural && TypeOf(natural) == type)
+        {
+            var symbol = _model.GetSymbolInfo(syntax, _cancellationToken).Symbol;
+            if (symbol is IParameterSymbol parameter) return new Variable(parameter.Name);
+            if (symbol is ILocalSymbol local && TypeOf(local.Type) is { } localType) return new Variable(NameOf(local, localType));
+        }
+
+        var expression = LowerToExpression(syntax);
+        var temporary = Temporary(type);
+        if (expression is not null) Emit(new Assignment(temporary, expression, syntax.ToString()));
+        return new Variable(temporary);
+    }
+
+    static double? ToNumber(object? value) => value switch
+    {
+        double d => d,
+        float f => f,
+        int i => i,
+        long l => l,
+        bool b => b ? 1 : 0,
+        _ => null,
+    };
+
+    Expression? LowerNatural(ExpressionSyntax syntax)
+    {
+        var constant = _model.GetConstantValue(syntax, _cancellationToken);
+        if (constant.HasValue && ToNumber(constant.Value) is { } number)
+            return new CopyExpression(new Literal(number, TypeOf(_model.GetTypeInfo(syntax, _cancellationToken).Type) ?? ValueType.Double));
+
+        switch (syntax)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return LowerToExpression(parenthesized.Expression);
+            case IdentifierNameSyntax identifier:
+                return LowerIdentifier(identifier);
+            case BinaryExpressionSyntax binary:
+                return LowerBinary(binary);
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression):
+                return new UnaryExpression(UnaryOperator.Negate, Lower(unary.Operand));
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryPlusExpression):
+                return new CopyExpression(Lower(unary.Operand));
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.LogicalNotExpression):
+                return new UnaryExpression(UnaryOperator.Not, Lower(unary.Operand));
+            case CastExpressionSyntax cast:
+                return LowerCast(cast);
+            case ConditionalExpressionSyntax conditional:
+                return LowerConditional(conditional);
+            case InvocationExpressionSyntax invocation:
+                return LowerInvocation(invocation);
+            case ElementAccessExpressionSyntax element:
+                return LowerElementAccess(element);
+            case MemberAccessExpressionSyntax { Name.Identifier.Text: "Length" } length
+                when _model.GetSymbolInfo(length.Expression, _cancellationToken).Symbol is { } arraySymbol && ArrayName(arraySymbol) is { } array:
+                return new LengthExpression(array);
+            case ArrayCreationExpressionSyntax creation:
+                Unsupported(creation, "allocating an array; declare it outside and pass it in, or use a local of fixed size created before the loop");
+                return null;
+            default:
+                Unsupported(syntax, "this kind of expression is not supported");
+                return null;
+        }
+    }
+
+    Expression? LowerIdentifier(IdentifierNameSyntax identifier)
+    {
+        var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
+        switch (symbol)
+        {
+            case IParameterSymbol parameter:
+                return new CopyExpression(new Variable(parameter.Name));
+            case ILocalSymbol local when TypeOf(local.Type) is { } type:
+                return new CopyExpression(new Variable(NameOf(local, type)));
+            default:
+                Unsupported(identifier, symbol is IFieldSymbol or IPropertySymbol
+                    ? $"'{symbol.Name}' is state outside the method; pass it as a parameter (mark it [NoDerivative] if it is data)"
+                    : $"'{identifier}' cannot be read here");
+                return null;
+        }
+    }
+
+    Expression? LowerBinary(BinaryExpressionSyntax binary)
+    {
+        if (binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression))
+        {
+            // Short-circuit: the right side runs only when the left does not decide (it may index an array).
+            var isAnd = binary.IsKind(SyntaxKind.LogicalAndExpression);
+            var result = Temporary(ValueType.Bool);
+            Emit(new Assignment(result, new CopyExpression(Lower(binary.Left)), binary.Left.ToString()));
+            var second = LowerBlock(() => Emit(new Assignment(result, new CopyExpression(Lower(binary.Right)), binary.Right.ToString())));
+            Emit(isAnd ? new IfStatement(new Variable(result), second, Block.Empty) : new IfStatement(new Variable(result), Block.Empty, second));
+            return new CopyExpression(new Variable(result));
+        }
+
+        BinaryOperator? op = binary.Kind() switch
+        {
+            SyntaxKind.AddExpression => BinaryOperator.Add,
+            SyntaxKind.SubtractExpression => BinaryOperator.Subtract,
+            SyntaxKind.MultiplyExpression => BinaryOperator.Multiply,
+            SyntaxKind.DivideExpression => BinaryOperator.Divide,
+            SyntaxKind.ModuloExpression => BinaryOperator.Remainder,
+            SyntaxKind.LessThanExpression => BinaryOperator.Less,
+            SyntaxKind.LessThanOrEqualExpression => BinaryOperator.LessOrEqual,
+            SyntaxKind.GreaterThanExpression => BinaryOperator.Greater,
+            SyntaxKind.GreaterThanOrEqualExpression => BinaryOperator.GreaterOrEqual,
+            SyntaxKind.EqualsExpression => BinaryOperator.Equal,
+            SyntaxKind.NotEqualsExpression => BinaryOperator.NotEqual,
+            _ => null,
+        };
+
+        if (op is null)
+        {
+            Unsupported(binary, $"the operator {binary.OperatorToken.Text}");
+            return null;
+        }
+
+        var left = Lower(binary.Left);
+        var right = Lower(binary.Right);
+        return new BinaryExpression(op.Value, left, right);
+    }
+
+    Expression? LowerCast(CastExpressionSyntax cast)
+    {
+        var target = TypeOf(_model.GetTypeInfo(cast, _cancellationToken).Type);
+        if (target is null)
+        {
+            Unsupported(cast, "a cast to a type other than double, float, int or bool");
+            return null;
+        }
+
+        return new ConvertExpression(target.Value, Lower(cast.Expression));
+    }
+
+    Expression LowerConditional(ConditionalExpressionSyntax conditional)
+    {
+        // Lowered to a branch so that only the chosen side runs, as in C#.
+        var type = TypeOf(_model.GetTypeInfo(conditional, _cancellationToken).Type) ?? ValueType.Double;
+        var result = Temporary(type);
+        var condition = Lower(conditional.Condition);
+        var whenTrue = LowerBlock(() => Assign(result, conditional.WhenTrue, conditional.WhenTrue));
+        var whenFalse = LowerBlock(() => Assign(result, conditional.WhenFalse, conditional.WhenFalse));
+        Emit(new IfStatement(condition, whenTrue, whenFalse));
+        return new CopyExpression(new Variable(result));
+    }
+
+    Expression? LowerElementAccess(ElementAccessExpressionSyntax element)
+    {
+        var symbol = _model.GetSymbolInfo(element.Expression, _cancellationToken).Symbol;
+        if (element.ArgumentList.Arguments.Count != 1 || symbol is null || ArrayName(symbol) is not { } array)
+        {
+            Unsupported(element, "indexing anything but a one-dimensional double or float array parameter or local");
+            return null;
+        }
+
+        return new ElementExpression(array, Lower(element.ArgumentList.Arguments[0].Expression));
+    }
+
+    string? ArrayName(ISymbol symbol) => symbol switch
+    {
+        IParameterSymbol parameter when TypeOf(parameter.Type) is { } type && type.IsArray() => parameter.Name,
+        ILocalSymbol local when TypeOf(local.Type) is { } type && type.IsArray() => NameOf(local, type),
+        _ => null,
+    };
+
+    Expression? LowerInvocation(InvocationExpressionSyntax invocation)
+    {
+        if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol callee)
+        {
+            Unsupported(invocation, "a call that does not resolve to one method");
+            return null;
+        }
+
+        var arguments = invocation.ArgumentList.Arguments;
+        if (arguments.Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None) || a.NameColon is not null))
+        {
+            Unsupported(invocation, "ref, out and named arguments are not supported in calls on a differentiable path");
+            return null;
+        }
+
+        var containing = callee.ContainingType?.ToDisplayString();
+        if (containing == SymbolNames.Derivatives && callee.Name == "NoDerivative" && arguments.Count == 1)
+            return new OpaqueCall("global::Leibniz.Derivatives.NoDerivative", new[] { Lower(arguments[0].Expression) }.ToEquatableArray());
+
+        if (containing is not null && ScalarRules.MathClasses.Contains(containing) && ScalarRules.TryGet(callee.Name, arguments.Count, out _)
+            && callee.Parameters.All(p => TypeOf(p.Type) is ValueType.Double or ValueType.Float))
+        {
+            var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
+            return new PrimitiveCall((containing == "System.MathF" ? "MathF." : "Math.") + callee.Name, operands);
+        }
+
+        if (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute) && callee.IsStatic)
+        {
+            var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
+            var hasAdjoint = callee.Parameters
+                .Select(p => TypeOf(p.Type) is { } t && t.IsDifferentiable() && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute))
+                .ToEquatableArray();
+            return new DifferentiableCall(callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), callee.Name, operands, hasAdjoint);
+        }
+
+        var returnsFloat = TypeOf(callee.ReturnType) is { } r && r.IsDifferentiable();
+        var takesFloat = callee.Parameters.Any(p => TypeOf(p.Type) is { } t && t.IsDifferentiable());
+        if (returnsFloat && takesFloat)
+        {
+            Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString(), callee.Name);
+            return null;
+        }
+
+        if (callee.ReturnsVoid || TypeOf(callee.ReturnType) is null)
+        {
+            Unsupported(invocation, $"a call of '{callee.ToDisplayString()}', whose result is not a number");
+            return null;
+        }
+
+        // No floating-point input or output: the call is data to the derivative.
+        var values = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
+        return new OpaqueCall(callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name, values);
+    }
+
+    // ---- helpers ----
+
+    Block LowerBlock(System.Action lower)
+    {
+        var statements = new List<Statement>();
+        _blocks.Push(statements);
+        lower();
+        _blocks.Pop();
+        return new Block(statements.ToEquatableArray());
+    }
+
+    void Emit(Statement statement) => _blocks.Peek().Add(statement);
+
+    string Temporary(ValueType type)
+    {
+        string name;
+        do name = "t" + (_temporaries++).ToString(CultureInfo.InvariantCulture);
+        while (_taken.Contains(name));
+        _taken.Add(name);
+        _locals[name] = type;
+        return name;
+    }
+
+    string Fresh(string preferred)
+    {
+        var name = preferred;
+        for (var i = 1; _taken.Contains(name); i++) name = preferred + i.ToString(CultureInfo.InvariantCulture);
+        _taken.Add(name);
+        return name;
+    }
+
+    /// <summary>The lowered name of a local: its own, unless an earlier scope already used it for another variable.</summary>
+    string NameOf(ILocalSymbol local, ValueType type)
+    {
+        if (_names.TryGetValue(local, out var name)) return name;
+        name = _names.Values.Contains(local.Name) || local.Name == _result ? FreshLocal(local.Name) : local.Name;
+        _names[local] = name;
+        _locals[name] = type;
+        return name;
+    }
+
+    string FreshLocal(string preferred)
+    {
+        for (var i = 1; ; i++)
+        {
+            var name = preferred + "_" + i.ToString(CultureInfo.InvariantCulture);
+            if (_taken.Add(name)) return name;
+        }
+    }
+
+    ValueType ParameterType(string name)
+        => _method.Parameters.FirstOrDefault(p => p.Name == name) is { } parameter && TypeOf(parameter.Type) is { } type ? type : ValueType.Double;
+
+    static ValueType? TypeOf(ITypeSymbol? type) => type switch
+    {
+        { SpecialType: SpecialType.System_Double } => ValueType.Double,
+        { SpecialType: SpecialType.System_Single } => ValueType.Float,
+        { SpecialType: SpecialType.System_Int32 } => ValueType.Int,
+        { SpecialType: SpecialType.System_Boolean } => ValueType.Bool,
+        IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double } => ValueType.DoubleArray,
+        IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Single } => ValueType.FloatArray,
+        _ => null,
+    };
+
+    void Unsupported(SyntaxNode node, string why)
+        => Report(DiagnosticDescriptors.UnsupportedStatement, node.GetLocation(), Shorten(node.ToString()), _method.Name, why);
+
+    static string Shorten(string text)
+    {
+        var line = text.Replace("\r", "").Split('\n')[0].Trim();
+        return line.Length > 60 ? line.Substring(0, 57) + "..." : line;
+    }
+
+    void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
+        => _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+}

@@ -1,0 +1,20 @@
+using Leibniz.Generators.Common;
+
+namespace Leibniz.Generators.IR.Functions;
+
+/// <summary>How a differentiable parameter's derivative leaves the generated methods.</summary>
+/// <param name="Parameter">The primal parameter.</param>
+/// <param name="Type">Its type.</param>
+/// <param name="OutputName">The <c>ref</c>/<c>out</c> (scalar) or gradient-array parameter: <c>dx</c>.</param>
+/// <param name="LocalAdjoint">For scalars, the local adjoint accumulated in the body (<c>_d_x</c>); null for arrays, accumulated in place.</param>
+/// <param name="IsWrt">Whether <c>…WithGradient</c> reports it.</param>
+internal sealed record AdjointParameter(string Parameter, ValueType Type, string OutputName, string? LocalAdjoint, bool IsWrt);
+
+/// <summary>A function with its reverse-mode derivative: the forward sweep (primal plus saves) and the reverse sweep.</summary>
+internal sealed record ReverseFunctionSpec(
+    FunctionSpec Primal,
+    EquatableArray<LocalSpec> SweepLocals,
+    Block Forward,
+    Block Reverse,
+    string ResultAdjoint,
+    EquatableArray<AdjointParameter> Adjoints);

@@ -1,0 +1,51 @@
+using Leibniz.Generators.Common;
+using Leibniz.Generators.Rules;
+
+namespace Leibniz.Generators.IR.Functions;
+
+// Statements only the reverse-mode transform produces: they keep and restore values between the
+// forward and reverse sweeps and move adjoints. The emitter prints them like any other statement.
+
+/// <summary>Keeps <c>Variable</c>'s value before it is overwritten: in <c>Slot</c>, or on the tape when <c>Slot</c> is null (inside loops).</summary>
+internal sealed record SaveStatement(string Variable, ValueType Type, string? Slot) : Statement;
+
+/// <summary>Puts back the value a <see cref="SaveStatement"/> kept.</summary>
+internal sealed record RestoreStatement(string Variable, ValueType Type, string? Slot) : Statement;
+
+/// <summary>A loop of the forward sweep that counts its iterations (and pushes the count when it is itself inside a loop).</summary>
+internal sealed record CountedLoopStatement(Block Header, Operand Condition, Block Body, Block Step, string Counter, bool PushCount, string Source) : Statement;
+
+/// <summary>The reverse of a counted loop: its body's reverse, once per forward iteration.</summary>
+internal sealed record ReverseLoopStatement(string Counter, bool PopCount, Block Body, string Source) : Statement;
+
+/// <summary>A comment naming the source statement the following adjoint code differentiates.</summary>
+internal sealed record CommentStatement(string Text) : Statement;
+
+/// <summary><c>Seed = Adjoint; Adjoint = 0;</c> — the adjoint of an overwritten value, taken before it is reused.</summary>
+internal sealed record TakeAdjointStatement(string Seed, string Adjoint, ValueType Type) : Statement;
+
+/// <summary>
+/// <c>Adjoint[Index] += Seed * Partial(Arguments)</c> (or <c>-=</c> when <c>Negate</c>); a null
+/// <c>Partial</c> is one. <c>MathClass</c> is <c>Math</c> or <c>MathF</c>, for functions the partial calls.
+/// </summary>
+internal sealed record AccumulateStatement(
+    string Adjoint,
+    Operand? Index,
+    string Seed,
+    bool Negate,
+    DerivativeExpression? Partial,
+    EquatableArray<Operand> Arguments,
+    string MathClass,
+    ValueType Type,
+    ValueType SeedType) : Statement;
+
+/// <summary>One argument's adjoint in a pullback call: <c>ref Name</c> for a scalar, the array itself for an array.</summary>
+internal sealed record AdjointArgument(string Name, bool IsArray, int? ScratchLengthOf);
+
+/// <summary>The reverse of a call of another <c>[Differentiable]</c> method: its generated pullback.</summary>
+internal sealed record PullbackCallStatement(
+    string ContainingType,
+    string Method,
+    EquatableArray<Operand> Arguments,
+    string Seed,
+    EquatableArray<AdjointArgument> Adjoints) : Statement;

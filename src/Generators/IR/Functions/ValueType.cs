@@ -1,0 +1,39 @@
+namespace Leibniz.Generators.IR.Functions;
+
+/// <summary>The types a differentiable function's values can have.</summary>
+internal enum ValueType
+{
+    Double,
+    Float,
+    Int,
+    Bool,
+    DoubleArray,
+    FloatArray,
+}
+
+internal static class ValueTypeFacts
+{
+    /// <summary>Whether values of this type carry a derivative.</summary>
+    public static bool IsDifferentiable(this ValueType type)
+        => type is ValueType.Double or ValueType.Float or ValueType.DoubleArray or ValueType.FloatArray;
+
+    public static bool IsArray(this ValueType type) => type is ValueType.DoubleArray or ValueType.FloatArray;
+
+    public static ValueType ElementType(this ValueType type) => type switch
+    {
+        ValueType.DoubleArray => ValueType.Double,
+        ValueType.FloatArray => ValueType.Float,
+        _ => type,
+    };
+
+    public static string CSharpName(this ValueType type) => type switch
+    {
+        ValueType.Double => "double",
+        ValueType.Float => "float",
+        ValueType.Int => "int",
+        ValueType.Bool => "bool",
+        ValueType.DoubleArray => "double[]",
+        ValueType.FloatArray => "float[]",
+        _ => "object",
+    };
+}

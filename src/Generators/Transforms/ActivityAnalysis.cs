@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Linq;
+using Leibniz.Generators.IR.Functions;
+
+namespace Leibniz.Generators.Transforms;
+
+/// <summary>
+/// Which variables need an adjoint: those that depend on a differentiable input (varied) and that
+/// the result depends on (useful). Flow-insensitive fixpoints: conservative, and cheap at the sizes
+/// of hand-written functions.
+/// </summary>
+internal sealed class ActivityAnalysis
+{
+    readonly HashSet<string> _active;
+
+    public ActivityAnalysis(FunctionSpec function, IReadOnlyList<Assignment> assignments)
+    {
+        var types = function.Parameters.ToDictionary(p => p.Name, p => p.Type);
+        foreach (var local in function.Locals) types[local.Name] = local.Type;
+        bool Differentiable(string name) => types.TryGetValue(name, out var type) && type.IsDifferentiable();
+
+        var varied = new HashSet<string>(function.Parameters.Where(p => p.HasAdjoint).Select(p => p.Name));
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var assignment in assignments)
+            {
+                if (varied.Contains(assignment.Target) || !Differentiable(assignment.Target)) continue;
+                if (DifferentiableInputs(assignment.Value).Any(varied.Contains))
+                    changed |= varied.Add(assignment.Target);
+            }
+        }
+        while (changed);
+
+        var result = function.Body.Statements.OfType<ReturnStatement>().Select(r => r.Value).OfType<Variable>().Select(v => v.Name);
+        var useful = new HashSet<string>(result);
+        do
+        {
+            changed = false;
+            foreach (var assignment in assignments)
+            {
+                if (!useful.Contains(assignment.Target)) continue;
+                foreach (var input in DifferentiableInputs(assignment.Value).Where(Differentiable))
+                    changed |= useful.Add(input);
+            }
+        }
+        while (changed);
+
+        _active = new HashSet<string>(varied.Where(useful.Contains).Where(Differentiable));
+    }
+
+    public bool IsActive(string variable) => _active.Contains(variable);
+
+    public bool IsActive(Operand operand) => operand is Variable v && _active.Contains(v.Name);
+
+    /// <summary>The variables whose derivative flows into an expression's value.</summary>
+    public static IEnumerable<string> DifferentiableInputs(Expression expression) => expression switch
+    {
+        CopyExpression e => Names(e.Value),
+        UnaryExpression { Operator: UnaryOperator.Negate } e => Names(e.Operand),
+        BinaryExpression { Operator: BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Remainder } e => Names(e.Left, e.Right),
+        PrimitiveCall e => e.Arguments.SelectMany(a => Names(a)),
+        DifferentiableCall e => e.Arguments.Where((_, i) => e.ArgumentHasAdjoint[i]).SelectMany(a => Names(a)),
+        ElementExpression e => new[] { e.Array },
+        ConvertExpression { Target: ValueType.Double or ValueType.Float } e => Names(e.Value),
+        _ => Enumerable.Empty<string>(),
+    };
+
+    static IEnumerable<string> Names(params Operand[] operands) => operands.OfType<Variable>().Select(v => v.Name);
+}

@@ -1,0 +1,360 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Leibniz.Generators.Common;
+using Leibniz.Generators.IR.Functions;
+using Leibniz.Generators.Rules;
+using Leibniz.Generators.Rules.Scalar;
+
+namespace Leibniz.Generators.Transforms;
+
+/// <summary>
+/// Reverse mode over structured IR. The forward sweep runs the primal and keeps, just before it is
+/// overwritten, every value the reverse sweep will read (in a local outside loops, on the tape
+/// inside them); loops count their iterations. The reverse sweep walks the statements backwards,
+/// restores each kept value, and moves adjoints by the rule table — one adjoint per active variable.
+/// </summary>
+internal sealed class ReverseMode
+{
+    readonly FunctionSpec _function;
+    readonly ActivityAnalysis _activity;
+    readonly Dictionary<string, ValueType> _types = new();
+    readonly Dictionary<string, int> _assignmentSites = new();
+    readonly HashSet<string> _needed = new();
+    readonly HashSet<string> _parameters;
+    readonly List<LocalSpec> _sweepLocals = new();
+    readonly HashSet<string> _names = new();
+    readonly HashSet<string> _adjointLocals = new();
+    readonly Dictionary<string, string> _arrayAdjoints = new();
+    int _slots;
+    int _seeds;
+    int _counters;
+
+    ReverseMode(FunctionSpec function)
+    {
+        _function = function;
+        foreach (var parameter in function.Parameters)
+        {
+            _types[parameter.Name] = parameter.Type;
+            _names.Add(parameter.Name);
+        }
+
+        foreach (var local in function.Locals)
+        {
+            _types[local.Name] = local.Type;
+            _names.Add(local.Name);
+        }
+
+        _parameters = new HashSet<string>(function.Parameters.Select(p => p.Name));
+        var assignments = new List<Assignment>();
+        Collect(function.Body, assignments);
+        foreach (var assignment in assignments)
+            _assignmentSites[assignment.Target] = _assignmentSites.TryGetValue(assignment.Target, out var n) ? n + 1 : 1;
+
+        _activity = new ActivityAnalysis(function, assignments);
+        FindNeeded(function.Body);
+    }
+
+    public static ReverseFunctionSpec Differentiate(FunctionSpec function) => new ReverseMode(function).Run();
+
+    ReverseFunctionSpec Run()
+    {
+        var adjoints = new List<AdjointParameter>();
+        foreach (var parameter in _function.Parameters.Where(p => p.HasAdjoint))
+        {
+            var output = Unique("d" + parameter.Name);
+            if (parameter.Type.IsArray())
+            {
+                _arrayAdjoints[parameter.Name] = output;
+                adjoints.Add(new AdjointParameter(parameter.Name, parameter.Type, output, null, parameter.IsWrt));
+            }
+            else
+            {
+                adjoints.Add(new AdjointParameter(parameter.Name, parameter.Type, output, AdjointOf(parameter.Name), parameter.IsWrt));
+            }
+        }
+
+        var result = _function.Body.Statements.OfType<ReturnStatement>().Single().Value;
+        var resultName = ((Variable)result).Name;
+        var resultAdjoint = AdjointOf(resultName);
+        var (forward, reverse) = Transform(_function.Body, loopDepth: 0);
+        return new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjoints.ToEquatableArray());
+    }
+
+    // ---- analyses ----
+
+    static void Collect(Block block, List<Assignment> assignments)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assignment assignment:
+                    assignments.Add(assignment);
+                    break;
+                case IfStatement branch:
+                    Collect(branch.Then, assignments);
+                    Collect(branch.Else, assignments);
+                    break;
+                case LoopStatement loop:
+                    Collect(loop.Header, assignments);
+                    Collect(loop.Body, assignments);
+                    Collect(loop.Step, assignments);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The variables the reverse sweep reads: operands of partials, indices, and branch conditions around adjoint code.</summary>
+    bool FindNeeded(Block block)
+    {
+        var hasAdjointCode = false;
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assignment assignment when _activity.IsActive(assignment.Target):
+                    hasAdjointCode = true;
+                    foreach (var operand in OperandsReadByPartials(assignment.Value))
+                        if (operand is Variable v) _needed.Add(v.Name);
+                    break;
+                case IfStatement branch:
+                    var inThen = FindNeeded(branch.Then);
+                    var inElse = FindNeeded(branch.Else);
+                    if ((inThen || inElse) && branch.Condition is Variable condition) _needed.Add(condition.Name);
+                    hasAdjointCode |= inThen || inElse;
+                    break;
+                case LoopStatement loop:
+                    FindNeeded(loop.Header);
+                    hasAdjointCode |= FindNeeded(loop.Body) | FindNeeded(loop.Step);
+                    break;
+            }
+        }
+
+        return hasAdjointCode;
+    }
+
+    static IEnumerable<Operand> OperandsReadByPartials(Expression expression) => expression switch
+    {
+        BinaryExpression { Operator: BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Remainder } e => new[] { e.Left, e.Right },
+        PrimitiveCall e => e.Arguments,
+        DifferentiableCall e => e.Arguments,
+        ElementExpression e => new[] { e.Index },
+        _ => Enumerable.Empty<Operand>(),
+    };
+
+    // ---- the two sweeps ----
+
+    (Block Forward, Block Reverse) Transform(Block block, int loopDepth)
+    {
+        var forward = new List<Statement>();
+        var reverseParts = new List<List<Statement>>();
+        foreach (var statement in block.Statements)
+        {
+            var reverse = new List<Statement>();
+            switch (statement)
+            {
+                case Assignment assignment:
+                    TransformAssignment(assignment, loopDepth, forward, reverse);
+                    break;
+                case IfStatement branch:
+                {
+                    var (thenForward, thenReverse) = Transform(branch.Then, loopDepth);
+                    var (elseForward, elseReverse) = Transform(branch.Else, loopDepth);
+                    forward.Add(new IfStatement(branch.Condition, thenForward, elseForward));
+                    if (thenReverse.Statements.Count > 0 || elseReverse.Statements.Count > 0)
+                        reverse.Add(new IfStatement(branch.Condition, thenReverse, elseReverse));
+                    break;
+                }
+                case LoopStatement loop:
+                    TransformLoop(loop, loopDepth, forward, reverse);
+                    break;
+                case ReturnStatement:
+                    // The generated methods return the result variable after both sweeps.
+                    break;
+            }
+
+            reverseParts.Add(reverse);
+        }
+
+        reverseParts.Reverse();
+        return (new Block(forward.ToEquatableArray()), new Block(reverseParts.SelectMany(p => p).ToEquatableArray()));
+    }
+
+    void TransformLoop(LoopStatement loop, int loopDepth, List<Statement> forward, List<Statement> reverse)
+    {
+        var (header, headerReverse) = Transform(loop.Header, loopDepth + 1);
+        var (body, bodyReverse) = Transform(loop.Body, loopDepth + 1);
+        var (step, stepReverse) = Transform(loop.Step, loopDepth + 1);
+        var counter = Local("n" + (_counters++).ToString(CultureInfo.InvariantCulture), ValueType.Int);
+        var nested = loopDepth > 0;
+        forward.Add(new CountedLoopStatement(header, loop.Condition, body, step, counter, nested, loop.Source));
+
+        // The condition runs once more than the body, so nothing it computes may be restored per iteration;
+        // lowering gives it fresh temporaries that only steer the loop.
+        if (headerReverse.Statements.Count > 0)
+            throw new System.InvalidOperationException($"the condition of '{loop.Source}' computes values the derivative needs");
+
+        var reversed = stepReverse.Statements.Concat(bodyReverse.Statements).ToEquatableArray();
+        if (reversed.Count > 0)
+            reverse.Add(new ReverseLoopStatement(counter, nested, new Block(reversed), loop.Source));
+    }
+
+    void TransformAssignment(Assignment assignment, int loopDepth, List<Statement> forward, List<Statement> reverse)
+    {
+        var target = assignment.Target;
+        var overwritten = loopDepth > 0 || _assignmentSites[target] > 1 || _parameters.Contains(target);
+        var save = _needed.Contains(target) && overwritten;
+        string? slot = null;
+        if (save)
+        {
+            slot = loopDepth > 0 ? null : Local("s" + (_slots++).ToString(CultureInfo.InvariantCulture), _types[target]);
+            forward.Add(new SaveStatement(target, _types[target], slot));
+        }
+
+        forward.Add(assignment);
+
+        var active = _activity.IsActive(target);
+        if (active) reverse.Add(new CommentStatement("∂ of: " + assignment.Source));
+        if (save) reverse.Add(new RestoreStatement(target, _types[target], slot));
+        if (!active) return;
+
+        var adjoint = AdjointOf(target);
+        var readsItself = ActivityAnalysis.DifferentiableInputs(assignment.Value).Contains(target);
+        string seed;
+        if (overwritten || readsItself)
+        {
+            seed = Local("r" + (_seeds++).ToString(CultureInfo.InvariantCulture), _types[target]);
+            reverse.Add(new TakeAdjointStatement(seed, adjoint, _types[target]));
+        }
+        else
+        {
+            seed = adjoint;
+        }
+
+        Propagate(assignment.Value, seed, _types[target], reverse);
+    }
+
+    void Propagate(Expression value, string seed, ValueType seedType, List<Statement> reverse)
+    {
+        var a = new Argument(0);
+        var b = new Argument(1);
+        switch (value)
+        {
+            case CopyExpression e:
+                Accumulate(e.Value, seed, seedType, null, EquatableArray<Operand>.Empty, reverse);
+                break;
+            case ConvertExpression e:
+                Accumulate(e.Value, seed, seedType, null, EquatableArray<Operand>.Empty, reverse);
+                break;
+            case UnaryExpression { Operator: UnaryOperator.Negate } e:
+                Accumulate(e.Operand, seed, seedType, null, EquatableArray<Operand>.Empty, reverse, negate: true);
+                break;
+            case BinaryExpression e:
+            {
+                var operands = new[] { e.Left, e.Right }.ToEquatableArray();
+                switch (e.Operator)
+                {
+                    case BinaryOperator.Add:
+                        Accumulate(e.Left, seed, seedType, null, operands, reverse);
+                        Accumulate(e.Right, seed, seedType, null, operands, reverse);
+                        break;
+                    case BinaryOperator.Subtract:
+                        Accumulate(e.Left, seed, seedType, null, operands, reverse);
+                        Accumulate(e.Right, seed, seedType, null, operands, reverse, negate: true);
+                        break;
+                    case BinaryOperator.Multiply:
+                        Accumulate(e.Left, seed, seedType, b, operands, reverse);
+                        Accumulate(e.Right, seed, seedType, a, operands, reverse);
+                        break;
+                    case BinaryOperator.Divide:
+                        Accumulate(e.Left, seed, seedType, 1 / (DerivativeExpression)b, operands, reverse);
+                        Accumulate(e.Right, seed, seedType, a / (b * b), operands, reverse, negate: true);
+                        break;
+                    case BinaryOperator.Remainder:
+                        // a % b = a − trunc(a / b)·b, and trunc is flat almost everywhere.
+                        Accumulate(e.Left, seed, seedType, null, operands, reverse);
+                        Accumulate(e.Right, seed, seedType, new MathCall("Truncate", new DerivativeExpression[] { a / b }), operands, reverse, negate: true);
+                        break;
+                }
+
+                break;
+            }
+
+            case PrimitiveCall e:
+            {
+                var dot = e.Function.IndexOf('.');
+                var mathClass = e.Function.Substring(0, dot);
+                ScalarRules.TryGet(e.Function.Substring(dot + 1), e.Arguments.Count, out var rule);
+                for (var i = 0; i < e.Arguments.Count; i++)
+                {
+                    if (rule.Partials[i] is { } partial)
+                        Accumulate(e.Arguments[i], seed, seedType, partial, e.Arguments, reverse, mathClass: mathClass);
+                }
+
+                break;
+            }
+
+            case DifferentiableCall e:
+                reverse.Add(new PullbackCallStatement(e.ContainingType, e.Method, e.Arguments, seed, e.Arguments.Select((argument, i) => AdjointArgumentFor(argument, e.ArgumentHasAdjoint[i])).ToEquatableArray()));
+                break;
+
+            case ElementExpression e:
+                if (_arrayAdjoints.TryGetValue(e.Array, out var arrayAdjoint))
+                    reverse.Add(new AccumulateStatement(arrayAdjoint, e.Index, seed, false, null, EquatableArray<Operand>.Empty, MathClassOf(seedType), _types[e.Array].ElementType(), seedType));
+                break;
+        }
+    }
+
+    AdjointArgument AdjointArgumentFor(Operand argument, bool hasAdjoint)
+    {
+        if (!hasAdjoint) return new AdjointArgument("", false, null);
+        if (argument is Variable v && _types[v.Name].IsArray())
+        {
+            if (_activity.IsActive(v.Name) && _arrayAdjoints.TryGetValue(v.Name, out var adjoint)) return new AdjointArgument(adjoint, true, null);
+            return new AdjointArgument(v.Name, true, ScratchLengthOf: 0);
+        }
+
+        if (_activity.IsActive(argument)) return new AdjointArgument(AdjointOf(((Variable)argument).Name), false, null);
+        var type = argument is Variable variable ? _types[variable.Name] : ((Literal)argument).Type;
+        return new AdjointArgument(Local(type == ValueType.Float ? "_d_unusedF" : "_d_unused", type == ValueType.Float ? ValueType.Float : ValueType.Double, reuse: true), false, null);
+    }
+
+    void Accumulate(Operand operand, string seed, ValueType seedType, DerivativeExpression? partial, EquatableArray<Operand> arguments, List<Statement> reverse, bool negate = false, string? mathClass = null)
+    {
+        if (operand is not Variable v || !_activity.IsActive(v.Name)) return;
+        var type = _types[v.Name];
+        reverse.Add(new AccumulateStatement(AdjointOf(v.Name), null, seed, negate, partial, arguments, mathClass ?? MathClassOf(type), type, seedType));
+    }
+
+    static string MathClassOf(ValueType type) => type == ValueType.Float ? "MathF" : "Math";
+
+    // ---- names ----
+
+    string AdjointOf(string variable)
+    {
+        var name = "_d_" + variable;
+        if (_adjointLocals.Add(name))
+        {
+            _names.Add(name);
+            _sweepLocals.Add(new LocalSpec(name, _types[variable]));
+        }
+
+        return name;
+    }
+
+    string Local(string preferred, ValueType type, bool reuse = false)
+    {
+        if (reuse && _sweepLocals.Any(l => l.Name == preferred)) return preferred;
+        var name = Unique(preferred);
+        _sweepLocals.Add(new LocalSpec(name, type));
+        return name;
+    }
+
+    string Unique(string preferred)
+    {
+        var name = preferred;
+        for (var i = 1; !_names.Add(name); i++) name = preferred + "_" + i.ToString(CultureInfo.InvariantCulture);
+        return name;
+    }
+}
