@@ -45,7 +45,7 @@ internal static class FunctionEmitter
         var primal = function.Primal;
         var returnType = primal.ReturnType.CSharpName();
         var wrt = function.Adjoints.Where(a => a.IsWrt).ToList();
-        var outputs = wrt.Select(a => a.Type.IsArray() ? $"{a.Type.CSharpName()} {Id(a.OutputName)}" : $"out {a.Type.CSharpName()} {Id(a.OutputName)}");
+        var outputs = wrt.Select(a => a.Type.IsArray() ? $"{a.Type.CSharpName()} {Id(a.OutputName)}" : $"out {Nullable(a.Type)} {Id(a.OutputName)}");
         var signature = string.Join(", ", primal.Parameters.Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}").Concat(outputs));
 
         writer.Line($"/// <summary>{primal.Name} and its gradient by reverse mode: returns the value and writes ∂{primal.Name}/∂{string.Join(", ∂", wrt.Select(a => a.Parameter))}.</summary>");
@@ -57,7 +57,7 @@ internal static class FunctionEmitter
 
         var arguments = new List<string>();
         foreach (var parameter in primal.Parameters) arguments.Add(Id(parameter.Name));
-        arguments.Add(Literal(1, primal.ReturnType));
+        arguments.Add(primal.ReturnType == ValueType.Tensor ? "null" : Literal(1, primal.ReturnType));
         foreach (var adjoint in function.Adjoints)
         {
             if (adjoint.IsWrt && adjoint.Type.IsArray())
@@ -67,7 +67,7 @@ internal static class FunctionEmitter
             }
             else if (adjoint.IsWrt)
             {
-                writer.Line($"{Id(adjoint.OutputName)} = 0;");
+                writer.Line($"{Id(adjoint.OutputName)} = {(adjoint.Type == ValueType.Tensor ? "null" : "0")};");
                 arguments.Add("ref " + Id(adjoint.OutputName));
             }
             else if (adjoint.Type.IsArray())
@@ -77,7 +77,7 @@ internal static class FunctionEmitter
             else
             {
                 var unused = "_unused_" + adjoint.Parameter;
-                writer.Line($"{adjoint.Type.CSharpName()} {unused} = 0;");
+                writer.Line($"{Nullable(adjoint.Type)} {unused} = {(adjoint.Type == ValueType.Tensor ? "null" : "0")};");
                 arguments.Add("ref " + unused);
             }
         }
@@ -90,8 +90,9 @@ internal static class FunctionEmitter
     {
         var primal = function.Primal;
         var returnType = primal.ReturnType.CSharpName();
-        var adjoints = function.Adjoints.Select(a => a.Type.IsArray() ? $"{a.Type.CSharpName()} {Id(a.OutputName)}" : $"ref {a.Type.CSharpName()} {Id(a.OutputName)}");
-        var signature = string.Join(", ", primal.Parameters.Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}").Append($"{returnType} {SeedParameter}").Concat(adjoints));
+        var adjoints = function.Adjoints.Select(a => a.Type.IsArray() ? $"{a.Type.CSharpName()} {Id(a.OutputName)}" : $"ref {Nullable(a.Type)} {Id(a.OutputName)}");
+        var seedType = primal.ReturnType == ValueType.Tensor ? returnType + "?" : returnType;
+        var signature = string.Join(", ", primal.Parameters.Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}").Append($"{seedType} {SeedParameter}").Concat(adjoints));
 
         writer.Line($"/// <summary>Runs {primal.Name}, then adds <paramref name=\"{SeedParameter}\"/> times its derivative to each input's adjoint; returns {primal.Name}'s value. Other generated derivatives call it when they call {primal.Name}.</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
@@ -104,8 +105,10 @@ internal static class FunctionEmitter
             writer.Line($"    throw new global::System.ArgumentException($\"The gradient buffer has {{{Id(array.OutputName)}.Length}} elements but {array.Parameter} has {{{Id(array.Parameter)}.Length}}; pass an array of the same length.\", nameof({Id(array.OutputName)}));");
         }
 
-        foreach (var local in primal.Locals.Concat(function.SweepLocals))
+        foreach (var local in primal.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
+        foreach (var local in function.SweepLocals)
+            writer.Line(local.Type == ValueType.Tensor ? $"{local.Type.CSharpName()}? {Id(local.Name)} = null;" : $"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
         foreach (var tape in TapesUsed(function))
             writer.Line($"var {TapeLocal(tape)} = {TapeType}<{tape.CSharpName()}>.Current;");
 
@@ -114,12 +117,20 @@ internal static class FunctionEmitter
         WriteBlock(writer, function.Forward);
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
-        writer.Line($"{function.ResultAdjoint} = {SeedParameter};");
+        var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
+        writer.Line(primal.ReturnType == ValueType.Tensor
+            ? $"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});"
+            : $"{function.ResultAdjoint} = {SeedParameter};");
         WriteBlock(writer, function.Reverse);
         writer.Line();
         foreach (var adjoint in function.Adjoints.Where(a => a.LocalAdjoint is not null))
-            writer.Line($"{Id(adjoint.OutputName)} += {adjoint.LocalAdjoint};");
-        writer.Line($"return {Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name)};");
+        {
+            writer.Line(adjoint.Type == ValueType.Tensor
+                ? $"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.OutputName)} = global::Leibniz.Adjoints.Add({Id(adjoint.OutputName)}, {adjoint.LocalAdjoint});"
+                : $"{Id(adjoint.OutputName)} += {adjoint.LocalAdjoint};");
+        }
+
+        writer.Line($"return {resultName};");
         writer.CloseBrace();
     }
 
@@ -153,7 +164,7 @@ internal static class FunctionEmitter
         }
     }
 
-    static string TapeLocal(ValueType type) => "tape" + char.ToUpperInvariant(type.CSharpName()[0]) + type.CSharpName().Substring(1);
+    static string TapeLocal(ValueType type) => "tape" + type;
 
     static void WriteBlock(SourceWriter writer, Block block)
     {
@@ -213,7 +224,16 @@ internal static class FunctionEmitter
                 break;
             case TakeAdjointStatement take:
                 writer.Line($"{take.Seed} = {take.Adjoint};");
-                writer.Line($"{take.Adjoint} = 0;");
+                writer.Line($"{take.Adjoint} = {(take.Type == ValueType.Tensor ? "null" : "0")};");
+                break;
+            case AccumulateTensorStatement accumulate:
+                writer.Line(TensorAccumulation(accumulate));
+                break;
+            case WhenAdjointStatement guard:
+                writer.Line($"if ({guard.Seed} is not null)");
+                writer.OpenBrace();
+                WriteBlock(writer, guard.Body);
+                writer.CloseBrace();
                 break;
             case AccumulateStatement accumulate:
                 writer.Line(Accumulation(accumulate));
@@ -235,6 +255,69 @@ internal static class FunctionEmitter
         if (accumulate.Type != accumulate.SeedType) value = $"({accumulate.Type.CSharpName()})({value})";
         return $"{target} {(accumulate.Negate ? "-=" : "+=")} {value};";
     }
+
+    static string TensorAccumulation(AccumulateTensorStatement accumulate)
+    {
+        var contribution = Template(accumulate.Template, accumulate.Seed, accumulate.Output, accumulate.Arguments);
+        if (accumulate.ReduceToShapeOf is { } operand)
+            contribution = $"global::Leibniz.Broadcasting.SumToShape({contribution}, {Operand(operand)}.shape)";
+
+        return accumulate.AdjointType switch
+        {
+            ValueType.Tensor => $"{accumulate.Adjoint} = global::Leibniz.Adjoints.Add({accumulate.Adjoint}, {contribution});",
+            ValueType.Float => $"{accumulate.Adjoint} += {contribution}.sum().item<float>();",
+            _ => $"{accumulate.Adjoint} += {contribution}.sum().item<double>();",
+        };
+    }
+
+    /// <summary>Fills a rule template: <c>{g}</c> the adjoint, <c>{y}</c> the output, <c>{i}</c> argument i.</summary>
+    static string Template(string template, string seed, string? output, EquatableArray<Operand> arguments)
+    {
+        var text = template.Replace("{g}", seed);
+        if (output is not null) text = text.Replace("{y}", Id(output));
+        for (var i = arguments.Count - 1; i >= 0; i--)
+        {
+            var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
+            if (text.Contains(placeholder)) text = text.Replace(placeholder, Operand(arguments[i]));
+        }
+        return text;
+    }
+
+    static string TensorCallText(TensorCall call)
+    {
+        var arguments = call.Arguments;
+        switch (call.Form)
+        {
+            case CallForm.Operator:
+                return arguments.Count == 1 ? call.Target + Operand(arguments[0]) : $"{Operand(arguments[0])} {call.Target} {Operand(arguments[1])}";
+            case CallForm.Instance:
+                return $"{Operand(arguments[0])}.{call.Target}({CallArguments(call, 1)})";
+            default:
+                return $"{call.Target}({CallArguments(call, 0)})";
+        }
+    }
+
+    /// <summary>Arguments from <paramref name="first"/> on: positional until the first default kept, named after it.</summary>
+    static string CallArguments(TensorCall call, int first)
+    {
+        var parts = new List<string>();
+        var named = false;
+        var aligned = call.Arguments.Count == call.ParameterNames.Count;
+        for (var i = first; i < call.Arguments.Count; i++)
+        {
+            if (call.Arguments[i] is OmittedArgument)
+            {
+                named = aligned;
+                continue;
+            }
+
+            parts.Add(named ? $"{call.ParameterNames[i]}: {Operand(call.Arguments[i])}" : Operand(call.Arguments[i]));
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    static string Nullable(ValueType type) => type == ValueType.Tensor ? type.CSharpName() + "?" : type.CSharpName();
 
     static string PullbackCall(PullbackCallStatement call)
     {
@@ -264,6 +347,7 @@ internal static class FunctionEmitter
         LengthExpression e => $"{Id(e.Array)}.Length",
         ConditionalExpression e => $"{Operand(e.Condition)} ? {Operand(e.WhenTrue)} : {Operand(e.WhenFalse)}",
         ConvertExpression e => $"({e.Target.CSharpName()}){Operand(e.Value)}",
+        TensorCall e => TensorCallText(e),
         _ => throw new System.InvalidOperationException($"the emitter has no form for {expression.GetType().Name}"),
     };
 
@@ -305,6 +389,7 @@ internal static class FunctionEmitter
     {
         Variable v => Id(v.Name),
         Literal l => Literal(l.Value, l.Type),
+        CodeLiteral c => c.CSharp,
         _ => throw new System.InvalidOperationException($"the emitter has no form for {operand.GetType().Name}"),
     };
 
@@ -329,7 +414,7 @@ internal static class FunctionEmitter
     static string Default(ValueType type) => type switch
     {
         ValueType.Bool => "false",
-        ValueType.DoubleArray or ValueType.FloatArray => "null!",
+        ValueType.DoubleArray or ValueType.FloatArray or ValueType.Tensor => "null!",
         _ => "0",
     };
 

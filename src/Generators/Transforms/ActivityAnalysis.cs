@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Leibniz.Generators.IR.Functions;
+using Leibniz.Generators.Rules.Tensor;
 
 namespace Leibniz.Generators.Transforms;
 
@@ -64,6 +65,7 @@ internal sealed class ActivityAnalysis
         DifferentiableCall e => e.Arguments.Where((_, i) => e.ArgumentHasAdjoint[i]).SelectMany(a => Names(a)),
         ElementExpression e => new[] { e.Array },
         ConvertExpression { Target: ValueType.Double or ValueType.Float } e => Names(e.Value),
+        TensorCall e when TensorRules.TryGet(e.Rule, out var rule) => e.Arguments.Where((_, i) => rule.Vjp(i) is not null).SelectMany(a => Names(a)),
         _ => Enumerable.Empty<string>(),
     };
 

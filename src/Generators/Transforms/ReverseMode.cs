@@ -5,6 +5,7 @@ using Leibniz.Generators.Common;
 using Leibniz.Generators.IR.Functions;
 using Leibniz.Generators.Rules;
 using Leibniz.Generators.Rules.Scalar;
+using Leibniz.Generators.Rules.Tensor;
 
 namespace Leibniz.Generators.Transforms;
 
@@ -117,6 +118,9 @@ internal sealed class ReverseMode
                     hasAdjointCode = true;
                     foreach (var operand in OperandsReadByPartials(assignment.Value))
                         if (operand is Variable v) _needed.Add(v.Name);
+                    if (assignment.Value is TensorCall call && TensorRules.TryGet(call.Rule, out var rule)
+                        && Enumerable.Range(0, call.Arguments.Count).Any(rule.ReadsOutput))
+                        _needed.Add(assignment.Target);
                     break;
                 case IfStatement branch:
                     var inThen = FindNeeded(branch.Then);
@@ -140,8 +144,13 @@ internal sealed class ReverseMode
         PrimitiveCall e => e.Arguments,
         DifferentiableCall e => e.Arguments,
         ElementExpression e => new[] { e.Index },
+        TensorCall e when TensorRules.TryGet(e.Rule, out var rule) => e.Arguments.Where((_, i) => ReadsArgument(rule, i, e.Arguments.Count)),
         _ => Enumerable.Empty<Operand>(),
     };
+
+    /// <summary>Whether some template of <paramref name="rule"/> reads argument <paramref name="index"/> (or its shape, to undo broadcasting).</summary>
+    static bool ReadsArgument(TensorRule rule, int index, int count)
+        => rule.Broadcast(index) || Enumerable.Range(0, count).Any(i => rule.Vjp(i)?.Contains("{" + index.ToString(CultureInfo.InvariantCulture) + "}") == true);
 
     // ---- the two sweeps ----
 
@@ -215,32 +224,52 @@ internal sealed class ReverseMode
         forward.Add(assignment);
 
         var active = _activity.IsActive(target);
+        // A tensor rule may read the output, so its target is restored only after the adjoint moved on;
+        // lowering gives tensor calls fresh targets, so the target is never also an operand.
+        var readsOutput = assignment.Value is TensorCall;
         if (active) reverse.Add(new CommentStatement("∂ of: " + assignment.Source));
-        if (save) reverse.Add(new RestoreStatement(target, _types[target], slot));
-        if (!active) return;
-
-        var adjoint = AdjointOf(target);
-        var readsItself = ActivityAnalysis.DifferentiableInputs(assignment.Value).Contains(target);
-        string seed;
-        if (overwritten || readsItself)
+        if (save && !readsOutput) reverse.Add(new RestoreStatement(target, _types[target], slot));
+        if (active)
         {
-            seed = Local("r" + (_seeds++).ToString(CultureInfo.InvariantCulture), _types[target]);
-            reverse.Add(new TakeAdjointStatement(seed, adjoint, _types[target]));
-        }
-        else
-        {
-            seed = adjoint;
+            var adjoint = AdjointOf(target);
+            var readsItself = ActivityAnalysis.DifferentiableInputs(assignment.Value).Contains(target);
+            string seed;
+            if (overwritten || readsItself)
+            {
+                seed = Local("r" + (_seeds++).ToString(CultureInfo.InvariantCulture), _types[target]);
+                reverse.Add(new TakeAdjointStatement(seed, adjoint, _types[target]));
+            }
+            else
+            {
+                seed = adjoint;
+            }
+
+            if (_types[target] == ValueType.Tensor)
+            {
+                var guarded = new List<Statement>();
+                Propagate(assignment.Value, seed, _types[target], guarded, target);
+                if (guarded.Count > 0) reverse.Add(new WhenAdjointStatement(seed, new Block(guarded.ToEquatableArray())));
+            }
+            else
+            {
+                Propagate(assignment.Value, seed, _types[target], reverse, target);
+            }
         }
 
-        Propagate(assignment.Value, seed, _types[target], reverse);
+        if (save && readsOutput) reverse.Add(new RestoreStatement(target, _types[target], slot));
     }
 
-    void Propagate(Expression value, string seed, ValueType seedType, List<Statement> reverse)
+    void Propagate(Expression value, string seed, ValueType seedType, List<Statement> reverse, string target)
     {
         var a = new Argument(0);
         var b = new Argument(1);
         switch (value)
         {
+            case CopyExpression e when seedType == ValueType.Tensor:
+                if (e.Value is Variable copied && _activity.IsActive(copied.Name))
+                    reverse.Add(new AccumulateTensorStatement(AdjointOf(copied.Name), ValueType.Tensor, "{g}", EquatableArray<Operand>.Empty, null, seed, null));
+                break;
+
             case CopyExpression e:
                 Accumulate(e.Value, seed, seedType, null, EquatableArray<Operand>.Empty, reverse);
                 break;
@@ -298,6 +327,20 @@ internal sealed class ReverseMode
             case DifferentiableCall e:
                 reverse.Add(new PullbackCallStatement(e.ContainingType, e.Method, e.Arguments, seed, e.Arguments.Select((argument, i) => AdjointArgumentFor(argument, e.ArgumentHasAdjoint[i])).ToEquatableArray()));
                 break;
+
+            case TensorCall e:
+            {
+                TensorRules.TryGet(e.Rule, out var rule);
+                for (var i = 0; i < e.Arguments.Count; i++)
+                {
+                    if (rule.Vjp(i) is not { } template || e.Arguments[i] is not Variable v || !_activity.IsActive(v.Name)) continue;
+                    var adjointType = _types[v.Name];
+                    var reduce = rule.Broadcast(i) && adjointType == ValueType.Tensor ? e.Arguments[i] : null;
+                    reverse.Add(new AccumulateTensorStatement(AdjointOf(v.Name), adjointType, template, e.Arguments, target, seed, reduce));
+                }
+
+                break;
+            }
 
             case ElementExpression e:
                 if (_arrayAdjoints.TryGetValue(e.Array, out var arrayAdjoint))

@@ -7,6 +7,8 @@ using Leibniz.Generators.Common;
 using Leibniz.Generators.Diagnostics;
 using Leibniz.Generators.IR.Functions;
 using Leibniz.Generators.Rules.Scalar;
+using Leibniz.Generators.Rules.Tensor;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,6 +25,7 @@ namespace Leibniz.Generators.Frontend.Functions;
 internal sealed class FunctionLowering
 {
     const string ResultName = "result";
+    const string TorchSharpAssembly = "TorchSharp";
 
     readonly IMethodSymbol _method;
     readonly SemanticModel _model;
@@ -32,8 +35,10 @@ internal sealed class FunctionLowering
     readonly Dictionary<string, ValueType> _locals = new();
     readonly HashSet<string> _taken = new();
     readonly Stack<List<Statement>> _blocks = new();
+    readonly HashSet<string> _temporaryNames = new();
     readonly string _result;
     int _loopDepth;
+    int _noDerivativeDepth;
     int _temporaries;
 
     FunctionLowering(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
@@ -95,7 +100,7 @@ internal sealed class FunctionLowering
         string? problem = null;
         if (!_method.IsStatic) problem = "must be static (instance methods on tensors come with [Model])";
         else if (_method.IsGenericMethod) problem = "cannot be generic";
-        else if (TypeOf(_method.ReturnType) is not (ValueType.Double or ValueType.Float)) problem = $"must return double or float, not {_method.ReturnType.ToDisplayString()}";
+        else if (TypeOf(_method.ReturnType) is not (ValueType.Double or ValueType.Float or ValueType.Tensor)) problem = $"must return double, float or Tensor, not {_method.ReturnType.ToDisplayString()}";
 
         var wrt = WrtNames();
         var parameters = new List<ParameterSpec>();
@@ -103,7 +108,7 @@ internal sealed class FunctionLowering
         {
             var type = TypeOf(parameter.Type);
             if (type is null)
-                problem ??= $"has parameter '{parameter.Name}' of type {parameter.Type.ToDisplayString()}; supported are double, float, int, bool and arrays of double or float";
+                problem ??= $"has parameter '{parameter.Name}' of type {parameter.Type.ToDisplayString()}; supported are double, float, int, bool, Tensor and arrays of double or float";
             else if (parameter.RefKind != RefKind.None)
                 problem ??= $"has a {parameter.RefKind.ToString().ToLowerInvariant()} parameter '{parameter.Name}'; pass it by value";
 
@@ -117,7 +122,7 @@ internal sealed class FunctionLowering
             problem ??= $"lists '{name}' in Wrt, but has no parameter of that name";
 
         if (problem is null && !parameters.Any(p => p.IsWrt))
-            problem = "has no double or float parameter to differentiate with respect to";
+            problem = "has no double, float or Tensor parameter to differentiate with respect to";
 
         if (problem is null) return parameters.ToEquatableArray();
         Report(DiagnosticDescriptors.UnsupportedSignature, declaration.Identifier.GetLocation(), _method.Name, problem);
@@ -376,6 +381,16 @@ internal sealed class FunctionLowering
     {
         var text = source is ExpressionSyntax or VariableDeclaratorSyntax ? Describe(source, target) : source.ToString();
         var lowered = LowerToExpression(value);
+        if (lowered is TensorCall && !_temporaryNames.Contains(target))
+        {
+            // A tensor rule may read the call's output; a single-assignment temporary keeps it intact
+            // for the reverse sweep even when the user's variable is reassigned later.
+            var output = Temporary(ValueType.Tensor);
+            Emit(new Assignment(output, lowered, text));
+            Emit(new Assignment(target, new CopyExpression(new Variable(output)), text));
+            return;
+        }
+
         if (lowered is not null) Emit(new Assignment(target, lowered, text));
     }
 
@@ -449,6 +464,9 @@ internal sealed class FunctionLowering
                 return LowerIdentifier(identifier);
             case BinaryExpressionSyntax binary:
                 return LowerBinary(binary);
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression)
+                && _model.GetOperation(unary, _cancellationToken) is IUnaryOperation { OperatorMethod: { } negation } && negation.ContainingAssembly?.Name == TorchSharpAssembly:
+                return LowerTensorOperator(unary, negation, new[] { unary.Operand }, "-");
             case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression):
                 return new UnaryExpression(UnaryOperator.Negate, Lower(unary.Operand));
             case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryPlusExpression):
@@ -504,6 +522,9 @@ internal sealed class FunctionLowering
             Emit(isAnd ? new IfStatement(new Variable(result), second, Block.Empty) : new IfStatement(new Variable(result), Block.Empty, second));
             return new CopyExpression(new Variable(result));
         }
+
+        if (_model.GetOperation(binary, _cancellationToken) is IBinaryOperation { OperatorMethod: { } operatorMethod } && operatorMethod.ContainingAssembly?.Name == TorchSharpAssembly)
+            return LowerTensorOperator(binary, operatorMethod, new[] { binary.Left, binary.Right }, binary.OperatorToken.Text);
 
         BinaryOperator? op = binary.Kind() switch
         {
@@ -583,6 +604,9 @@ internal sealed class FunctionLowering
             return null;
         }
 
+        if (callee.ContainingAssembly?.Name == TorchSharpAssembly)
+            return LowerTensorCall(invocation, callee);
+
         var arguments = invocation.ArgumentList.Arguments;
         if (arguments.Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None) || a.NameColon is not null))
         {
@@ -592,7 +616,13 @@ internal sealed class FunctionLowering
 
         var containing = callee.ContainingType?.ToDisplayString();
         if (containing == SymbolNames.Derivatives && callee.Name == "NoDerivative" && arguments.Count == 1)
-            return new OpaqueCall("global::Leibniz.Derivatives.NoDerivative", new[] { Lower(arguments[0].Expression) }.ToEquatableArray());
+        {
+            // Inside NoDerivative(...) nothing is differentiated, so a call without a derivative is fine there.
+            _noDerivativeDepth++;
+            var value = Lower(arguments[0].Expression);
+            _noDerivativeDepth--;
+            return new OpaqueCall("global::Leibniz.Derivatives.NoDerivative", new[] { value }.ToEquatableArray());
+        }
 
         if (containing is not null && ScalarRules.MathClasses.Contains(containing) && ScalarRules.TryGet(callee.Name, arguments.Count, out _)
             && callee.Parameters.All(p => TypeOf(p.Type) is ValueType.Double or ValueType.Float))
@@ -612,7 +642,7 @@ internal sealed class FunctionLowering
 
         var returnsFloat = TypeOf(callee.ReturnType) is { } r && r.IsDifferentiable();
         var takesFloat = callee.Parameters.Any(p => TypeOf(p.Type) is { } t && t.IsDifferentiable());
-        if (returnsFloat && takesFloat)
+        if (returnsFloat && takesFloat && _noDerivativeDepth == 0)
         {
             Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString(), callee.Name);
             return null;
@@ -624,9 +654,120 @@ internal sealed class FunctionLowering
             return null;
         }
 
-        // No floating-point input or output: the call is data to the derivative.
+        if (!callee.IsStatic)
+        {
+            // The opaque call is emitted as Type.Method(arguments): a receiver would be lost.
+            Unsupported(invocation, $"a call of instance method '{callee.ToDisplayString()}'; call a static method instead");
+            return null;
+        }
+
+        // No floating-point input or output (or inside NoDerivative): the call is data to the derivative.
         var values = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
         return new OpaqueCall(callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name, values);
+    }
+
+    // ---- tensors ----
+
+    Expression? LowerTensorOperator(ExpressionSyntax syntax, IMethodSymbol method, ExpressionSyntax[] operands, string token)
+    {
+        var key = "Tensor." + method.Name;
+        if (!TensorRules.TryGet(key, out var rule))
+        {
+            Report(DiagnosticDescriptors.NonDifferentiableCall, syntax.GetLocation(), $"operator {token} on tensors", method.Name);
+            return null;
+        }
+
+        var arguments = operands.Select(Lower).ToEquatableArray();
+        var names = method.Parameters.Select(p => p.Name).ToEquatableArray();
+        return new TensorCall(key, rule.Key, CallForm.Operator, token, arguments, names);
+    }
+
+    Expression? LowerTensorCall(InvocationExpressionSyntax invocation, IMethodSymbol callee)
+    {
+        if (_model.GetOperation(invocation, _cancellationToken) is not IInvocationOperation operation)
+        {
+            Unsupported(invocation, "a call that does not resolve to one TorchSharp method");
+            return null;
+        }
+
+        var owner = callee.IsStatic ? TorchPath(callee.ContainingType) : "Tensor";
+        var key = owner + "." + callee.Name;
+        var signature = key + "(" + string.Join(", ", callee.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))) + ")";
+        var hasRule = TensorRules.TryGet(signature, out var rule) || TensorRules.TryGet(key, out rule);
+
+        var tensorInvolved = TypeOf(callee.ReturnType) == ValueType.Tensor && (operation.Instance is not null || callee.Parameters.Any(p => TypeOf(p.Type) == ValueType.Tensor));
+        if (!hasRule)
+        {
+            if (tensorInvolved)
+            {
+                Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString(), callee.Name);
+                return null;
+            }
+
+            Unsupported(invocation, $"a call of '{callee.ToDisplayString()}' on a differentiable path");
+            return null;
+        }
+
+        var arguments = new List<Operand>();
+        var names = new List<string>();
+        if (operation.Instance is not null)
+        {
+            arguments.Add(Lower(((MemberAccessExpressionSyntax)invocation.Expression).Expression));
+            names.Add("this");
+        }
+
+        foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            var index = arguments.Count;
+            if (rule.DefaultsFrom is { } from && index >= from && argument.ArgumentKind != ArgumentKind.DefaultValue)
+            {
+                Unsupported(invocation, $"'{callee.Name}' with '{argument.Parameter?.Name}' set; only its default is differentiated");
+                return null;
+            }
+
+            names.Add(argument.Parameter?.Name ?? "");
+            switch (argument.ArgumentKind)
+            {
+                case ArgumentKind.DefaultValue:
+                    arguments.Add(new OmittedArgument());
+                    break;
+                case ArgumentKind.ParamArray when argument.Value is IArrayCreationOperation { Initializer: { } initializer }:
+                    foreach (var element in initializer.ElementValues) arguments.Add(LowerArgument(element));
+                    break;
+                default:
+                    arguments.Add(LowerArgument(argument.Value));
+                    break;
+            }
+        }
+
+        var form = operation.Instance is null ? CallForm.Static : CallForm.Instance;
+        var target = form == CallForm.Static ? callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name : callee.Name;
+        return new TensorCall(key, rule.Key, form, target, arguments.ToEquatableArray(), names.ToEquatableArray());
+    }
+
+    Operand LowerArgument(IOperation value)
+    {
+        while (value is IConversionOperation { IsImplicit: true } conversion && conversion.Operand.Type?.TypeKind != TypeKind.Enum && TypeOf(conversion.Operand.Type) is not null)
+            value = conversion.Operand;
+
+        if (value.ConstantValue is { HasValue: true } constant)
+        {
+            if (value.Type?.TypeKind == TypeKind.Enum && value is IFieldReferenceOperation field)
+                return new CodeLiteral(field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
+            if (constant.Value is null) return new CodeLiteral("null");
+            if (ToNumber(constant.Value) is { } number) return new Literal(number, TypeOf(value.Type) ?? ValueType.Double);
+        }
+
+        return value.Syntax is ExpressionSyntax expression ? Lower(expression) : new CodeLiteral(value.Syntax.ToString());
+    }
+
+    /// <summary><c>TorchSharp.torch.nn.functional</c> → <c>nn.functional</c>; <c>TorchSharp.torch</c> → <c>torch</c>.</summary>
+    static string TorchPath(INamedTypeSymbol type)
+    {
+        var path = type.ToDisplayString();
+        const string torch = "TorchSharp.torch";
+        if (path == torch) return "torch";
+        return path.StartsWith(torch + ".", System.StringComparison.Ordinal) ? path.Substring(torch.Length + 1) : path;
     }
 
     // ---- helpers ----
@@ -648,6 +789,7 @@ internal sealed class FunctionLowering
         do name = "t" + (_temporaries++).ToString(CultureInfo.InvariantCulture);
         while (_taken.Contains(name));
         _taken.Add(name);
+        _temporaryNames.Add(name);
         _locals[name] = type;
         return name;
     }
@@ -684,6 +826,7 @@ internal sealed class FunctionLowering
 
     static ValueType? TypeOf(ITypeSymbol? type) => type switch
     {
+        INamedTypeSymbol named when IsTensor(named) => ValueType.Tensor,
         { SpecialType: SpecialType.System_Double } => ValueType.Double,
         { SpecialType: SpecialType.System_Single } => ValueType.Float,
         { SpecialType: SpecialType.System_Int32 } => ValueType.Int,
@@ -692,6 +835,16 @@ internal sealed class FunctionLowering
         IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Single } => ValueType.FloatArray,
         _ => null,
     };
+
+    static bool IsTensor(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            if (t.MetadataName == "Tensor" && t.ContainingType?.MetadataName == "torch" && t.ContainingNamespace?.Name == "TorchSharp") return true;
+        }
+
+        return false;
+    }
 
     void Unsupported(SyntaxNode node, string why)
         => Report(DiagnosticDescriptors.UnsupportedStatement, node.GetLocation(), Shorten(node.ToString()), _method.Name, why);

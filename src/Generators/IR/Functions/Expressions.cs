@@ -15,6 +15,12 @@ internal sealed record Variable(string Name) : Operand
 
 internal sealed record Literal(double Value, ValueType Type) : Operand;
 
+/// <summary>An optional parameter the call leaves at its default; the emitter skips it.</summary>
+internal sealed record OmittedArgument : Operand;
+
+/// <summary>A constant the IR does not interpret (an enum member, <c>null</c>), kept as its C# text.</summary>
+internal sealed record CodeLiteral(string CSharp) : Operand;
+
 /// <summary>The right-hand side of an assignment.</summary>
 internal abstract record Expression;
 
@@ -64,3 +70,29 @@ internal sealed record LengthExpression(string Array) : Expression;
 internal sealed record ConditionalExpression(Operand Condition, Operand WhenTrue, Operand WhenFalse) : Expression;
 
 internal sealed record ConvertExpression(ValueType Target, Operand Value) : Expression;
+
+/// <summary>How a tensor API is written at the call site.</summary>
+internal enum CallForm
+{
+    /// <summary><c>a + b</c>, <c>-a</c>: the key's operator.</summary>
+    Operator,
+
+    /// <summary><c>a.matmul(b)</c>: the first argument is the receiver.</summary>
+    Instance,
+
+    /// <summary><c>global::TorchSharp.torch.exp(a)</c>.</summary>
+    Static,
+}
+
+/// <summary>
+/// A call of a TorchSharp API the tensor rule table knows. <c>Arguments</c> follow the parameters
+/// (receiver first), with <see cref="OmittedArgument"/> where the caller kept a default;
+/// <c>ParameterNames</c> lets the emitter name arguments after a gap.
+/// </summary>
+internal sealed record TensorCall(
+    string Key,
+    string Rule,
+    CallForm Form,
+    string Target,
+    EquatableArray<Operand> Arguments,
+    EquatableArray<string> ParameterNames) : Expression;

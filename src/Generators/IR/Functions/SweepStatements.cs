@@ -49,3 +49,19 @@ internal sealed record PullbackCallStatement(
     EquatableArray<Operand> Arguments,
     string Seed,
     EquatableArray<AdjointArgument> Adjoints) : Statement;
+
+/// <summary>
+/// <c>Adjoint = Adjoints.Add(Adjoint, vjp)</c> for a tensor rule's template, the contribution summed back to
+/// <c>ReduceToShapeOf</c>'s shape when the operand may have been broadcast, or to a number when the adjoint is a scalar's.
+/// </summary>
+internal sealed record AccumulateTensorStatement(
+    string Adjoint,
+    ValueType AdjointType,
+    string Template,
+    EquatableArray<Operand> Arguments,
+    string? Output,
+    string Seed,
+    Operand? ReduceToShapeOf) : Statement;
+
+/// <summary>Runs <c>Body</c> only when the tensor adjoint <c>Seed</c> received a contribution.</summary>
+internal sealed record WhenAdjointStatement(string Seed, Block Body) : Statement;

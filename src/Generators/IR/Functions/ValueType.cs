@@ -9,13 +9,14 @@ internal enum ValueType
     Bool,
     DoubleArray,
     FloatArray,
+    Tensor,
 }
 
 internal static class ValueTypeFacts
 {
     /// <summary>Whether values of this type carry a derivative.</summary>
     public static bool IsDifferentiable(this ValueType type)
-        => type is ValueType.Double or ValueType.Float or ValueType.DoubleArray or ValueType.FloatArray;
+        => type is ValueType.Double or ValueType.Float or ValueType.DoubleArray or ValueType.FloatArray or ValueType.Tensor;
 
     public static bool IsArray(this ValueType type) => type is ValueType.DoubleArray or ValueType.FloatArray;
 
@@ -34,6 +35,7 @@ internal static class ValueTypeFacts
         ValueType.Bool => "bool",
         ValueType.DoubleArray => "double[]",
         ValueType.FloatArray => "float[]",
+        ValueType.Tensor => "global::TorchSharp.torch.Tensor",
         _ => "object",
     };
 }

@@ -1,0 +1,24 @@
+namespace Leibniz.Generators.Rules.Tensor;
+
+/// <summary>
+/// One row of the tensor derivative table: a TorchSharp API and, per parameter, its vector–Jacobian
+/// product as a C# template over <c>{g}</c> (the output's adjoint), <c>{y}</c> (the output) and
+/// <c>{0}</c>, <c>{1}</c>… (the arguments in parameter order, the receiver first for methods).
+/// </summary>
+/// <param name="Key">The API: <c>Tensor.matmul</c>, <c>torch.exp</c>, <c>nn.functional.relu</c>, <c>Tensor.op_Addition</c>.</param>
+/// <param name="Vjps">One template per parameter; null where no derivative flows (dims, flags, targets).</param>
+/// <param name="Broadcasts">Whether each argument may have been broadcast, so its adjoint is summed back to its shape.</param>
+/// <param name="Comment">The identity, printed above the generated adjoint.</param>
+internal sealed record TensorRule(string Key, string?[] Vjps, bool[] Broadcasts, string Comment)
+{
+    /// <summary>When set, the row holds only if every parameter from this index on keeps its default (a reduction mode, an in-place flag).</summary>
+    public int? DefaultsFrom { get; init; }
+
+    /// <summary>The template for parameter <paramref name="index"/>, or null when no derivative flows into it.</summary>
+    public string? Vjp(int index) => index < Vjps.Length ? Vjps[index] : null;
+
+    public bool Broadcast(int index) => index < Broadcasts.Length && Broadcasts[index];
+
+    /// <summary>Whether a template reads the output, which the forward sweep must then keep.</summary>
+    public bool ReadsOutput(int parameter) => Vjp(parameter)?.Contains("{y}") == true;
+}

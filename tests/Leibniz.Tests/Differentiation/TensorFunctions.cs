@@ -1,0 +1,40 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Leibniz.Tests.Differentiation;
+
+/// <summary>Tensor functions differentiated at build time; the tests compare with TorchSharp autograd.</summary>
+public static partial class TensorFunctions
+{
+    [Differentiable]
+    public static Tensor Mlp(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2, [NoDerivative] Tensor target)
+    {
+        var h = nn.functional.relu(nn.functional.linear(x, w1, b1));
+        var y = nn.functional.linear(h, w2, b2);
+        return nn.functional.mse_loss(y, target);
+    }
+
+    [Differentiable]
+    public static Tensor Broadcasts(Tensor a, Tensor row, Tensor column, double s)
+        => ((a * row + column) / (row * row + 1.0) - a * s).tanh().sum();
+
+    [Differentiable]
+    public static Tensor Elementwise(Tensor x)
+        => (x.exp() + x.sin() * x.cos() + x.abs() + x.sigmoid() + x.square() + x.pow(3) - x.log().neg() + x.sqrt() + x.rsqrt()).mean();
+
+    [Differentiable]
+    public static Tensor Reductions(Tensor x)
+        => x.sum(1, keepdim: false).square().sum() + x.sum(0, keepdim: true).exp().sum();
+
+    [Differentiable]
+    public static Tensor Shapes(Tensor x, Tensor w)
+        => x.reshape(6, 2).matmul(w).t().unsqueeze(0).flatten().transpose(0, 0).tanh().sum();
+
+    [Differentiable]
+    public static Tensor RepeatedLayer(Tensor x, Tensor w, int depth)
+    {
+        var h = x;
+        for (var i = 0; i < depth; i++) h = torch.tanh(h.matmul(w));
+        return h.sum();
+    }
+}
