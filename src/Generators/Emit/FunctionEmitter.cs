@@ -31,6 +31,12 @@ internal static class FunctionEmitter
         {
             if (!first) writer.Line();
             first = false;
+            if (function.Primal.IsModelMethod)
+            {
+                WriteModelMethod(writer, function, hierarchy.Type.NameWithTypeParameters);
+                continue;
+            }
+
             WriteWithGradient(writer, function);
             writer.Line();
             WritePullback(writer, function);
@@ -131,6 +137,109 @@ internal static class FunctionEmitter
         }
 
         writer.Line($"return {resultName};");
+        writer.CloseBrace();
+    }
+
+    /// <summary>
+    /// A <c>[Model]</c> method: a sweep class that runs the forward pass keeping what the backward needs
+    /// (<c>ForwardWithPullback</c>, tape-free), and a <c>torch.autograd.Function</c> whose backward is the
+    /// generated reverse sweep, so <c>loss.backward()</c> and any optimizer work through it.
+    /// </summary>
+    static void WriteModelMethod(SourceWriter writer, ReverseFunctionSpec function, string modelType)
+    {
+        var primal = function.Primal;
+        var name = primal.Name;
+        var sweep = name + "Sweep";
+        var autogradFunction = name + "Function";
+        var input = primal.Parameters.First(p => !p.IsField);
+        var fields = primal.Parameters.Where(p => p.IsField).ToList();
+        var tensor = ValueType.Tensor.CSharpName();
+        var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
+        var gradients = primal.Parameters.Select(p => (Parameter: p, Adjoint: function.Adjoints.FirstOrDefault(a => a.Parameter == p.Name))).ToList();
+        var tupleType = "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}")) + ")";
+
+        writer.Line($"/// <summary>Runs {name} and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}) => new {sweep}(this, {Id(input.Name)});");
+        writer.Line();
+
+        writer.Line($"/// <summary>{name} through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain {name} otherwise.</summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{tensor} {name}ThroughGeneratedBackward({tensor} {Id(input.Name)})");
+        writer.OpenBrace();
+        var requiresGrad = string.Join(" || ", new[] { Id(input.Name) }.Concat(fields.Where(f => f.HasAdjoint).Select(f => "this." + Id(f.Name))).Select(t => t + ".requires_grad"));
+        writer.Line("RegisterComponents();");
+        writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled() || !({requiresGrad})) return {name}({Id(input.Name)});");
+        writer.Line($"return {autogradFunction}.apply({string.Join(", ", new[] { "this", Id(input.Name) }.Concat(fields.Select(f => "this." + Id(f.Name))))});");
+        writer.CloseBrace();
+        writer.Line();
+
+        writer.Line($"/// <summary>The recorded forward pass of {name}: its output, and a pullback that runs once.</summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"public sealed class {sweep}");
+        writer.OpenBrace();
+        foreach (var parameter in primal.Parameters)
+            writer.Line($"readonly {parameter.Type.CSharpName()} {Id(parameter.Name)};");
+        foreach (var local in primal.Locals)
+            writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
+        foreach (var local in function.SweepLocals)
+            writer.Line(local.Type == ValueType.Tensor ? $"{tensor}? {Id(local.Name)};" : $"{local.Type.CSharpName()} {Id(local.Name)};");
+        foreach (var tape in TapesUsed(function))
+            writer.Line($"readonly {TapeType}<{tape.CSharpName()}> {TapeLocal(tape)} = new();");
+        writer.Line("bool pulledBack;");
+        writer.Line();
+
+        writer.Line($"internal {sweep}({modelType} model, {tensor} {Id(input.Name)})");
+        writer.OpenBrace();
+        writer.Line($"this.{Id(input.Name)} = {Id(input.Name)};");
+        foreach (var field in fields)
+            writer.Line($"{Id(field.Name)} = model.{Id(field.Name)};");
+        writer.Line();
+        writer.Line("// Forward sweep: the function, keeping what the reverse sweep reads.");
+        WriteBlock(writer, function.Forward);
+        writer.CloseBrace();
+        writer.Line();
+
+        writer.Line($"/// <summary>{name}'s output.</summary>");
+        writer.Line($"public {tensor} Output => {resultName};");
+        writer.Line();
+        writer.Line($"/// <summary>The gradients of ⟨<paramref name=\"seed\"/>, {name}⟩ (of the sum of the output when <paramref name=\"seed\"/> is null) with respect to the input and each parameter; null where none flows.</summary>");
+        writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The pullback already ran: it consumes what the forward pass kept.</exception>");
+        writer.Line($"public {tupleType} Pullback({tensor}? {SeedParameter} = null)");
+        writer.OpenBrace();
+        writer.Line("if (pulledBack)");
+        writer.Line($"    throw new global::System.InvalidOperationException(\"This pullback of {name} already ran; it consumes what the forward pass kept. Call {name}WithPullback again for another one.\");");
+        writer.Line("pulledBack = true;");
+        writer.Line();
+        writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
+        writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
+        WriteBlock(writer, function.Reverse);
+        writer.Line("return (" + string.Join(", ", gradients.Select(g => g.Adjoint?.LocalAdjoint ?? "null")) + ");");
+        writer.CloseBrace();
+        writer.CloseBrace();
+        writer.Line();
+
+        writer.Line($"/// <summary>Connects {name}'s generated backward to TorchSharp's autograd.</summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"sealed class {autogradFunction} : global::TorchSharp.torch.autograd.SingleTensorFunction<{autogradFunction}>");
+        writer.OpenBrace();
+        writer.Line("const string SweepKey = \"sweep\";");
+        writer.Line();
+        writer.Line($"public override string Name => \"{modelType}.{name}\";");
+        writer.Line();
+        writer.Line($"public override {tensor} forward(global::TorchSharp.torch.autograd.AutogradContext ctx, params object[] vars)");
+        writer.OpenBrace();
+        writer.Line($"var sweep = (({modelType})vars[0]).{name}WithPullback(({tensor})vars[1]);");
+        writer.Line("ctx.save_data(SweepKey, sweep);");
+        writer.Line("return sweep.Output;");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line($"public override global::System.Collections.Generic.List<{tensor}> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, {tensor} grad_output)");
+        writer.OpenBrace();
+        writer.Line($"var gradients = (({sweep})ctx.get_data(SweepKey)).Pullback(grad_output);");
+        writer.Line("// One entry per argument of apply: none for the model, then the input and the parameters.");
+        writer.Line($"return new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }};");
+        writer.CloseBrace();
         writer.CloseBrace();
     }
 

@@ -17,9 +17,14 @@ internal static class ModelEmitter
 
         if (spec.EmitsForward)
         {
-            writer.Line("/// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c>.</summary>");
+            var input = Identifier(spec.ForwardParameterName);
+            writer.Line(spec.ForwardIsDifferentiable
+                ? "/// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c> with its generated backward.</summary>"
+                : "/// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c>.</summary>");
             writer.Line(GeneratedFile.GeneratedCodeAttribute);
-            writer.Line($"public override {spec.ResultType} forward({spec.InputType} {Identifier(spec.ForwardParameterName)}) => Forward({Identifier(spec.ForwardParameterName)});");
+            writer.Line(spec.ForwardIsDifferentiable
+                ? $"public override {spec.ResultType} forward({spec.InputType} {input}) => ForwardThroughGeneratedBackward({input});"
+                : $"public override {spec.ResultType} forward({spec.InputType} {input}) => Forward({input});");
             writer.Line();
         }
 

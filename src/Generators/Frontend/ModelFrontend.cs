@@ -63,7 +63,10 @@ internal static class ModelFrontend
             forward.ReturnType.ToDisplayString(QualifiedType),
             forward.Parameters[0].Name,
             EmitsForward: !DeclaresTorchForward(type),
-            components);
+            components)
+        {
+            ForwardIsDifferentiable = HasAttribute(forward, SymbolNames.DifferentiableAttribute),
+        };
         return new FrontendResult<ModelSpec>(spec, result);
     }
 

@@ -31,4 +31,8 @@ internal sealed record ModelSpec(
     string ResultType,
     string ForwardParameterName,
     bool EmitsForward,
-    EquatableArray<ComponentSpec> Components);
+    EquatableArray<ComponentSpec> Components)
+{
+    /// <summary>Whether <c>Forward</c> is <c>[Differentiable]</c>, so <c>forward</c> goes through its generated backward.</summary>
+    public bool ForwardIsDifferentiable { get; init; }
+}

@@ -27,6 +27,7 @@ internal sealed class ReverseMode
     readonly HashSet<string> _names = new();
     readonly HashSet<string> _adjointLocals = new();
     readonly Dictionary<string, string> _arrayAdjoints = new();
+    string? _previousSource;
     int _slots;
     int _seeds;
     int _counters;
@@ -227,7 +228,10 @@ internal sealed class ReverseMode
         // A tensor rule may read the output, so its target is restored only after the adjoint moved on;
         // lowering gives tensor calls fresh targets, so the target is never also an operand.
         var readsOutput = assignment.Value is TensorCall;
-        if (active) reverse.Add(new CommentStatement("∂ of: " + assignment.Source));
+        // A copy out of the temporary computed just before repeats that statement's comment.
+        var repeatsComment = assignment.Value is CopyExpression && assignment.Source == _previousSource;
+        _previousSource = assignment.Source;
+        if (active && !repeatsComment) reverse.Add(new CommentStatement("∂ of: " + assignment.Source));
         if (save && !readsOutput) reverse.Add(new RestoreStatement(target, _types[target], slot));
         if (active)
         {

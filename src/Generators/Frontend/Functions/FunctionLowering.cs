@@ -36,6 +36,8 @@ internal sealed class FunctionLowering
     readonly HashSet<string> _taken = new();
     readonly Stack<List<Statement>> _blocks = new();
     readonly HashSet<string> _temporaryNames = new();
+    readonly SortedDictionary<string, ParameterSpec> _fieldInputs = new(System.StringComparer.Ordinal);
+    readonly bool _isModelMethod;
     readonly string _result;
     int _loopDepth;
     int _noDerivativeDepth;
@@ -47,6 +49,11 @@ internal sealed class FunctionLowering
         _model = model;
         _cancellationToken = cancellationToken;
         foreach (var parameter in method.Parameters) _taken.Add(parameter.Name);
+        _isModelMethod = !method.IsStatic && method.ContainingType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.ModelAttribute);
+        if (_isModelMethod)
+        {
+            foreach (var field in method.ContainingType.GetMembers().OfType<IFieldSymbol>()) _taken.Add(field.Name);
+        }
         _result = Fresh(ResultName);
     }
 
@@ -87,9 +94,10 @@ internal sealed class FunctionLowering
         var locals = _locals.Select(pair => new LocalSpec(pair.Key, pair.Value)).ToEquatableArray();
         var spec = new FunctionSpec(
             _method.Name,
+            _isModelMethod,
             SyntaxFacts.GetText(_method.DeclaredAccessibility) is { Length: > 0 } accessibility ? accessibility : "private",
             TypeOf(_method.ReturnType)!.Value,
-            parameters.Value,
+            parameters.Value.Concat(FieldInputsInDeclarationOrder()).ToEquatableArray(),
             locals,
             new Block(body.ToEquatableArray()));
         return new FrontendResult<FunctionSpec>(spec, _diagnostics.ToEquatableArray());
@@ -98,7 +106,9 @@ internal sealed class FunctionLowering
     EquatableArray<ParameterSpec>? ReadSignature(MethodDeclarationSyntax declaration)
     {
         string? problem = null;
-        if (!_method.IsStatic) problem = "must be static (instance methods on tensors come with [Model])";
+        if (!_method.IsStatic && !_isModelMethod) problem = "must be static, or an instance method of a [Model] class";
+        else if (_isModelMethod && (TypeOf(_method.ReturnType) != ValueType.Tensor || _method.Parameters.Length != 1 || TypeOf(_method.Parameters[0].Type) != ValueType.Tensor))
+            problem = "is a [Model] method, which must take one Tensor and return a Tensor";
         else if (_method.IsGenericMethod) problem = "cannot be generic";
         else if (TypeOf(_method.ReturnType) is not (ValueType.Double or ValueType.Float or ValueType.Tensor)) problem = $"must return double, float or Tensor, not {_method.ReturnType.ToDisplayString()}";
 
@@ -431,6 +441,7 @@ internal sealed class FunctionLowering
         {
             var symbol = _model.GetSymbolInfo(syntax, _cancellationToken).Symbol;
             if (symbol is IParameterSymbol parameter) return new Variable(parameter.Name);
+            if (symbol is IFieldSymbol field && FieldInput(field) is { } input) return new Variable(input);
             if (symbol is ILocalSymbol local && TypeOf(local.Type) is { } localType) return new Variable(NameOf(local, localType));
         }
 
@@ -460,6 +471,9 @@ internal sealed class FunctionLowering
         {
             case ParenthesizedExpressionSyntax parenthesized:
                 return LowerToExpression(parenthesized.Expression);
+            case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member
+                when _model.GetSymbolInfo(member, _cancellationToken).Symbol is IFieldSymbol field && FieldInput(field) is { } input:
+                return new CopyExpression(new Variable(input));
             case IdentifierNameSyntax identifier:
                 return LowerIdentifier(identifier);
             case BinaryExpressionSyntax binary:
@@ -502,6 +516,8 @@ internal sealed class FunctionLowering
                 return new CopyExpression(new Variable(parameter.Name));
             case ILocalSymbol local when TypeOf(local.Type) is { } type:
                 return new CopyExpression(new Variable(NameOf(local, type)));
+            case IFieldSymbol field when FieldInput(field) is { } input:
+                return new CopyExpression(new Variable(input));
             default:
                 Unsupported(identifier, symbol is IFieldSymbol or IPropertySymbol
                     ? $"'{symbol.Name}' is state outside the method; pass it as a parameter (mark it [NoDerivative] if it is data)"
@@ -509,6 +525,25 @@ internal sealed class FunctionLowering
                 return null;
         }
     }
+
+    /// <summary>A model method's <c>[Parameter]</c> (differentiable) or <c>[Buffer]</c> (data) field, read as an input.</summary>
+    string? FieldInput(IFieldSymbol field)
+    {
+        if (!_isModelMethod || field.IsStatic || !SymbolEqualityComparer.Default.Equals(field.ContainingType, _method.ContainingType) || TypeOf(field.Type) != ValueType.Tensor)
+            return null;
+
+        var isParameter = field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.ParameterAttribute);
+        var isBuffer = field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.BufferAttribute);
+        if (!isParameter && !isBuffer) return null;
+        if (!_fieldInputs.ContainsKey(field.Name))
+            _fieldInputs[field.Name] = new ParameterSpec(field.Name, ValueType.Tensor, IsWrt: isParameter, HasAdjoint: isParameter, IsField: true);
+        return field.Name;
+    }
+
+    IEnumerable<ParameterSpec> FieldInputsInDeclarationOrder()
+        => _method.ContainingType.GetMembers().OfType<IFieldSymbol>()
+            .Where(f => _fieldInputs.ContainsKey(f.Name))
+            .Select(f => _fieldInputs[f.Name]);
 
     Expression? LowerBinary(BinaryExpressionSyntax binary)
     {

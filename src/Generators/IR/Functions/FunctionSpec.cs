@@ -7,14 +7,19 @@ namespace Leibniz.Generators.IR.Functions;
 /// <param name="Type">Its type.</param>
 /// <param name="IsWrt">Whether the generated gradient reports this parameter's derivative.</param>
 /// <param name="HasAdjoint">Whether pullbacks carry an adjoint for it (false for [NoDerivative] and non-float types).</param>
-internal sealed record ParameterSpec(string Name, ValueType Type, bool IsWrt, bool HasAdjoint);
+/// <param name="IsField">A <c>[Parameter]</c> or <c>[Buffer]</c> field a model method reads, an input like any other to the derivative.</param>
+internal sealed record ParameterSpec(string Name, ValueType Type, bool IsWrt, bool HasAdjoint, bool IsField = false);
 
 /// <summary>A local variable after lowering: renamed where C# scopes reuse a name, declared once at the top.</summary>
 internal sealed record LocalSpec(string Name, ValueType Type);
 
-/// <summary>A <c>[Differentiable]</c> scalar method lowered to IR.</summary>
+/// <summary>
+/// A <c>[Differentiable]</c> method lowered to IR: a static function, or a <c>[Model]</c>'s instance
+/// method whose parameter fields are extra inputs.
+/// </summary>
 internal sealed record FunctionSpec(
     string Name,
+    bool IsModelMethod,
     string Accessibility,
     ValueType ReturnType,
     EquatableArray<ParameterSpec> Parameters,
