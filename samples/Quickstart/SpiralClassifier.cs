@@ -5,7 +5,10 @@ using static TorchSharp.torch.nn.functional;
 
 namespace Quickstart;
 
-/// <summary>A three-layer perceptron; [Model] makes it a TorchSharp module with its weights registered.</summary>
+/// <summary>
+/// A three-layer perceptron. [Model] makes it a TorchSharp module with its weights registered;
+/// [Differentiable] gives Forward a backward written at build time, which loss.backward() runs.
+/// </summary>
 [Model]
 public partial class SpiralClassifier
 {
@@ -18,6 +21,7 @@ public partial class SpiralClassifier
         (w3, b3) = Layer(hidden, classes);
     }
 
+    [Differentiable]
     public Tensor Forward(Tensor x)
     {
         var h1 = relu(linear(x, w1, b1));

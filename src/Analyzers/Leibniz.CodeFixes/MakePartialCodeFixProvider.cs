@@ -12,7 +12,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Leibniz.CodeFixes;
 
-/// <summary>LZ0001: adds <c>partial</c> to a <c>[Model]</c> class or to a type that contains one.</summary>
+/// <summary>
+/// LZ0001 and LZ0104: adds <c>partial</c> to a <c>[Model]</c> class, to the type of a
+/// <c>[Differentiable]</c> method, or to a type that contains either.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider))]
 [Shared]
 public sealed class MakePartialCodeFixProvider : CodeFixProvider
@@ -21,7 +24,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.ModelMustBePartial.Id);
+        ImmutableArray.Create(DiagnosticDescriptors.ModelMustBePartial.Id, DiagnosticDescriptors.DifferentiableMustBeInPartialType.Id);
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;

@@ -1,6 +1,7 @@
 using Leibniz.Analyzers;
 using Leibniz.CodeFixes;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
@@ -34,7 +35,7 @@ internal static class AnalyzerTestSetup
         test.TestState.AdditionalReferences.AddRange(Libraries);
     }
 
-    /// <summary>Runs both Leibniz analyzers on <paramref name="source"/> and expects exactly <paramref name="expected"/>.</summary>
+    /// <summary>Runs every Leibniz analyzer on <paramref name="source"/> and expects exactly <paramref name="expected"/>.</summary>
     public static Task VerifyAnalyzersAsync(string source, params DiagnosticResult[] expected)
     {
         var test = new LeibnizAnalyzerTest { TestCode = source };
@@ -54,17 +55,41 @@ internal static class AnalyzerTestSetup
         return test.RunAsync();
     }
 
+    /// <summary>
+    /// Applies <typeparamref name="TCodeFix"/> to the diagnostics <typeparamref name="TAnalyzer"/> reports in
+    /// <paramref name="source"/> (markup marks them) and expects <paramref name="fixedSource"/>, with no diagnostics left.
+    /// <paramref name="iterations"/> is how many rounds of fixing that takes, where a fix uncovers the next diagnostic.
+    /// </summary>
+    public static Task VerifyFixAsync<TAnalyzer, TCodeFix>(string source, string fixedSource, int? iterations = null)
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TCodeFix : CodeFixProvider, new()
+    {
+        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+        };
+        if (iterations is { } rounds)
+        {
+            test.NumberOfIncrementalIterations = rounds;
+            test.NumberOfFixAllIterations = rounds;
+        }
+
+        Configure(test);
+        return test.RunAsync();
+    }
+
     /// <summary>A diagnostic with the descriptor's id, severity and message format, for <c>WithLocation</c>/<c>WithArguments</c>.</summary>
     public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
 
     /// <summary>
-    /// Both analyzers at once, so that a test expecting one rule also proves the other stays quiet.
+    /// Every analyzer at once, so that a test expecting one rule also proves the others stay quiet.
     /// </summary>
     sealed class LeibnizAnalyzerTest : CSharpAnalyzerTest<ModelDeclarationAnalyzer, DefaultVerifier>
     {
         public LeibnizAnalyzerTest() => Configure(this);
 
         protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers()
-            => new DiagnosticAnalyzer[] { new ModelDeclarationAnalyzer(), new StrayComponentAnalyzer() };
+            => new DiagnosticAnalyzer[] { new ModelDeclarationAnalyzer(), new StrayComponentAnalyzer(), new DifferentiableAnalyzer() };
     }
 }

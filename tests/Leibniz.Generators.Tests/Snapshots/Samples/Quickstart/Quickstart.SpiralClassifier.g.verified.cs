@@ -5,9 +5,9 @@ namespace Quickstart
 {
     partial class SpiralClassifier : global::Leibniz.ModelModule<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
     {
-        /// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c>.</summary>
+        /// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c> with its generated backward.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => Forward(x);
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => ForwardThroughGeneratedBackward(x);
 
         /// <summary>Registers and moves this model's fields without reflection, in declaration order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
