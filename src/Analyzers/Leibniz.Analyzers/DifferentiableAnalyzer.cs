@@ -14,8 +14,9 @@ namespace Leibniz.Analyzers;
 
 /// <summary>
 /// Reports, while the user types, why a <c>[Differentiable]</c> method cannot be differentiated
-/// (LZ0101–LZ0103, from the generator's own front end run on the same method) and why its
-/// derivatives would have nowhere to go (LZ0104, a type around it that is not partial).
+/// (LZ0101–LZ0103, from the generator's own front end run on the same method), why its
+/// derivatives would have nowhere to go (LZ0104, a type around it that is not partial), and why a
+/// hand-written <c>[Derivative]</c> does not fit its function (LZ0105).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
@@ -25,7 +26,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnsupportedStatement,
         DiagnosticDescriptors.NonDifferentiableCall,
         DiagnosticDescriptors.UnsupportedSignature,
-        DiagnosticDescriptors.DifferentiableMustBeInPartialType);
+        DiagnosticDescriptors.DifferentiableMustBeInPartialType,
+        DiagnosticDescriptors.DerivativeSignatureMismatch);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -45,6 +47,13 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             // LZ0104 sits on a type, so it is reported from that type's own symbol action: a diagnostic
             // outside the node being analysed is non-local, and the IDE offers no fix for it while typing.
             start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, differentiable, model), SymbolKind.NamedType);
+
+            // LZ0105: a hand-written [Derivative] pullback whose signature does not fit its function.
+            start.RegisterSymbolAction(symbolContext =>
+            {
+                var mismatch = CustomDerivatives.Check((IMethodSymbol)symbolContext.Symbol);
+                if (mismatch is not null) symbolContext.ReportDiagnostic(mismatch.ToDiagnostic(symbolContext.Compilation));
+            }, SymbolKind.Method);
         });
     }
 

@@ -60,6 +60,11 @@ internal static class DiagnosticDescriptors
         "A [Differentiable] method must be in a partial type",
         "'{0}' must be declared partial: the generator adds the derivatives of '{1}' to it");
 
+    public static readonly DiagnosticDescriptor DerivativeSignatureMismatch = Create(
+        "LZ0105", DifferentiationCategory, DiagnosticSeverity.Error,
+        "A [Derivative] method does not fit the function it differentiates",
+        "[Derivative] method '{0}' cannot be the pullback of '{1}': {2}");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,
         "The Leibniz generator failed unexpectedly",

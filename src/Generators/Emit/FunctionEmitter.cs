@@ -440,7 +440,7 @@ internal static class FunctionEmitter
             else arguments.Add(adjoint.IsArray ? Id(adjoint.Name) : "ref " + Id(adjoint.Name));
         }
 
-        return $"{call.ContainingType}.{call.Method}{PullbackSuffix}({string.Join(", ", arguments)});";
+        return $"{call.Pullback}({string.Join(", ", arguments)});";
     }
 
     static string Expression(Expression expression) => expression switch

@@ -9,6 +9,7 @@ internal static class SymbolNames
     public const string ModelModule = "Leibniz.ModelModule`2";
     public const string DifferentiableAttribute = "Leibniz.DifferentiableAttribute";
     public const string NoDerivativeAttribute = "Leibniz.NoDerivativeAttribute";
+    public const string DerivativeAttribute = "Leibniz.DerivativeAttribute";
     public const string Derivatives = "Leibniz.Derivatives";
 
     public const string Tensor = "TorchSharp.torch+Tensor";

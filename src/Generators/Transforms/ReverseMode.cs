@@ -329,7 +329,7 @@ internal sealed class ReverseMode
             }
 
             case DifferentiableCall e:
-                reverse.Add(new PullbackCallStatement(e.ContainingType, e.Method, e.Arguments, seed, e.Arguments.Select((argument, i) => AdjointArgumentFor(argument, e.ArgumentHasAdjoint[i])).ToEquatableArray()));
+                reverse.Add(new PullbackCallStatement(e.Pullback, e.Arguments, seed, e.Arguments.Select((argument, i) => AdjointArgumentFor(argument, e.ArgumentHasAdjoint[i])).ToEquatableArray()));
                 break;
 
             case TensorCall e:

@@ -118,3 +118,23 @@ public static partial class OtherFunctions
     [Differentiable]
     public static double Scaled(double x, double y) => x * x * y - Math.Cos(x);
 }
+
+/// <summary>A function the generator does not see into, with a hand-written pullback.</summary>
+public static partial class CustomDerivativeFunctions
+{
+    public static int PullbackCalls;
+
+    // Written so that differentiating it would be impossible (Floor has no derivative rule).
+    public static double SmoothStep(double x) => x - Math.Floor(x) == 0 ? 0 : x * x * (3 - 2 * x);
+
+    [Derivative(Of = nameof(SmoothStep))]
+    public static double SmoothStepPullback(double x, double seed, ref double dx)
+    {
+        PullbackCalls++;
+        dx += seed * 6 * x * (1 - x);
+        return x * x * (3 - 2 * x);
+    }
+
+    [Differentiable]
+    public static double UsesSmoothStep(double x, double y) => SmoothStep(x) * y + Math.Sin(SmoothStep(y));
+}

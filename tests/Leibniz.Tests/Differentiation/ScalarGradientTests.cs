@@ -253,4 +253,19 @@ public sealed class ScalarGradientTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void A_hand_written_derivative_is_used_wherever_its_function_is_called()
+    {
+        const double x = 0.3, y = 0.6;
+        var before = CustomDerivativeFunctions.PullbackCalls;
+
+        var value = CustomDerivativeFunctions.UsesSmoothStepWithGradient(x, y, out var dx, out var dy);
+
+        static double Smooth(double t) => t * t * (3 - 2 * t);
+        Assert.Equal(CustomDerivativeFunctions.UsesSmoothStep(x, y), value, 14);
+        AssertClose(Derivative(t => Smooth(t) * y + Math.Sin(Smooth(y)), x), dx, what: "∂/∂x");
+        AssertClose(Derivative(t => Smooth(x) * t + Math.Sin(Smooth(t)), y), dy, what: "∂/∂y");
+        Assert.Equal(before + 2, CustomDerivativeFunctions.PullbackCalls);
+    }
 }

@@ -666,13 +666,17 @@ internal sealed class FunctionLowering
             return new PrimitiveCall((containing == "System.MathF" ? "MathF." : "Math.") + callee.Name, operands);
         }
 
-        if (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute) && callee.IsStatic)
+        // A hand-written [Derivative] wins over a generated pullback, as in Clad.
+        var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType) : null;
+        if (custom is not null || (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute) && callee.IsStatic))
         {
             var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
             var hasAdjoint = callee.Parameters
                 .Select(p => TypeOf(p.Type) is { } t && t.IsDifferentiable() && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute))
                 .ToEquatableArray();
-            return new DifferentiableCall(callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), callee.Name, operands, hasAdjoint);
+            var owner = callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            var pullback = custom is null ? owner + "." + callee.Name + "Pullback" : custom.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + custom.Name;
+            return new DifferentiableCall(owner, callee.Name, pullback, operands, hasAdjoint);
         }
 
         var returnsFloat = TypeOf(callee.ReturnType) is { } r && r.IsDifferentiable();

@@ -58,7 +58,8 @@ internal sealed record BinaryExpression(BinaryOperator Operator, Operand Left, O
 internal sealed record PrimitiveCall(string Function, EquatableArray<Operand> Arguments) : Expression;
 
 /// <summary>A call of another <c>[Differentiable]</c> method, differentiated through its generated pullback.</summary>
-internal sealed record DifferentiableCall(string ContainingType, string Method, EquatableArray<Operand> Arguments, EquatableArray<bool> ArgumentHasAdjoint) : Expression;
+/// <c>Pullback</c> is the generated <c>…Pullback</c> or the user's <c>[Derivative]</c> method, fully qualified.
+internal sealed record DifferentiableCall(string ContainingType, string Method, string Pullback, EquatableArray<Operand> Arguments, EquatableArray<bool> ArgumentHasAdjoint) : Expression;
 
 /// <summary>A call whose result the derivative ignores (wrapped in <c>NoDerivative(...)</c>, or integer-valued).</summary>
 internal sealed record OpaqueCall(string CSharp, EquatableArray<Operand> Arguments) : Expression;

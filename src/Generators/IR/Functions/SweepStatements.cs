@@ -44,8 +44,7 @@ internal sealed record AdjointArgument(string Name, bool IsArray, int? ScratchLe
 
 /// <summary>The reverse of a call of another <c>[Differentiable]</c> method: its generated pullback.</summary>
 internal sealed record PullbackCallStatement(
-    string ContainingType,
-    string Method,
+    string Pullback,
     EquatableArray<Operand> Arguments,
     string Seed,
     EquatableArray<AdjointArgument> Adjoints) : Statement;

@@ -1,0 +1,71 @@
+using Leibniz.Generators.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+using static Leibniz.Generators.Tests.Analyzers.AnalyzerTestSetup;
+
+namespace Leibniz.Generators.Tests.Analyzers;
+
+/// <summary>LZ0105: a hand-written <c>[Derivative]</c> must have the signature of the pullback it replaces.</summary>
+public sealed class CustomDerivativeAnalyzerTests
+{
+    const string Header = """
+        using System;
+        using Leibniz;
+
+        public static partial class Functions
+        {
+            public static double F(double x, double y) => x * y;
+
+        """;
+
+    static DiagnosticResult Mismatch(string method, string problem)
+        => Diagnostic(DiagnosticDescriptors.DerivativeSignatureMismatch).WithLocation(0).WithArguments(method, "Functions.F", problem);
+
+    [Fact]
+    public Task A_pullback_of_the_right_shape_is_accepted()
+        => VerifyAnalyzersAsync(Header + """
+                [Derivative(Of = nameof(F))]
+                public static double FPullbackByHand(double x, double y, double seed, ref double dx, ref double dy)
+                {
+                    dx += seed * y;
+                    dy += seed * x;
+                    return x * y;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_missing_ref_is_named_with_its_position()
+        => VerifyAnalyzersAsync(Header + """
+                [Derivative(Of = nameof(F))]
+                public static double {|#0:Wrong|}(double x, double y, double seed, double dx, ref double dy) => x * y;
+            }
+            """,
+            Mismatch("Wrong", "type mismatch at 4th parameter: expected 'ref double', found 'double'"));
+
+    [Fact]
+    public Task A_wrong_parameter_count_lists_the_expected_signature()
+        => VerifyAnalyzersAsync(Header + """
+                [Derivative(Of = nameof(F))]
+                public static double {|#0:Short|}(double x, double y, double seed, ref double dx) => x * y;
+            }
+            """,
+            Mismatch("Short", "it takes 4 parameters, but a pullback of 'F' takes 5: (double, double, double, ref double, ref double)"));
+
+    [Fact]
+    public Task A_wrong_return_type_is_reported()
+        => VerifyAnalyzersAsync(Header + """
+                [Derivative(Of = nameof(F))]
+                public static void {|#0:NoValue|}(double x, double y, double seed, ref double dx, ref double dy) { }
+            }
+            """,
+            Mismatch("NoValue", "it must return 'double' (the function's value), not 'void'"));
+
+    [Fact]
+    public Task A_name_with_no_function_is_reported()
+        => VerifyAnalyzersAsync(Header + """
+                [Derivative(Of = "G")]
+                public static double {|#0:Orphan|}(double x, double seed, ref double dx) => x;
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.DerivativeSignatureMismatch).WithLocation(0).WithArguments("Orphan", "Functions.G", "'Functions' has no method named 'G'"));
+}
