@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using Leibniz.Benchmarks;
+using Leibniz.Benchmarks.Rosenbrock;
+
+// Check correctness here, in the host, so a wrong gradient stops the run with a non-zero exit code before
+// BenchmarkDotNet builds and launches anything; each benchmark process checks again in its [GlobalSetup].
+try
+{
+    GradientCheck.Verify(RosenbrockInput.Create(100));
+}
+catch (InvalidOperationException error)
+{
+    Console.Error.WriteLine($"Gradient check failed; nothing was benchmarked.{Environment.NewLine}{error.Message}");
+    return 1;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly).Run(args, BenchmarkConfig.Create());
+return 0;
