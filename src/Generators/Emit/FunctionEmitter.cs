@@ -159,8 +159,10 @@ internal static class FunctionEmitter
         var tupleType = "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}")) + ")";
 
         writer.Line($"/// <summary>Runs {name} and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>");
+        writer.Line($"/// <param name=\"{input.Name}\">The input.</param>");
+        writer.Line($"/// <param name=\"{InputGradientFlag}\">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}) => new {sweep}(this, {Id(input.Name)});");
+        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {InputGradientFlag} = true) => new {sweep}(this, {Id(input.Name)}, {InputGradientFlag});");
         writer.Line();
 
         writer.Line($"/// <summary>{name} through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain {name} otherwise.</summary>");
@@ -186,12 +188,14 @@ internal static class FunctionEmitter
             writer.Line(local.Type == ValueType.Tensor ? $"{tensor}? {Id(local.Name)};" : $"{local.Type.CSharpName()} {Id(local.Name)};");
         foreach (var tape in TapesUsed(function))
             writer.Line($"readonly {TapeType}<{tape.CSharpName()}> {TapeLocal(tape)} = new();");
+        writer.Line($"readonly bool {InputGradientFlag};");
         writer.Line("bool pulledBack;");
         writer.Line();
 
-        writer.Line($"internal {sweep}({modelType} model, {tensor} {Id(input.Name)})");
+        writer.Line($"internal {sweep}({modelType} model, {tensor} {Id(input.Name)}, bool {InputGradientFlag})");
         writer.OpenBrace();
         writer.Line($"this.{Id(input.Name)} = {Id(input.Name)};");
+        writer.Line($"this.{InputGradientFlag} = {InputGradientFlag};");
         foreach (var field in fields)
             writer.Line($"{Id(field.Name)} = model.{Id(field.Name)};");
         writer.Line();
@@ -213,7 +217,8 @@ internal static class FunctionEmitter
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
-        WriteBlock(writer, function.Reverse);
+        var inputAdjoint = function.Adjoints.FirstOrDefault(a => a.Parameter == input.Name)?.LocalAdjoint;
+        WriteBlock(writer, inputAdjoint is null ? function.Reverse : GuardAccumulations(function.Reverse, inputAdjoint, InputGradientFlag));
         writer.Line("return (" + string.Join(", ", gradients.Select(g => g.Adjoint?.LocalAdjoint ?? "null")) + ");");
         writer.CloseBrace();
         writer.CloseBrace();
@@ -229,7 +234,9 @@ internal static class FunctionEmitter
         writer.Line();
         writer.Line($"public override {tensor} forward(global::TorchSharp.torch.autograd.AutogradContext ctx, params object[] vars)");
         writer.OpenBrace();
-        writer.Line($"var sweep = (({modelType})vars[0]).{name}WithPullback(({tensor})vars[1]);");
+        writer.Line("var input = (" + tensor + ")vars[1];");
+        writer.Line("// Autograd asks for the input's gradient only when the input requires one.");
+        writer.Line($"var sweep = (({modelType})vars[0]).{name}WithPullback(input, input.requires_grad);");
         writer.Line("ctx.save_data(SweepKey, sweep);");
         writer.Line("return sweep.Output;");
         writer.CloseBrace();
@@ -241,6 +248,22 @@ internal static class FunctionEmitter
         writer.Line($"return new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }};");
         writer.CloseBrace();
         writer.CloseBrace();
+    }
+
+    const string InputGradientFlag = "inputGradient";
+
+    /// <summary>Puts every accumulation into <paramref name="adjoint"/> under <c>if (flag)</c>.</summary>
+    static Block GuardAccumulations(Block block, string adjoint, string flag)
+    {
+        var statements = block.Statements.Select(statement => statement switch
+        {
+            AccumulateTensorStatement a when a.Adjoint == adjoint => new IfStatement(new Variable(flag), new Block(new Statement[] { a }.ToEquatableArray()), Block.Empty),
+            IfStatement i => i with { Then = GuardAccumulations(i.Then, adjoint, flag), Else = GuardAccumulations(i.Else, adjoint, flag) },
+            WhenAdjointStatement w => w with { Body = GuardAccumulations(w.Body, adjoint, flag) },
+            ReverseLoopStatement l => l with { Body = GuardAccumulations(l.Body, adjoint, flag) },
+            _ => statement,
+        });
+        return new Block(statements.ToEquatableArray());
     }
 
     static IEnumerable<ValueType> TapesUsed(ReverseFunctionSpec function)

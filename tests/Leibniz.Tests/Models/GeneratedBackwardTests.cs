@@ -103,4 +103,21 @@ public sealed class GeneratedBackwardTests
 
         Assert.True(Loss() < first * 0.2, $"loss went from {first} to {Loss()}");
     }
+
+    [Fact]
+    public void The_input_gradient_can_be_skipped_without_changing_the_parameter_gradients()
+    {
+        using var model = new GeneratedMlp(3, 4, 2);
+        using var x = randn(2, 3, dtype: ScalarType.Float64);
+        using var seed = randn(2, 2, dtype: ScalarType.Float64);
+        using var noGrad = no_grad();
+
+        var full = model.ForwardWithPullback(x).Pullback(seed);
+        var skipped = model.ForwardWithPullback(x, inputGradient: false).Pullback(seed);
+
+        Assert.NotNull(full.x);
+        Assert.Null(skipped.x);
+        Assert.True(full.w1!.allclose(skipped.w1!, rtol: 0, atol: 0));
+        Assert.True(full.b2!.allclose(skipped.b2!, rtol: 0, atol: 0));
+    }
 }

@@ -7,8 +7,10 @@ namespace Quickstart
     partial class SpiralClassifier
     {
         /// <summary>Runs Forward and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>
+        /// <param name="x">The input.</param>
+        /// <param name="inputGradient">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x) => new ForwardSweep(this, x);
+        public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true) => new ForwardSweep(this, x, inputGradient);
 
         /// <summary>Forward through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain Forward otherwise.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
@@ -53,11 +55,13 @@ namespace Quickstart
             global::TorchSharp.torch.Tensor? _d_t3;
             global::TorchSharp.torch.Tensor? _d_h2;
             global::TorchSharp.torch.Tensor? _d_t4;
+            readonly bool inputGradient;
             bool pulledBack;
 
-            internal ForwardSweep(SpiralClassifier model, global::TorchSharp.torch.Tensor x)
+            internal ForwardSweep(SpiralClassifier model, global::TorchSharp.torch.Tensor x, bool inputGradient)
             {
                 this.x = x;
+                this.inputGradient = inputGradient;
                 w1 = model.w1;
                 b1 = model.b1;
                 w2 = model.w2;
@@ -128,7 +132,10 @@ namespace Quickstart
                 // ∂ of: linear(x, w1, b1)
                 if (_d_t0 is not null)
                 {
-                    _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
+                    if (inputGradient)
+                    {
+                        _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
+                    }
                     _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, _d_t0.reshape(-1, _d_t0.shape[^1]).t().mm(x.reshape(-1, x.shape[^1])));
                     _d_b1 = global::Leibniz.Adjoints.Add(_d_b1, _d_t0.reshape(-1, _d_t0.shape[^1]).sum(0L));
                 }
@@ -146,7 +153,9 @@ namespace Quickstart
 
             public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.autograd.AutogradContext ctx, params object[] vars)
             {
-                var sweep = ((SpiralClassifier)vars[0]).ForwardWithPullback((global::TorchSharp.torch.Tensor)vars[1]);
+                var input = (global::TorchSharp.torch.Tensor)vars[1];
+                // Autograd asks for the input's gradient only when the input requires one.
+                var sweep = ((SpiralClassifier)vars[0]).ForwardWithPullback(input, input.requires_grad);
                 ctx.save_data(SweepKey, sweep);
                 return sweep.Output;
             }
