@@ -270,6 +270,7 @@ internal static class FunctionEmitter
     {
         var types = new SortedSet<ValueType>();
         Visit(function.Forward);
+        Visit(function.Reverse);
         return types;
 
         void Visit(Block block)
@@ -290,6 +291,18 @@ internal static class FunctionEmitter
                         Visit(loop.Header);
                         Visit(loop.Body);
                         Visit(loop.Step);
+                        break;
+                    case LoopStatement loop:
+                        Visit(loop.Header);
+                        Visit(loop.Body);
+                        Visit(loop.Step);
+                        break;
+                    case ReverseLoopStatement loop:
+                        if (loop.PopCount) types.Add(ValueType.Int);
+                        Visit(loop.Body);
+                        break;
+                    case WhenAdjointStatement guard:
+                        Visit(guard.Body);
                         break;
                 }
             }
@@ -337,8 +350,18 @@ internal static class FunctionEmitter
                 writer.CloseBrace();
                 if (loop.PushCount) writer.Line($"{TapeLocal(ValueType.Int)}.Push({loop.Counter});");
                 break;
+            case LoopStatement loop:
+                writer.Line("// " + loop.Source);
+                writer.Line("while (true)");
+                writer.OpenBrace();
+                WriteBlock(writer, loop.Header);
+                writer.Line($"if (!{Operand(loop.Condition)}) break;");
+                WriteBlock(writer, loop.Body);
+                WriteBlock(writer, loop.Step);
+                writer.CloseBrace();
+                break;
             case ReverseLoopStatement loop:
-                writer.Line("// ∂ of: " + loop.Source);
+                writer.Line("// ∂ of: " + loop.Source + " — per iteration, last first: restore what it carried in, recompute it, reverse it");
                 if (loop.PopCount) writer.Line($"{loop.Counter} = {TapeLocal(ValueType.Int)}.Pop();");
                 writer.Line($"for (; {loop.Counter} > 0; {loop.Counter}--)");
                 writer.OpenBrace();

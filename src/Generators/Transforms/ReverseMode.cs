@@ -28,6 +28,8 @@ internal sealed class ReverseMode
     readonly HashSet<string> _adjointLocals = new();
     readonly Dictionary<string, string> _arrayAdjoints = new();
     string? _previousSource;
+    readonly HashSet<string> _iterationInputs = new();
+    int _iterationDepth;
     int _slots;
     int _seeds;
     int _counters;
@@ -177,7 +179,7 @@ internal sealed class ReverseMode
                     break;
                 }
                 case LoopStatement loop:
-                    TransformLoop(loop, loopDepth, forward, reverse);
+                    TransformLoop(loop, forward, reverse);
                     break;
                 case ReturnStatement:
                     // The generated methods return the result variable after both sweeps.
@@ -191,29 +193,150 @@ internal sealed class ReverseMode
         return (new Block(forward.ToEquatableArray()), new Block(reverseParts.SelectMany(p => p).ToEquatableArray()));
     }
 
-    void TransformLoop(LoopStatement loop, int loopDepth, List<Statement> forward, List<Statement> reverse)
+    /// <summary>
+    /// A loop by recomputation: the forward sweep runs the loop as written, pushing at the start of each
+    /// iteration only the variables the iteration carries in (read before written, or read after the
+    /// loop). The reverse sweep, once per iteration from the last, pops them, recomputes the iteration
+    /// and runs its reverse — one iteration treated like straight-line code, so its temporaries live in
+    /// locals and never touch the tape. That keeps tape traffic to the loop-carried state.
+    /// </summary>
+    void TransformLoop(LoopStatement loop, List<Statement> forward, List<Statement> reverse)
     {
-        var (header, headerReverse) = Transform(loop.Header, loopDepth + 1);
-        var (body, bodyReverse) = Transform(loop.Body, loopDepth + 1);
-        var (step, stepReverse) = Transform(loop.Step, loopDepth + 1);
+        var iteration = loop.Body.Statements.Concat(loop.Step.Statements).ToEquatableArray();
+        var carried = Carried(loop).OrderBy(v => v, System.StringComparer.Ordinal).ToList();
         var counter = Local("n" + (_counters++).ToString(CultureInfo.InvariantCulture), ValueType.Int);
-        var nested = loopDepth > 0;
-        forward.Add(new CountedLoopStatement(header, loop.Condition, body, step, counter, nested, loop.Source));
 
-        // The condition runs once more than the body, so nothing it computes may be restored per iteration;
-        // lowering gives it fresh temporaries that only steer the loop.
-        if (headerReverse.Statements.Count > 0)
-            throw new System.InvalidOperationException($"the condition of '{loop.Source}' computes values the derivative needs");
+        var saves = carried.Select(v => (Statement)new SaveStatement(v, _types[v], null));
+        forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(saves.Concat(loop.Body.Statements).ToEquatableArray()), loop.Step, counter, false, loop.Source));
 
-        var reversed = stepReverse.Statements.Concat(bodyReverse.Statements).ToEquatableArray();
-        if (reversed.Count > 0)
-            reverse.Add(new ReverseLoopStatement(counter, nested, new Block(reversed), loop.Source));
+        foreach (var v in carried) _iterationInputs.Add(v);
+        _iterationDepth++;
+        var (recompute, iterationReverse) = Transform(new Block(iteration), loopDepth: 0);
+        _iterationDepth--;
+        foreach (var v in carried) _iterationInputs.Remove(v);
+
+        if (iterationReverse.Statements.Count == 0) return;
+        var restores = Enumerable.Reverse(carried).Select(v => (Statement)new RestoreStatement(v, _types[v], null));
+        var body = restores.Concat(recompute.Statements).Concat(iterationReverse.Statements).ToEquatableArray();
+        reverse.Add(new ReverseLoopStatement(counter, false, new Block(body), loop.Source));
+    }
+
+    /// <summary>Variables the loop assigns whose value at an iteration's start matters: read before written in it, or read outside the loop.</summary>
+    HashSet<string> Carried(LoopStatement loop)
+    {
+        var assigned = new HashSet<string>();
+        Assigned(loop.Header, assigned);
+        Assigned(loop.Body, assigned);
+        Assigned(loop.Step, assigned);
+
+        var exposed = new HashSet<string>();
+        var defined = new HashSet<string>();
+        UpwardExposed(loop.Header.Statements.Concat(loop.Body.Statements).Concat(loop.Step.Statements), defined, exposed);
+
+        var outside = new HashSet<string>();
+        ReadsOutside(_function.Body, loop, outside);
+
+        assigned.IntersectWith(exposed.Concat(outside));
+        return assigned;
+    }
+
+    static void Assigned(Block block, HashSet<string> assigned)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assignment a: assigned.Add(a.Target); break;
+                case IfStatement i: Assigned(i.Then, assigned); Assigned(i.Else, assigned); break;
+                case LoopStatement l: Assigned(l.Header, assigned); Assigned(l.Body, assigned); Assigned(l.Step, assigned); break;
+            }
+        }
+    }
+
+    /// <summary>Adds to <paramref name="exposed"/> every variable read before it is assigned; returns what is surely assigned after.</summary>
+    static HashSet<string> UpwardExposed(IEnumerable<Statement> statements, HashSet<string> defined, HashSet<string> exposed)
+    {
+        var current = new HashSet<string>(defined);
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case Assignment a:
+                    foreach (var read in Reads(a.Value)) if (!current.Contains(read)) exposed.Add(read);
+                    current.Add(a.Target);
+                    break;
+                case IfStatement i:
+                    if (i.Condition is Variable c && !current.Contains(c.Name)) exposed.Add(c.Name);
+                    var afterThen = UpwardExposed(i.Then.Statements, current, exposed);
+                    var afterElse = UpwardExposed(i.Else.Statements, current, exposed);
+                    afterThen.IntersectWith(afterElse);
+                    current = afterThen;
+                    break;
+                case LoopStatement l:
+                    // Whatever an inner loop reads may come from before it; what it assigns may not happen at all.
+                    UpwardExposed(l.Header.Statements.Concat(l.Body.Statements).Concat(l.Step.Statements), current, exposed);
+                    if (l.Condition is Variable lc && !current.Contains(lc.Name)) exposed.Add(lc.Name);
+                    break;
+                case ReturnStatement r:
+                    if (r.Value is Variable rv && !current.Contains(rv.Name)) exposed.Add(rv.Name);
+                    break;
+            }
+        }
+
+        return current;
+    }
+
+    static void ReadsOutside(Block block, LoopStatement loop, HashSet<string> reads)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assignment a: reads.UnionWith(Reads(a.Value)); break;
+                case IfStatement i:
+                    if (i.Condition is Variable c) reads.Add(c.Name);
+                    ReadsOutside(i.Then, loop, reads);
+                    ReadsOutside(i.Else, loop, reads);
+                    break;
+                case LoopStatement l when ReferenceEquals(l, loop):
+                    break;
+                case LoopStatement l:
+                    if (l.Condition is Variable lc) reads.Add(lc.Name);
+                    ReadsOutside(l.Header, loop, reads);
+                    ReadsOutside(l.Body, loop, reads);
+                    ReadsOutside(l.Step, loop, reads);
+                    break;
+                case ReturnStatement r:
+                    if (r.Value is Variable rv) reads.Add(rv.Name);
+                    break;
+            }
+        }
+    }
+
+    static IEnumerable<string> Reads(Expression expression)
+    {
+        IEnumerable<Operand> operands = expression switch
+        {
+            CopyExpression e => new[] { e.Value },
+            UnaryExpression e => new[] { e.Operand },
+            BinaryExpression e => new[] { e.Left, e.Right },
+            PrimitiveCall e => e.Arguments,
+            DifferentiableCall e => e.Arguments,
+            OpaqueCall e => e.Arguments,
+            ElementExpression e => new Operand[] { new Variable(e.Array), e.Index },
+            LengthExpression e => new Operand[] { new Variable(e.Array) },
+            ConditionalExpression e => new[] { e.Condition, e.WhenTrue, e.WhenFalse },
+            ConvertExpression e => new[] { e.Value },
+            TensorCall e => e.Arguments,
+            _ => System.Array.Empty<Operand>(),
+        };
+        return operands.OfType<Variable>().Select(v => v.Name);
     }
 
     void TransformAssignment(Assignment assignment, int loopDepth, List<Statement> forward, List<Statement> reverse)
     {
         var target = assignment.Target;
-        var overwritten = loopDepth > 0 || _assignmentSites[target] > 1 || _parameters.Contains(target);
+        var overwritten = loopDepth > 0 || _assignmentSites[target] > 1 || _parameters.Contains(target) || _iterationInputs.Contains(target);
         var save = _needed.Contains(target) && overwritten;
         string? slot = null;
         if (save)
@@ -238,7 +361,8 @@ internal sealed class ReverseMode
             var adjoint = AdjointOf(target);
             var readsItself = ActivityAnalysis.DifferentiableInputs(assignment.Value).Contains(target);
             string seed;
-            if (overwritten || readsItself)
+            // Inside an iteration every adjoint starts from zero again on the next (earlier) iteration.
+            if (overwritten || readsItself || _iterationDepth > 0)
             {
                 seed = Local("r" + (_seeds++).ToString(CultureInfo.InvariantCulture), _types[target]);
                 reverse.Add(new TakeAdjointStatement(seed, adjoint, _types[target]));

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace Leibniz;
 
@@ -25,18 +26,41 @@ public sealed class Tape<T>
     public int Count => _count;
 
     /// <summary>Keeps <paramref name="value"/> for the reverse sweep.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(T value)
     {
-        if (_count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
+        var items = _items;
+        var count = _count;
+        if ((uint)count < (uint)items.Length)
+        {
+            items[count] = value;
+            _count = count + 1;
+            return;
+        }
+
+        Grow(value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void Grow(T value)
+    {
+        Array.Resize(ref _items, _items.Length * 2);
         _items[_count++] = value;
     }
 
     /// <summary>Takes back the value pushed last.</summary>
     /// <exception cref="InvalidOperationException">The tape is empty: pushes and pops of a generated derivative did not match.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Pop()
     {
-        if (_count == 0)
-            throw new InvalidOperationException("The derivative tape is empty: a generated reverse sweep popped more values than its forward sweep pushed. This is a bug in Leibniz; please report it.");
-        return _items[--_count];
+        var count = _count - 1;
+        var items = _items;
+        if ((uint)count >= (uint)items.Length) ThrowEmpty();
+        _count = count;
+        return items[count];
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void ThrowEmpty()
+        => throw new InvalidOperationException("The derivative tape is empty: a generated reverse sweep popped more values than its forward sweep pushed. This is a bug in Leibniz; please report it.");
 }

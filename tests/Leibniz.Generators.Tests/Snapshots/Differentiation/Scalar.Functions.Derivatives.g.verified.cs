@@ -174,11 +174,13 @@ namespace Scalar
             double s0 = 0;
             double _d_p = 0;
             double r0 = 0;
-            double r1 = 0;
             int n0 = 0;
+            double s1 = 0;
+            double r1 = 0;
             double _d_t2 = 0;
             double _d_t3 = 0;
             var tapeDouble = global::Leibniz.Tape<double>.Current;
+            var tapeInt = global::Leibniz.Tape<int>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             s0 = p;
@@ -190,6 +192,7 @@ namespace Scalar
             {
                 t0 = k < times;
                 if (!t0) break;
+                tapeInt.Push(k);
                 tapeDouble.Push(p);
                 p = p * x;
                 t1 = k + 1;
@@ -210,11 +213,17 @@ namespace Scalar
             _d_y += _d_t3 * (global::System.Math.Pow(x, y) * global::System.Math.Log(x));
             // ∂ of: scale * p
             _d_p += _d_t2 * scale;
-            // ∂ of: while (k < times)
+            // ∂ of: while (k < times) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
-                // ∂ of: p *= x
                 p = tapeDouble.Pop();
+                k = tapeInt.Pop();
+                s1 = p;
+                p = p * x;
+                t1 = k + 1;
+                k = t1;
+                // ∂ of: p *= x
+                p = s1;
                 r1 = _d_p;
                 _d_p = 0;
                 _d_p += r1 * x;
@@ -268,6 +277,7 @@ namespace Scalar
             double _d_sum = 0;
             double r0 = 0;
             int s0 = 0;
+            int n0 = 0;
             double _d_t4 = 0;
             double r1 = 0;
             double _d_t5 = 0;
@@ -291,7 +301,7 @@ namespace Scalar
             double _d_t12 = 0;
             double r11 = 0;
             double r12 = 0;
-            int n0 = 0;
+            int s1 = 0;
             var tapeDouble = global::Leibniz.Tape<double>.Current;
             var tapeInt = global::Leibniz.Tape<int>.Current;
 
@@ -307,27 +317,22 @@ namespace Scalar
                 t1 = t0 - 1;
                 t2 = i < t1;
                 if (!t2) break;
-                tapeInt.Push(t3);
+                tapeInt.Push(i);
+                tapeDouble.Push(sum);
                 t3 = i + 1;
                 t4 = x[t3];
-                tapeDouble.Push(t5);
                 t5 = x[i];
-                tapeDouble.Push(t6);
                 t6 = x[i];
                 t7 = t5 * t6;
-                tapeDouble.Push(a);
                 a = t4 - t7;
                 t8 = x[i];
-                tapeDouble.Push(b);
                 b = 1.0 - t8;
-                tapeDouble.Push(t9);
                 t9 = 100.0 * a;
                 t10 = t9 * a;
                 t11 = b * b;
                 t12 = t10 + t11;
                 sum = sum + t12;
                 t13 = i + 1;
-                tapeInt.Push(i);
                 i = t13;
                 n0++;
             }
@@ -337,10 +342,28 @@ namespace Scalar
             _d_result = seed;
             // ∂ of: return sum;
             _d_sum += _d_result;
-            // ∂ of: for (var i = 0; i < x.Length - 1; i++)
+            // ∂ of: for (var i = 0; i < x.Length - 1; i++) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
+                sum = tapeDouble.Pop();
                 i = tapeInt.Pop();
+                t3 = i + 1;
+                t4 = x[t3];
+                t5 = x[i];
+                t6 = x[i];
+                t7 = t5 * t6;
+                a = t4 - t7;
+                t8 = x[i];
+                b = 1.0 - t8;
+                t9 = 100.0 * a;
+                t10 = t9 * a;
+                t11 = b * b;
+                t12 = t10 + t11;
+                sum = sum + t12;
+                t13 = i + 1;
+                s1 = i;
+                i = t13;
+                i = s1;
                 // ∂ of: sum += 100 * a * a + b * b
                 r12 = _d_sum;
                 _d_sum = 0;
@@ -362,12 +385,10 @@ namespace Scalar
                 _d_t9 += r9 * a;
                 _d_a += r9 * t9;
                 // ∂ of: 100 * a
-                t9 = tapeDouble.Pop();
                 r8 = _d_t9;
                 _d_t9 = 0;
                 _d_a += r8 * 100.0;
                 // ∂ of: b = 1 - x[i]
-                b = tapeDouble.Pop();
                 r7 = _d_b;
                 _d_b = 0;
                 _d_t8 -= r7;
@@ -376,7 +397,6 @@ namespace Scalar
                 _d_t8 = 0;
                 dx[i] += r6;
                 // ∂ of: a = x[i + 1] - x[i] * x[i]
-                a = tapeDouble.Pop();
                 r5 = _d_a;
                 _d_a = 0;
                 _d_t4 += r5;
@@ -387,12 +407,10 @@ namespace Scalar
                 _d_t5 += r4 * t6;
                 _d_t6 += r4 * t5;
                 // ∂ of: x[i]
-                t6 = tapeDouble.Pop();
                 r3 = _d_t6;
                 _d_t6 = 0;
                 dx[i] += r3;
                 // ∂ of: x[i]
-                t5 = tapeDouble.Pop();
                 r2 = _d_t5;
                 _d_t5 = 0;
                 dx[i] += r2;
@@ -400,7 +418,6 @@ namespace Scalar
                 r1 = _d_t4;
                 _d_t4 = 0;
                 dx[t3] += r1;
-                t3 = tapeInt.Pop();
             }
             i = s0;
             // ∂ of: sum = 0.0
