@@ -106,35 +106,9 @@ public sealed class ModelGeneratorCachingTests
             .SelectMany(name => run.TrackedSteps[name]).SelectMany(step => step.Outputs).Select(o => o.Value).ToList();
         Assert.NotEmpty(values);
 
-        var forbidden = new[] { typeof(ISymbol), typeof(Compilation), typeof(SyntaxNode), typeof(Location), typeof(SemanticModel), typeof(SyntaxTree) };
-        var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        foreach (var value in values)
-            Walk(value, "step output", forbidden, visited);
+        CompilerObjects.AssertNone(values);
     }
 
     static List<object> SpecsOf(GeneratorDriverRunResult result)
         => result.Results.Single(r => r.Generator.GetGeneratorType() == typeof(ModelGenerator)).TrackedSteps[TrackingNames.ModelSpecs].SelectMany(s => s.Outputs).Select(o => o.Value).ToList();
-
-    static void Walk(object? value, string path, Type[] forbidden, HashSet<object> visited)
-    {
-        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum) return;
-        var type = value.GetType();
-        Assert.False(forbidden.Any(f => f.IsAssignableFrom(type)), $"{path} holds a {type.Name}, which would defeat caching");
-        if (!type.IsValueType && !visited.Add(value)) return;
-
-        // DiagnosticDescriptor is a shared static singleton; it is compared by reference and safe to cache.
-        if (value is DiagnosticDescriptor) return;
-
-        if (value is IEnumerable items)
-        {
-            var index = 0;
-            foreach (var item in items) Walk(item, $"{path}[{index++}]", forbidden, visited);
-        }
-
-        foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
-        {
-            if (field.FieldType.IsPointer) continue;
-            Walk(field.GetValue(value), $"{path}.{field.Name}", forbidden, visited);
-        }
-    }
 }
