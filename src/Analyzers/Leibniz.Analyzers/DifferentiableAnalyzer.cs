@@ -16,7 +16,9 @@ namespace Leibniz.Analyzers;
 /// Reports, while the user types, why a <c>[Differentiable]</c> method cannot be differentiated
 /// (LZ0101–LZ0103, from the generator's own front end run on the same method), why its
 /// derivatives would have nowhere to go (LZ0104, a type around it that is not partial), and why a
-/// hand-written <c>[Derivative]</c> does not fit its function (LZ0105).
+/// hand-written <c>[Derivative]</c> does not fit its function (LZ0105); in-place tensor updates
+/// (LZ0106), conversions that zero a derivative (LZ0107), and a result independent of the
+/// differentiated inputs (LZ0108).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
@@ -27,7 +29,10 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.NonDifferentiableCall,
         DiagnosticDescriptors.UnsupportedSignature,
         DiagnosticDescriptors.DifferentiableMustBeInPartialType,
-        DiagnosticDescriptors.DerivativeSignatureMismatch);
+        DiagnosticDescriptors.DerivativeSignatureMismatch,
+        DiagnosticDescriptors.InPlaceMutation,
+        DiagnosticDescriptors.IntegerConversion,
+        DiagnosticDescriptors.ResultIndependentOfInputs);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -67,6 +72,14 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         var result = FunctionLowering.Lower(method, declaration, context.SemanticModel, context.CancellationToken);
         foreach (var diagnostic in result.Diagnostics)
             context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
+
+        // LZ0108: Swift's "result does not depend on differentiation arguments" — a zero gradient is usually a bug.
+        if (result.Spec is { } spec)
+        {
+            var wrt = spec.Parameters.Where(p => p.IsWrt).Select(p => p.Name).ToList();
+            if (wrt.Count > 0 && !Leibniz.Generators.Transforms.ActivityAnalysis.ResultDependsOn(spec, wrt))
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ResultIndependentOfInputs, declaration.Identifier.GetLocation(), method.Name, string.Join(", ", wrt)));
+        }
     }
 
     /// <summary>

@@ -65,6 +65,21 @@ internal static class DiagnosticDescriptors
         "A [Derivative] method does not fit the function it differentiates",
         "[Derivative] method '{0}' cannot be the pullback of '{1}': {2}");
 
+    public static readonly DiagnosticDescriptor InPlaceMutation = Create(
+        "LZ0106", DifferentiationCategory, DiagnosticSeverity.Error,
+        "An in-place tensor operation on a differentiable path",
+        "In-place '{0}' overwrites a tensor the generated backward may still read; use the out-of-place '{1}'");
+
+    public static readonly DiagnosticDescriptor IntegerConversion = Create(
+        "LZ0107", DifferentiationCategory, DiagnosticSeverity.Warning,
+        "A conversion to an integer or bool has a zero derivative",
+        "Converting '{0}' to {1} makes its derivative zero; wrap it in NoDerivative(...) if that is intended");
+
+    public static readonly DiagnosticDescriptor ResultIndependentOfInputs = Create(
+        "LZ0108", DifferentiationCategory, DiagnosticSeverity.Warning,
+        "The result does not depend on the differentiated inputs",
+        "The result of '{0}' does not depend on {1}, so its gradient is always zero; check the computation or the Wrt list");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,
         "The Leibniz generator failed unexpectedly",

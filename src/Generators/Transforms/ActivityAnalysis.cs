@@ -53,6 +53,40 @@ internal sealed class ActivityAnalysis
 
     public bool IsActive(string variable) => _active.Contains(variable);
 
+    /// <summary>Whether the function's result depends on any of <paramref name="inputs"/> through differentiable operations.</summary>
+    public static bool ResultDependsOn(FunctionSpec function, IEnumerable<string> inputs)
+    {
+        var assignments = new List<Assignment>();
+        Collect(function.Body, assignments);
+        var varied = new HashSet<string>(inputs);
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var assignment in assignments)
+            {
+                if (!varied.Contains(assignment.Target) && DifferentiableInputs(assignment.Value).Any(varied.Contains))
+                    changed |= varied.Add(assignment.Target);
+            }
+        }
+        while (changed);
+
+        return function.Body.Statements.OfType<ReturnStatement>().Any(r => r.Value is Variable v && varied.Contains(v.Name));
+    }
+
+    static void Collect(Block block, List<Assignment> assignments)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assignment assignment: assignments.Add(assignment); break;
+                case IfStatement branch: Collect(branch.Then, assignments); Collect(branch.Else, assignments); break;
+                case LoopStatement loop: Collect(loop.Header, assignments); Collect(loop.Body, assignments); Collect(loop.Step, assignments); break;
+            }
+        }
+    }
+
     public bool IsActive(Operand operand) => operand is Variable v && _active.Contains(v.Name);
 
     /// <summary>The variables whose derivative flows into an expression's value.</summary>

@@ -87,7 +87,7 @@ public sealed class DifferentiableCodeFixTests
                 public static partial class Functions
                 {
                     [Differentiable]
-                    public static double F(double x) => {|LZ0102:Math.Round(x)|};
+                    public static double F(double x) => {|LZ0102:Math.Round(x)|} + x;
                 }
             }
             """,
@@ -102,7 +102,7 @@ public sealed class DifferentiableCodeFixTests
                 public static partial class Functions
                 {
                     [Differentiable]
-                    public static double F(double x) => global::Leibniz.Derivatives.NoDerivative(Math.Round(x));
+                    public static double F(double x) => global::Leibniz.Derivatives.NoDerivative(Math.Round(x)) + x;
                 }
             }
             """);

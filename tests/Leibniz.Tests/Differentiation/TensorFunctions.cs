@@ -37,4 +37,14 @@ public static partial class TensorFunctions
         for (var i = 0; i < depth; i++) h = torch.tanh(h.matmul(w));
         return h.sum();
     }
+
+    [Differentiable]
+    public static Tensor Accumulates(Tensor x, Tensor w)
+    {
+        var total = x.matmul(w);
+        total += x.sin().matmul(w);
+        total -= w.sum();
+        total *= x.sum(1, keepdim: true);
+        return total.sum();
+    }
 }

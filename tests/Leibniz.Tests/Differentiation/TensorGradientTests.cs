@@ -104,4 +104,14 @@ public sealed class TensorGradientTests
         if (depth == 0) Assert.True(dw is null && expected[1] is null, "w does not reach the result without a layer");
         else AssertClose(expected[1], dw, "w");
     }
+
+    [Fact]
+    public void Compound_assignments_on_tensors_keep_the_old_value_for_the_backward()
+    {
+        var (x, w) = (Leaf(3, 4), Leaf(4, 2));
+        TensorFunctions.AccumulatesWithGradient(x, w, out var dx, out var dw);
+        var expected = Autograd(() => TensorFunctions.Accumulates(x, w), x, w);
+        AssertClose(expected[0], dx, "x");
+        AssertClose(expected[1], dw, "w");
+    }
 }

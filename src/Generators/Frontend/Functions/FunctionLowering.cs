@@ -87,6 +87,10 @@ internal sealed class FunctionLowering
         body.Add(new ReturnStatement(new Variable(_result)));
         _blocks.Pop();
 
+        // Next to an error, a warning about a conversion is noise: the method is not differentiated anyway.
+        if (parameters is null || _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
+            _diagnostics.RemoveAll(d => d.Descriptor == DiagnosticDescriptors.IntegerConversion);
+
         if (parameters is null || _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
             return new FrontendResult<FunctionSpec>(null, _diagnostics.ToEquatableArray());
 
@@ -357,6 +361,26 @@ internal sealed class FunctionLowering
             return;
         }
 
+        if (_model.GetOperation(assignment, _cancellationToken) is ICompoundAssignmentOperation { OperatorMethod: { } tensorOperator }
+            && tensorOperator.ContainingAssembly?.Name == TorchSharpAssembly)
+        {
+            // h += x on tensors is h = h + x: a new tensor, so the old h stays intact for the backward.
+            var key = "Tensor." + tensorOperator.Name;
+            if (!TensorRules.TryGet(key, out var rule))
+            {
+                Report(DiagnosticDescriptors.NonDifferentiableCall, assignment.GetLocation(), $"operator {assignment.OperatorToken.Text} on tensors", tensorOperator.Name);
+                return;
+            }
+
+            var operands = new[] { new Variable(name), Lower(assignment.Right) }.ToEquatableArray();
+            var token = assignment.OperatorToken.Text.TrimEnd('=');
+            var call = new TensorCall(key, rule.Key, CallForm.Operator, token, operands, tensorOperator.Parameters.Select(p => p.Name).ToEquatableArray());
+            var output = Temporary(ValueType.Tensor);
+            Emit(new Assignment(output, call, assignment.ToString()));
+            Emit(new Assignment(name, new CopyExpression(new Variable(output)), assignment.ToString()));
+            return;
+        }
+
         var right = Lower(assignment.Right);
         Emit(new Assignment(name, new BinaryExpression(op.Value, new Variable(name), right), assignment.ToString()));
     }
@@ -597,6 +621,13 @@ internal sealed class FunctionLowering
             return null;
         }
 
+        var source = TypeOf(_model.GetTypeInfo(cast.Expression, _cancellationToken).Type);
+        if (target is ValueType.Int or ValueType.Bool && source is ValueType.Double or ValueType.Float && _noDerivativeDepth == 0)
+        {
+            var converted = cast.Expression is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : cast.Expression;
+            Report(DiagnosticDescriptors.IntegerConversion, cast.GetLocation(), Shorten(converted.ToString()), target == ValueType.Int ? "int" : "bool");
+        }
+
         return new ConvertExpression(target.Value, Lower(cast.Expression));
     }
 
@@ -735,6 +766,20 @@ internal sealed class FunctionLowering
         var hasRule = TensorRules.TryGet(signature, out var rule) || TensorRules.TryGet(key, out rule);
 
         var tensorInvolved = TypeOf(callee.ReturnType) == ValueType.Tensor && (operation.Instance is not null || callee.Parameters.Any(p => TypeOf(p.Type) == ValueType.Tensor));
+        if (callee.Name.EndsWith("_", System.StringComparison.Ordinal) && tensorInvolved)
+        {
+            // TorchSharp's in-place ops overwrite a tensor the reverse sweep may still read.
+            Report(DiagnosticDescriptors.InPlaceMutation, invocation.GetLocation(), callee.Name, callee.Name.TrimEnd('_'));
+            return null;
+        }
+
+        if (!hasRule && _noDerivativeDepth > 0)
+        {
+            // Inside NoDerivative(...) the call is data: no rule, no adjoint.
+            hasRule = true;
+            rule = new TensorRule("", System.Array.Empty<string?>(), System.Array.Empty<bool>(), "no derivative");
+        }
+
         if (!hasRule)
         {
             if (tensorInvolved)
