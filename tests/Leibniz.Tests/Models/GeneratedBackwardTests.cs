@@ -120,4 +120,31 @@ public sealed class GeneratedBackwardTests
         Assert.True(full.w1!.allclose(skipped.w1!, rtol: 0, atol: 0));
         Assert.True(full.b2!.allclose(skipped.b2!, rtol: 0, atol: 0));
     }
+
+    [Fact]
+    public void Ten_thousand_training_steps_leave_no_live_tensors_behind()
+    {
+        using var model = new GeneratedMlp(4, 8, 2, ScalarType.Float32);
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        using var x = randn(16, 4);
+        using var y = randn(16, 2);
+
+        void Train(int steps)
+        {
+            for (var step = 0; step < steps; step++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                mse_loss(model.call(x), y).backward();
+                optimizer.step();
+            }
+        }
+
+        Train(100);
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Train(10_000);
+        var growth = DisposeScopeManager.Statistics.ThreadTotalLiveCount - live;
+
+        Assert.True(growth <= 10, $"{growth} more tensors are alive after 10,000 steps than after 100");
+    }
 }
