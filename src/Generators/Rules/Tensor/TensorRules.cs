@@ -16,6 +16,27 @@ internal static class TensorRules
     static TensorRule Elementwise(string key, string vjp, string comment)
         => new(key, new[] { vjp }, new[] { false }, comment) { DefaultsFrom = 1 };
 
+    // The adjoint of a reduction over dimension {1}, with that dimension put back when keepdim dropped it. Whether it did is
+    // read from the ranks, so the template holds when keepdim is left to its default (an omitted argument cannot be named).
+    const string KeptDim = "{g}.dim() < {0}.dim() ? {g}.unsqueeze({1}) : {g}";
+
+    const string Gelu = "{g}.mul({0}.mul(-0.7071067811865476).erfc().mul(0.5).addcmul({0}, {0}.square().mul(-0.5).exp(), 0.3989422804014327))";
+
+    const string Softmax = "{g}.sub({g}.mul({y}).sum(dim: {1}, keepdim: true)).mul({y})";
+    const string SoftmaxIdentity = "y = softmax_d(a): ā = y·(ȳ − Σ_d ȳ·y)";
+    const string LogSoftmax = "{g}.sub({y}.exp().mul({g}.sum(dim: {1}, keepdim: true)))";
+    const string LogSoftmaxIdentity = "y = log softmax_d(a): ā = ȳ − eʸ·Σ_d ȳ";
+
+    // narrow(d, start, length) is the slice [start, start + length) along d; a negative start counts from the end, and
+    // when start + length is then 0 the slice runs to the end, which slice_scatter spells as no end.
+    const string Narrow = "{0}.zeros_like().slice_scatter({g}, {1}, {2}, {2} < 0 && {2} + {3} == 0 ? null : {2} + {3})";
+
+    // (softmax(x) − onehot(t))·[t ≠ −100]·ȳ/#kept, the one-hot part a scatter-add of −1 at tₙ along class dimension 1; an
+    // ignored row scatters at class 0 and is then zeroed by its weight. Covers (N, C) and (N, C, d₁, …) inputs; an unbatched
+    // (C) input has no dimension 1 and fails loudly in the backward.
+    const string CrossEntropy = "{0}.softmax(1L).scatter_add(1L, {1}.clamp_min(0).unsqueeze(1L), {1}.unsqueeze(1L).full_like(-1, dtype: {0}.dtype))"
+        + ".mul({1}.ne(-100).unsqueeze(1L).mul({g}.div({1}.ne(-100).sum())))";
+
     static readonly TensorRule[] Table =
     {
         // Arithmetic (operators and their method forms); operands may broadcast.
@@ -42,6 +63,8 @@ internal static class TensorRules
             "{g}.reshape(-1, {g}.shape[^1]).t().mm({0}.reshape(-1, {0}.shape[^1]))",
             "{g}.reshape(-1, {g}.shape[^1]).sum(0L)",
         }, new[] { false, false, false }, "y = x·Wᵀ + b: x̄ = ȳ·W, W̄ = ȳᵀ·x, b̄ = Σ ȳ over the batch"),
+        new("Tensor.addmm", new[] { "{g}", "{g}.mm({2}.t())", "{1}.t().mm({g})", null, null }, new[] { true, false, false, false, false }, "y = c + A·B: c̄ = ȳ (summed to c's shape), Ā = ȳ·Bᵀ, B̄ = Aᵀ·ȳ") { DefaultsFrom = 3 },
+        new("torch.addmm", new[] { "{g}.mul({3})", "{g}.mm({2}.t()).mul({4})", "{1}.t().mm({g}).mul({4})", null, null }, new[] { true, false, false, false, false }, "y = β·c + α·A·B: c̄ = β·ȳ, Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ"),
 
         // Elementwise functions.
         Elementwise("Tensor.exp", "{g}.mul({y})", "d exp a = exp a · da"),
@@ -70,13 +93,53 @@ internal static class TensorRules
         Elementwise("nn.functional.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da (the mask is the output's sign)"),
         Elementwise("Tensor.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da"),
         Elementwise("torch.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da"),
-        Elementwise("nn.functional.softplus", "{g}.mul({0}.sigmoid())", "d softplus a = σ(a)·da"),
+        // Above its threshold (20) TorchSharp's softplus returns a itself, so the derivative there is exactly 1, not σ(a).
+        Elementwise("nn.functional.softplus", "{g}.where({0}.gt(20), {g}.mul({0}.sigmoid()))", "d softplus a = σ(a)·da, = da where a > 20"),
+        Elementwise("Tensor.softplus", "{g}.where({0}.gt(20), {g}.mul({0}.sigmoid()))", "d softplus a = σ(a)·da, = da where a > 20"),
         Elementwise("nn.functional.silu", "{g}.mul({0}.sigmoid().mul(1 + {0}.mul(1 - {0}.sigmoid())))", "d (a·σ(a)) = σ(a)(1 + a(1 − σ(a)))·da"),
+
+        // GELU (exact): a·Φ(a), so d = Φ(a) + a·φ(a) with Φ(a) = ½·erfc(−a/√2), φ(a) = e^(−a²/2)/√(2π); erfc keeps Φ accurate for a ≪ 0.
+        new("Tensor.gelu()", new[] { Gelu }, new[] { false }, "d gelu a = (Φ(a) + a·φ(a))·da"),
+        new("nn.functional.gelu(Tensor)", new[] { Gelu }, new[] { false }, "d gelu a = (Φ(a) + a·φ(a))·da"),
+
+        // Piecewise activations: the branch is chosen by a > 0, as PyTorch's backward does (a = 0 takes the left branch).
+        new("Tensor.leaky_relu", new[] { "{g}.where({0}.gt(0), {g}.mul({1}))", null }, new[] { false, false }, "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da"),
+        Elementwise("nn.functional.leaky_relu", "{g}.where({0}.gt(0), {g}.mul(0.01))", "d leaky_relu a = (a > 0 ? 1 : 0.01)·da (default slope)"),
+        new("nn.functional.elu", new[] { "{g}.where({0}.gt(0), {g}.mul({0}.exp()).mul({1}))", null }, new[] { false, false }, "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da") { DefaultsFrom = 2 },
+        Elementwise("Tensor.elu(double)", "{g}.where({0}.gt(0), {g}.mul({0}.exp()))", "d elu a = (a > 0 ? 1 : eᵃ)·da (α = 1)"),
+        new("Tensor.elu(Scalar, Scalar, Scalar)", new[] { "{g}.mul({2}).where({0}.gt(0), {g}.mul({0}.mul({3}).exp()).mul({1}).mul({2}).mul({3}))", null, null, null }, new[] { false, false, false, false },
+            "y = s·(a > 0 ? a : α(e^(i·a) − 1)): d = (a > 0 ? s : s·α·i·e^(i·a))·da"),
+
+        // Clamping passes the adjoint where the value went through unchanged: y = a exactly there, and only there (bounds included, as in PyTorch).
+        new("Tensor.clamp(Scalar?, Scalar?)", new[] { "{g}.mul({y}.eq({0}))", null, null }, new[] { false, false, false }, "d clamp(a, lo, hi) = [lo ≤ a ≤ hi]·da = [y = a]·da"),
+        new("Tensor.clip(Scalar?, Scalar?)", new[] { "{g}.mul({y}.eq({0}))", null, null }, new[] { false, false, false }, "d clip(a, lo, hi) = [y = a]·da"),
+        new("torch.clamp(Tensor, Scalar?, Scalar?)", new[] { "{g}.mul({y}.eq({0}))", null, null }, new[] { false, false, false }, "d clamp(a, lo, hi) = [y = a]·da"),
+        new("torch.clip(Tensor, Scalar?, Scalar?)", new[] { "{g}.mul({y}.eq({0}))", null, null }, new[] { false, false, false }, "d clip(a, lo, hi) = [y = a]·da"),
+        new("Tensor.clamp_min", new[] { "{g}.mul({0}.ge({1}))", null }, new[] { false, false }, "d max(a, lo) = [a ≥ lo]·da"),
+        new("torch.clamp_min", new[] { "{g}.mul({0}.ge({1}))", null }, new[] { false, false }, "d max(a, lo) = [a ≥ lo]·da"),
+        new("Tensor.clamp_max", new[] { "{g}.mul({0}.le({1}))", null }, new[] { false, false }, "d min(a, hi) = [a ≤ hi]·da"),
+        new("torch.clamp_max", new[] { "{g}.mul({0}.le({1}))", null }, new[] { false, false }, "d min(a, hi) = [a ≤ hi]·da"),
+
+        // Selection: each branch gets the adjoint where it was chosen; the condition is data.
+        new("torch.where(Tensor, Tensor, Tensor)", new[] { null, "{g}.masked_fill({0}.logical_not(), 0)", "{g}.masked_fill({0}, 0)" }, new[] { false, true, true }, "y = c ? a : b: ā = c·ȳ, b̄ = ¬c·ȳ"),
+        new("Tensor.where", new[] { "{g}.masked_fill({1}.logical_not(), 0)", null, "{g}.masked_fill({1}, 0)" }, new[] { true, false, true }, "y = c ? a : b: ā = c·ȳ, b̄ = ¬c·ȳ"),
+
+        // Softmax family over one dimension d. The templates read the output, as PyTorch's backward does.
+        new("Tensor.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2 },
+        new("torch.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2 },
+        new("special.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2 },
+        new("nn.functional.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2 },
+        new("Tensor.log_softmax", new[] { LogSoftmax, null, null }, new[] { false, false, false }, LogSoftmaxIdentity) { DefaultsFrom = 2 },
+        new("special.log_softmax", new[] { LogSoftmax, null, null }, new[] { false, false, false }, LogSoftmaxIdentity) { DefaultsFrom = 2 },
+        new("nn.functional.log_softmax", new[] { LogSoftmax, null }, new[] { false, false }, LogSoftmaxIdentity),
 
         // Reductions.
         new("Tensor.sum(ScalarType?)", new[] { "{g}.expand_as({0})", null }, new[] { false, false }, "d Σa: the adjoint of the sum, broadcast back over a"),
-        new("Tensor.sum(long, bool, ScalarType?)", new[] { "({2} ? {g} : {g}.unsqueeze({1})).expand_as({0})", null, null, null }, new[] { false, false, false, false }, "d Σ over one dimension: broadcast back along it"),
+        new("Tensor.sum(long, bool, ScalarType?)", new[] { "(" + KeptDim + ").expand_as({0})", null, null, null }, new[] { false, false, false, false }, "d Σ over one dimension: broadcast back along it"),
         new("Tensor.mean()", new[] { "{g}.expand_as({0}).div({0}.numel())" }, new[] { false }, "d mean a: the adjoint over n, broadcast back over a"),
+        // ∂ logsumexp_d(a) / ∂a = softmax_d(a): recomputing it from a (one fused call) keeps a alone, not the output too.
+        new("Tensor.logsumexp", new[] { "{0}.softmax({1}).mul(" + KeptDim + ")", null, null }, new[] { false, false, false }, "d log Σ_d eᵃ = softmax_d(a)·da"),
+        new("torch.logsumexp", new[] { "{0}.softmax({1}).mul(" + KeptDim + ")", null, null }, new[] { false, false, false }, "d log Σ_d eᵃ = softmax_d(a)·da"),
 
         // Shape.
         new("Tensor.reshape", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "reshape back"),
@@ -85,8 +148,27 @@ internal static class TensorRules
         new("Tensor.t", new[] { "{g}.t()" }, new[] { false }, "transpose back"),
         new("Tensor.transpose", new[] { "{g}.transpose({1}, {2})", null, null }, new[] { false, false, false }, "transpose back"),
         new("Tensor.unsqueeze", new[] { "{g}.squeeze({1})", null }, new[] { false, false }, "squeeze the added dimension"),
+        // squeeze(d) is a no-op when d has size ≠ 1, so the adjoint is reshaped back rather than unsqueezed at d.
+        new("Tensor.squeeze", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "un-squeeze: reshape back"),
+        new("torch.squeeze", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "un-squeeze: reshape back"),
+        // expand is a broadcast; undoing a broadcast is the sum back to the operand's shape.
+        new("Tensor.expand(long[])", new[] { "{g}" }, new[] { true }, "d expand(a) = Σ of ȳ over the expanded dimensions"),
+        new("Tensor.expand_as", new[] { "{g}", null }, new[] { true, false }, "d expand_as(a, b) = Σ of ȳ over the expanded dimensions"),
+
+        // Indexing: the adjoint goes back to the positions read, summed where a position was read more than once.
+        new("Tensor.narrow", new[] { Narrow, null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ written into the narrowed slice"),
+        new("torch.narrow", new[] { Narrow, null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ written into the narrowed slice"),
+        new("Tensor.index_select", new[] { "{0}.zeros_like().index_add({1}, {2}, {g}, 1)", null, null }, new[] { false, false, false }, "ā = 0 with ȳ added at the selected indices along d"),
+        new("torch.index_select", new[] { "{0}.zeros_like().index_add({1}, {2}, {g}, 1)", null, null }, new[] { false, false, false }, "ā = 0 with ȳ added at the selected indices along d"),
+        new("Tensor.gather", new[] { "{0}.zeros_like().scatter_add({1}, {2}, {g})", null, null }, new[] { false, false, false }, "ā = 0 with ȳ scattered-added back along d"),
+        new("torch.gather", new[] { "{0}.zeros_like().scatter_add({1}, {2}, {g})", null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ scattered-added back along d"),
 
         // Losses.
+        // Mean cross-entropy over class dimension 1 with int64 targets; targets equal to ignore_index (−100) count neither in the sum nor in n.
+        new("nn.functional.cross_entropy", new[] { CrossEntropy, null }, new[] { false, false },
+            "ℓ = mean over kept n of −log softmax(x)[n, tₙ]: x̄ = (softmax(x) − onehot(t))·[t ≠ −100]·ȳ / #kept") { DefaultsFrom = 2 },
+        new("nn.functional.binary_cross_entropy_with_logits", new[] { "{0}.sigmoid().sub({1}).mul({g}.div({0}.numel()))", "{0}.mul({g}.div(-{0}.numel()))" }, new[] { false, false },
+            "ℓ = mean (1 − t)·x + log(1 + e⁻ˣ): x̄ = (σ(x) − t)·ȳ/n, t̄ = −x·ȳ/n") { DefaultsFrom = 2 },
         new("nn.functional.mse_loss", new[] { "{0}.sub({1}).mul({g}).mul(2.0 / {0}.numel())", "{0}.sub({1}).mul({g}).mul(-2.0 / {0}.numel())", null }, new[] { false, false, false }, "mean (x − t)²: x̄ = 2(x − t)/n") { DefaultsFrom = 2 },
     };
 
