@@ -217,9 +217,88 @@ internal sealed class ReverseMode
 
         if (iterationReverse.Statements.Count == 0) return;
         var restores = Enumerable.Reverse(carried).Select(v => (Statement)new RestoreStatement(v, _types[v], null));
-        var body = restores.Concat(recompute.Statements).Concat(iterationReverse.Statements).ToEquatableArray();
+        var body = restores.Concat(Needed(recompute, iterationReverse)).Concat(iterationReverse.Statements).ToEquatableArray();
         reverse.Add(new ReverseLoopStatement(counter, false, new Block(body), loop.Source));
     }
+
+    /// <summary>
+    /// The recomputation of an iteration cut to what its reverse reads: a top-level assignment whose
+    /// target nothing later reads is dropped (the carried state is popped again for the next one).
+    /// Anything nested — a branch, an inner loop, a kept value — stays whole.
+    /// </summary>
+    static IEnumerable<Statement> Needed(Block recompute, Block reverse)
+    {
+        var live = new HashSet<string>();
+        SweepReads(reverse, live);
+        var kept = new List<Statement>();
+        foreach (var statement in recompute.Statements.Reverse())
+        {
+            if (statement is Assignment assignment && !live.Contains(assignment.Target)) continue;
+            kept.Add(statement);
+            SweepReads(new Block(new[] { statement }.ToEquatableArray()), live);
+        }
+
+        kept.Reverse();
+        return kept;
+    }
+
+    /// <summary>Every variable a block of sweep statements reads (conservatively: every name it mentions).</summary>
+    static void SweepReads(Block block, HashSet<string> reads)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Assignment a: reads.UnionWith(Reads(a.Value)); break;
+                case IfStatement i:
+                    if (i.Condition is Variable c) reads.Add(c.Name);
+                    SweepReads(i.Then, reads);
+                    SweepReads(i.Else, reads);
+                    break;
+                case LoopStatement l:
+                    if (l.Condition is Variable lc) reads.Add(lc.Name);
+                    SweepReads(l.Header, reads); SweepReads(l.Body, reads); SweepReads(l.Step, reads);
+                    break;
+                case CountedLoopStatement l:
+                    if (l.Condition is Variable cc) reads.Add(cc.Name);
+                    SweepReads(l.Header, reads); SweepReads(l.Body, reads); SweepReads(l.Step, reads);
+                    break;
+                case ReverseLoopStatement l: SweepReads(l.Body, reads); break;
+                case WhenAdjointStatement w: reads.Add(w.Seed); SweepReads(w.Body, reads); break;
+                case SaveStatement save: reads.Add(save.Variable); break;
+                case RestoreStatement restore: if (restore.Slot is not null) reads.Add(restore.Slot); break;
+                case TakeAdjointStatement take: reads.Add(take.Adjoint); break;
+                case AccumulateStatement a:
+                    reads.Add(a.Seed);
+                    if (a.Index is Variable index) reads.Add(index.Name);
+                    foreach (var used in ArgumentsUsed(a.Partial))
+                        if (a.Arguments[used] is Variable argument) reads.Add(argument.Name);
+                    break;
+                case AccumulateTensorStatement a:
+                    reads.Add(a.Seed);
+                    if (a.Output is not null) reads.Add(a.Output);
+                    reads.UnionWith(a.Arguments.OfType<Variable>().Select(v => v.Name));
+                    if (a.ReduceToShapeOf is Variable shape) reads.Add(shape.Name);
+                    break;
+                case PullbackCallStatement call:
+                    reads.Add(call.Seed);
+                    reads.UnionWith(call.Arguments.OfType<Variable>().Select(v => v.Name));
+                    reads.UnionWith(call.Adjoints.Select(a => a.Name));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The argument indices a partial derivative reads.</summary>
+    static IEnumerable<int> ArgumentsUsed(DerivativeExpression? partial) => partial switch
+    {
+        Argument a => new[] { a.Index },
+        MathCall c => c.Arguments.SelectMany(ArgumentsUsed),
+        Operation o => ArgumentsUsed(o.Left).Concat(ArgumentsUsed(o.Right)),
+        Negation n => ArgumentsUsed(n.Operand),
+        Piecewise p => ArgumentsUsed(p.Left).Concat(ArgumentsUsed(p.Right)).Concat(ArgumentsUsed(p.WhenTrue)).Concat(ArgumentsUsed(p.WhenFalse)),
+        _ => Enumerable.Empty<int>(),
+    };
 
     /// <summary>Variables the loop assigns whose value at an iteration's start matters: read before written in it, or read outside the loop.</summary>
     HashSet<string> Carried(LoopStatement loop)

@@ -220,8 +220,6 @@ namespace Scalar
                 k = tapeInt.Pop();
                 s1 = p;
                 p = p * x;
-                t1 = k + 1;
-                k = t1;
                 // ∂ of: p *= x
                 p = s1;
                 r1 = _d_p;
@@ -356,10 +354,6 @@ namespace Scalar
                 t8 = x[i];
                 b = 1.0 - t8;
                 t9 = 100.0 * a;
-                t10 = t9 * a;
-                t11 = b * b;
-                t12 = t10 + t11;
-                sum = sum + t12;
                 t13 = i + 1;
                 s1 = i;
                 i = t13;
