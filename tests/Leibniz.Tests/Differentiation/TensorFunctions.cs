@@ -47,4 +47,11 @@ public static partial class TensorFunctions
         total *= x.sum(1, keepdim: true);
         return total.sum();
     }
+
+    [Differentiable]
+    public static Tensor IntegerSizes(Tensor x, int rows)
+    {
+        var grown = x.unsqueeze(0).expand(rows, 4);
+        return grown.square().sum();
+    }
 }

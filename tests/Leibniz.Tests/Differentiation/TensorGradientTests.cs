@@ -114,4 +114,12 @@ public sealed class TensorGradientTests
         AssertClose(expected[0], dx, "x");
         AssertClose(expected[1], dw, "w");
     }
+
+    [Fact]
+    public void Integer_variables_pass_to_long_parameters()
+    {
+        var x = Leaf(4);
+        TensorFunctions.IntegerSizesWithGradient(x, 3, out var dx);
+        AssertClose(Autograd(() => TensorFunctions.IntegerSizes(x, 3), x)[0], dx, "x");
+    }
 }

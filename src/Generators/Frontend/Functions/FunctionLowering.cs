@@ -455,7 +455,8 @@ internal sealed class FunctionLowering
     Operand Lower(ExpressionSyntax syntax)
     {
         var constant = _model.GetConstantValue(syntax, _cancellationToken);
-        var type = TypeOf(_model.GetTypeInfo(syntax, _cancellationToken).ConvertedType) ?? ValueType.Double;
+        // A conversion to a type the IR does not model (int → long, double → Scalar) keeps the natural type.
+        var type = TypeOf(_model.GetTypeInfo(syntax, _cancellationToken).ConvertedType) ?? TypeOf(_model.GetTypeInfo(syntax, _cancellationToken).Type) ?? ValueType.Double;
         if (constant.HasValue && ToNumber(constant.Value) is { } number) return new Literal(number, type);
 
         if (syntax is ParenthesizedExpressionSyntax parenthesized && TypeOf(_model.GetTypeInfo(parenthesized.Expression, _cancellationToken).Type) == type)
