@@ -122,4 +122,14 @@ public sealed class TensorGradientTests
         TensorFunctions.IntegerSizesWithGradient(x, 3, out var dx);
         AssertClose(Autograd(() => TensorFunctions.IntegerSizes(x, 3), x)[0], dx, "x");
     }
+
+    [Fact]
+    public void Masks_and_signs_steer_without_a_derivative_of_their_own()
+    {
+        var (x, w) = (Leaf(4, 3), Leaf(3, 5));
+        TensorFunctions.PiecewiseByMaskWithGradient(x, w, out var dx, out var dw);
+        var expected = Autograd(() => TensorFunctions.PiecewiseByMask(x, w), x, w);
+        AssertClose(expected[0], dx, "x");
+        AssertClose(expected[1], dw, "w");
+    }
 }

@@ -37,8 +37,22 @@ internal static class TensorRules
     const string CrossEntropy = "{0}.softmax(1L).scatter_add(1L, {1}.clamp_min(0).unsqueeze(1L), {1}.unsqueeze(1L).full_like(-1, dtype: {0}.dtype))"
         + ".mul({1}.ne(-100).unsqueeze(1L).mul({g}.div({1}.ne(-100).sum())))";
 
+    // Piecewise-constant results (masks, signs, indices): their derivative is exactly zero, so the row
+    // lets them appear on a differentiable path (a where() condition, an argmax) without an adjoint.
+    static TensorRule Flat(string key, string comment) => new(key, System.Array.Empty<string?>(), System.Array.Empty<bool>(), comment);
+
     static readonly TensorRule[] Table =
     {
+        Flat("Tensor.gt", "a > b is piecewise constant: no derivative"),
+        Flat("Tensor.ge", "a ≥ b is piecewise constant: no derivative"),
+        Flat("Tensor.lt", "a < b is piecewise constant: no derivative"),
+        Flat("Tensor.le", "a ≤ b is piecewise constant: no derivative"),
+        Flat("Tensor.eq", "a = b is piecewise constant: no derivative"),
+        Flat("Tensor.ne", "a ≠ b is piecewise constant: no derivative"),
+        Flat("Tensor.sign", "sign a is piecewise constant: no derivative"),
+        Flat("Tensor.argmax", "an index is piecewise constant: no derivative"),
+        Flat("Tensor.argmin", "an index is piecewise constant: no derivative"),
+
         // Arithmetic (operators and their method forms); operands may broadcast.
         new("Tensor.op_Addition", new[] { "{g}", "{g}" }, new[] { true, true }, "d(a + b) = da + db"),
         new("Tensor.op_Subtraction", new[] { "{g}", "{g}.neg()" }, new[] { true, true }, "d(a − b) = da − db"),
