@@ -287,7 +287,6 @@ internal static class FunctionEmitter
                         Visit(branch.Else);
                         break;
                     case CountedLoopStatement loop:
-                        if (loop.PushCount) types.Add(ValueType.Int);
                         Visit(loop.Header);
                         Visit(loop.Body);
                         Visit(loop.Step);
@@ -298,7 +297,6 @@ internal static class FunctionEmitter
                         Visit(loop.Step);
                         break;
                     case ReverseLoopStatement loop:
-                        if (loop.PopCount) types.Add(ValueType.Int);
                         Visit(loop.Body);
                         break;
                     case WhenAdjointStatement guard:
@@ -348,7 +346,6 @@ internal static class FunctionEmitter
                 WriteBlock(writer, loop.Step);
                 writer.Line($"{loop.Counter}++;");
                 writer.CloseBrace();
-                if (loop.PushCount) writer.Line($"{TapeLocal(ValueType.Int)}.Push({loop.Counter});");
                 break;
             case LoopStatement loop:
                 writer.Line("// " + loop.Source);
@@ -362,7 +359,6 @@ internal static class FunctionEmitter
                 break;
             case ReverseLoopStatement loop:
                 writer.Line("// ∂ of: " + loop.Source + " — per iteration, last first: restore what it carried in, recompute it, reverse it");
-                if (loop.PopCount) writer.Line($"{loop.Counter} = {TapeLocal(ValueType.Int)}.Pop();");
                 writer.Line($"for (; {loop.Counter} > 0; {loop.Counter}--)");
                 writer.OpenBrace();
                 WriteBlock(writer, loop.Body);
@@ -482,7 +478,7 @@ internal static class FunctionEmitter
         {
             var adjoint = call.Adjoints[i];
             if (adjoint.Name.Length == 0) continue;
-            if (adjoint.ScratchLengthOf is not null) arguments.Add($"new double[{Id(adjoint.Name)}.Length]");
+            if (adjoint.Scratch is { } element) arguments.Add($"new {element.CSharpName()}[{Id(adjoint.Name)}.Length]");
             else arguments.Add(adjoint.IsArray ? Id(adjoint.Name) : "ref " + Id(adjoint.Name));
         }
 

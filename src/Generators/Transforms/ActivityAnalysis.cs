@@ -74,7 +74,8 @@ internal sealed class ActivityAnalysis
         return function.Body.Statements.OfType<ReturnStatement>().Any(r => r.Value is Variable v && varied.Contains(v.Name));
     }
 
-    static void Collect(Block block, List<Assignment> assignments)
+    /// <summary>Every assignment in a block, nested ones included.</summary>
+    internal static void Collect(Block block, List<Assignment> assignments)
     {
         foreach (var statement in block.Statements)
         {

@@ -51,7 +51,7 @@ internal sealed class ReverseMode
 
         _parameters = new HashSet<string>(function.Parameters.Select(p => p.Name));
         var assignments = new List<Assignment>();
-        Collect(function.Body, assignments);
+        ActivityAnalysis.Collect(function.Body, assignments);
         foreach (var assignment in assignments)
             _assignmentSites[assignment.Target] = _assignmentSites.TryGetValue(assignment.Target, out var n) ? n + 1 : 1;
 
@@ -81,33 +81,11 @@ internal sealed class ReverseMode
         var result = _function.Body.Statements.OfType<ReturnStatement>().Single().Value;
         var resultName = ((Variable)result).Name;
         var resultAdjoint = AdjointOf(resultName);
-        var (forward, reverse) = Transform(_function.Body, loopDepth: 0);
+        var (forward, reverse) = Transform(_function.Body);
         return new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjoints.ToEquatableArray());
     }
 
     // ---- analyses ----
-
-    static void Collect(Block block, List<Assignment> assignments)
-    {
-        foreach (var statement in block.Statements)
-        {
-            switch (statement)
-            {
-                case Assignment assignment:
-                    assignments.Add(assignment);
-                    break;
-                case IfStatement branch:
-                    Collect(branch.Then, assignments);
-                    Collect(branch.Else, assignments);
-                    break;
-                case LoopStatement loop:
-                    Collect(loop.Header, assignments);
-                    Collect(loop.Body, assignments);
-                    Collect(loop.Step, assignments);
-                    break;
-            }
-        }
-    }
 
     /// <summary>The variables the reverse sweep reads: operands of partials, indices, and branch conditions around adjoint code.</summary>
     bool FindNeeded(Block block)
@@ -157,7 +135,7 @@ internal sealed class ReverseMode
 
     // ---- the two sweeps ----
 
-    (Block Forward, Block Reverse) Transform(Block block, int loopDepth)
+    (Block Forward, Block Reverse) Transform(Block block)
     {
         var forward = new List<Statement>();
         var reverseParts = new List<List<Statement>>();
@@ -167,12 +145,12 @@ internal sealed class ReverseMode
             switch (statement)
             {
                 case Assignment assignment:
-                    TransformAssignment(assignment, loopDepth, forward, reverse);
+                    TransformAssignment(assignment, forward, reverse);
                     break;
                 case IfStatement branch:
                 {
-                    var (thenForward, thenReverse) = Transform(branch.Then, loopDepth);
-                    var (elseForward, elseReverse) = Transform(branch.Else, loopDepth);
+                    var (thenForward, thenReverse) = Transform(branch.Then);
+                    var (elseForward, elseReverse) = Transform(branch.Else);
                     forward.Add(new IfStatement(branch.Condition, thenForward, elseForward));
                     if (thenReverse.Statements.Count > 0 || elseReverse.Statements.Count > 0)
                         reverse.Add(new IfStatement(branch.Condition, thenReverse, elseReverse));
@@ -207,18 +185,18 @@ internal sealed class ReverseMode
         var counter = Local("n" + (_counters++).ToString(CultureInfo.InvariantCulture), ValueType.Int);
 
         var saves = carried.Select(v => (Statement)new SaveStatement(v, _types[v], null));
-        forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(saves.Concat(loop.Body.Statements).ToEquatableArray()), loop.Step, counter, false, loop.Source));
+        forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(saves.Concat(loop.Body.Statements).ToEquatableArray()), loop.Step, counter, loop.Source));
 
         foreach (var v in carried) _iterationInputs.Add(v);
         _iterationDepth++;
-        var (recompute, iterationReverse) = Transform(new Block(iteration), loopDepth: 0);
+        var (recompute, iterationReverse) = Transform(new Block(iteration));
         _iterationDepth--;
         foreach (var v in carried) _iterationInputs.Remove(v);
 
         if (iterationReverse.Statements.Count == 0) return;
         var restores = Enumerable.Reverse(carried).Select(v => (Statement)new RestoreStatement(v, _types[v], null));
         var body = restores.Concat(Needed(recompute, iterationReverse)).Concat(iterationReverse.Statements).ToEquatableArray();
-        reverse.Add(new ReverseLoopStatement(counter, false, new Block(body), loop.Source));
+        reverse.Add(new ReverseLoopStatement(counter, new Block(body), loop.Source));
     }
 
     /// <summary>
@@ -412,15 +390,15 @@ internal sealed class ReverseMode
         return operands.OfType<Variable>().Select(v => v.Name);
     }
 
-    void TransformAssignment(Assignment assignment, int loopDepth, List<Statement> forward, List<Statement> reverse)
+    void TransformAssignment(Assignment assignment, List<Statement> forward, List<Statement> reverse)
     {
         var target = assignment.Target;
-        var overwritten = loopDepth > 0 || _assignmentSites[target] > 1 || _parameters.Contains(target) || _iterationInputs.Contains(target);
+        var overwritten = _assignmentSites[target] > 1 || _parameters.Contains(target) || _iterationInputs.Contains(target);
         var save = _needed.Contains(target) && overwritten;
         string? slot = null;
         if (save)
         {
-            slot = loopDepth > 0 ? null : Local("s" + (_slots++).ToString(CultureInfo.InvariantCulture), _types[target]);
+            slot = Local("s" + (_slots++).ToString(CultureInfo.InvariantCulture), _types[target]);
             forward.Add(new SaveStatement(target, _types[target], slot));
         }
 
@@ -562,7 +540,7 @@ internal sealed class ReverseMode
         if (argument is Variable v && _types[v.Name].IsArray())
         {
             if (_activity.IsActive(v.Name) && _arrayAdjoints.TryGetValue(v.Name, out var adjoint)) return new AdjointArgument(adjoint, true, null);
-            return new AdjointArgument(v.Name, true, ScratchLengthOf: 0);
+            return new AdjointArgument(v.Name, true, Scratch: _types[v.Name].ElementType());
         }
 
         if (_activity.IsActive(argument)) return new AdjointArgument(AdjointOf(((Variable)argument).Name), false, null);

@@ -119,6 +119,18 @@ public static partial class ScalarFunctions
 public static partial class OtherFunctions
 {
     [Differentiable]
+    public static float Dot(float[] a, float[] b)
+    {
+        var total = 0f;
+        for (var i = 0; i < a.Length; i++) total += a[i] * b[i];
+        return total;
+    }
+
+    /// <summary>Passes a data array where the callee's pullback expects an adjoint: it gets a throw-away one.</summary>
+    [Differentiable]
+    public static float WeightedDot(float[] a, [NoDerivative] float[] weights) => Dot(a, weights) * 2f;
+
+    [Differentiable]
     public static double Scaled(double x, double y) => x * x * y - Math.Cos(x);
 }
 

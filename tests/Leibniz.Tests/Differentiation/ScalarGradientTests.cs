@@ -268,4 +268,19 @@ public sealed class ScalarGradientTests
         AssertClose(Derivative(t => Smooth(x) * t + Math.Sin(Smooth(t)), y), dy, what: "∂/∂y");
         Assert.Equal(before + 2, CustomDerivativeFunctions.PullbackCalls);
     }
+
+    [Fact]
+    public void A_data_array_passed_to_a_differentiable_callee_leaves_its_own_values_alone()
+    {
+        var a = new[] { 0.5f, -1.25f, 2f };
+        var weights = new[] { 3f, 0.5f, -1f };
+        var copy = (float[])weights.Clone();
+        var gradient = new float[3];
+
+        var value = OtherFunctions.WeightedDotWithGradient(a, weights, gradient);
+
+        Assert.Equal(OtherFunctions.WeightedDot(a, weights), value);
+        Assert.Equal(weights.Select(w => 2f * w), gradient);
+        Assert.Equal(copy, weights);
+    }
 }

@@ -12,11 +12,11 @@ internal sealed record SaveStatement(string Variable, ValueType Type, string? Sl
 /// <summary>Puts back the value a <see cref="SaveStatement"/> kept.</summary>
 internal sealed record RestoreStatement(string Variable, ValueType Type, string? Slot) : Statement;
 
-/// <summary>A loop of the forward sweep that counts its iterations (and pushes the count when it is itself inside a loop).</summary>
-internal sealed record CountedLoopStatement(Block Header, Operand Condition, Block Body, Block Step, string Counter, bool PushCount, string Source) : Statement;
+/// <summary>A loop of the forward sweep that counts its iterations, so the reverse sweep can run them back.</summary>
+internal sealed record CountedLoopStatement(Block Header, Operand Condition, Block Body, Block Step, string Counter, string Source) : Statement;
 
 /// <summary>The reverse of a counted loop: its body's reverse, once per forward iteration.</summary>
-internal sealed record ReverseLoopStatement(string Counter, bool PopCount, Block Body, string Source) : Statement;
+internal sealed record ReverseLoopStatement(string Counter, Block Body, string Source) : Statement;
 
 /// <summary>A comment naming the source statement the following adjoint code differentiates.</summary>
 internal sealed record CommentStatement(string Text) : Statement;
@@ -39,8 +39,11 @@ internal sealed record AccumulateStatement(
     ValueType Type,
     ValueType SeedType) : Statement;
 
-/// <summary>One argument's adjoint in a pullback call: <c>ref Name</c> for a scalar, the array itself for an array.</summary>
-internal sealed record AdjointArgument(string Name, bool IsArray, int? ScratchLengthOf);
+/// <summary>
+/// One argument's adjoint in a pullback call: <c>ref Name</c> for a scalar, the array itself for an
+/// array; for an inactive array (<c>Scratch</c> set) a throw-away array of its length and element type.
+/// </summary>
+internal sealed record AdjointArgument(string Name, bool IsArray, ValueType? Scratch = null);
 
 /// <summary>The reverse of a call of another <c>[Differentiable]</c> method: its generated pullback.</summary>
 internal sealed record PullbackCallStatement(
