@@ -370,12 +370,15 @@ internal static class FunctionEmitter
             case RestoreStatement restore:
                 writer.Line(restore.Slot is null ? $"{Id(restore.Variable)} = {TapeLocal(restore.Type)}.Pop();" : $"{Id(restore.Variable)} = {restore.Slot};");
                 break;
+            case InductionStatement induction:
+                writer.Line($"{Id(induction.Variable)} = unchecked({induction.Entry} {InductionOffset(induction)});");
+                break;
             case CommentStatement comment:
                 writer.Line("// " + comment.Text.Replace('\n', ' ').Replace('\r', ' '));
                 break;
             case TakeAdjointStatement take:
                 writer.Line($"{take.Seed} = {take.Adjoint};");
-                writer.Line($"{take.Adjoint} = {(take.Type == ValueType.Tensor ? "null" : "0")};");
+                if (take.Clears) writer.Line($"{take.Adjoint} = {(take.Type == ValueType.Tensor ? "null" : "0")};");
                 break;
             case AccumulateTensorStatement accumulate:
                 writer.Line(TensorAccumulation(accumulate));
@@ -404,6 +407,7 @@ internal static class FunctionEmitter
             ? accumulate.Seed
             : $"{accumulate.Seed} * {Derivative(accumulate.Partial, accumulate.Arguments, accumulate.MathClass, accumulate.Type, parenthesize: true)}";
         if (accumulate.Type != accumulate.SeedType) value = $"({accumulate.Type.CSharpName()})({value})";
+        if (accumulate.Assigns) return $"{target} = {(accumulate.Negate ? "-" + Parenthesized(value) : value)};";
         return $"{target} {(accumulate.Negate ? "-=" : "+=")} {value};";
     }
 
@@ -413,6 +417,16 @@ internal static class FunctionEmitter
         if (accumulate.ReduceToShapeOf is { } operand)
             contribution = $"global::Leibniz.Broadcasting.SumToShape({contribution}, {Operand(operand)}.shape)";
 
+        if (accumulate.Assigns)
+        {
+            return accumulate.AdjointType switch
+            {
+                ValueType.Tensor => $"{accumulate.Adjoint} = {contribution};",
+                ValueType.Float => $"{accumulate.Adjoint} = {contribution}.sum().item<float>();",
+                _ => $"{accumulate.Adjoint} = {contribution}.sum().item<double>();",
+            };
+        }
+
         return accumulate.AdjointType switch
         {
             ValueType.Tensor => $"{accumulate.Adjoint} = global::Leibniz.Adjoints.Add({accumulate.Adjoint}, {contribution});",
@@ -420,6 +434,18 @@ internal static class FunctionEmitter
             _ => $"{accumulate.Adjoint} += {contribution}.sum().item<double>();",
         };
     }
+
+    /// <summary>Iteration k = counter − 1 of a loop stepping by c starts at entry + k·c.</summary>
+    static string InductionOffset(InductionStatement induction) => induction.Step switch
+    {
+        1 => $"+ {induction.Counter} - 1",
+        -1 => $"- ({induction.Counter} - 1)",
+        >= 0 => $"+ ({induction.Counter} - 1) * {induction.Step.ToString(CultureInfo.InvariantCulture)}",
+        _ => $"- ({induction.Counter} - 1) * {(-induction.Step).ToString(CultureInfo.InvariantCulture)}",
+    };
+
+    /// <summary>A negated product needs no parentheses (<c>-r * b</c>); anything with a lower-precedence operator does.</summary>
+    static string Parenthesized(string value) => value.Contains(" + ") || value.Contains(" - ") || value.Contains(" ? ") ? "(" + value + ")" : value;
 
     /// <summary>Fills a rule template: <c>{g}</c> the adjoint, <c>{y}</c> the output, <c>{i}</c> argument i.</summary>
     static string Template(string template, string seed, string? output, EquatableArray<Operand> arguments)

@@ -89,7 +89,7 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
         if (lowering.Function is null || lowering.Hierarchy is null) return new Differentiated(null, lowering.Failures);
         try
         {
-            return new Differentiated(new TypedFunction(lowering.Hierarchy, ReverseMode.Differentiate(lowering.Function)), EquatableArray<DiagnosticInfo>.Empty);
+            return new Differentiated(new TypedFunction(lowering.Hierarchy, ReverseMode.Differentiate(CommonSubexpressions.Eliminate(lowering.Function))), EquatableArray<DiagnosticInfo>.Empty);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

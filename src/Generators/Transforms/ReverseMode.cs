@@ -82,6 +82,7 @@ internal sealed class ReverseMode
         var resultName = ((Variable)result).Name;
         var resultAdjoint = AdjointOf(resultName);
         var (forward, reverse) = Transform(_function.Body);
+        reverse = AdjointSimplification.Simplify(reverse, _adjointLocals, new[] { resultAdjoint }, adjoints.Select(a => a.LocalAdjoint).OfType<string>());
         return new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjoints.ToEquatableArray());
     }
 
@@ -173,51 +174,161 @@ internal sealed class ReverseMode
 
     /// <summary>
     /// A loop by recomputation: the forward sweep runs the loop as written, pushing at the start of each
-    /// iteration only the variables the iteration carries in (read before written, or read after the
-    /// loop). The reverse sweep, once per iteration from the last, pops them, recomputes the iteration
-    /// and runs its reverse — one iteration treated like straight-line code, so its temporaries live in
-    /// locals and never touch the tape. That keeps tape traffic to the loop-carried state.
+    /// iteration the variables the iteration carries in (read before written, or read after the loop)
+    /// that its reverse will read. The reverse sweep, once per iteration from the last, pops them,
+    /// recomputes the iteration and runs its reverse — one iteration treated like straight-line code, so
+    /// its temporaries live in locals and never touch the tape. Induction variables (<c>i += c</c> once
+    /// per iteration) are not pushed at all: iteration k sees <c>i₀ + k·c</c>, recomputed from the
+    /// iteration counter. That keeps tape traffic to the loop-carried state the reverse really reads.
     /// </summary>
     void TransformLoop(LoopStatement loop, List<Statement> forward, List<Statement> reverse)
     {
-        var iteration = loop.Body.Statements.Concat(loop.Step.Statements).ToEquatableArray();
         var carried = Carried(loop).OrderBy(v => v, System.StringComparer.Ordinal).ToList();
+        var inductions = Inductions(loop);
         var counter = Local("n" + (_counters++).ToString(CultureInfo.InvariantCulture), ValueType.Int);
-
-        var saves = carried.Select(v => (Statement)new SaveStatement(v, _types[v], null));
-        forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(saves.Concat(loop.Body.Statements).ToEquatableArray()), loop.Step, counter, loop.Source));
 
         foreach (var v in carried) _iterationInputs.Add(v);
         _iterationDepth++;
-        var (recompute, iterationReverse) = Transform(new Block(iteration));
+        var (recompute, iterationReverse) = Transform(new Block(loop.Body.Statements.Concat(loop.Step.Statements).ToEquatableArray()));
+        var kept = new List<Statement>();
         _iterationDepth--;
         foreach (var v in carried) _iterationInputs.Remove(v);
 
+        if (iterationReverse.Statements.Count > 0)
+            (kept, iterationReverse) = Needed(recompute, iterationReverse);
+        var reads = new HashSet<string>();
+        SweepReads(new Block(kept.ToEquatableArray()), reads);
+        SweepReads(iterationReverse, reads);
+        // A value the reverse of code before the loop reads must come back to its pre-loop value, so it is pushed even
+        // when this loop's own reverse does not read it.
+        bool Restored(string v) => reads.Contains(v) || _needed.Contains(v);
+        var recomputed = carried.Where(v => inductions.ContainsKey(v) && reads.Contains(v)).ToList();
+        var pushed = carried.Where(v => !inductions.ContainsKey(v) && Restored(v)).ToList();
+
+        var entries = new Dictionary<string, string>();
+        foreach (var v in recomputed)
+        {
+            entries[v] = Local("e" + (_slots++).ToString(CultureInfo.InvariantCulture), ValueType.Int);
+            forward.Add(new SaveStatement(v, ValueType.Int, entries[v]));
+        }
+
+        var saves = pushed.Select(v => (Statement)new SaveStatement(v, _types[v], null));
+        forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(saves.Concat(loop.Body.Statements).ToEquatableArray()), loop.Step, counter, loop.Source));
+
         if (iterationReverse.Statements.Count == 0) return;
-        var restores = Enumerable.Reverse(carried).Select(v => (Statement)new RestoreStatement(v, _types[v], null));
-        var body = restores.Concat(Needed(recompute, iterationReverse)).Concat(iterationReverse.Statements).ToEquatableArray();
+        var restores = Enumerable.Reverse(pushed).Select(v => (Statement)new RestoreStatement(v, _types[v], null))
+            .Concat(recomputed.Select(v => (Statement)new InductionStatement(v, entries[v], counter, inductions[v])));
+        var body = restores.Concat(kept).Concat(iterationReverse.Statements).ToEquatableArray();
         reverse.Add(new ReverseLoopStatement(counter, new Block(body), loop.Source));
     }
 
     /// <summary>
-    /// The recomputation of an iteration cut to what its reverse reads: a top-level assignment whose
-    /// target nothing later reads is dropped (the carried state is popped again for the next one).
-    /// Anything nested — a branch, an inner loop, a kept value — stays whole.
+    /// The loop's induction variables and their steps: integers assigned exactly once per iteration, at the
+    /// top level of the body or step, to themselves plus or minus a constant (<c>i++</c> lowers to
+    /// <c>t = i + 1; i = t;</c>). Nothing else in the loop assigns them, so iteration k starts at <c>i₀ + k·c</c>.
     /// </summary>
-    static IEnumerable<Statement> Needed(Block recompute, Block reverse)
+    Dictionary<string, int> Inductions(LoopStatement loop)
     {
-        var live = new HashSet<string>();
-        SweepReads(reverse, live);
+        var result = new Dictionary<string, int>();
+        var assignedNested = new HashSet<string>();
+        Assigned(loop.Header, assignedNested);
+        var topLevel = loop.Body.Statements.Concat(loop.Step.Statements).ToList();
+        foreach (var statement in topLevel)
+        {
+            if (statement is IfStatement or LoopStatement) Assigned(new Block(new[] { statement }.ToEquatableArray()), assignedNested);
+        }
+
+        var counts = topLevel.OfType<Assignment>().GroupBy(a => a.Target).ToDictionary(g => g.Key, g => g.Count());
+        var definitions = new Dictionary<string, Expression>();
+        foreach (var statement in topLevel)
+        {
+            if (statement is not Assignment assignment) continue;
+            definitions[assignment.Target] = assignment.Value;
+            var v = assignment.Target;
+            if (!_types.TryGetValue(v, out var type) || type != ValueType.Int || counts[v] != 1 || assignedNested.Contains(v)) continue;
+            var value = assignment.Value;
+            if (value is CopyExpression { Value: Variable temporary } && _assignmentSites.TryGetValue(temporary.Name, out var sites) && sites == 1
+                && definitions.TryGetValue(temporary.Name, out var definition))
+                value = definition;
+            if (StepOf(value, v) is { } step) result[v] = step;
+        }
+
+        return result;
+    }
+
+    static int? StepOf(Expression value, string variable) => value switch
+    {
+        BinaryExpression { Operator: BinaryOperator.Add, Left: Variable l, Right: Literal { Type: ValueType.Int } c } when l.Name == variable => (int)c.Value,
+        BinaryExpression { Operator: BinaryOperator.Add, Left: Literal { Type: ValueType.Int } c, Right: Variable r } when r.Name == variable => (int)c.Value,
+        BinaryExpression { Operator: BinaryOperator.Subtract, Left: Variable l, Right: Literal { Type: ValueType.Int } c } when l.Name == variable => -(int)c.Value,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The recomputation of an iteration cut to what its reverse reads: a top-level assignment whose value
+    /// nothing later reads is dropped (the carried state is popped again for the next one), and so is a
+    /// kept value whose variable the kept recomputation never overwrites, with the reverse's restore of it.
+    /// Anything nested — a branch, an inner loop — stays whole.
+    /// </summary>
+    static (List<Statement> Recompute, Block Reverse) Needed(Block recompute, Block reverse)
+    {
+        var live = LiveBefore(reverse.Statements);
         var kept = new List<Statement>();
         foreach (var statement in recompute.Statements.Reverse())
         {
-            if (statement is Assignment assignment && !live.Contains(assignment.Target)) continue;
+            switch (statement)
+            {
+                case Assignment assignment when !live.Contains(assignment.Target):
+                case SaveStatement { Slot: { } unread } when !live.Contains(unread):
+                    continue;
+                case Assignment assignment:
+                    live.Remove(assignment.Target);
+                    break;
+                case SaveStatement { Slot: { } slot }:
+                    live.Remove(slot);
+                    break;
+            }
+
             kept.Add(statement);
             SweepReads(new Block(new[] { statement }.ToEquatableArray()), live);
         }
 
         kept.Reverse();
-        return kept;
+
+        // s = v; (v not reassigned) … v = s; is no save at all.
+        var restored = new HashSet<string>(reverse.Statements.OfType<RestoreStatement>().Select(r => r.Slot).OfType<string>());
+        var pointless = new HashSet<string>();
+        for (var i = 0; i < kept.Count; i++)
+        {
+            if (kept[i] is not SaveStatement { Slot: { } slot } save || !restored.Contains(slot)) continue;
+            var assignedAfter = new HashSet<string>();
+            Assigned(new Block(kept.Skip(i + 1).ToEquatableArray()), assignedAfter);
+            if (!assignedAfter.Contains(save.Variable)) pointless.Add(slot);
+        }
+
+        kept.RemoveAll(statement => statement is SaveStatement { Slot: { } slot } && pointless.Contains(slot));
+        var reverseStatements = reverse.Statements.Where(statement => statement is not RestoreStatement { Slot: { } slot } || !pointless.Contains(slot));
+        return (kept, new Block(reverseStatements.ToEquatableArray()));
+    }
+
+    /// <summary>The variables read before being written by straight-line sweep code (nested statements count as reads only).</summary>
+    static HashSet<string> LiveBefore(IEnumerable<Statement> statements)
+    {
+        var live = new HashSet<string>();
+        foreach (var statement in statements.Reverse())
+        {
+            switch (statement)
+            {
+                case Assignment assignment: live.Remove(assignment.Target); break;
+                case RestoreStatement restore: live.Remove(restore.Variable); break;
+                case InductionStatement induction: live.Remove(induction.Variable); break;
+                case TakeAdjointStatement take: live.Remove(take.Seed); break;
+            }
+
+            SweepReads(new Block(new[] { statement }.ToEquatableArray()), live);
+        }
+
+        return live;
     }
 
     /// <summary>Every variable a block of sweep statements reads (conservatively: every name it mentions).</summary>
@@ -245,6 +356,7 @@ internal sealed class ReverseMode
                 case WhenAdjointStatement w: reads.Add(w.Seed); SweepReads(w.Body, reads); break;
                 case SaveStatement save: reads.Add(save.Variable); break;
                 case RestoreStatement restore: if (restore.Slot is not null) reads.Add(restore.Slot); break;
+                case InductionStatement induction: reads.Add(induction.Entry); reads.Add(induction.Counter); break;
                 case TakeAdjointStatement take: reads.Add(take.Adjoint); break;
                 case AccumulateStatement a:
                     reads.Add(a.Seed);
@@ -306,6 +418,10 @@ internal sealed class ReverseMode
                 case Assignment a: assigned.Add(a.Target); break;
                 case IfStatement i: Assigned(i.Then, assigned); Assigned(i.Else, assigned); break;
                 case LoopStatement l: Assigned(l.Header, assigned); Assigned(l.Body, assigned); Assigned(l.Step, assigned); break;
+                case CountedLoopStatement l: Assigned(l.Header, assigned); Assigned(l.Body, assigned); Assigned(l.Step, assigned); break;
+                case ReverseLoopStatement l: Assigned(l.Body, assigned); break;
+                case RestoreStatement r: assigned.Add(r.Variable); break;
+                case InductionStatement i: assigned.Add(i.Variable); break;
             }
         }
     }
@@ -330,10 +446,15 @@ internal sealed class ReverseMode
                     current = afterThen;
                     break;
                 case LoopStatement l:
-                    // Whatever an inner loop reads may come from before it; what it assigns may not happen at all.
-                    UpwardExposed(l.Header.Statements.Concat(l.Body.Statements).Concat(l.Step.Statements), current, exposed);
-                    if (l.Condition is Variable lc && !current.Contains(lc.Name)) exposed.Add(lc.Name);
+                {
+                    // Whatever an inner loop reads may come from before it; what it assigns may not happen at all,
+                    // except its header, which runs at least once and computes the condition.
+                    var afterHeader = UpwardExposed(l.Header.Statements, current, exposed);
+                    if (l.Condition is Variable lc && !afterHeader.Contains(lc.Name)) exposed.Add(lc.Name);
+                    UpwardExposed(l.Body.Statements.Concat(l.Step.Statements).Concat(l.Header.Statements), afterHeader, exposed);
+                    current = afterHeader;
                     break;
+                }
                 case ReturnStatement r:
                     if (r.Value is Variable rv && !current.Contains(rv.Name)) exposed.Add(rv.Name);
                     break;

@@ -12,6 +12,12 @@ internal sealed record SaveStatement(string Variable, ValueType Type, string? Sl
 /// <summary>Puts back the value a <see cref="SaveStatement"/> kept.</summary>
 internal sealed record RestoreStatement(string Variable, ValueType Type, string? Slot) : Statement;
 
+/// <summary>
+/// Recomputes a loop's induction variable for a reverse iteration instead of popping it:
+/// <c>Variable = Entry + (Counter − 1)·Step</c>, where <c>Entry</c> kept its value on entering the loop.
+/// </summary>
+internal sealed record InductionStatement(string Variable, string Entry, string Counter, int Step) : Statement;
+
 /// <summary>A loop of the forward sweep that counts its iterations, so the reverse sweep can run them back.</summary>
 internal sealed record CountedLoopStatement(Block Header, Operand Condition, Block Body, Block Step, string Counter, string Source) : Statement;
 
@@ -22,7 +28,11 @@ internal sealed record ReverseLoopStatement(string Counter, Block Body, string S
 internal sealed record CommentStatement(string Text) : Statement;
 
 /// <summary><c>Seed = Adjoint; Adjoint = 0;</c> — the adjoint of an overwritten value, taken before it is reused.</summary>
-internal sealed record TakeAdjointStatement(string Seed, string Adjoint, ValueType Type) : Statement;
+internal sealed record TakeAdjointStatement(string Seed, string Adjoint, ValueType Type) : Statement
+{
+    /// <summary>False when nothing reads the adjoint before it is next assigned, so zeroing it is dead.</summary>
+    public bool Clears { get; init; } = true;
+}
 
 /// <summary>
 /// <c>Adjoint[Index] += Seed * Partial(Arguments)</c> (or <c>-=</c> when <c>Negate</c>); a null
@@ -37,7 +47,11 @@ internal sealed record AccumulateStatement(
     EquatableArray<Operand> Arguments,
     string MathClass,
     ValueType Type,
-    ValueType SeedType) : Statement;
+    ValueType SeedType) : Statement
+{
+    /// <summary>The adjoint is known to be zero here, so the contribution is assigned rather than added.</summary>
+    public bool Assigns { get; init; }
+}
 
 /// <summary>
 /// One argument's adjoint in a pullback call: <c>ref Name</c> for a scalar, the array itself for an
@@ -63,7 +77,11 @@ internal sealed record AccumulateTensorStatement(
     EquatableArray<Operand> Arguments,
     string? Output,
     string Seed,
-    Operand? ReduceToShapeOf) : Statement;
+    Operand? ReduceToShapeOf) : Statement
+{
+    /// <summary>The adjoint is known to have no contribution yet (null), so the contribution is assigned rather than added.</summary>
+    public bool Assigns { get; init; }
+}
 
 /// <summary>Runs <c>Body</c> only when the tensor adjoint <c>Seed</c> received a contribution.</summary>
 internal sealed record WhenAdjointStatement(string Seed, Block Body) : Statement;

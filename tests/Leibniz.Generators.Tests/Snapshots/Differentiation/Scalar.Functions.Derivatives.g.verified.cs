@@ -39,10 +39,10 @@ namespace Scalar
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_result = seed;
             // ∂ of: return SinTimesX(x) + Piecewise(y, x) / 2
-            _d_t0 += _d_result;
-            _d_t2 += _d_result;
+            _d_t0 = _d_result;
+            _d_t2 = _d_result;
             // ∂ of: Piecewise(y, x) / 2
-            _d_t1 += _d_t2 * (1.0 / 2.0);
+            _d_t1 = _d_t2 * (1.0 / 2.0);
             // ∂ of: Piecewise(y, x)
             global::Scalar.Functions.PiecewisePullback(y, x, _d_t1, ref _d_y, ref _d_x);
             // ∂ of: SinTimesX(x)
@@ -111,35 +111,31 @@ namespace Scalar
             {
                 // ∂ of: return x * x - y;
                 r0 = _d_result;
-                _d_result = 0;
-                _d_t1 += r0;
-                _d_y -= r0;
+                _d_t1 = r0;
+                _d_y = -r0;
                 // ∂ of: x * x
-                _d_x += _d_t1 * x;
+                _d_x = _d_t1 * x;
                 _d_x += _d_t1 * x;
             }
             else
             {
                 // ∂ of: return z * y;
                 r3 = _d_result;
-                _d_result = 0;
-                _d_z += r3 * y;
-                _d_y += r3 * z;
+                _d_z = r3 * y;
+                _d_y = r3 * z;
                 // ∂ of: z = x < 0 ? -x : Math.Exp(x)
-                _d_t2 += _d_z;
+                _d_t2 = _d_z;
                 if (t3)
                 {
                     // ∂ of: -x
                     r1 = _d_t2;
-                    _d_t2 = 0;
-                    _d_x -= r1;
+                    _d_x = -r1;
                 }
                 else
                 {
                     // ∂ of: Math.Exp(x)
                     r2 = _d_t2;
-                    _d_t2 = 0;
-                    _d_x += r2 * global::System.Math.Exp(x);
+                    _d_x = r2 * global::System.Math.Exp(x);
                 }
             }
 
@@ -180,7 +176,6 @@ namespace Scalar
             double _d_t2 = 0;
             double _d_t3 = 0;
             var tapeDouble = global::Leibniz.Tape<double>.Current;
-            var tapeInt = global::Leibniz.Tape<int>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             s0 = p;
@@ -192,7 +187,6 @@ namespace Scalar
             {
                 t0 = k < times;
                 if (!t0) break;
-                tapeInt.Push(k);
                 tapeDouble.Push(p);
                 p = p * x;
                 t1 = k + 1;
@@ -206,31 +200,25 @@ namespace Scalar
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_result = seed;
             // ∂ of: return scale * p + Math.Pow(x, y);
-            _d_t2 += _d_result;
-            _d_t3 += _d_result;
+            _d_t2 = _d_result;
+            _d_t3 = _d_result;
             // ∂ of: Math.Pow(x, y)
-            _d_x += _d_t3 * (y * global::System.Math.Pow(x, y - 1.0));
-            _d_y += _d_t3 * (global::System.Math.Pow(x, y) * global::System.Math.Log(x));
+            _d_x = _d_t3 * (y * global::System.Math.Pow(x, y - 1.0));
+            _d_y = _d_t3 * (global::System.Math.Pow(x, y) * global::System.Math.Log(x));
             // ∂ of: scale * p
-            _d_p += _d_t2 * scale;
+            _d_p = _d_t2 * scale;
             // ∂ of: while (k < times) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
                 p = tapeDouble.Pop();
-                k = tapeInt.Pop();
-                s1 = p;
-                p = p * x;
                 // ∂ of: p *= x
-                p = s1;
                 r1 = _d_p;
-                _d_p = 0;
-                _d_p += r1 * x;
+                _d_p = r1 * x;
                 _d_x += r1 * p;
             }
             // ∂ of: p = 1.0
             p = s0;
             r0 = _d_p;
-            _d_p = 0;
 
             dx += _d_x;
             dy += _d_y;
@@ -261,15 +249,12 @@ namespace Scalar
             int t3 = 0;
             double t4 = 0;
             double t5 = 0;
-            double t6 = 0;
             double t7 = 0;
             double b = 0;
-            double t8 = 0;
             double t9 = 0;
             double t10 = 0;
             double t11 = 0;
             double t12 = 0;
-            int t13 = 0;
             double result = 0;
             double _d_result = 0;
             double _d_sum = 0;
@@ -280,33 +265,29 @@ namespace Scalar
             double r1 = 0;
             double _d_t5 = 0;
             double r2 = 0;
-            double _d_t6 = 0;
-            double r3 = 0;
             double _d_t7 = 0;
-            double r4 = 0;
+            double r3 = 0;
             double _d_a = 0;
-            double r5 = 0;
-            double _d_t8 = 0;
-            double r6 = 0;
+            double r4 = 0;
             double _d_b = 0;
-            double r7 = 0;
+            double r5 = 0;
             double _d_t9 = 0;
-            double r8 = 0;
+            double r6 = 0;
             double _d_t10 = 0;
-            double r9 = 0;
+            double r7 = 0;
             double _d_t11 = 0;
-            double r10 = 0;
+            double r8 = 0;
             double _d_t12 = 0;
-            double r11 = 0;
-            double r12 = 0;
+            double r9 = 0;
+            double r10 = 0;
             int s1 = 0;
-            var tapeDouble = global::Leibniz.Tape<double>.Current;
-            var tapeInt = global::Leibniz.Tape<int>.Current;
+            int e2 = 0;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             sum = 0.0;
             s0 = i;
             i = 0;
+            e2 = i;
             // for (var i = 0; i < x.Length - 1; i++)
             n0 = 0;
             while (true)
@@ -315,23 +296,18 @@ namespace Scalar
                 t1 = t0 - 1;
                 t2 = i < t1;
                 if (!t2) break;
-                tapeInt.Push(i);
-                tapeDouble.Push(sum);
                 t3 = i + 1;
                 t4 = x[t3];
                 t5 = x[i];
-                t6 = x[i];
-                t7 = t5 * t6;
+                t7 = t5 * t5;
                 a = t4 - t7;
-                t8 = x[i];
-                b = 1.0 - t8;
+                b = 1.0 - t5;
                 t9 = 100.0 * a;
                 t10 = t9 * a;
                 t11 = b * b;
                 t12 = t10 + t11;
                 sum = sum + t12;
-                t13 = i + 1;
-                i = t13;
+                i = t3;
                 n0++;
             }
             result = sum;
@@ -339,84 +315,58 @@ namespace Scalar
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_result = seed;
             // ∂ of: return sum;
-            _d_sum += _d_result;
+            _d_sum = _d_result;
             // ∂ of: for (var i = 0; i < x.Length - 1; i++) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
-                sum = tapeDouble.Pop();
-                i = tapeInt.Pop();
+                i = unchecked(e2 + n0 - 1);
                 t3 = i + 1;
                 t4 = x[t3];
                 t5 = x[i];
-                t6 = x[i];
-                t7 = t5 * t6;
+                t7 = t5 * t5;
                 a = t4 - t7;
-                t8 = x[i];
-                b = 1.0 - t8;
+                b = 1.0 - t5;
                 t9 = 100.0 * a;
-                t13 = i + 1;
-                s1 = i;
-                i = t13;
-                i = s1;
                 // ∂ of: sum += 100 * a * a + b * b
-                r12 = _d_sum;
-                _d_sum = 0;
-                _d_sum += r12;
-                _d_t12 += r12;
+                r10 = _d_sum;
+                _d_sum = r10;
+                _d_t12 = r10;
                 // ∂ of: 100 * a * a + b * b
-                r11 = _d_t12;
-                _d_t12 = 0;
-                _d_t10 += r11;
-                _d_t11 += r11;
+                r9 = _d_t12;
+                _d_t10 = r9;
+                _d_t11 = r9;
                 // ∂ of: b * b
-                r10 = _d_t11;
-                _d_t11 = 0;
-                _d_b += r10 * b;
-                _d_b += r10 * b;
+                r8 = _d_t11;
+                _d_b = r8 * b;
+                _d_b += r8 * b;
                 // ∂ of: 100 * a * a
-                r9 = _d_t10;
-                _d_t10 = 0;
-                _d_t9 += r9 * a;
-                _d_a += r9 * t9;
+                r7 = _d_t10;
+                _d_t9 = r7 * a;
+                _d_a = r7 * t9;
                 // ∂ of: 100 * a
-                r8 = _d_t9;
-                _d_t9 = 0;
-                _d_a += r8 * 100.0;
+                r6 = _d_t9;
+                _d_a += r6 * 100.0;
                 // ∂ of: b = 1 - x[i]
-                r7 = _d_b;
-                _d_b = 0;
-                _d_t8 -= r7;
-                // ∂ of: x[i]
-                r6 = _d_t8;
-                _d_t8 = 0;
-                dx[i] += r6;
+                r5 = _d_b;
+                _d_t5 = -r5;
                 // ∂ of: a = x[i + 1] - x[i] * x[i]
-                r5 = _d_a;
-                _d_a = 0;
-                _d_t4 += r5;
-                _d_t7 -= r5;
+                r4 = _d_a;
+                _d_t4 = r4;
+                _d_t7 = -r4;
                 // ∂ of: x[i] * x[i]
-                r4 = _d_t7;
-                _d_t7 = 0;
-                _d_t5 += r4 * t6;
-                _d_t6 += r4 * t5;
-                // ∂ of: x[i]
-                r3 = _d_t6;
-                _d_t6 = 0;
-                dx[i] += r3;
+                r3 = _d_t7;
+                _d_t5 += r3 * t5;
+                _d_t5 += r3 * t5;
                 // ∂ of: x[i]
                 r2 = _d_t5;
-                _d_t5 = 0;
                 dx[i] += r2;
                 // ∂ of: x[i + 1]
                 r1 = _d_t4;
-                _d_t4 = 0;
                 dx[t3] += r1;
             }
             i = s0;
             // ∂ of: sum = 0.0
             r0 = _d_sum;
-            _d_sum = 0;
 
             return result;
         }
@@ -446,8 +396,8 @@ namespace Scalar
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_result = seed;
             // ∂ of: return Math.Sin(x) * x
-            _d_t0 += _d_result * x;
-            _d_x += _d_result * t0;
+            _d_t0 = _d_result * x;
+            _d_x = _d_result * t0;
             // ∂ of: Math.Sin(x)
             _d_x += _d_t0 * global::System.Math.Cos(x);
 
@@ -483,10 +433,10 @@ namespace Scalar
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_result = seed;
             // ∂ of: return MathF.Tanh(x) * x + 2f
-            _d_t1 += _d_result;
+            _d_t1 = _d_result;
             // ∂ of: MathF.Tanh(x) * x
-            _d_t0 += _d_t1 * x;
-            _d_x += _d_t1 * t0;
+            _d_t0 = _d_t1 * x;
+            _d_x = _d_t1 * t0;
             // ∂ of: MathF.Tanh(x)
             _d_x += _d_t0 * (1f - (global::System.MathF.Tanh(x) * global::System.MathF.Tanh(x)));
 

@@ -93,52 +93,28 @@ namespace Quickstart
 
                 // Reverse sweep: adjoints from the result back to the inputs.
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
-                if (_d_result is not null)
-                {
-                    _d_t4 = global::Leibniz.Adjoints.Add(_d_t4, _d_result);
-                }
+                _d_t4 = _d_result;
                 // ∂ of: return linear(h2, w3, b3);
-                if (_d_t4 is not null)
-                {
-                    _d_h2 = global::Leibniz.Adjoints.Add(_d_h2, _d_t4.matmul(w3));
-                    _d_w3 = global::Leibniz.Adjoints.Add(_d_w3, _d_t4.reshape(-1, _d_t4.shape[^1]).t().mm(h2.reshape(-1, h2.shape[^1])));
-                    _d_b3 = global::Leibniz.Adjoints.Add(_d_b3, _d_t4.reshape(-1, _d_t4.shape[^1]).sum(0L));
-                }
-                if (_d_h2 is not null)
-                {
-                    _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, _d_h2);
-                }
+                _d_h2 = _d_t4.matmul(w3);
+                _d_w3 = _d_t4.reshape(-1, _d_t4.shape[^1]).t().mm(h2.reshape(-1, h2.shape[^1]));
+                _d_b3 = _d_t4.reshape(-1, _d_t4.shape[^1]).sum(0L);
+                _d_t3 = _d_h2;
                 // ∂ of: h2 = relu(linear(h1, w2, b2))
-                if (_d_t3 is not null)
-                {
-                    _d_t2 = global::Leibniz.Adjoints.Add(_d_t2, _d_t3.mul(t3.gt(0)));
-                }
+                _d_t2 = _d_t3.mul(t3.gt(0));
                 // ∂ of: linear(h1, w2, b2)
-                if (_d_t2 is not null)
-                {
-                    _d_h1 = global::Leibniz.Adjoints.Add(_d_h1, _d_t2.matmul(w2));
-                    _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, _d_t2.reshape(-1, _d_t2.shape[^1]).t().mm(h1.reshape(-1, h1.shape[^1])));
-                    _d_b2 = global::Leibniz.Adjoints.Add(_d_b2, _d_t2.reshape(-1, _d_t2.shape[^1]).sum(0L));
-                }
-                if (_d_h1 is not null)
-                {
-                    _d_t1 = global::Leibniz.Adjoints.Add(_d_t1, _d_h1);
-                }
+                _d_h1 = _d_t2.matmul(w2);
+                _d_w2 = _d_t2.reshape(-1, _d_t2.shape[^1]).t().mm(h1.reshape(-1, h1.shape[^1]));
+                _d_b2 = _d_t2.reshape(-1, _d_t2.shape[^1]).sum(0L);
+                _d_t1 = _d_h1;
                 // ∂ of: h1 = relu(linear(x, w1, b1))
-                if (_d_t1 is not null)
-                {
-                    _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d_t1.mul(t1.gt(0)));
-                }
+                _d_t0 = _d_t1.mul(t1.gt(0));
                 // ∂ of: linear(x, w1, b1)
-                if (_d_t0 is not null)
+                if (inputGradient)
                 {
-                    if (inputGradient)
-                    {
-                        _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
-                    }
-                    _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, _d_t0.reshape(-1, _d_t0.shape[^1]).t().mm(x.reshape(-1, x.shape[^1])));
-                    _d_b1 = global::Leibniz.Adjoints.Add(_d_b1, _d_t0.reshape(-1, _d_t0.shape[^1]).sum(0L));
+                    _d_x = _d_t0.matmul(w1);
                 }
+                _d_w1 = _d_t0.reshape(-1, _d_t0.shape[^1]).t().mm(x.reshape(-1, x.shape[^1]));
+                _d_b1 = _d_t0.reshape(-1, _d_t0.shape[^1]).sum(0L);
                 return (_d_x, _d_w1, _d_b1, _d_w2, _d_b2, _d_w3, _d_b3);
             }
         }
