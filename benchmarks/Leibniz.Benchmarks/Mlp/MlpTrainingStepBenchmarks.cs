@@ -7,9 +7,10 @@ namespace Leibniz.Benchmarks.Mlp;
 
 /// <summary>
 /// One training step (forward, cross-entropy, backward, SGD) of the same network on the same data,
-/// three ways: TorchSharp's tape records <c>Forward</c> (the baseline); <c>loss.backward()</c> runs the
-/// generated backward through a <c>torch.autograd.Function</c>; and the tape-free path,
-/// <c>ForwardWithPullback</c> with the cross-entropy gradient and the SGD update written out.
+/// four ways: TorchSharp's tape records <c>Forward</c> (the baseline); <c>loss.backward()</c> runs the
+/// generated backward through a <c>torch.autograd.Function</c>; the tape-free path,
+/// <c>ForwardWithPullback</c> with the cross-entropy gradient and the SGD update written out; and the
+/// tape-free path with the update folded into the generated backward (<c>Descend</c>).
 /// </summary>
 [MemoryDiagnoser]
 public class MlpTrainingStepBenchmarks
@@ -73,5 +74,16 @@ public class MlpTrainingStepBenchmarks
         var index = 0;
         foreach (var parameter in _model.parameters())
             parameter.add_(gradients[index++]!, alpha: -LearningRate);
+    }
+
+    [Benchmark(Description = "generated backward, tape-free, SGD folded in (Descend)")]
+    public void GeneratedDescent()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var sweep = _model.ForwardWithPullback(_x, inputGradient: false);
+        // ∂ mean cross-entropy / ∂ logits = (softmax − one-hot) / batch
+        var seed = softmax(sweep.Output, 1).sub_(_oneHot).div_(_x.shape[0]);
+        sweep.Descend(seed, LearningRate);
     }
 }

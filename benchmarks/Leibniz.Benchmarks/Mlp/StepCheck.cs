@@ -26,6 +26,22 @@ static class StepCheck
             if (!autograd[i].allclose(generated[i], rtol: 1e-4, atol: 1e-6) || !autograd[i].allclose(tapeFree[i]!, rtol: 1e-4, atol: 1e-6))
                 throw new InvalidOperationException($"Parameter {i}: the generated gradient differs from TorchSharp autograd's; nothing is benchmarked.");
         }
+
+        // The fused step must land where p − lr·∂p does; it changes the weights, so they are put back after.
+        const double rate = 0.125;
+        var before = model.parameters().Select(p => p.detach().clone()).ToArray();
+        using (no_grad())
+        {
+            var sweep = model.ForwardWithPullback(x, inputGradient: false);
+            sweep.Descend(softmax(sweep.Output, 1).sub(one_hot(y, sweep.Output.shape[1]).to(ScalarType.Float32)).div(x.shape[0]), rate);
+            var parameters = model.parameters().ToArray();
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                if (!parameters[i].allclose(before[i] - rate * autograd[i], rtol: 1e-4, atol: 1e-6))
+                    throw new InvalidOperationException($"Parameter {i}: the fused descent step differs from p − lr·∂p with autograd's gradient; nothing is benchmarked.");
+                parameters[i].copy_(before[i]);
+            }
+        }
     }
 
     static Tensor[] Gradients(BenchmarkMlp model, Func<Tensor> loss)

@@ -5,6 +5,7 @@ using Leibniz.Generators.Common;
 using Leibniz.Generators.IR;
 using Leibniz.Generators.IR.Functions;
 using Leibniz.Generators.Rules;
+using Leibniz.Generators.Transforms;
 using Microsoft.CodeAnalysis.CSharp;
 using ValueType = Leibniz.Generators.IR.Functions.ValueType;
 
@@ -211,15 +212,46 @@ internal static class FunctionEmitter
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The pullback already ran: it consumes what the forward pass kept.</exception>");
         writer.Line($"public {tupleType} Pullback({tensor}? {SeedParameter} = null)");
         writer.OpenBrace();
-        writer.Line("if (pulledBack)");
-        writer.Line($"    throw new global::System.InvalidOperationException(\"This pullback of {name} already ran; it consumes what the forward pass kept. Call {name}WithPullback again for another one.\");");
-        writer.Line("pulledBack = true;");
+        writer.Line("BeginReverseSweep();");
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
         var inputAdjoint = function.Adjoints.FirstOrDefault(a => a.Parameter == input.Name)?.LocalAdjoint;
         WriteBlock(writer, inputAdjoint is null ? function.Reverse : GuardAccumulations(function.Reverse, inputAdjoint, InputGradientFlag));
         writer.Line("return (" + string.Join(", ", gradients.Select(g => g.Adjoint?.LocalAdjoint ?? "null")) + ");");
+        writer.CloseBrace();
+
+        if (function.Descent is { } descent)
+        {
+            writer.Line();
+            writer.Line($"/// <summary>");
+            writer.Line($"/// The reverse sweep as one step of plain gradient descent, in place: every parameter p ← p − <paramref name=\"learningRate\"/>·∂p,");
+            writer.Line($"/// for the gradient of ⟨<paramref name=\"seed\"/>, {name}⟩. Where a rule has an in-place form (a linear layer's weight: one");
+            writer.Line($"/// <c>addmm_</c>) the update is folded into the backward and that gradient is never materialised.");
+            writer.Line($"/// </summary>");
+            writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
+            writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
+            writer.Line($"public {tensor}? Descend({tensor}? {SeedParameter}, double learningRate)");
+            writer.OpenBrace();
+            writer.Line("BeginReverseSweep();");
+            writer.Line("// Parameters are leaves that require grad: updating them in place must not be recorded.");
+            writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
+            writer.Line();
+            writer.Line("// Reverse sweep, each parameter updated where its gradient is formed.");
+            writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
+            WriteBlock(writer, inputAdjoint is null ? descent.Reverse : GuardAccumulations(descent.Reverse, inputAdjoint, InputGradientFlag));
+            foreach (var adjoint in descent.UpdatedAfter)
+                writer.Line($"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.Parameter)}.add_({adjoint.LocalAdjoint}, alpha: {DescentFusion.Alpha});");
+            writer.Line($"return {inputAdjoint ?? "null"};");
+            writer.CloseBrace();
+        }
+
+        writer.Line();
+        writer.Line("void BeginReverseSweep()");
+        writer.OpenBrace();
+        writer.Line("if (pulledBack)");
+        writer.Line($"    throw new global::System.InvalidOperationException(\"The reverse sweep of {name} already ran; it consumes what the forward pass kept. Call {name}WithPullback again for another one.\");");
+        writer.Line("pulledBack = true;");
         writer.CloseBrace();
         writer.CloseBrace();
         writer.Line();
@@ -258,6 +290,7 @@ internal static class FunctionEmitter
         var statements = block.Statements.Select(statement => statement switch
         {
             AccumulateTensorStatement a when a.Adjoint == adjoint => new IfStatement(new Variable(flag), new Block(new Statement[] { a }.ToEquatableArray()), Block.Empty),
+            DescentUpdateStatement d when d.Contribution.Adjoint == adjoint => new IfStatement(new Variable(flag), new Block(new Statement[] { d }.ToEquatableArray()), Block.Empty),
             IfStatement i => i with { Then = GuardAccumulations(i.Then, adjoint, flag), Else = GuardAccumulations(i.Else, adjoint, flag) },
             WhenAdjointStatement w => w with { Body = GuardAccumulations(w.Body, adjoint, flag) },
             ReverseLoopStatement l => l with { Body = GuardAccumulations(l.Body, adjoint, flag) },
@@ -383,6 +416,9 @@ internal static class FunctionEmitter
             case AccumulateTensorStatement accumulate:
                 writer.Line(TensorAccumulation(accumulate));
                 break;
+            case DescentUpdateStatement update:
+                writer.Line(DescentUpdate(update));
+                break;
             case WhenAdjointStatement guard:
                 writer.Line($"if ({guard.Seed} is not null)");
                 writer.OpenBrace();
@@ -411,11 +447,25 @@ internal static class FunctionEmitter
         return $"{target} {(accumulate.Negate ? "-=" : "+=")} {value};";
     }
 
-    static string TensorAccumulation(AccumulateTensorStatement accumulate)
+    static string DescentUpdate(DescentUpdateStatement update)
+    {
+        var contribution = update.Contribution;
+        if (contribution.Into is { } into && contribution.ReduceToShapeOf is null)
+            return Template(into.Replace("{acc}", Id(update.Parameter)).Replace("{alpha}", update.Alpha), contribution.Seed, contribution.Output, contribution.Arguments) + ";";
+        return $"{Id(update.Parameter)}.add_({Contribution(contribution)}, alpha: {update.Alpha});";
+    }
+
+    static string Contribution(AccumulateTensorStatement accumulate)
     {
         var contribution = Template(accumulate.Template, accumulate.Seed, accumulate.Output, accumulate.Arguments);
-        if (accumulate.ReduceToShapeOf is { } operand)
-            contribution = $"global::Leibniz.Broadcasting.SumToShape({contribution}, {Operand(operand)}.shape)";
+        return accumulate.ReduceToShapeOf is { } operand
+            ? $"global::Leibniz.Broadcasting.SumToShape({contribution}, {Operand(operand)}.shape)"
+            : contribution;
+    }
+
+    static string TensorAccumulation(AccumulateTensorStatement accumulate)
+    {
+        var contribution = Contribution(accumulate);
 
         if (accumulate.Assigns)
         {

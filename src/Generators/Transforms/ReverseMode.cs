@@ -83,7 +83,11 @@ internal sealed class ReverseMode
         var resultAdjoint = AdjointOf(resultName);
         var (forward, reverse) = Transform(_function.Body);
         reverse = AdjointSimplification.Simplify(reverse, _adjointLocals, new[] { resultAdjoint }, adjoints.Select(a => a.LocalAdjoint).OfType<string>());
-        return new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjoints.ToEquatableArray());
+        var adjointParameters = adjoints.ToEquatableArray();
+        return new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjointParameters)
+        {
+            Descent = _function.IsModelMethod ? DescentFusion.Fuse(reverse, _function.Parameters, adjointParameters) : null,
+        };
     }
 
     // ---- analyses ----
@@ -332,7 +336,7 @@ internal sealed class ReverseMode
     }
 
     /// <summary>Every variable a block of sweep statements reads (conservatively: every name it mentions).</summary>
-    static void SweepReads(Block block, HashSet<string> reads)
+    internal static void SweepReads(Block block, HashSet<string> reads)
     {
         foreach (var statement in block.Statements)
         {
@@ -366,9 +370,18 @@ internal sealed class ReverseMode
                     break;
                 case AccumulateTensorStatement a:
                     reads.Add(a.Seed);
-                    if (a.Output is not null) reads.Add(a.Output);
-                    reads.UnionWith(a.Arguments.OfType<Variable>().Select(v => v.Name));
+                    if (a.Output is not null && (a.Template + a.Into).Contains("{y}")) reads.Add(a.Output);
+                    for (var i = 0; i < a.Arguments.Count; i++)
+                    {
+                        var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
+                        if (a.Arguments[i] is Variable argument && (a.Template + a.Into).Contains(placeholder)) reads.Add(argument.Name);
+                    }
+
                     if (a.ReduceToShapeOf is Variable shape) reads.Add(shape.Name);
+                    break;
+                case DescentUpdateStatement d:
+                    reads.Add(d.Parameter);
+                    SweepReads(new Block(new Statement[] { d.Contribution }.ToEquatableArray()), reads);
                     break;
                 case PullbackCallStatement call:
                     reads.Add(call.Seed);
@@ -642,7 +655,7 @@ internal sealed class ReverseMode
                     if (rule.Vjp(i) is not { } template || e.Arguments[i] is not Variable v || !_activity.IsActive(v.Name)) continue;
                     var adjointType = _types[v.Name];
                     var reduce = rule.Broadcast(i) && adjointType == ValueType.Tensor ? e.Arguments[i] : null;
-                    reverse.Add(new AccumulateTensorStatement(AdjointOf(v.Name), adjointType, template, e.Arguments, target, seed, reduce));
+                    reverse.Add(new AccumulateTensorStatement(AdjointOf(v.Name), adjointType, template, e.Arguments, target, seed, reduce) { Into = rule.IntoFor(i) });
                 }
 
                 break;

@@ -30,3 +30,30 @@ public partial class GeneratedMlp
     /// <summary>The same computation, for the autograd oracle.</summary>
     public Tensor Reference(Tensor x) => linear(relu(linear(x, w1, b1)), w2, b2) * scale;
 }
+
+/// <summary>
+/// A weight used by two layers (its adjoint has two contributions, so a descent step cannot fold its
+/// update into either) and a broadcast scale; inputs may carry extra leading dimensions.
+/// </summary>
+[Model]
+public partial class TiedLayers
+{
+    [Parameter] Tensor w, b, v;
+
+    public TiedLayers(int size)
+    {
+        w = randn(size, size, dtype: ScalarType.Float64) * 0.4;
+        b = randn(size, dtype: ScalarType.Float64) * 0.1;
+        v = randn(size, dtype: ScalarType.Float64);
+    }
+
+    [Differentiable]
+    public Tensor Forward(Tensor x)
+    {
+        var h = tanh(linear(x, w, b));
+        return linear(h, w) * v;
+    }
+
+    /// <summary>The same computation, for the autograd oracle.</summary>
+    public Tensor Reference(Tensor x) => linear(tanh(linear(x, w, b)), w) * v;
+}

@@ -17,4 +17,14 @@ internal sealed record ReverseFunctionSpec(
     Block Forward,
     Block Reverse,
     string ResultAdjoint,
-    EquatableArray<AdjointParameter> Adjoints);
+    EquatableArray<AdjointParameter> Adjoints)
+{
+    /// <summary>For a model method, the reverse sweep as a gradient-descent step; null otherwise.</summary>
+    public DescentSpec? Descent { get; init; }
+}
+
+/// <summary>
+/// A model's reverse sweep turned into one step of gradient descent: parameter updates fused into the
+/// sweep where safe, and the parameters whose adjoints are still accumulated and applied after it.
+/// </summary>
+internal sealed record DescentSpec(Block Reverse, EquatableArray<AdjointParameter> UpdatedAfter);

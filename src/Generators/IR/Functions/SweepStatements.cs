@@ -81,7 +81,16 @@ internal sealed record AccumulateTensorStatement(
 {
     /// <summary>The adjoint is known to have no contribution yet (null), so the contribution is assigned rather than added.</summary>
     public bool Assigns { get; init; }
+
+    /// <summary>The rule's in-place form adding α times the contribution to <c>{acc}</c>, when it has one.</summary>
+    public string? Into { get; init; }
 }
+
+/// <summary>
+/// In a gradient-descent step, <c>Parameter += Alpha·contribution</c> in place of accumulating the parameter's
+/// adjoint: through the rule's in-place form when it has one, else with <c>add_</c>.
+/// </summary>
+internal sealed record DescentUpdateStatement(string Parameter, AccumulateTensorStatement Contribution, string Alpha) : Statement;
 
 /// <summary>Runs <c>Body</c> only when the tensor adjoint <c>Seed</c> received a contribution.</summary>
 internal sealed record WhenAdjointStatement(string Seed, Block Body) : Statement;

@@ -14,6 +14,16 @@ internal sealed record TensorRule(string Key, string?[] Vjps, bool[] Broadcasts,
     /// <summary>When set, the row holds only if every parameter from this index on keeps its default (a reduction mode, an in-place flag).</summary>
     public int? DefaultsFrom { get; init; }
 
+    /// <summary>
+    /// Per parameter, an optional in-place form that adds α times the contribution to <c>{acc}</c> without
+    /// materialising it (<c>addmm_</c> for a weight): how a gradient-descent step folds into the backward.
+    /// <c>{alpha}</c> is the scale. Without one, the contribution is computed and added with <c>add_</c>.
+    /// </summary>
+    public string?[] Into { get; init; } = System.Array.Empty<string?>();
+
+    /// <summary>The in-place form for parameter <paramref name="index"/>, or null.</summary>
+    public string? IntoFor(int index) => index < Into.Length ? Into[index] : null;
+
     /// <summary>The template for parameter <paramref name="index"/>, or null when no derivative flows into it.</summary>
     public string? Vjp(int index) => index < Vjps.Length ? Vjps[index] : null;
 

@@ -11,6 +11,7 @@ namespace Leibniz.Generators.Rules.Tensor;
 internal static class TensorRules
 {
     const string SumTo = "global::Leibniz.Broadcasting.SumToShape";
+    const string Linear = "global::Leibniz.LinearAdjoints";
 
     // Parameters after the tensor (an in-place flag) must keep their defaults.
     static TensorRule Elementwise(string key, string vjp, string comment)
@@ -74,9 +75,12 @@ internal static class TensorRules
         new("nn.functional.linear", new[]
         {
             "{g}.matmul({1})",
-            "{g}.reshape(-1, {g}.shape[^1]).t().mm({0}.reshape(-1, {0}.shape[^1]))",
-            "{g}.reshape(-1, {g}.shape[^1]).sum(0L)",
-        }, new[] { false, false, false }, "y = x·Wᵀ + b: x̄ = ȳ·W, W̄ = ȳᵀ·x, b̄ = Σ ȳ over the batch"),
+            Linear + ".Weight({g}, {0})",
+            Linear + ".Bias({g})",
+        }, new[] { false, false, false }, "y = x·Wᵀ + b: x̄ = ȳ·W, W̄ = ȳᵀ·x, b̄ = Σ ȳ over the batch")
+        {
+            Into = new[] { null, Linear + ".AddWeight({acc}, {g}, {0}, {alpha})", Linear + ".AddBias({acc}, {g}, {alpha})" },
+        },
         new("Tensor.addmm", new[] { "{g}", "{g}.mm({2}.t())", "{1}.t().mm({g})", null, null }, new[] { true, false, false, false, false }, "y = c + A·B: c̄ = ȳ (summed to c's shape), Ā = ȳ·Bᵀ, B̄ = Aᵀ·ȳ") { DefaultsFrom = 3 },
         new("torch.addmm", new[] { "{g}.mul({3})", "{g}.mm({2}.t()).mul({4})", "{1}.t().mm({g}).mul({4})", null, null }, new[] { true, false, false, false, false }, "y = β·c + α·A·B: c̄ = β·ȳ, Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ"),
 

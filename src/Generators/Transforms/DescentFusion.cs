@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.Linq;
+using Leibniz.Generators.Common;
+using Leibniz.Generators.IR.Functions;
+
+namespace Leibniz.Generators.Transforms;
+
+/// <summary>
+/// Folds a gradient-descent update into a model's reverse sweep. A parameter whose adjoint receives exactly
+/// one contribution, at the top level of the sweep, is updated in place right there (<c>W.addmm_(ȳᵀ, x, α)</c>
+/// for a linear layer's weight) instead of materialising its gradient — provided nothing later in the sweep
+/// reads the parameter, which the update changes. Every other parameter keeps its adjoint and is updated
+/// after the sweep.
+/// </summary>
+internal static class DescentFusion
+{
+    /// <summary>The scale of the update, as the generated step method spells it.</summary>
+    public const string Alpha = "-learningRate";
+
+    public static DescentSpec Fuse(Block reverse, EquatableArray<ParameterSpec> parameters, EquatableArray<AdjointParameter> adjoints)
+    {
+        var fields = parameters.Where(p => p.IsField && p.HasAdjoint && p.Type == ValueType.Tensor).Select(p => p.Name).ToList();
+        var adjointOf = adjoints.Where(a => a.LocalAdjoint is not null).ToDictionary(a => a.Parameter, a => a.LocalAdjoint!);
+        var statements = reverse.Statements.ToList();
+        var fused = new HashSet<string>();
+
+        foreach (var field in fields)
+        {
+            if (!adjointOf.TryGetValue(field, out var adjoint)) continue;
+            var contributions = Contributions(reverse, adjoint);
+            if (contributions != 1) continue;
+            var index = statements.FindIndex(s => s is AccumulateTensorStatement { Assigns: true, AdjointType: ValueType.Tensor } a && a.Adjoint == adjoint);
+            if (index < 0) continue;
+
+            var later = new HashSet<string>();
+            ReverseMode.SweepReads(new Block(statements.Skip(index + 1).ToEquatableArray()), later);
+            if (later.Contains(field) || later.Contains(adjoint)) continue;
+
+            statements[index] = new DescentUpdateStatement(field, (AccumulateTensorStatement)statements[index], Alpha);
+            fused.Add(field);
+        }
+
+        var after = adjoints.Where(a => a.LocalAdjoint is not null && a.Type == ValueType.Tensor && fields.Contains(a.Parameter) && !fused.Contains(a.Parameter));
+        return new DescentSpec(new Block(statements.ToEquatableArray()), after.ToEquatableArray());
+    }
+
+    static int Contributions(Block block, string adjoint)
+    {
+        var count = 0;
+        foreach (var statement in block.Statements)
+        {
+            count += statement switch
+            {
+                AccumulateTensorStatement a when a.Adjoint == adjoint => 1,
+                PullbackCallStatement call when call.Adjoints.Any(a => a.Name == adjoint) => 1,
+                IfStatement i => Contributions(i.Then, adjoint) + Contributions(i.Else, adjoint),
+                WhenAdjointStatement w => Contributions(w.Body, adjoint),
+                ReverseLoopStatement l => 2 * Contributions(l.Body, adjoint),
+                _ => 0,
+            };
+        }
+
+        return count;
+    }
+}
