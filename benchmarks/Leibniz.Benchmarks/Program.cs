@@ -2,8 +2,10 @@ using BenchmarkDotNet.Running;
 using Leibniz.Benchmarks;
 using Leibniz.Benchmarks.Rosenbrock;
 
-// Check correctness here, in the host, so a wrong gradient stops the run with a non-zero exit code before
-// BenchmarkDotNet builds and launches anything; each benchmark process checks again in its [GlobalSetup].
+Console.WriteLine(MallocTuning.Apply());
+
+// Check correctness before anything is timed, so a wrong gradient stops the run with a non-zero exit code;
+// each benchmark checks again in its [GlobalSetup].
 try
 {
     GradientCheck.Verify(RosenbrockInput.Create(100));
