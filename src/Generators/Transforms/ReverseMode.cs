@@ -198,8 +198,26 @@ internal sealed class ReverseMode
         _iterationDepth--;
         foreach (var v in carried) _iterationInputs.Remove(v);
 
+        var taped = new List<string>();
         if (iterationReverse.Statements.Count > 0)
-            (kept, iterationReverse) = Needed(recompute, iterationReverse);
+        {
+            var fullReverse = iterationReverse;
+            (kept, iterationReverse) = Needed(recompute, fullReverse);
+            // Recomputing a tensor op costs as much as the forward did (a matrix product): the tensors the reverse
+            // itself reads are kept on the tape instead, and what only fed them is then not recomputed either.
+            var readByReverse = new HashSet<string>();
+            SweepReads(fullReverse, readByReverse);
+            taped = kept.OfType<Assignment>()
+                .Where(a => a.Value is TensorCall && _types[a.Target] == ValueType.Tensor && _assignmentSites[a.Target] == 1
+                    && !carried.Contains(a.Target) && readByReverse.Contains(a.Target))
+                .Select(a => a.Target).ToList();
+            if (taped.Count > 0)
+            {
+                var withoutTaped = recompute.Statements.Where(st => st is not Assignment a || !taped.Contains(a.Target)).ToEquatableArray();
+                (kept, iterationReverse) = Needed(new Block(withoutTaped), fullReverse);
+            }
+        }
+
         var reads = new HashSet<string>();
         SweepReads(new Block(kept.ToEquatableArray()), reads);
         SweepReads(iterationReverse, reads);
@@ -217,10 +235,17 @@ internal sealed class ReverseMode
         }
 
         var saves = pushed.Select(v => (Statement)new SaveStatement(v, _types[v], null));
-        forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(saves.Concat(loop.Body.Statements).ToEquatableArray()), loop.Step, counter, loop.Source));
+        Block WithTapedSaves(Block block) => new(block.Statements
+            .SelectMany(st => st is Assignment a && taped.Contains(a.Target) ? new[] { st, new SaveStatement(a.Target, ValueType.Tensor, null) } : new[] { st })
+            .ToEquatableArray());
+        var forwardBody = saves.Concat(WithTapedSaves(loop.Body).Statements).ToEquatableArray();
+        forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(forwardBody), WithTapedSaves(loop.Step), counter, loop.Source));
 
         if (iterationReverse.Statements.Count == 0) return;
-        var restores = Enumerable.Reverse(pushed).Select(v => (Statement)new RestoreStatement(v, _types[v], null))
+        // Popped in the reverse order of the pushes: the tensors pushed during the iteration, then the carried state.
+        var tapedInOrder = loop.Body.Statements.Concat(loop.Step.Statements).OfType<Assignment>().Select(a => a.Target).Where(taped.Contains).ToList();
+        var restores = Enumerable.Reverse(tapedInOrder).Select(v => (Statement)new RestoreStatement(v, ValueType.Tensor, null))
+            .Concat(Enumerable.Reverse(pushed).Select(v => (Statement)new RestoreStatement(v, _types[v], null)))
             .Concat(recomputed.Select(v => (Statement)new InductionStatement(v, entries[v], counter, inductions[v])));
         var body = restores.Concat(kept).Concat(iterationReverse.Statements).ToEquatableArray();
         reverse.Add(new ReverseLoopStatement(counter, new Block(body), loop.Source));

@@ -840,6 +840,8 @@ internal sealed class FunctionLowering
             if (value.Type?.TypeKind == TypeKind.Enum && value is IFieldReferenceOperation field)
                 return new CodeLiteral(field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             if (constant.Value is null) return new CodeLiteral("null");
+            // A constant of a type the IR does not model (a dimension 1L) keeps its own C# spelling.
+            if (TypeOf(value.Type) is null && IntegralLiteral(constant.Value) is { } integral) return new CodeLiteral(integral);
             if (ToNumber(constant.Value) is { } number) return new Literal(number, TypeOf(value.Type) ?? ValueType.Double);
         }
 
@@ -908,6 +910,19 @@ internal sealed class FunctionLowering
 
     ValueType ParameterType(string name)
         => _method.Parameters.FirstOrDefault(p => p.Name == name) is { } parameter && TypeOf(parameter.Type) is { } type ? type : ValueType.Double;
+
+    static string? IntegralLiteral(object value)
+    {
+        var text = value switch
+        {
+            long l => l.ToString(CultureInfo.InvariantCulture) + "L",
+            ulong u => u.ToString(CultureInfo.InvariantCulture) + "UL",
+            uint u => u.ToString(CultureInfo.InvariantCulture) + "U",
+            short or ushort or byte or sbyte => $"(global::System.{value.GetType().Name}){System.Convert.ToString(value, CultureInfo.InvariantCulture)}",
+            _ => null,
+        };
+        return text is not null && text.StartsWith("-", System.StringComparison.Ordinal) ? "(" + text + ")" : text;
+    }
 
     static ValueType? TypeOf(ITypeSymbol? type) => type switch
     {
