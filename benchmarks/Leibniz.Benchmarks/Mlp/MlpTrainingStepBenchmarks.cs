@@ -7,8 +7,9 @@ namespace Leibniz.Benchmarks.Mlp;
 
 /// <summary>
 /// One training step (forward, cross-entropy, backward, SGD) of the same network on the same data,
-/// four ways: TorchSharp's tape records <c>Forward</c> (the baseline); <c>loss.backward()</c> runs the
-/// generated backward through a <c>torch.autograd.Function</c>; the tape-free path,
+/// five ways: TorchSharp's tape records <c>Forward</c> (the baseline); <c>loss.backward()</c> runs the
+/// generated backward through a <c>torch.autograd.Function</c>; <c>Backward</c> accumulates the generated
+/// gradients into <c>.grad</c> for the optimizer with only the loss on the tape; the tape-free path,
 /// <c>ForwardWithPullback</c> with the cross-entropy gradient and the SGD update written out; and the
 /// tape-free path with the update folded into the generated backward (<c>Descend</c>).
 /// </summary>
@@ -74,6 +75,19 @@ public class MlpTrainingStepBenchmarks
         var index = 0;
         foreach (var parameter in _model.parameters())
             parameter.add_(gradients[index++]!, alpha: -LearningRate);
+    }
+
+    [Benchmark(Description = "generated backward into .grad (Backward) + optimizer.step()")]
+    public void GeneratedBackwardIntoGrad()
+    {
+        using var scope = NewDisposeScope();
+        _optimizer.zero_grad();
+        // Only the loss is taped, on a detached copy of the output; the network's backward is generated.
+        var sweep = _model.ForwardWithPullback(_x, inputGradient: false);
+        var output = sweep.Output.detach().requires_grad_();
+        cross_entropy(output, _y).backward();
+        sweep.Backward(output.grad);
+        _optimizer.step();
     }
 
     [Benchmark(Description = "generated backward, tape-free, SGD folded in (Descend)")]

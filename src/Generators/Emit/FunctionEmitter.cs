@@ -200,7 +200,8 @@ internal static class FunctionEmitter
         foreach (var field in fields)
             writer.Line($"{Id(field.Name)} = model.{Id(field.Name)};");
         writer.Line();
-        writer.Line("// Forward sweep: the function, keeping what the reverse sweep reads.");
+        writer.Line("// Forward sweep: the function, keeping what the reverse sweep reads — off TorchSharp's tape, which it replaces.");
+        writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
         WriteBlock(writer, function.Forward);
         writer.CloseBrace();
         writer.Line();
@@ -213,6 +214,7 @@ internal static class FunctionEmitter
         writer.Line($"public {tupleType} Pullback({tensor}? {SeedParameter} = null)");
         writer.OpenBrace();
         writer.Line("BeginReverseSweep();");
+        writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
@@ -220,6 +222,26 @@ internal static class FunctionEmitter
         WriteBlock(writer, inputAdjoint is null ? function.Reverse : GuardAccumulations(function.Reverse, inputAdjoint, InputGradientFlag));
         writer.Line("return (" + string.Join(", ", gradients.Select(g => g.Adjoint?.LocalAdjoint ?? "null")) + ");");
         writer.CloseBrace();
+
+        var parameterGradients = gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).ToList();
+        if (parameterGradients.Count > 0)
+        {
+            writer.Line();
+            writer.Line($"/// <summary>");
+            writer.Line($"/// The reverse sweep as <c>loss.backward()</c> would run it: each parameter's gradient of ⟨<paramref name=\"seed\"/>, {name}⟩");
+            writer.Line($"/// is accumulated into its <c>.grad</c>, where any TorchSharp optimizer reads it — without TorchSharp's tape or");
+            writer.Line($"/// <c>autograd.Function</c> bridge. The seed is the loss's gradient with respect to <see cref=\"Output\"/>.");
+            writer.Line($"/// </summary>");
+            writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
+            writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
+            writer.Line($"public {tensor}? Backward({tensor}? {SeedParameter} = null)");
+            writer.OpenBrace();
+            writer.Line($"var gradients = Pullback({SeedParameter});");
+            foreach (var g in parameterGradients)
+                writer.Line($"global::Leibniz.GradientAccumulation.Accumulate({Id(g.Parameter.Name)}, gradients.{Id(g.Parameter.Name)});");
+            writer.Line($"return gradients.{Id(input.Name)};");
+            writer.CloseBrace();
+        }
 
         if (function.Descent is { } descent)
         {

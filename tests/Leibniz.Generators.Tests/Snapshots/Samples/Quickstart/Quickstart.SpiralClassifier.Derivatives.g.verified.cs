@@ -69,7 +69,8 @@ namespace Quickstart
                 w3 = model.w3;
                 b3 = model.b3;
 
-                // Forward sweep: the function, keeping what the reverse sweep reads.
+                // Forward sweep: the function, keeping what the reverse sweep reads — off TorchSharp's tape, which it replaces.
+                using var noGrad = global::TorchSharp.torch.no_grad();
                 t0 = global::TorchSharp.torch.nn.functional.linear(x, w1, b1);
                 t1 = global::TorchSharp.torch.nn.functional.relu(t0);
                 h1 = t1;
@@ -88,6 +89,7 @@ namespace Quickstart
             public (global::TorchSharp.torch.Tensor? x, global::TorchSharp.torch.Tensor? w1, global::TorchSharp.torch.Tensor? b1, global::TorchSharp.torch.Tensor? w2, global::TorchSharp.torch.Tensor? b2, global::TorchSharp.torch.Tensor? w3, global::TorchSharp.torch.Tensor? b3) Pullback(global::TorchSharp.torch.Tensor? seed = null)
             {
                 BeginReverseSweep();
+                using var noGrad = global::TorchSharp.torch.no_grad();
 
                 // Reverse sweep: adjoints from the result back to the inputs.
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
@@ -114,6 +116,25 @@ namespace Quickstart
                 _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d_t0, x);
                 _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
                 return (_d_x, _d_w1, _d_b1, _d_w2, _d_b2, _d_w3, _d_b3);
+            }
+
+            /// <summary>
+            /// The reverse sweep as <c>loss.backward()</c> would run it: each parameter's gradient of ⟨<paramref name="seed"/>, Forward⟩
+            /// is accumulated into its <c>.grad</c>, where any TorchSharp optimizer reads it — without TorchSharp's tape or
+            /// <c>autograd.Function</c> bridge. The seed is the loss's gradient with respect to <see cref="Output"/>.
+            /// </summary>
+            /// <returns>The input's gradient when this sweep computes it, else null.</returns>
+            /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
+            public global::TorchSharp.torch.Tensor? Backward(global::TorchSharp.torch.Tensor? seed = null)
+            {
+                var gradients = Pullback(seed);
+                global::Leibniz.GradientAccumulation.Accumulate(w1, gradients.w1);
+                global::Leibniz.GradientAccumulation.Accumulate(b1, gradients.b1);
+                global::Leibniz.GradientAccumulation.Accumulate(w2, gradients.w2);
+                global::Leibniz.GradientAccumulation.Accumulate(b2, gradients.b2);
+                global::Leibniz.GradientAccumulation.Accumulate(w3, gradients.w3);
+                global::Leibniz.GradientAccumulation.Accumulate(b3, gradients.b3);
+                return gradients.x;
             }
 
             /// <summary>
