@@ -30,4 +30,16 @@ public static class DropoutMask
         if (p == 1) return zeros(Array.Empty<long>(), dtype: input.dtype, device: input.device);
         return empty_like(input).bernoulli_(1 - p).div_(1 - p);
     }
+
+    /// <summary>
+    /// p̄ for m = <see cref="Draw"/>(x, p, training), the draw held fixed: in training m = b/(1 − p) for the Bernoulli
+    /// sample b, so ∂m/∂p = m/(1 − p) and p̄ = Σ m̄·m/(1 − p) (at p = 0, where b is all ones, that is Σ m̄). Outside
+    /// training, and at p = 1 (b all zeros), m does not depend on p. A 0-dimensional tensor.
+    /// </summary>
+    /// <param name="maskAdjoint">m̄.</param>
+    /// <param name="mask">What <see cref="Draw"/> returned in the forward sweep.</param>
+    /// <param name="p">The probability passed to <see cref="Draw"/>.</param>
+    /// <param name="training">The flag passed to <see cref="Draw"/>.</param>
+    public static Tensor ProbabilityAdjoint(Tensor maskAdjoint, Tensor mask, double p = 0.5, bool training = true)
+        => training && p < 1 ? maskAdjoint.mul(mask).sum().div(1 - p) : zeros(Array.Empty<long>(), dtype: maskAdjoint.dtype, device: maskAdjoint.device);
 }

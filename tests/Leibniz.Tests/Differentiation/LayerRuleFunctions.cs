@@ -58,6 +58,11 @@ public static partial class LayerRuleFunctions
     public static Tensor MaxPoolOverlapping(Tensor x, [NoDerivative] Tensor w)
         => (nn.functional.max_pool2d(x, 3, stride: 1) * w).sum();
 
+    /// <summary>The window's size from a variable: only the forward reads it, when it finds the maxima.</summary>
+    [Differentiable]
+    public static Tensor MaxPoolSized(Tensor x, [NoDerivative] Tensor w, int size)
+        => (nn.functional.max_pool2d(x, size, stride: 1) * w).sum();
+
     [Differentiable]
     public static Tensor MaxPoolCeilMode(Tensor x, [NoDerivative] Tensor w)
         => (nn.functional.max_pool2d(x, 2, ceil_mode: true) * w).sum();
@@ -82,7 +87,7 @@ public static partial class LayerRuleFunctions
         => nn.functional.dropout(x);
 
     [Differentiable]
-    public static Tensor DropoutWhen(Tensor x, bool training, [NoDerivative] double p)
+    public static Tensor DropoutWhen(Tensor x, bool training, double p)
         => nn.functional.dropout(x, p, training);
 
     [Differentiable]

@@ -8,6 +8,7 @@ namespace Leibniz.Tests.Differentiation;
 /// odd and non-square, and channels differ from the batch, so an adjoint that swaps height and width, drops the rows a
 /// stride leaves unread, or mixes batch and channels gets a wrong shape or wrong values.
 /// </summary>
+[Collection(SeededDraws.Name)]
 public sealed class LayerRuleTests
 {
     public LayerRuleTests() => manual_seed(29);
@@ -163,6 +164,17 @@ public sealed class LayerRuleTests
     }
 
     [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Max_pool2d_with_a_window_size_from_a_variable_matches_autograd(int size)
+    {
+        var x = PoolInput(new long[] { 2, 3, 7, 9 }, ties: true);
+        var w = Data(nn.functional.max_pool2d(x, size, stride: 1).shape);
+        var value = LayerRuleFunctions.MaxPoolSizedWithGradient(x, w, size, out var dx);
+        AssertMatchesAutograd(() => LayerRuleFunctions.MaxPoolSized(x, w, size), value, new[] { dx }, (x, "input"));
+    }
+
+    [Theory]
     [MemberData(nameof(PoolingInputs))]
     public void Max_pool2d_in_ceil_mode_counts_the_last_partial_window(long[] shape, bool ties)
     {
@@ -261,7 +273,8 @@ public sealed class LayerRuleTests
         using var x = ones(n, dtype: ScalarType.Float64);
         using var seed = ones(n, dtype: ScalarType.Float64);
         Tensor? dx = null;
-        using var y = LayerRuleFunctions.DropoutWhenPullback(x, true, p, seed, ref dx);
+        double dp = 0;
+        using var y = LayerRuleFunctions.DropoutWhenPullback(x, true, p, seed, ref dx, ref dp);
 
         using var kept = y.ne(0);
         var zeroFraction = 1 - kept.to_type(ScalarType.Float64).mean().ToDouble();
@@ -292,18 +305,46 @@ public sealed class LayerRuleTests
         using var seed = randn(4, 6, dtype: ScalarType.Float64);
 
         Tensor? dx = null;
-        var y = LayerRuleFunctions.DropoutWhenPullback(x, false, 0.5, seed, ref dx);
+        double dp = 0;
+        var y = LayerRuleFunctions.DropoutWhenPullback(x, false, 0.5, seed, ref dx, ref dp);
         Assert.True(Same(y, x), "training: false leaves the value");
         Assert.True(Same(dx!, seed), "training: false passes the adjoint through");
+        Assert.Equal(0.0, dp);
 
         dx = null;
-        y = LayerRuleFunctions.DropoutWhenPullback(x, true, 0.0, seed, ref dx);
+        y = LayerRuleFunctions.DropoutWhenPullback(x, true, 0.0, seed, ref dx, ref dp);
         Assert.True(Same(y, x) && Same(dx!, seed), "p = 0 at run time is the identity");
+        // At p = 0 every element is kept and scaled by 1/(1 − p), whose derivative there is 1.
+        Assert.Equal((seed * x).sum().ToDouble(), dp, 12);
 
         var evaluation = LayerRuleFunctions.DropoutInEvaluationWithGradient(x, out var dEvaluation);
         AssertMatchesAutograd(() => x.sin().sum(), evaluation.sum(), new[] { dEvaluation }, (x, "input (constant training: false)"));
         var nothing = LayerRuleFunctions.DropoutOfNothingWithGradient(x, out var dNothing);
         AssertMatchesAutograd(() => x.sin().sum(), nothing.sum(), new[] { dNothing }, (x, "input (constant p: 0)"));
+    }
+
+    [Theory]
+    [InlineData(0.2)]
+    [InlineData(0.6)]
+    public void Dropout_differentiated_with_respect_to_p_holds_the_draw_fixed_as_autograd_does(double p)
+    {
+        var x = Leaf(5, 8);
+        using var seed = randn(5, 8, dtype: ScalarType.Float64);
+        manual_seed(13);
+        Tensor? dx = null;
+        double dp = 0;
+        LayerRuleFunctions.DropoutWhenPullback(x, true, p, seed, ref dx, ref dp);
+
+        // The oracle: the same Bernoulli draw b, and m = b/(1 − p) with p a tensor autograd follows.
+        manual_seed(13);
+        using var kept = empty_like(x).bernoulli_(1 - p);
+        var probability = tensor(p, dtype: ScalarType.Float64).requires_grad_();
+        x.grad = null;
+        (x * kept / (1 - probability) * seed).sum().backward();
+
+        AssertClose(x.grad, dx, "input");
+        Assert.Equal(probability.grad!.ToDouble(), dp, 10);
+        Assert.NotEqual(0.0, dp);
     }
 
     [Fact]
@@ -312,12 +353,14 @@ public sealed class LayerRuleTests
         var x = Leaf(3, 4);
         using var seed = randn(3, 4, dtype: ScalarType.Float64);
         Tensor? dx = null;
-        var y = LayerRuleFunctions.DropoutWhenPullback(x, true, 1.0, seed, ref dx);
+        double dp = 0;
+        var y = LayerRuleFunctions.DropoutWhenPullback(x, true, 1.0, seed, ref dx, ref dp);
         Assert.True(y.eq(0).all().ToBoolean() && dx!.eq(0).all().ToBoolean());
+        Assert.Equal(0.0, dp);
 
-        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => { Tensor? d = null; LayerRuleFunctions.DropoutWhenPullback(x, true, 1.5, seed, ref d); });
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => { Tensor? d = null; double e = 0; LayerRuleFunctions.DropoutWhenPullback(x, true, 1.5, seed, ref d, ref e); });
         Assert.Contains("1.5", refused.Message);
-        refused = Assert.Throws<ArgumentOutOfRangeException>(() => { Tensor? d = null; LayerRuleFunctions.DropoutWhenPullback(x, true, -0.1, seed, ref d); });
+        refused = Assert.Throws<ArgumentOutOfRangeException>(() => { Tensor? d = null; double e = 0; LayerRuleFunctions.DropoutWhenPullback(x, true, -0.1, seed, ref d, ref e); });
         Assert.Contains("-0.1", refused.Message);
     }
 

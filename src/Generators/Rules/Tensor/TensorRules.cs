@@ -189,8 +189,10 @@ internal static class TensorRules
 
         // Layers. dropout and max_pool2d need a value their forward computes but does not return (the mask, the position of
         // each window's maximum); the lowering splits them in two so that value is a variable the reverse sweep reads.
-        Flat(DropoutMaskDraw, "the dropout mask is drawn data: no derivative"),
-        new(DropoutProduct, new[] { "{g}.mul({1})", null }, new[] { false, false }, "y = x·m with the mask m kept from the forward: x̄ = ȳ·m"),
+        // The mask m = b/(1 − p) holds the Bernoulli draw b fixed, so it varies with p alone (a double p may be differentiated).
+        new(DropoutMaskDraw, new[] { null, "global::Leibniz.DropoutMask.ProbabilityAdjoint({g}, {y}, {1}, {2})", null }, new[] { false, false, false },
+            "m = b/(1 − p) for the draw b: p̄ = Σ m̄·m/(1 − p) in training, 0 otherwise"),
+        new(DropoutProduct, new[] { "{g}.mul({1})", "{g}.mul({0})" }, new[] { false, false }, "y = x·m with the mask m kept from the forward: x̄ = ȳ·m, m̄ = ȳ·x"),
         Flat(MaxPool2dIndices, "the positions of the window maxima are piecewise constant: no derivative"),
         new(MaxPool2dGather, new[] { "global::Leibniz.MaxPool2dSelection.Scatter({g}, {0}, {1})", null }, new[] { false, false },
             "y = x at each window's maximum: x̄ = ȳ added back at those positions, summed where windows overlap"),
