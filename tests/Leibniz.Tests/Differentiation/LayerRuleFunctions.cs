@@ -47,6 +47,11 @@ public static partial class LayerRuleFunctions
     public static Tensor Conv2dDepthwise(Tensor x, Tensor weight, Tensor bias)
         => nn.functional.conv2d(x, weight, bias, new long[] { 2, 1 }, new long[] { 1 }, new long[] { 2, 1 }, 3).sin().sum();
 
+    /// <summary>Padding wider than the kernel reaches, with stride, dilation and groups together.</summary>
+    [Differentiable]
+    public static Tensor Conv2dWidePadding(Tensor x, Tensor weight, Tensor bias)
+        => nn.functional.conv2d(x, weight, bias, strides: new long[] { 2, 3 }, padding: new long[] { 3, 4 }, dilation: new long[] { 2, 1 }, groups: 2).sin().sum();
+
     // ---- max_pool2d, in each of its overloads ----
 
     [Differentiable]

@@ -128,6 +128,17 @@ public sealed class LayerRuleTests
             (x, "input"), (weight, "weight"), (bias, "bias"));
     }
 
+    [Theory]
+    [InlineData(new long[] { 2, 4, 7, 9 })]
+    [InlineData(new long[] { 4, 7, 6 })]
+    public void Conv2d_with_padding_wider_than_the_kernel_and_every_option_together_matches_autograd(long[] shape)
+    {
+        var (x, weight, bias) = (Leaf(shape), Leaf(6, 2, 2, 3), Leaf(6));
+        var value = LayerRuleFunctions.Conv2dWidePaddingWithGradient(x, weight, bias, out var dx, out var dweight, out var dbias);
+        AssertMatchesAutograd(() => LayerRuleFunctions.Conv2dWidePadding(x, weight, bias), value, new[] { dx, dweight, dbias },
+            (x, "input"), (weight, "weight"), (bias, "bias"));
+    }
+
     // ---- max_pool2d ----
 
     public static TheoryData<long[], bool> PoolingInputs => new()

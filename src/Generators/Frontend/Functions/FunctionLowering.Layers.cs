@@ -22,6 +22,9 @@ internal sealed partial class FunctionLowering
 {
     const string DropoutKey = "nn.functional.dropout";
     const string MaxPool2dKey = "nn.functional.max_pool2d";
+    const string DrawMaskMethod = "global::Leibniz.DropoutMask.Draw";
+    const string PoolIndicesMethod = "global::Leibniz.MaxPool2dSelection.Indices";
+    const string PoolGatherMethod = "global::Leibniz.MaxPool2dSelection.Gather";
 
     /// <summary>Lowers a call of a layer that keeps a value for its backward; false when <paramref name="key"/> names no such layer.</summary>
     bool TryLowerLayer(InvocationExpressionSyntax invocation, IInvocationOperation operation, string key, out Expression? lowered)
@@ -68,7 +71,7 @@ internal sealed partial class FunctionLowering
         if (IsConstant(training, false) || IsConstant(p, 0.0)) return new CopyExpression(input);
 
         var mask = Temporary(ValueType.Tensor);
-        var draw = new TensorCall(TensorRules.DropoutMaskDraw, TensorRules.DropoutMaskDraw, CallForm.Static, "global::Leibniz.DropoutMask.Draw",
+        var draw = new TensorCall(TensorRules.DropoutMaskDraw, TensorRules.DropoutMaskDraw, CallForm.Static, DrawMaskMethod,
             new[] { input, LayerArgument(p), LayerArgument(training) }.ToEquatableArray(), new[] { "input", "p", "training" }.ToEquatableArray());
         Emit(new Assignment(mask, draw, invocation.ToString()));
         return new TensorCall("Tensor.mul", TensorRules.DropoutProduct, CallForm.Instance, "mul", new[] { input, new Variable(mask) }.ToEquatableArray(), new[] { "this", "target" }.ToEquatableArray());
@@ -89,10 +92,10 @@ internal sealed partial class FunctionLowering
         }
 
         var indices = Temporary(ValueType.Tensor);
-        var select = new TensorCall(TensorRules.MaxPool2dIndices, TensorRules.MaxPool2dIndices, CallForm.Static, "global::Leibniz.MaxPool2dSelection.Indices",
+        var select = new TensorCall(TensorRules.MaxPool2dIndices, TensorRules.MaxPool2dIndices, CallForm.Static, PoolIndicesMethod,
             arguments.ToEquatableArray(), names.ToEquatableArray());
         Emit(new Assignment(indices, select, invocation.ToString()));
-        return new TensorCall(TensorRules.MaxPool2dGather, TensorRules.MaxPool2dGather, CallForm.Static, "global::Leibniz.MaxPool2dSelection.Gather",
+        return new TensorCall(TensorRules.MaxPool2dGather, TensorRules.MaxPool2dGather, CallForm.Static, PoolGatherMethod,
             new[] { arguments[0], new Variable(indices) }.ToEquatableArray(), new[] { "input", "indices" }.ToEquatableArray());
     }
 
@@ -110,13 +113,14 @@ internal sealed partial class FunctionLowering
     /// <summary>A parameter the call leaves at its default, carrying the default's C# for templates that read it.</summary>
     static OmittedArgument Omitted(IParameterSymbol? parameter)
     {
-        if (parameter is not { HasExplicitDefaultValue: true }) return new OmittedArgument();
+        // An enum's default is stored as its underlying number, which is not C# for the enum; templates get no text for it.
+        if (parameter is not { HasExplicitDefaultValue: true } || parameter.Type.TypeKind == TypeKind.Enum) return new OmittedArgument();
         return new OmittedArgument(parameter.ExplicitDefaultValue switch
         {
             null => "null",
             bool b => b ? "true" : "false",
-            double d => d.ToString("R", CultureInfo.InvariantCulture),
-            float f => f.ToString("R", CultureInfo.InvariantCulture) + "f",
+            double d when !double.IsNaN(d) && !double.IsInfinity(d) => d.ToString("R", CultureInfo.InvariantCulture),
+            float f when !float.IsNaN(f) && !float.IsInfinity(f) => f.ToString("R", CultureInfo.InvariantCulture) + "f",
             int or long => System.Convert.ToString(parameter.ExplicitDefaultValue, CultureInfo.InvariantCulture),
             _ => null,
         });
