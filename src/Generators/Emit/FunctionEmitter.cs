@@ -639,6 +639,7 @@ internal static class FunctionEmitter
         Variable v => Id(v.Name),
         Literal l => Literal(l.Value, l.Type),
         CodeLiteral c => c.CSharp,
+        OmittedArgument { Default: { } text } => text,
         _ => throw new System.InvalidOperationException($"the emitter has no form for {operand.GetType().Name}"),
     };
 

@@ -22,7 +22,7 @@ namespace Leibniz.Generators.Frontend.Functions;
 /// and early returns are folded into the branches that lead to the single exit. What it cannot
 /// lower becomes a diagnostic at the offending syntax; it never throws for user code.
 /// </summary>
-internal sealed class FunctionLowering
+internal sealed partial class FunctionLowering
 {
     const string ResultName = "result";
     const string TorchSharpAssembly = "TorchSharp";
@@ -702,6 +702,12 @@ internal sealed class FunctionLowering
         var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType) : null;
         if (custom is not null || (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute) && callee.IsStatic))
         {
+            if (custom is null && AppliesDropout(callee))
+            {
+                Unsupported(invocation, $"'{callee.Name}' applies dropout, and its pullback would run it again with a new mask; apply the dropout in this method instead");
+                return null;
+            }
+
             var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
             var hasAdjoint = callee.Parameters
                 .Select(p => TypeOf(p.Type) is { } t && t.IsDifferentiable() && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute))
@@ -774,6 +780,8 @@ internal sealed class FunctionLowering
             return null;
         }
 
+        if (TryLowerLayer(invocation, operation, key, out var layer)) return layer;
+
         if (!hasRule && _noDerivativeDepth > 0)
         {
             // Inside NoDerivative(...) the call is data: no rule, no adjoint.
@@ -814,7 +822,14 @@ internal sealed class FunctionLowering
             switch (argument.ArgumentKind)
             {
                 case ArgumentKind.DefaultValue:
-                    arguments.Add(new OmittedArgument());
+                    var omitted = Omitted(argument.Parameter);
+                    if (omitted.Default is null && Enumerable.Range(0, rule.Vjps.Length).Any(i => rule.Vjp(i)?.Contains("{" + index.ToString(CultureInfo.InvariantCulture) + "}") == true))
+                    {
+                        Unsupported(invocation, $"'{callee.Name}' with '{argument.Parameter?.Name}' left to a default its derivative cannot repeat; pass it explicitly");
+                        return null;
+                    }
+
+                    arguments.Add(omitted);
                     break;
                 case ArgumentKind.ParamArray when argument.Value is IArrayCreationOperation { Initializer: { } initializer }:
                     foreach (var element in initializer.ElementValues) arguments.Add(LowerArgument(element));
@@ -845,6 +860,7 @@ internal sealed class FunctionLowering
             if (ToNumber(constant.Value) is { } number) return new Literal(number, TypeOf(value.Type) ?? ValueType.Double);
         }
 
+        if (ConstantSizes(value) is { } sizes) return sizes;
         return value.Syntax is ExpressionSyntax expression ? Lower(expression) : new CodeLiteral(value.Syntax.ToString());
     }
 

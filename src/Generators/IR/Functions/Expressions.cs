@@ -15,8 +15,11 @@ internal sealed record Variable(string Name) : Operand
 
 internal sealed record Literal(double Value, ValueType Type) : Operand;
 
-/// <summary>An optional parameter the call leaves at its default; the emitter skips it.</summary>
-internal sealed record OmittedArgument : Operand;
+/// <summary>
+/// An optional parameter the call leaves at its default; the emitter skips it in the call, and writes
+/// <c>Default</c> (the default's C#) where a derivative template reads it.
+/// </summary>
+internal sealed record OmittedArgument(string? Default = null) : Operand;
 
 /// <summary>A constant the IR does not interpret (an enum member, <c>null</c>), kept as its C# text.</summary>
 internal sealed record CodeLiteral(string CSharp) : Operand;

@@ -42,6 +42,16 @@ internal static class TensorRules
     // lets them appear on a differentiable path (a where() condition, an argmax) without an adjoint.
     static TensorRule Flat(string key, string comment) => new(key, System.Array.Empty<string?>(), System.Array.Empty<bool>(), comment);
 
+    /// <summary>The mask draw <c>dropout</c> is lowered into (the mask is data), then the product with it.</summary>
+    public const string DropoutMaskDraw = "Leibniz.DropoutMask.Draw";
+    public const string DropoutProduct = "dropout: input·mask";
+
+    /// <summary>The indices of the window maxima <c>max_pool2d</c> is lowered into, then the values read at them.</summary>
+    public const string MaxPool2dIndices = "Leibniz.MaxPool2dSelection.Indices";
+    public const string MaxPool2dGather = "Leibniz.MaxPool2dSelection.Gather";
+
+    const string Conv2d = "global::Leibniz.Conv2dAdjoints";
+
     static readonly TensorRule[] Table =
     {
         Flat("Tensor.gt", "a > b is piecewise constant: no derivative"),
@@ -180,6 +190,25 @@ internal static class TensorRules
         new("torch.index_select", new[] { "{0}.zeros_like().index_add({1}, {2}, {g}, 1)", null, null }, new[] { false, false, false }, "ā = 0 with ȳ added at the selected indices along d"),
         new("Tensor.gather", new[] { "{0}.zeros_like().scatter_add({1}, {2}, {g})", null, null }, new[] { false, false, false }, "ā = 0 with ȳ scattered-added back along d"),
         new("torch.gather", new[] { "{0}.zeros_like().scatter_add({1}, {2}, {g})", null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ scattered-added back along d"),
+
+        // Layers. dropout and max_pool2d need a value their forward computes but does not return (the mask, the position of
+        // each window's maximum); the lowering splits them in two so that value is a variable the reverse sweep reads.
+        // The mask m = b/(1 − p) holds the Bernoulli draw b fixed, so it varies with p alone (a double p may be differentiated).
+        new(DropoutMaskDraw, new[] { null, "global::Leibniz.DropoutMask.ProbabilityAdjoint({g}, {y}, {1}, {2})", null }, new[] { false, false, false },
+            "m = b/(1 − p) for the draw b: p̄ = Σ m̄·m/(1 − p) in training, 0 otherwise"),
+        new(DropoutProduct, new[] { "{g}.mul({1})", "{g}.mul({0})" }, new[] { false, false }, "y = x·m with the mask m kept from the forward: x̄ = ȳ·m, m̄ = ȳ·x"),
+        Flat(MaxPool2dIndices, "the positions of the window maxima are piecewise constant: no derivative"),
+        new(MaxPool2dGather, new[] { "global::Leibniz.MaxPool2dSelection.Scatter({g}, {0}, {1})", null }, new[] { false, false },
+            "y = x at each window's maximum: x̄ = ȳ added back at those positions, summed where windows overlap"),
+        // conv2d(input, weight, bias, strides, padding, dilation, groups); the adjoints repeat the call's arguments.
+        new("nn.functional.conv2d", new[]
+        {
+            Conv2d + ".Input({g}, {0}, {1}, {3}, {4}, {5}, {6})",
+            Conv2d + ".Weight({g}, {0}, {1}, {3}, {4}, {5}, {6})",
+            Conv2d + ".Bias({g})",
+            null, null, null, null,
+        }, new[] { false, false, false, false, false, false, false },
+            "y = x ⋆ W + b: x̄ = ȳ ⋆ᵀ W (transposed convolution), W̄ = x ⋆ ȳ per group, b̄ = Σ ȳ over batch, height and width"),
 
         // Losses.
         // Mean cross-entropy over class dimension 1 with int64 targets; targets equal to ignore_index (−100) count neither in the sum nor in n.
