@@ -204,12 +204,14 @@ internal sealed class ReverseMode
             var fullReverse = iterationReverse;
             (kept, iterationReverse) = Needed(recompute, fullReverse);
             // Recomputing a tensor op costs as much as the forward did (a matrix product): the tensors the reverse
-            // itself reads are kept on the tape instead, and what only fed them is then not recomputed either.
+            // itself reads are kept on the tape instead, and what only fed them is then not recomputed either. A call
+            // the IR cannot see into (a random draw under NoDerivative) may not give the same value twice, so
+            // whatever of it the reverse needs is always taped.
             var readByReverse = new HashSet<string>();
             SweepReads(fullReverse, readByReverse);
             taped = kept.OfType<Assignment>()
-                .Where(a => a.Value is TensorCall && _types[a.Target] == ValueType.Tensor && _assignmentSites[a.Target] == 1
-                    && !carried.Contains(a.Target) && readByReverse.Contains(a.Target))
+                .Where(a => _assignmentSites[a.Target] == 1 && !carried.Contains(a.Target)
+                    && (a.Value is OpaqueCall || a.Value is TensorCall && _types[a.Target] == ValueType.Tensor && readByReverse.Contains(a.Target)))
                 .Select(a => a.Target).ToList();
             if (taped.Count > 0)
             {
@@ -236,7 +238,7 @@ internal sealed class ReverseMode
 
         var saves = pushed.Select(v => (Statement)new SaveStatement(v, _types[v], null));
         Block WithTapedSaves(Block block) => new(block.Statements
-            .SelectMany(st => st is Assignment a && taped.Contains(a.Target) ? new[] { st, new SaveStatement(a.Target, ValueType.Tensor, null) } : new[] { st })
+            .SelectMany(st => st is Assignment a && taped.Contains(a.Target) ? new[] { st, new SaveStatement(a.Target, _types[a.Target], null) } : new[] { st })
             .ToEquatableArray());
         var forwardBody = saves.Concat(WithTapedSaves(loop.Body).Statements).ToEquatableArray();
         forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(forwardBody), WithTapedSaves(loop.Step), counter, loop.Source));
@@ -244,7 +246,7 @@ internal sealed class ReverseMode
         if (iterationReverse.Statements.Count == 0) return;
         // Popped in the reverse order of the pushes: the tensors pushed during the iteration, then the carried state.
         var tapedInOrder = loop.Body.Statements.Concat(loop.Step.Statements).OfType<Assignment>().Select(a => a.Target).Where(taped.Contains).ToList();
-        var restores = Enumerable.Reverse(tapedInOrder).Select(v => (Statement)new RestoreStatement(v, ValueType.Tensor, null))
+        var restores = Enumerable.Reverse(tapedInOrder).Select(v => (Statement)new RestoreStatement(v, _types[v], null))
             .Concat(Enumerable.Reverse(pushed).Select(v => (Statement)new RestoreStatement(v, _types[v], null)))
             .Concat(recomputed.Select(v => (Statement)new InductionStatement(v, entries[v], counter, inductions[v])));
         var body = restores.Concat(kept).Concat(iterationReverse.Statements).ToEquatableArray();

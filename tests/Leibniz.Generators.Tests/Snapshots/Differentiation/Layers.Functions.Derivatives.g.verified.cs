@@ -62,54 +62,24 @@ namespace Layers
 
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
-            if (_d_result is not null)
-            {
-                _d_t7 = global::Leibniz.Adjoints.Add(_d_t7, _d_result);
-            }
+            _d_t7 = _d_result;
             // ∂ of: return nn.functional.mse_loss(dropped.flatten(1), target);
-            if (_d_t7 is not null)
-            {
-                _d_t6 = global::Leibniz.Adjoints.Add(_d_t6, t6.sub(target).mul(_d_t7).mul(2.0 / t6.numel()));
-            }
+            _d_t6 = t6.sub(target).mul(_d_t7).mul(2.0 / t6.numel());
             // ∂ of: dropped.flatten(1)
-            if (_d_t6 is not null)
-            {
-                _d_dropped = global::Leibniz.Adjoints.Add(_d_dropped, _d_t6.reshape(dropped.shape));
-            }
-            if (_d_dropped is not null)
-            {
-                _d_t5 = global::Leibniz.Adjoints.Add(_d_t5, _d_dropped);
-            }
+            _d_dropped = _d_t6.reshape(dropped.shape);
+            _d_t5 = _d_dropped;
             // ∂ of: dropped = nn.functional.dropout(pooled, 0.25)
-            if (_d_t5 is not null)
-            {
-                _d_pooled = global::Leibniz.Adjoints.Add(_d_pooled, _d_t5.mul(t4));
-            }
-            if (_d_pooled is not null)
-            {
-                _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, _d_pooled);
-            }
+            _d_pooled = _d_t5.mul(t4);
+            _d_t3 = _d_pooled;
             // ∂ of: pooled = nn.functional.max_pool2d(h, (3, 2), stride: (2, 1), ceil_mode: true)
-            if (_d_t3 is not null)
-            {
-                _d_h = global::Leibniz.Adjoints.Add(_d_h, global::Leibniz.MaxPool2dSelection.Scatter(_d_t3, h, t2));
-            }
-            if (_d_h is not null)
-            {
-                _d_t1 = global::Leibniz.Adjoints.Add(_d_t1, _d_h);
-            }
+            _d_h = global::Leibniz.MaxPool2dSelection.Scatter(_d_t3, h, t2);
+            _d_t1 = _d_h;
             // ∂ of: h = nn.functional.relu(nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2))
-            if (_d_t1 is not null)
-            {
-                _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d_t1.mul(t1.gt(0)));
-            }
+            _d_t0 = _d_t1.mul(t1.gt(0));
             // ∂ of: nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2)
-            if (_d_t0 is not null)
-            {
-                _d_x = global::Leibniz.Adjoints.Add(_d_x, global::Leibniz.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2));
-                _d_kernels = global::Leibniz.Adjoints.Add(_d_kernels, global::Leibniz.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2));
-                _d_bias = global::Leibniz.Adjoints.Add(_d_bias, global::Leibniz.Conv2dAdjoints.Bias(_d_t0));
-            }
+            _d_x = global::Leibniz.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
+            _d_kernels = global::Leibniz.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
+            _d_bias = global::Leibniz.Conv2dAdjoints.Bias(_d_t0);
 
             if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
             if (_d_kernels is not null) dkernels = global::Leibniz.Adjoints.Add(dkernels, _d_kernels);
