@@ -69,6 +69,9 @@ internal sealed class FunctionLowering
             if (_model.GetDeclaredSymbol(local, _cancellationToken) is { } symbol) _taken.Add(symbol.Name);
         }
 
+        foreach (var designation in declaration.DescendantNodes().OfType<SingleVariableDesignationSyntax>())
+            _taken.Add(designation.Identifier.ValueText);
+
         var body = new List<Statement>();
         _blocks.Push(body);
         if (declaration.ExpressionBody is { } arrow)
@@ -345,6 +348,12 @@ internal sealed class FunctionLowering
             return;
         }
 
+        if (assignment.Left is DeclarationExpressionSyntax or TupleExpressionSyntax && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+        {
+            LowerDeconstruction(assignment);
+            return;
+        }
+
         var name = TargetName(assignment.Left);
         if (name is null) return;
 
@@ -520,6 +529,11 @@ internal sealed class FunctionLowering
                 return LowerInvocation(invocation);
             case ElementAccessExpressionSyntax element:
                 return LowerElementAccess(element);
+            case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } member
+                when _model.GetSymbolInfo(member, _cancellationToken).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } field
+                    && _model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingAssembly.Name: TorchSharpAssembly } tupleCall:
+                // max(d).values, min(d).indexes: the element of TorchSharp's tuple the caller reads.
+                return LowerTensorCall(call, tupleCall, TupleElement(field));
             case MemberAccessExpressionSyntax { Name.Identifier.Text: "Length" } length
                 when _model.GetSymbolInfo(length.Expression, _cancellationToken).Symbol is { } arraySymbol && ArrayName(arraySymbol) is { } array:
                 return new LengthExpression(array);
@@ -528,6 +542,125 @@ internal sealed class FunctionLowering
                 return null;
             default:
                 Unsupported(syntax, "this kind of expression is not supported");
+                return null;
+        }
+    }
+
+    static int TupleElement(IFieldSymbol field)
+    {
+        var elements = field.ContainingType.TupleElements;
+        for (var i = 0; i < elements.Length; i++)
+        {
+            if (SymbolEqualityComparer.Default.Equals(elements[i], field) || SymbolEqualityComparer.Default.Equals(elements[i].CorrespondingTupleField, field.CorrespondingTupleField))
+                return i;
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// <c>var (values, indexes) = x.max(1)</c> and <c>(v, _) = …</c>: each element the caller keeps becomes its own call
+    /// reading that element, so each is a tensor value like any other (the indices carry no derivative).
+    /// </summary>
+    void LowerDeconstruction(AssignmentExpressionSyntax assignment)
+    {
+        if (assignment.Right is not InvocationExpressionSyntax invocation
+            || _model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol { ContainingAssembly.Name: TorchSharpAssembly, ReturnType: INamedTypeSymbol { IsTupleType: true } } callee)
+        {
+            Unsupported(assignment, "deconstructing anything but a TorchSharp call returning a tuple of tensors (max(dim), min(dim))");
+            return;
+        }
+
+        var targets = DeconstructionTargets(assignment.Left);
+        if (targets is null || targets.Count != ((INamedTypeSymbol)callee.ReturnType).TupleElements.Length)
+        {
+            Unsupported(assignment, "this form of deconstruction; write var (a, b) = … or (a, b) = … with one name or _ per element");
+            return;
+        }
+
+        TensorCall? first = null;
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (targets[i] is not { } target) continue;
+            string? name;
+            switch (_model.GetSymbolInfo(target, _cancellationToken).Symbol ?? _model.GetDeclaredSymbol(target, _cancellationToken))
+            {
+                case ILocalSymbol local when TypeOf(local.Type) == ValueType.Tensor:
+                    name = NameOf(local, ValueType.Tensor);
+                    break;
+                default:
+                    Unsupported(target, "a deconstruction target that is not a Tensor local");
+                    continue;
+            }
+
+            // The arguments are lowered once; each further element reads the same call's other member.
+            var lowered = first is null ? LowerTensorCall(invocation, callee, i) : WithMember(first, callee, i, invocation);
+            if (lowered is null) return;
+            first ??= lowered as TensorCall;
+            var output = Temporary(ValueType.Tensor);
+            Emit(new Assignment(output, lowered, assignment.ToString()));
+            Emit(new Assignment(name, new CopyExpression(new Variable(output)), assignment.ToString()));
+        }
+    }
+
+    TensorCall? WithMember(TensorCall call, IMethodSymbol callee, int member, SyntaxNode source)
+    {
+        var name = ((INamedTypeSymbol)callee.ReturnType).TupleElements[member].Name;
+        var (key, signature) = TensorKeys(callee, "." + name);
+        if (!TensorRules.TryGetRow(signature, out var rule) && !TensorRules.TryGetRow(key, out rule))
+        {
+            Report(DiagnosticDescriptors.NonDifferentiableCall, source.GetLocation(), callee.ToDisplayString() + "." + name, callee.Name);
+            return null;
+        }
+
+        return call with { Key = key, Rule = PackedArgument.KeyOf(rule.Key, call.Packs), Member = name };
+    }
+
+    /// <summary>An API's keys in the tensor table: <c>Tensor.max</c>, and with its parameter types, <c>Tensor.max(long, bool)</c>; <paramref name="suffix"/> names a tuple element.</summary>
+    static (string Key, string Signature) TensorKeys(IMethodSymbol callee, string suffix)
+    {
+        var owner = callee.IsStatic ? TorchPath(callee.ContainingType) : "Tensor";
+        var parameters = string.Join(", ", callee.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+        return (owner + "." + callee.Name + suffix, owner + "." + callee.Name + "(" + parameters + ")" + suffix);
+    }
+
+    /// <summary>The syntax naming each element's target, null for a discard; null when the form is not understood.</summary>
+    static List<SyntaxNode?>? DeconstructionTargets(ExpressionSyntax left)
+    {
+        var targets = new List<SyntaxNode?>();
+        switch (left)
+        {
+            case DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax designation }:
+                foreach (var variable in designation.Variables)
+                {
+                    if (variable is DiscardDesignationSyntax) targets.Add(null);
+                    else if (variable is SingleVariableDesignationSyntax single) targets.Add(single);
+                    else return null;
+                }
+
+                return targets;
+            case TupleExpressionSyntax tuple:
+                foreach (var argument in tuple.Arguments)
+                {
+                    switch (argument.Expression)
+                    {
+                        case IdentifierNameSyntax { Identifier.Text: "_" }:
+                        case DeclarationExpressionSyntax { Designation: DiscardDesignationSyntax }:
+                            targets.Add(null);
+                            break;
+                        case IdentifierNameSyntax identifier:
+                            targets.Add(identifier);
+                            break;
+                        case DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax single }:
+                            targets.Add(single);
+                            break;
+                        default:
+                            return null;
+                    }
+                }
+
+                return targets;
+            default:
                 return null;
         }
     }
@@ -646,6 +779,9 @@ internal sealed class FunctionLowering
 
     Expression? LowerElementAccess(ElementAccessExpressionSyntax element)
     {
+        if (TypeOf(_model.GetTypeInfo(element.Expression, _cancellationToken).Type) == ValueType.Tensor)
+            return LowerTensorIndexer(element);
+
         var symbol = _model.GetSymbolInfo(element.Expression, _cancellationToken).Symbol;
         if (element.ArgumentList.Arguments.Count != 1 || symbol is null || ArrayName(symbol) is not { } array)
         {
@@ -753,7 +889,8 @@ internal sealed class FunctionLowering
         return new TensorCall(key, rule.Key, CallForm.Operator, token, arguments, names);
     }
 
-    Expression? LowerTensorCall(InvocationExpressionSyntax invocation, IMethodSymbol callee)
+    /// <summary>A TorchSharp call; <paramref name="member"/>, for an API returning a tuple (<c>max(dim)</c>), is the element the caller reads.</summary>
+    Expression? LowerTensorCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, int? member = null)
     {
         if (_model.GetOperation(invocation, _cancellationToken) is not IInvocationOperation operation)
         {
@@ -761,12 +898,13 @@ internal sealed class FunctionLowering
             return null;
         }
 
-        var owner = callee.IsStatic ? TorchPath(callee.ContainingType) : "Tensor";
-        var key = owner + "." + callee.Name;
-        var signature = key + "(" + string.Join(", ", callee.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))) + ")";
-        var hasRule = TensorRules.TryGet(signature, out var rule) || TensorRules.TryGet(key, out rule);
+        var memberName = member is { } m && m >= 0 && callee.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple ? tuple.TupleElements[m].Name : null;
+        var suffix = memberName is null ? "" : "." + memberName;
+        var (key, signature) = TensorKeys(callee, suffix);
+        var hasRule = TensorRules.TryGetRow(signature, out var rule) || TensorRules.TryGetRow(key, out rule);
 
-        var tensorInvolved = TypeOf(callee.ReturnType) == ValueType.Tensor && (operation.Instance is not null || callee.Parameters.Any(p => TypeOf(p.Type) == ValueType.Tensor));
+        var returnsTensor = memberName is not null || TypeOf(callee.ReturnType) == ValueType.Tensor;
+        var tensorInvolved = returnsTensor && (operation.Instance is not null || callee.Parameters.Any(p => TypeOf(p.Type) == ValueType.Tensor));
         if (callee.Name.EndsWith("_", System.StringComparison.Ordinal) && tensorInvolved)
         {
             // TorchSharp's in-place ops overwrite a tensor the reverse sweep may still read.
@@ -785,7 +923,7 @@ internal sealed class FunctionLowering
         {
             if (tensorInvolved)
             {
-                Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString(), callee.Name);
+                Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString() + suffix, callee.Name);
                 return null;
             }
 
@@ -795,40 +933,261 @@ internal sealed class FunctionLowering
 
         var arguments = new List<Operand>();
         var names = new List<string>();
+        var packs = new List<PackedArgument>();
         if (operation.Instance is not null)
         {
             arguments.Add(Lower(((MemberAccessExpressionSyntax)invocation.Expression).Expression));
             names.Add("this");
         }
 
+        var receivers = arguments.Count;
         foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            var index = arguments.Count;
-            if (rule.DefaultsFrom is { } from && index >= from && argument.ArgumentKind != ArgumentKind.DefaultValue)
+            // Rules number parameters, the receiver first; a packed argument takes several operands but one number.
+            var parameter = receivers + (argument.Parameter?.Ordinal ?? 0);
+            if (rule.DefaultsFrom is { } from && parameter >= from && argument.ArgumentKind != ArgumentKind.DefaultValue)
             {
                 Unsupported(invocation, $"'{callee.Name}' with '{argument.Parameter?.Name}' set; only its default is differentiated");
                 return null;
             }
 
-            names.Add(argument.Parameter?.Name ?? "");
-            switch (argument.ArgumentKind)
+            var name = argument.Parameter?.Name ?? "";
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
             {
-                case ArgumentKind.DefaultValue:
-                    arguments.Add(new OmittedArgument());
-                    break;
-                case ArgumentKind.ParamArray when argument.Value is IArrayCreationOperation { Initializer: { } initializer }:
-                    foreach (var element in initializer.ElementValues) arguments.Add(LowerArgument(element));
-                    break;
-                default:
-                    arguments.Add(LowerArgument(argument.Value));
-                    break;
+                arguments.Add(new OmittedArgument(DefaultOf(argument.Parameter)));
+                names.Add(name);
+                continue;
             }
+
+            if (TryPack(argument, parameter, arguments.Count, invocation, out var pack, out var packed))
+            {
+                if (packed is null) return null;
+                if (pack is not null) packs.Add(pack);
+                arguments.AddRange(packed);
+                names.AddRange(packed.Select(_ => name));
+                continue;
+            }
+
+            arguments.Add(LowerArgument(argument.Value));
+            names.Add(name);
+        }
+
+        var ruleKey = PackedArgument.KeyOf(rule.Key, packs);
+        if (rule.Key.Length > 0 && !TensorRules.TryGet(ruleKey, out _))
+        {
+            Unsupported(invocation, $"'{callee.Name}' called this way: its derivative needs its list of tensors written out, as in new[] {{ a, b }}");
+            return null;
         }
 
         var form = operation.Instance is null ? CallForm.Static : CallForm.Instance;
         var target = form == CallForm.Static ? callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name : callee.Name;
-        return new TensorCall(key, rule.Key, form, target, arguments.ToEquatableArray(), names.ToEquatableArray());
+        return new TensorCall(key, ruleKey, form, target, arguments.ToEquatableArray(), names.ToEquatableArray())
+        {
+            Packs = packs.ToEquatableArray(),
+            Member = memberName,
+        };
     }
+
+    /// <summary>
+    /// An array written out in the call (<c>new long[] { 0, 2 }</c>, <c>new[] { a, b }</c>, a <c>params</c> list) of
+    /// integers, tensors or tensor indices: one operand per element (several for a slice's bounds), and the pack that
+    /// spells them back. False when the argument is no such array; null <paramref name="operands"/> when it is one
+    /// that cannot be lowered (reported). An empty array is one operand, spelled whole, and no pack.
+    /// </summary>
+    bool TryPack(IArgumentOperation argument, int parameter, int first, SyntaxNode call, out PackedArgument? pack, out List<Operand>? operands)
+    {
+        pack = null;
+        operands = null;
+        var value = argument.Value;
+        while (value is IConversionOperation { IsImplicit: true } conversion) value = conversion.Operand;
+        if (value is not IArrayCreationOperation creation || creation.Type is not IArrayTypeSymbol { Rank: 1 } arrayType) return false;
+
+        var element = arrayType.ElementType;
+        var isIndex = element.Name == "TensorIndex" && element.ContainingAssembly?.Name == TorchSharpAssembly;
+        if (!IsIntegral(element) && TypeOf(element) != ValueType.Tensor && !isIndex) return false;
+
+        var type = element.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        var values = creation.Initializer?.ElementValues ?? ImmutableArray<IOperation>.Empty;
+        if (values.Length == 0)
+        {
+            if (creation.Initializer is null && creation.DimensionSizes.Any(d => d.ConstantValue is not { HasValue: true, Value: 0 })) return false;
+            operands = new List<Operand> { new CodeLiteral($"global::System.Array.Empty<{type}>()") };
+            return true;
+        }
+
+        var lowered = new List<Operand>();
+        var patterns = new List<string>();
+        foreach (var item in values)
+        {
+            if (isIndex)
+            {
+                if (!LowerTensorIndex(item, patterns, lowered, call)) return true;
+                continue;
+            }
+
+            patterns.Add("{0}");
+            lowered.Add(LowerArgument(item));
+        }
+
+        pack = new PackedArgument(parameter, first, type, argument.ArgumentKind == ArgumentKind.ParamArray, patterns.ToEquatableArray());
+        operands = lowered;
+        return true;
+    }
+
+    const string TensorIndexType = "global::TorchSharp.torch.TensorIndex";
+
+    /// <summary>
+    /// <c>x[…]</c> on a tensor, whichever TorchSharp indexer it binds to, as the call <c>x.index(…)</c> that every one of
+    /// them makes, so the table's row for <c>index</c> differentiates it.
+    /// </summary>
+    Expression? LowerTensorIndexer(ElementAccessExpressionSyntax element)
+    {
+        if (_model.GetOperation(element, _cancellationToken) is not IPropertyReferenceOperation { Property.IsIndexer: true } indexer
+            || indexer.Property.ContainingAssembly?.Name != TorchSharpAssembly || !TensorRules.TryGetRow(IndexRow, out var rule))
+        {
+            Unsupported(element, "indexing a tensor through anything but TorchSharp's indexers");
+            return null;
+        }
+
+        var receiver = Lower(element.Expression);
+        var patterns = new List<string>();
+        var operands = new List<Operand>();
+        foreach (var argument in indexer.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            var items = argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is IArrayCreationOperation { Initializer: { } initializer }
+                ? initializer.ElementValues
+                : ImmutableArray.Create(argument.Value);
+            foreach (var item in items)
+                if (!LowerTensorIndex(item, patterns, operands, element)) return null;
+        }
+
+        var pack = new PackedArgument(1, 1, TensorIndexType, true, patterns.ToEquatableArray());
+        var arguments = new[] { receiver }.Concat(operands).ToEquatableArray();
+        var names = new[] { "this" }.Concat(operands.Select(_ => "indices")).ToEquatableArray();
+        return new TensorCall("Tensor.index", PackedArgument.KeyOf(rule.Key, new[] { pack }), CallForm.Instance, "index", arguments, names)
+        {
+            Packs = new[] { pack }.ToEquatableArray(),
+        };
+    }
+
+    const string IndexRow = "Tensor.index(TensorIndex[])";
+
+    /// <summary>
+    /// One tensor index as a pattern over int operands. Integers become <c>TensorIndex.Single</c>; ranges and from-end
+    /// indices (<c>1..^1</c>, <c>^2</c>) keep their C# form under a cast, so TorchSharp's own conversion reads them;
+    /// <c>TensorIndex.Slice/Single/Ellipsis/None/Colon</c> keep theirs. Tensor and bool indices (advanced indexing) read
+    /// a position more than once or by mask, which writing the adjoint back through the indices would not undo: refused.
+    /// </summary>
+    bool LowerTensorIndex(IOperation index, List<string> patterns, List<Operand> operands, SyntaxNode call)
+    {
+        var value = index;
+        if (value is IConversionOperation { IsImplicit: true, Operand: var converted } && value.Type?.Name == "TensorIndex") value = converted;
+        while (value is IConversionOperation { IsImplicit: true, OperatorMethod: null, Operand.Type: { } from } widening && IsIntegral(from)) value = widening.Operand;
+
+        switch (value)
+        {
+            case { Type: { } type } when IsIntegral(type):
+                patterns.Add(TensorIndexType + ".Single({0})");
+                operands.Add(LowerArgument(value));
+                return true;
+            case IRangeOperation range:
+            {
+                var start = RangeBound(range.LeftOperand, operands, 0);
+                var end = RangeBound(range.RightOperand, operands, start.Operands);
+                if (start.Text is null || end.Text is null) break;
+                patterns.Add($"({TensorIndexType})({start.Text}..{end.Text})");
+                return true;
+            }
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat }:
+            {
+                var bound = RangeBound(value, operands, 0);
+                if (bound.Text is null) break;
+                patterns.Add($"({TensorIndexType})({bound.Text})");
+                return true;
+            }
+            case IFieldReferenceOperation { Field: { IsStatic: true, Name: "Ellipsis" or "None" or "Colon" } field } when field.ContainingType.Name == "TensorIndex":
+                patterns.Add(TensorIndexType + "." + field.Name);
+                return true;
+            case IInvocationOperation { TargetMethod: { Name: "Slice" or "Single" } method } invocation when method.ContainingType.Name == "TensorIndex"
+                && method.ContainingAssembly?.Name == TorchSharpAssembly:
+            {
+                if (invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.Type?.Name == "Range")
+                    return LowerTensorIndex(invocation.Arguments[0].Value, patterns, operands, call);
+                if (!method.Parameters.All(p => p.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n && IsIntegral(n.TypeArguments[0]))) break;
+                var parts = new List<string>();
+                foreach (var argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+                {
+                    var bound = argument.Value;
+                    while (bound is IConversionOperation { IsImplicit: true } conversion) bound = conversion.Operand;
+                    if (argument.ArgumentKind == ArgumentKind.DefaultValue || bound.ConstantValue is { HasValue: true, Value: null })
+                    {
+                        parts.Add("null");
+                        continue;
+                    }
+
+                    if (bound.Type is not { } boundType || !IsIntegral(boundType)) return RefuseIndex(index, call);
+                    parts.Add("{" + parts.Count(p => p != "null").ToString(CultureInfo.InvariantCulture) + "}");
+                    operands.Add(LowerArgument(bound));
+                }
+
+                patterns.Add($"{TensorIndexType}.{method.Name}({string.Join(", ", parts)})");
+                return true;
+            }
+        }
+
+        return RefuseIndex(index, call);
+    }
+
+    bool RefuseIndex(IOperation index, SyntaxNode call)
+    {
+        Unsupported(call, $"indexing a tensor with '{Shorten(index.Syntax.ToString())}': only integers, ranges, ^n and TensorIndex.Slice/Single/Ellipsis/None/Colon are differentiated; for tensor (advanced) indices use index_select or gather");
+        return false;
+    }
+
+    /// <summary>A range's bound or a from-end index as C# over int operands numbered from <paramref name="first"/>: <c>{0}</c>, <c>^{0}</c>, or nothing.</summary>
+    (string? Text, int Operands) RangeBound(IOperation? bound, List<Operand> operands, int first)
+    {
+        if (bound is null) return ("", 0);
+        var fromEnd = false;
+        while (bound is IConversionOperation { IsImplicit: true } conversion) bound = conversion.Operand;
+        if (bound is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } hat)
+        {
+            fromEnd = true;
+            bound = hat.Operand;
+            while (bound is IConversionOperation { IsImplicit: true } conversion) bound = conversion.Operand;
+        }
+
+        if (bound.Type?.SpecialType != SpecialType.System_Int32) return (null, 0);
+        operands.Add(LowerArgument(bound));
+        return ((fromEnd ? "^" : "") + "{" + first.ToString(CultureInfo.InvariantCulture) + "}", 1);
+    }
+
+    /// <summary>The declared default of an optional parameter, as an operand a template can print.</summary>
+    static Operand? DefaultOf(IParameterSymbol? parameter)
+    {
+        if (parameter is null || !parameter.HasExplicitDefaultValue) return null;
+        var value = parameter.ExplicitDefaultValue;
+        if (value is null) return new CodeLiteral("null");
+        var type = parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : parameter.Type;
+        if (type.TypeKind == TypeKind.Enum)
+            return new CodeLiteral($"(({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){System.Convert.ToString(value, CultureInfo.InvariantCulture)})");
+
+        return value switch
+        {
+            double d => new Literal(d, ValueType.Double),
+            float f => new Literal(f, ValueType.Float),
+            bool b => new Literal(b ? 1 : 0, ValueType.Bool),
+            _ when value is int or long or short or byte or sbyte or ushort or uint => Integer(System.Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+            _ => null,
+        };
+    }
+
+    /// <summary>An integer constant: an int literal where it fits (C# widens it to the long TorchSharp takes), else a long one.</summary>
+    static Operand Integer(long value)
+        => value is >= int.MinValue and <= int.MaxValue ? new Literal(value, ValueType.Int) : new CodeLiteral(value.ToString(CultureInfo.InvariantCulture) + "L");
+
+    static bool IsIntegral(ITypeSymbol type) => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16
+        or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_UInt16 or SpecialType.System_UInt32;
 
     Operand LowerArgument(IOperation value)
     {
@@ -840,6 +1199,8 @@ internal sealed class FunctionLowering
             if (value.Type?.TypeKind == TypeKind.Enum && value is IFieldReferenceOperation field)
                 return new CodeLiteral(field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             if (constant.Value is null) return new CodeLiteral("null");
+            // A long (2L) would otherwise print as the double 2.0, which no long parameter takes.
+            if (value.Type is { } integral && IsIntegral(integral) && constant.Value is not int) return Integer(System.Convert.ToInt64(constant.Value, CultureInfo.InvariantCulture));
             if (ToNumber(constant.Value) is { } number) return new Literal(number, TypeOf(value.Type) ?? ValueType.Double);
         }
 
