@@ -8,6 +8,7 @@ using Leibniz.Generators.Diagnostics;
 using Leibniz.Generators.IR.Functions;
 using Leibniz.Generators.Rules.Scalar;
 using Leibniz.Generators.Rules.Tensor;
+using Leibniz.Generators.Transforms;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -42,6 +43,7 @@ internal sealed class FunctionLowering
     int _loopDepth;
     int _noDerivativeDepth;
     int _temporaries;
+    readonly List<(string Variable, Location Location, string Code, string Api, string Parameter)> _scalarsWithoutDerivative = new();
 
     FunctionLowering(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -107,7 +109,42 @@ internal sealed class FunctionLowering
             parameters.Value.Concat(FieldInputsInDeclarationOrder()).ToEquatableArray(),
             locals,
             new Block(body.ToEquatableArray()));
+        if (ReportScalarsWithoutDerivative(spec)) return new FrontendResult<FunctionSpec>(null, _diagnostics.ToEquatableArray());
         return new FrontendResult<FunctionSpec>(spec, _diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Reports each floating-point argument that a tensor rule takes no derivative in (a slope, an exponent, a scale)
+    /// and that depends on a differentiated input: its share of the derivative would be dropped, so the method is
+    /// refused instead. Whether it depends on one is the forward half of activity analysis over the lowered body.
+    /// </summary>
+    bool ReportScalarsWithoutDerivative(FunctionSpec spec)
+    {
+        if (_scalarsWithoutDerivative.Count == 0) return false;
+        var assignments = new List<Assignment>();
+        ActivityAnalysis.Collect(spec.Body, assignments);
+        var varied = new HashSet<string>(spec.Parameters.Where(p => p.HasAdjoint).Select(p => p.Name));
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var assignment in assignments)
+            {
+                if (!varied.Contains(assignment.Target) && ActivityAnalysis.DifferentiableInputs(assignment.Value).Any(varied.Contains))
+                    changed |= varied.Add(assignment.Target);
+            }
+        }
+        while (changed);
+
+        var reported = false;
+        foreach (var scalar in _scalarsWithoutDerivative.Where(s => varied.Contains(s.Variable)))
+        {
+            Report(DiagnosticDescriptors.UnsupportedStatement, scalar.Location, scalar.Code, _method.Name,
+                $"'{scalar.Api}' has no derivative in its argument '{scalar.Parameter}', which depends on the differentiated inputs; pass a value that does not, or wrap it in NoDerivative(...) if its derivative should be zero");
+            reported = true;
+        }
+
+        return reported;
     }
 
     EquatableArray<ParameterSpec>? ReadSignature(MethodDeclarationSyntax declaration)
@@ -941,6 +978,7 @@ internal sealed class FunctionLowering
         }
 
         var receivers = arguments.Count;
+        var scalars = new List<(int Index, IArgumentOperation Argument)>();
         foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
             // Rules number parameters, the receiver first; a packed argument takes several operands but one number.
@@ -968,15 +1006,26 @@ internal sealed class FunctionLowering
                 continue;
             }
 
+            scalars.Add((arguments.Count, argument));
             arguments.Add(LowerArgument(argument.Value));
             names.Add(name);
         }
 
         var ruleKey = PackedArgument.KeyOf(rule.Key, packs);
-        if (rule.Key.Length > 0 && !TensorRules.TryGet(ruleKey, out _))
+        TensorRule? laid = null;
+        if (rule.Key.Length > 0 && !TensorRules.TryGet(ruleKey, out laid))
         {
             Unsupported(invocation, $"'{callee.Name}' called this way: its derivative needs its list of tensors written out, as in new[] {{ a, b }}");
             return null;
+        }
+
+        if (laid is not null && _noDerivativeDepth == 0)
+        {
+            foreach (var (index, argument) in scalars)
+            {
+                if (laid.Vjp(index) is null && arguments[index] is Variable v && (_locals.TryGetValue(v.Name, out var type) ? type : ParameterType(v.Name)) is ValueType.Double or ValueType.Float)
+                    _scalarsWithoutDerivative.Add((v.Name, argument.Syntax.GetLocation(), Shorten(argument.Syntax.ToString()), callee.Name, argument.Parameter?.Name ?? ""));
+            }
         }
 
         var form = operation.Instance is null ? CallForm.Static : CallForm.Instance;
