@@ -134,6 +134,33 @@ public sealed class TensorStructureRuleTests
     }
 
     [Fact]
+    public void Float32_inputs_get_float32_gradients_that_match_autograd()
+    {
+        // A rule that mixed in a double tensor would hand back a float64 gradient (or fail to add into one).
+        static Tensor Single(params long[] shape) => randn(shape, dtype: ScalarType.Float32).requires_grad_();
+        static void Check(Func<Tensor> function, Tensor value, Tensor?[] gradients, params Tensor[] inputs)
+        {
+            var expected = Autograd(function, inputs);
+            Assert.Equal(function().ToSingle(), value.ToSingle(), 3);
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                Assert.Equal(ScalarType.Float32, gradients[i]!.dtype);
+                Assert.True(expected[i]!.allclose(gradients[i]!, rtol: 1e-4, atol: 1e-5), $"input {i}");
+            }
+        }
+
+        var x = Single(2, 3, 4);
+        Check(() => TensorStructureFunctions.SumsAndMeansOverDimensions(x), TensorStructureFunctions.SumsAndMeansOverDimensionsWithGradient(x, out var d1), new[] { d1 }, x);
+        Check(() => TensorStructureFunctions.Extrema(x), TensorStructureFunctions.ExtremaWithGradient(x, out var d2), new[] { d2 }, x);
+        var (a, b, c) = (Single(3, 2), Single(3, 4), Single(3, 1));
+        Check(() => TensorStructureFunctions.Joins(a, b, c), TensorStructureFunctions.JoinsWithGradient(a, b, c, out var da, out var db, out var dc), new[] { da, db, dc }, a, b, c);
+        var y = Single(4, 5, 3);
+        Check(() => TensorStructureFunctions.Slices(y), TensorStructureFunctions.SlicesWithGradient(y, out var d3), new[] { d3 }, y);
+        var (z, w) = (Single(3, 5), randn(3, 5));
+        Check(() => TensorStructureFunctions.ScaledActivations(z, w), TensorStructureFunctions.ScaledActivationsWithGradient(z, w, out var d4), new[] { d4 }, z);
+    }
+
+    [Fact]
     public void Inverse_permutation_reads_negative_dimensions_and_rejects_a_non_permutation()
     {
         Assert.Equal(new long[] { 1, 2, 0 }, Permutations.Inverse(2, 0, 1));
