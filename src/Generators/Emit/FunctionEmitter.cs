@@ -522,6 +522,14 @@ internal static class FunctionEmitter
     /// <summary>Fills a rule template: <c>{g}</c> the adjoint, <c>{y}</c> the output, <c>{i}</c> argument i.</summary>
     static string Template(string template, string seed, string? output, EquatableArray<Operand> arguments)
     {
+        // A scale the call left at one (addmm's α and β, softplus's β) is no multiplication at all.
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if ((arguments[i] is OmittedArgument { Default: { } d } ? d : arguments[i]) is not Literal { Value: 1 }) continue;
+            var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
+            template = template.Replace(".mul(" + placeholder + ")", "").Replace(".div(" + placeholder + ")", "");
+        }
+
         var text = template.Replace("{g}", seed);
         if (output is not null) text = text.Replace("{y}", Id(output));
         for (var i = arguments.Count - 1; i >= 0; i--)
@@ -535,14 +543,15 @@ internal static class FunctionEmitter
     static string TensorCallText(TensorCall call)
     {
         var arguments = call.Arguments;
+        var member = call.Member is null ? "" : "." + call.Member;
         switch (call.Form)
         {
             case CallForm.Operator:
                 return arguments.Count == 1 ? call.Target + Operand(arguments[0]) : $"{Operand(arguments[0])} {call.Target} {Operand(arguments[1])}";
             case CallForm.Instance:
-                return $"{Operand(arguments[0])}.{call.Target}({CallArguments(call, 1)})";
+                return $"{Operand(arguments[0])}.{call.Target}({CallArguments(call, 1)}){member}";
             default:
-                return $"{call.Target}({CallArguments(call, 0)})";
+                return $"{call.Target}({CallArguments(call, 0)}){member}";
         }
     }
 
@@ -557,6 +566,15 @@ internal static class FunctionEmitter
             if (call.Arguments[i] is OmittedArgument)
             {
                 named = aligned;
+                continue;
+            }
+
+            if (call.Packs.FirstOrDefault(p => p.First == i) is { } pack)
+            {
+                // A params list stays a list unless an earlier default forces names, which take the array.
+                var text = pack.Render(j => Operand(call.Arguments[j]), asArray: !pack.Params || named);
+                parts.Add(named ? $"{call.ParameterNames[i]}: {text}" : text);
+                i += pack.Count - 1;
                 continue;
             }
 
@@ -639,7 +657,7 @@ internal static class FunctionEmitter
         Variable v => Id(v.Name),
         Literal l => Literal(l.Value, l.Type),
         CodeLiteral c => c.CSharp,
-        OmittedArgument { Default: { } text } => text,
+        OmittedArgument { Default: { } value } => Operand(value),
         _ => throw new System.InvalidOperationException($"the emitter has no form for {operand.GetType().Name}"),
     };
 

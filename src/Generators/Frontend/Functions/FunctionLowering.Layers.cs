@@ -22,6 +22,7 @@ internal sealed partial class FunctionLowering
 {
     const string DropoutKey = "nn.functional.dropout";
     const string MaxPool2dKey = "nn.functional.max_pool2d";
+    const string Conv2dKey = "nn.functional.conv2d";
     const string DrawMaskMethod = "global::Leibniz.DropoutMask.Draw";
     const string PoolIndicesMethod = "global::Leibniz.MaxPool2dSelection.Indices";
     const string PoolGatherMethod = "global::Leibniz.MaxPool2dSelection.Gather";
@@ -104,27 +105,11 @@ internal sealed partial class FunctionLowering
 
     Operand LayerArgument(IArgumentOperation? argument)
         => argument is null ? new CodeLiteral("null")
-            : argument.ArgumentKind == ArgumentKind.DefaultValue ? Omitted(argument.Parameter)
+            : argument.ArgumentKind == ArgumentKind.DefaultValue ? new OmittedArgument(DefaultOf(argument.Parameter))
             : LowerArgument(argument.Value);
 
     static bool IsConstant(IArgumentOperation? argument, object value)
         => argument is not null && argument.Value.ConstantValue is { HasValue: true, Value: { } constant } && (constant.Equals(value) || (value is double d && ToNumber(constant) == d));
-
-    /// <summary>A parameter the call leaves at its default, carrying the default's C# for templates that read it.</summary>
-    static OmittedArgument Omitted(IParameterSymbol? parameter)
-    {
-        // An enum's default is stored as its underlying number, which is not C# for the enum; templates get no text for it.
-        if (parameter is not { HasExplicitDefaultValue: true } || parameter.Type.TypeKind == TypeKind.Enum) return new OmittedArgument();
-        return new OmittedArgument(parameter.ExplicitDefaultValue switch
-        {
-            null => "null",
-            bool b => b ? "true" : "false",
-            double d when !double.IsNaN(d) && !double.IsInfinity(d) => d.ToString("R", CultureInfo.InvariantCulture),
-            float f when !float.IsNaN(f) && !float.IsInfinity(f) => f.ToString("R", CultureInfo.InvariantCulture) + "f",
-            int or long => System.Convert.ToString(parameter.ExplicitDefaultValue, CultureInfo.InvariantCulture),
-            _ => null,
-        });
-    }
 
     /// <summary>
     /// A size argument (<c>long[]</c>, <c>(long, long)</c>) as C#: a constant array or tuple is repeated verbatim in the

@@ -69,6 +69,9 @@ internal sealed partial class FunctionLowering
             if (_model.GetDeclaredSymbol(local, _cancellationToken) is { } symbol) _taken.Add(symbol.Name);
         }
 
+        foreach (var designation in declaration.DescendantNodes().OfType<SingleVariableDesignationSyntax>())
+            _taken.Add(designation.Identifier.ValueText);
+
         var body = new List<Statement>();
         _blocks.Push(body);
         if (declaration.ExpressionBody is { } arrow)
@@ -104,6 +107,7 @@ internal sealed partial class FunctionLowering
             parameters.Value.Concat(FieldInputsInDeclarationOrder()).ToEquatableArray(),
             locals,
             new Block(body.ToEquatableArray()));
+        if (ReportScalarsWithoutDerivative(spec)) return new FrontendResult<FunctionSpec>(null, _diagnostics.ToEquatableArray());
         return new FrontendResult<FunctionSpec>(spec, _diagnostics.ToEquatableArray());
     }
 
@@ -345,6 +349,12 @@ internal sealed partial class FunctionLowering
             return;
         }
 
+        if (assignment.Left is DeclarationExpressionSyntax or TupleExpressionSyntax && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+        {
+            LowerDeconstruction(assignment);
+            return;
+        }
+
         var name = TargetName(assignment.Left);
         if (name is null) return;
 
@@ -520,6 +530,11 @@ internal sealed partial class FunctionLowering
                 return LowerInvocation(invocation);
             case ElementAccessExpressionSyntax element:
                 return LowerElementAccess(element);
+            case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } member
+                when _model.GetSymbolInfo(member, _cancellationToken).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } field
+                    && _model.GetSymbolInfo(call, _cancellationToken).Symbol is IMethodSymbol { ContainingAssembly.Name: TorchSharpAssembly } tupleCall:
+                // max(d).values, min(d).indexes: the element of TorchSharp's tuple the caller reads.
+                return LowerTensorCall(call, tupleCall, TupleElement(field));
             case MemberAccessExpressionSyntax { Name.Identifier.Text: "Length" } length
                 when _model.GetSymbolInfo(length.Expression, _cancellationToken).Symbol is { } arraySymbol && ArrayName(arraySymbol) is { } array:
                 return new LengthExpression(array);
@@ -646,6 +661,9 @@ internal sealed partial class FunctionLowering
 
     Expression? LowerElementAccess(ElementAccessExpressionSyntax element)
     {
+        if (TypeOf(_model.GetTypeInfo(element.Expression, _cancellationToken).Type) == ValueType.Tensor)
+            return LowerTensorIndexer(element);
+
         var symbol = _model.GetSymbolInfo(element.Expression, _cancellationToken).Symbol;
         if (element.ArgumentList.Arguments.Count != 1 || symbol is null || ArrayName(symbol) is not { } array)
         {
@@ -759,7 +777,8 @@ internal sealed partial class FunctionLowering
         return new TensorCall(key, rule.Key, CallForm.Operator, token, arguments, names);
     }
 
-    Expression? LowerTensorCall(InvocationExpressionSyntax invocation, IMethodSymbol callee)
+    /// <summary>A TorchSharp call; <paramref name="member"/>, for an API returning a tuple (<c>max(dim)</c>), is the element the caller reads.</summary>
+    Expression? LowerTensorCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, int? member = null)
     {
         if (_model.GetOperation(invocation, _cancellationToken) is not IInvocationOperation operation)
         {
@@ -767,12 +786,13 @@ internal sealed partial class FunctionLowering
             return null;
         }
 
-        var owner = callee.IsStatic ? TorchPath(callee.ContainingType) : "Tensor";
-        var key = owner + "." + callee.Name;
-        var signature = key + "(" + string.Join(", ", callee.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))) + ")";
-        var hasRule = TensorRules.TryGet(signature, out var rule) || TensorRules.TryGet(key, out rule);
+        var memberName = member is { } m && m >= 0 && callee.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple ? tuple.TupleElements[m].Name : null;
+        var suffix = memberName is null ? "" : "." + memberName;
+        var (key, signature) = TensorKeys(callee, suffix);
+        var hasRule = TensorRules.TryGetRow(signature, out var rule) || TensorRules.TryGetRow(key, out rule);
 
-        var tensorInvolved = TypeOf(callee.ReturnType) == ValueType.Tensor && (operation.Instance is not null || callee.Parameters.Any(p => TypeOf(p.Type) == ValueType.Tensor));
+        var returnsTensor = memberName is not null || TypeOf(callee.ReturnType) == ValueType.Tensor;
+        var tensorInvolved = returnsTensor && (operation.Instance is not null || callee.Parameters.Any(p => TypeOf(p.Type) == ValueType.Tensor));
         if (callee.Name.EndsWith("_", System.StringComparison.Ordinal) && tensorInvolved)
         {
             // TorchSharp's in-place ops overwrite a tensor the reverse sweep may still read.
@@ -793,7 +813,7 @@ internal sealed partial class FunctionLowering
         {
             if (tensorInvolved)
             {
-                Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString(), callee.Name);
+                Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString() + suffix, callee.Name);
                 return null;
             }
 
@@ -803,46 +823,85 @@ internal sealed partial class FunctionLowering
 
         var arguments = new List<Operand>();
         var names = new List<string>();
+        var packs = new List<PackedArgument>();
         if (operation.Instance is not null)
         {
             arguments.Add(Lower(((MemberAccessExpressionSyntax)invocation.Expression).Expression));
             names.Add("this");
         }
 
+        var receivers = arguments.Count;
+        var scalars = new List<(int Index, IArgumentOperation Argument)>();
         foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            var index = arguments.Count;
-            if (rule.DefaultsFrom is { } from && index >= from && argument.ArgumentKind != ArgumentKind.DefaultValue)
+            // Rules number parameters, the receiver first; a packed argument takes several operands but one number.
+            var parameter = receivers + (argument.Parameter?.Ordinal ?? 0);
+            if (rule.DefaultsFrom is { } from && parameter >= from && argument.ArgumentKind != ArgumentKind.DefaultValue)
             {
                 Unsupported(invocation, $"'{callee.Name}' with '{argument.Parameter?.Name}' set; only its default is differentiated");
                 return null;
             }
 
-            names.Add(argument.Parameter?.Name ?? "");
-            switch (argument.ArgumentKind)
+            var name = argument.Parameter?.Name ?? "";
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
             {
-                case ArgumentKind.DefaultValue:
-                    var omitted = Omitted(argument.Parameter);
-                    if (omitted.Default is null && Enumerable.Range(0, rule.Vjps.Length).Any(i => rule.Vjp(i)?.Contains("{" + index.ToString(CultureInfo.InvariantCulture) + "}") == true))
-                    {
-                        Unsupported(invocation, $"'{callee.Name}' with '{argument.Parameter?.Name}' left to a default its derivative cannot repeat; pass it explicitly");
-                        return null;
-                    }
+                arguments.Add(new OmittedArgument(DefaultOf(argument.Parameter)));
+                names.Add(name);
+                continue;
+            }
 
-                    arguments.Add(omitted);
-                    break;
-                case ArgumentKind.ParamArray when argument.Value is IArrayCreationOperation { Initializer: { } initializer }:
-                    foreach (var element in initializer.ElementValues) arguments.Add(LowerArgument(element));
-                    break;
-                default:
-                    arguments.Add(LowerArgument(argument.Value));
-                    break;
+            // conv2d's sizes stay whole: its backward repeats them, so they must be constants (ConstantSizes checks).
+            if (key != Conv2dKey && TryPack(argument, parameter, arguments.Count, invocation, out var pack, out var packed))
+            {
+                if (packed is null) return null;
+                if (pack is not null) packs.Add(pack);
+                arguments.AddRange(packed);
+                names.AddRange(packed.Select(_ => name));
+                continue;
+            }
+
+            scalars.Add((arguments.Count, argument));
+            arguments.Add(LowerArgument(argument.Value));
+            names.Add(name);
+        }
+
+        var ruleKey = PackedArgument.KeyOf(rule.Key, packs);
+        TensorRule? laid = null;
+        if (rule.Key.Length > 0 && !TensorRules.TryGet(ruleKey, out laid))
+        {
+            Unsupported(invocation, $"'{callee.Name}' called this way: its derivative needs its list of tensors written out, as in new[] {{ a, b }}");
+            return null;
+        }
+
+        if (laid is not null)
+        {
+            for (var i = 0; i < arguments.Count; i++)
+            {
+                var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
+                if (arguments[i] is OmittedArgument { Default: null } && Enumerable.Range(0, laid.Vjps.Length).Any(j => laid.Vjp(j)?.Contains(placeholder) == true))
+                {
+                    Unsupported(invocation, $"'{callee.Name}' with '{names[i]}' left to a default its derivative cannot repeat; pass it explicitly");
+                    return null;
+                }
+            }
+        }
+
+        if (laid is not null && _noDerivativeDepth == 0)
+        {
+            foreach (var (index, argument) in scalars)
+            {
+                if (laid.Vjp(index) is null && arguments[index] is Variable v && (_locals.TryGetValue(v.Name, out var type) ? type : ParameterType(v.Name)) is ValueType.Double or ValueType.Float)
+                    _scalarsWithoutDerivative.Add((v.Name, argument.Syntax.GetLocation(), Shorten(argument.Syntax.ToString()), callee.Name, argument.Parameter?.Name ?? ""));
             }
         }
 
         var form = operation.Instance is null ? CallForm.Static : CallForm.Instance;
         var target = form == CallForm.Static ? callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name : callee.Name;
-        return new TensorCall(key, rule.Key, form, target, arguments.ToEquatableArray(), names.ToEquatableArray());
+        return new TensorCall(key, ruleKey, form, target, arguments.ToEquatableArray(), names.ToEquatableArray())
+        {
+            Packs = packs.ToEquatableArray(),
+            Member = memberName,
+        };
     }
 
     Operand LowerArgument(IOperation value)
@@ -855,8 +914,9 @@ internal sealed partial class FunctionLowering
             if (value.Type?.TypeKind == TypeKind.Enum && value is IFieldReferenceOperation field)
                 return new CodeLiteral(field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             if (constant.Value is null) return new CodeLiteral("null");
-            // A constant of a type the IR does not model (a dimension 1L) keeps its own C# spelling.
-            if (TypeOf(value.Type) is null && IntegralLiteral(constant.Value) is { } integral) return new CodeLiteral(integral);
+            // A long (2L) would otherwise print as the double 2.0, which no long parameter takes.
+            if (constant.Value is long longValue) return LongLiteral(longValue);
+            if (value.Type is { } integral && IsIntegral(integral) && constant.Value is not int) return Integer(System.Convert.ToInt64(constant.Value, CultureInfo.InvariantCulture));
             if (ToNumber(constant.Value) is { } number) return new Literal(number, TypeOf(value.Type) ?? ValueType.Double);
         }
 
@@ -926,19 +986,6 @@ internal sealed partial class FunctionLowering
 
     ValueType ParameterType(string name)
         => _method.Parameters.FirstOrDefault(p => p.Name == name) is { } parameter && TypeOf(parameter.Type) is { } type ? type : ValueType.Double;
-
-    static string? IntegralLiteral(object value)
-    {
-        var text = value switch
-        {
-            long l => l.ToString(CultureInfo.InvariantCulture) + "L",
-            ulong u => u.ToString(CultureInfo.InvariantCulture) + "UL",
-            uint u => u.ToString(CultureInfo.InvariantCulture) + "U",
-            short or ushort or byte or sbyte => $"(global::System.{value.GetType().Name}){System.Convert.ToString(value, CultureInfo.InvariantCulture)}",
-            _ => null,
-        };
-        return text is not null && text.StartsWith("-", System.StringComparison.Ordinal) ? "(" + text + ")" : text;
-    }
 
     static ValueType? TypeOf(ITypeSymbol? type) => type switch
     {

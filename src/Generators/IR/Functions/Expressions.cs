@@ -16,10 +16,10 @@ internal sealed record Variable(string Name) : Operand
 internal sealed record Literal(double Value, ValueType Type) : Operand;
 
 /// <summary>
-/// An optional parameter the call leaves at its default; the emitter skips it in the call, and writes
-/// <c>Default</c> (the default's C#) where a derivative template reads it.
+/// An optional parameter the call leaves at its default; the emitter skips it in the call. <c>Default</c> is the
+/// parameter's declared default, so a rule template can read the value the call used without it being spelled.
 /// </summary>
-internal sealed record OmittedArgument(string? Default = null) : Operand;
+internal sealed record OmittedArgument(Operand? Default = null) : Operand;
 
 /// <summary>A constant the IR does not interpret (an enum member, <c>null</c>), kept as its C# text.</summary>
 internal sealed record CodeLiteral(string CSharp) : Operand;
@@ -90,8 +90,10 @@ internal enum CallForm
 
 /// <summary>
 /// A call of a TorchSharp API the tensor rule table knows. <c>Arguments</c> follow the parameters
-/// (receiver first), with <see cref="OmittedArgument"/> where the caller kept a default;
-/// <c>ParameterNames</c> lets the emitter name arguments after a gap.
+/// (receiver first), with <see cref="OmittedArgument"/> where the caller kept a default and one operand
+/// per operand of a <see cref="PackedArgument"/>; <c>ParameterNames</c>, one per argument, lets the
+/// emitter name arguments after a gap. <c>Rule</c> is the row's key, followed by the packs' layout
+/// (<see cref="PackedArgument.Layout"/>) when there are any.
 /// </summary>
 internal sealed record TensorCall(
     string Key,
@@ -99,4 +101,11 @@ internal sealed record TensorCall(
     CallForm Form,
     string Target,
     EquatableArray<Operand> Arguments,
-    EquatableArray<string> ParameterNames) : Expression;
+    EquatableArray<string> ParameterNames) : Expression
+{
+    /// <summary>The arguments spelled over several operands (arrays of dimensions, lists of tensors, tensor indices); empty for most calls.</summary>
+    public EquatableArray<PackedArgument> Packs { get; init; } = EquatableArray<PackedArgument>.Empty;
+
+    /// <summary>For an API returning a tuple (<c>max(dim)</c>), the element this call's value is (<c>values</c>); null otherwise.</summary>
+    public string? Member { get; init; }
+}

@@ -24,6 +24,15 @@ internal sealed record TensorRule(string Key, string?[] Vjps, bool[] Broadcasts,
     /// <summary>The in-place form for parameter <paramref name="index"/>, or null.</summary>
     public string? IntoFor(int index) => index < Into.Length ? Into[index] : null;
 
+    /// <summary>
+    /// For an API taking a list of tensors (<c>cat</c>, <c>stack</c>), the list's parameter. Its elements' adjoints differ
+    /// by position, so they come from <see cref="ElementVjp"/> once the call's list length is known.
+    /// </summary>
+    public int? ListParameter { get; init; }
+
+    /// <summary>The template for element k of the list, where <c>{@j}</c> is element j; the other parameters as usual.</summary>
+    public System.Func<int, string>? ElementVjp { get; init; }
+
     /// <summary>The template for parameter <paramref name="index"/>, or null when no derivative flows into it.</summary>
     public string? Vjp(int index) => index < Vjps.Length ? Vjps[index] : null;
 

@@ -23,6 +23,9 @@ internal static class TensorRules
 
     const string Gelu = "{g}.mul({0}.mul(-0.7071067811865476).erfc().mul(0.5).addcmul({0}, {0}.square().mul(-0.5).exp(), 0.3989422804014327))";
 
+    const string Softplus = "{g}.where({0}.mul({1}).gt({2}), {g}.mul({0}.mul({1}).sigmoid()))";
+    const string SoftplusIdentity = "d softplus(a, β, t) = σ(β·a)·da, = da where β·a > t";
+
     const string Softmax = "{g}.sub({g}.mul({y}).sum(dim: {1}, keepdim: true)).mul({y})";
     const string SoftmaxIdentity = "y = softmax_d(a): ā = y·(ȳ − Σ_d ȳ·y)";
     const string LogSoftmax = "{g}.sub({y}.exp().mul({g}.sum(dim: {1}, keepdim: true)))";
@@ -37,6 +40,38 @@ internal static class TensorRules
     // (C) input has no dimension 1 and fails loudly in the backward.
     const string CrossEntropy = "{0}.softmax(1L).scatter_add(1L, {1}.clamp_min(0).unsqueeze(1L), {1}.unsqueeze(1L).full_like(-1, dtype: {0}.dtype))"
         + ".mul({1}.ne(-100).unsqueeze(1L).mul({g}.div({1}.ne(-100).sum())))";
+
+    // Undoing a reduction over a list of dimensions: the reduced tensor reshaped to the shape keepdim gives. That holds
+    // whether or not keepdim dropped them (dropping or restoring dimensions of size 1 keeps the elements' order), and
+    // for negative dimensions and the empty list (every dimension), which KeptShape reads as PyTorch does.
+    static string Kept(string reduced, string dims = "{1}") => reduced + ".reshape(global::Leibniz.Reductions.KeptShape({0}.shape, " + dims + "))";
+
+    static string SumOver(string dims) => Kept("{g}", dims) + ".expand_as({0})";
+
+    static readonly string MeanOver = Kept("{g}") + ".expand_as({0}).div((double){0}.numel() / {g}.numel())";
+
+    // PyTorch splits the adjoint of amax/amin, and of max()/min() over all elements, evenly among the elements equal to
+    // the extremum; max(dim)/min(dim) instead send it to the one index they return.
+    const string AmongTies = "global::Leibniz.Reductions.ShareAmongTies({0}, {y}, {g}, {1})";
+    const string AmongAllTies = "{0}.eq({y}).mul({g}.div({0}.eq({y}).sum()))";
+
+    // The index max(d)/min(d) returned is found again from the input, by the same call: the backward keeps a, not the indices.
+    static string ToIndexOf(string extremum) => "{0}.zeros_like().scatter({1}, {0}." + extremum + "({1}, true).indexes, " + KeptDim + ")";
+
+    // cat along d: input k's adjoint is the slice of ȳ it filled, after the inputs before it.
+    static string CatElement(int k)
+        => "{g}.narrow({1}, " + (k == 0 ? "0" : string.Join(" + ", Enumerable.Range(0, k).Select(j => "{@" + j + "}.size((int){1})"))) + ", {@" + k + "}.size((int){1}))";
+
+    static TensorRule Cat(string key) => new(key, new string?[] { null, null }, new[] { false, false }, "y = cat_d(a₀, a₁, …): āₖ = ȳ narrowed along d to the part aₖ filled")
+        { ListParameter = 0, ElementVjp = CatElement };
+
+    static TensorRule Stack(string key) => new(key, new string?[] { null, null }, new[] { false, false }, "y = stack_d(a₀, a₁, …): āₖ = ȳ selected at k along d")
+        { ListParameter = 0, ElementVjp = k => "{g}.select({1}, " + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")" };
+
+    const string AmaxIdentity = "d amax_D a = ȳ shared evenly among the elements equal to the maximum of their slice";
+    const string AminIdentity = "d amin_D a = ȳ shared evenly among the elements equal to the minimum of their slice";
+    const string Unpermute = "{g}.permute(global::Leibniz.Permutations.Inverse({1}))";
+    const string Select = "{0}.zeros_like().select_scatter({g}, {1}, {2})";
 
     // Piecewise-constant results (masks, signs, indices): their derivative is exactly zero, so the row
     // lets them appear on a differentiable path (a where() condition, an argmax) without an adjoint.
@@ -91,7 +126,7 @@ internal static class TensorRules
         {
             Into = new[] { null, Linear + ".AddWeight({acc}, {g}, {0}, {alpha})", Linear + ".AddBias({acc}, {g}, {alpha})" },
         },
-        new("Tensor.addmm", new[] { "{g}", "{g}.mm({2}.t())", "{1}.t().mm({g})", null, null }, new[] { true, false, false, false, false }, "y = c + A·B: c̄ = ȳ (summed to c's shape), Ā = ȳ·Bᵀ, B̄ = Aᵀ·ȳ") { DefaultsFrom = 3 },
+        new("Tensor.addmm", new[] { "{g}.mul({3})", "{g}.mm({2}.t()).mul({4})", "{1}.t().mm({g}).mul({4})", null, null }, new[] { true, false, false, false, false }, "y = β·c + α·A·B: c̄ = β·ȳ (summed to c's shape), Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ"),
         new("torch.addmm", new[] { "{g}.mul({3})", "{g}.mm({2}.t()).mul({4})", "{1}.t().mm({g}).mul({4})", null, null }, new[] { true, false, false, false, false }, "y = β·c + α·A·B: c̄ = β·ȳ, Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ"),
 
         // Elementwise functions.
@@ -121,9 +156,9 @@ internal static class TensorRules
         Elementwise("nn.functional.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da (the mask is the output's sign)"),
         Elementwise("Tensor.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da"),
         Elementwise("torch.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da"),
-        // Above its threshold (20) TorchSharp's softplus returns a itself, so the derivative there is exactly 1, not σ(a).
-        Elementwise("nn.functional.softplus", "{g}.where({0}.gt(20), {g}.mul({0}.sigmoid()))", "d softplus a = σ(a)·da, = da where a > 20"),
-        Elementwise("Tensor.softplus", "{g}.where({0}.gt(20), {g}.mul({0}.sigmoid()))", "d softplus a = σ(a)·da, = da where a > 20"),
+        // softplus(a, β, t) = log(1 + e^(β·a))/β, and a itself where β·a > t: the derivative there is exactly 1, not σ(β·a).
+        new("nn.functional.softplus", new[] { Softplus, null, null }, new[] { false, false, false }, SoftplusIdentity),
+        new("Tensor.softplus", new[] { Softplus, null, null }, new[] { false, false, false }, SoftplusIdentity),
         Elementwise("nn.functional.silu", "{g}.mul({0}.sigmoid().mul(1 + {0}.mul(1 - {0}.sigmoid())))", "d (a·σ(a)) = σ(a)(1 + a(1 − σ(a)))·da"),
 
         // GELU (exact): a·Φ(a), so d = Φ(a) + a·φ(a) with Φ(a) = ½·erfc(−a/√2), φ(a) = e^(−a²/2)/√(2π); erfc keeps Φ accurate for a ≪ 0.
@@ -132,9 +167,9 @@ internal static class TensorRules
 
         // Piecewise activations: the branch is chosen by a > 0, as PyTorch's backward does (a = 0 takes the left branch).
         new("Tensor.leaky_relu", new[] { "{g}.where({0}.gt(0), {g}.mul({1}))", null }, new[] { false, false }, "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da"),
-        Elementwise("nn.functional.leaky_relu", "{g}.where({0}.gt(0), {g}.mul(0.01))", "d leaky_relu a = (a > 0 ? 1 : 0.01)·da (default slope)"),
+        new("nn.functional.leaky_relu", new[] { "{g}.where({0}.gt(0), {g}.mul({1}))", null, null }, new[] { false, false, false }, "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da") { DefaultsFrom = 2 },
         new("nn.functional.elu", new[] { "{g}.where({0}.gt(0), {g}.mul({0}.exp()).mul({1}))", null }, new[] { false, false }, "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da") { DefaultsFrom = 2 },
-        Elementwise("Tensor.elu(double)", "{g}.where({0}.gt(0), {g}.mul({0}.exp()))", "d elu a = (a > 0 ? 1 : eᵃ)·da (α = 1)"),
+        new("Tensor.elu(double)", new[] { "{g}.where({0}.gt(0), {g}.mul({0}.exp()).mul({1}))", null }, new[] { false, false }, "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da"),
         new("Tensor.elu(Scalar, Scalar, Scalar)", new[] { "{g}.mul({2}).where({0}.gt(0), {g}.mul({0}.mul({3}).exp()).mul({1}).mul({2}).mul({3}))", null, null, null }, new[] { false, false, false, false },
             "y = s·(a > 0 ? a : α(e^(i·a) − 1)): d = (a > 0 ? s : s·α·i·e^(i·a))·da"),
 
@@ -163,13 +198,48 @@ internal static class TensorRules
 
         // Reductions.
         new("Tensor.sum(ScalarType?)", new[] { "{g}.expand_as({0})", null }, new[] { false, false }, "d Σa: the adjoint of the sum, broadcast back over a"),
-        new("Tensor.sum(long, bool, ScalarType?)", new[] { "(" + KeptDim + ").expand_as({0})", null, null, null }, new[] { false, false, false, false }, "d Σ over one dimension: broadcast back along it"),
+        new("Tensor.sum(long, bool, ScalarType?)", new[] { "(" + KeptDim + ").expand_as({0})", null, null, null }, new[] { false, false, false, false }, "d Σ over one dimension: broadcast back along it") { DefaultsFrom = 3 },
+        new("torch.sum(Tensor, ScalarType?)", new[] { "{g}.expand_as({0})", null }, new[] { false, false }, "d Σa: the adjoint of the sum, broadcast back over a") { DefaultsFrom = 1 },
+        new("torch.sum(Tensor, long, bool, ScalarType?)", new[] { "(" + KeptDim + ").expand_as({0})", null, null, null }, new[] { false, false, false, false }, "d Σ over one dimension: broadcast back along it") { DefaultsFrom = 3 },
+        new("Tensor.sum(long[], bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
+        new("Tensor.sum(ReadOnlySpan<long>, bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
+        new("torch.sum(Tensor, ReadOnlySpan<long>, bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
+        new("Tensor.sum(long, long, bool, ScalarType?)", new[] { SumOver("new long[] { {1}, {2} }"), null, null, null, null }, new[] { false, false, false, false, false }, "d Σ over two dimensions: ȳ with them restored, broadcast back along them") { DefaultsFrom = 4 },
+        new("Tensor.sum(long, long, long, bool, ScalarType?)", new[] { SumOver("new long[] { {1}, {2}, {3} }"), null, null, null, null, null }, new[] { false, false, false, false, false, false }, "d Σ over three dimensions: ȳ with them restored, broadcast back along them") { DefaultsFrom = 5 },
         new("Tensor.mean()", new[] { "{g}.expand_as({0}).div({0}.numel())" }, new[] { false }, "d mean a: the adjoint over n, broadcast back over a"),
+        new("torch.mean(Tensor)", new[] { "{g}.expand_as({0}).div({0}.numel())" }, new[] { false }, "d mean a: the adjoint over n, broadcast back over a"),
+        new("Tensor.mean(long[], bool, ScalarType?)", new[] { MeanOver, null, null, null }, new[] { false, false, false, false }, "d mean over dimensions D: ȳ with D restored, broadcast back and divided by the count averaged") { DefaultsFrom = 3 },
+        new("torch.mean(Tensor, long[], bool, ScalarType?)", new[] { MeanOver, null, null, null }, new[] { false, false, false, false }, "d mean over dimensions D: ȳ with D restored, broadcast back and divided by the count averaged") { DefaultsFrom = 3 },
+
+        // Extrema.
+        new("Tensor.amax(long[], bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AmaxIdentity) { DefaultsFrom = 3 },
+        new("Tensor.amax(long[])", new[] { AmongTies, null }, new[] { false, false }, AmaxIdentity),
+        new("Tensor.amax(ReadOnlySpan<long>, bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AmaxIdentity) { DefaultsFrom = 3 },
+        new("torch.amax(Tensor, long[], bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AmaxIdentity) { DefaultsFrom = 3 },
+        new("torch.amax(Tensor, long[])", new[] { AmongTies, null }, new[] { false, false }, AmaxIdentity),
+        new("torch.amax(Tensor, ReadOnlySpan<long>, bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AmaxIdentity) { DefaultsFrom = 3 },
+        new("Tensor.amin(long[], bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AminIdentity) { DefaultsFrom = 3 },
+        new("Tensor.amin(long[])", new[] { AmongTies, null }, new[] { false, false }, AminIdentity),
+        new("Tensor.amin(ReadOnlySpan<long>, bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AminIdentity) { DefaultsFrom = 3 },
+        new("torch.amin(Tensor, long[], bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AminIdentity) { DefaultsFrom = 3 },
+        new("torch.amin(Tensor, ReadOnlySpan<long>, bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AminIdentity) { DefaultsFrom = 3 },
+        new("Tensor.max()", new[] { AmongAllTies }, new[] { false }, "d max a = ȳ shared evenly among the elements equal to the maximum"),
+        new("torch.max(Tensor)", new[] { AmongAllTies }, new[] { false }, "d max a = ȳ shared evenly among the elements equal to the maximum"),
+        new("Tensor.min()", new[] { AmongAllTies }, new[] { false }, "d min a = ȳ shared evenly among the elements equal to the minimum"),
+        new("torch.min(Tensor)", new[] { AmongAllTies }, new[] { false }, "d min a = ȳ shared evenly among the elements equal to the minimum"),
+        new("Tensor.max(long, bool).values", new[] { ToIndexOf("max"), null, null }, new[] { false, false, false }, "(y, i) = max_d a: ā = 0 with ȳ written at the index i along d"),
+        new("torch.max(Tensor, long, bool).values", new[] { ToIndexOf("max"), null, null }, new[] { false, false, false }, "(y, i) = max_d a: ā = 0 with ȳ written at the index i along d"),
+        new("Tensor.min(long, bool).values", new[] { ToIndexOf("min"), null, null }, new[] { false, false, false }, "(y, i) = min_d a: ā = 0 with ȳ written at the index i along d"),
+        Flat("Tensor.max(long, bool).indexes", "an index is piecewise constant: no derivative"),
+        Flat("torch.max(Tensor, long, bool).indexes", "an index is piecewise constant: no derivative"),
+        Flat("Tensor.min(long, bool).indexes", "an index is piecewise constant: no derivative"),
         // ∂ logsumexp_d(a) / ∂a = softmax_d(a): recomputing it from a (one fused call) keeps a alone, not the output too.
         new("Tensor.logsumexp", new[] { "{0}.softmax({1}).mul(" + KeptDim + ")", null, null }, new[] { false, false, false }, "d log Σ_d eᵃ = softmax_d(a)·da"),
         new("torch.logsumexp", new[] { "{0}.softmax({1}).mul(" + KeptDim + ")", null, null }, new[] { false, false, false }, "d log Σ_d eᵃ = softmax_d(a)·da"),
 
         // Shape.
+        new("Tensor.permute(long[])", new[] { Unpermute, null }, new[] { false, false }, "y = a permuted by p: ā = ȳ permuted by p⁻¹"),
+        new("torch.permute(Tensor, long[])", new[] { Unpermute, null }, new[] { false, false }, "y = a permuted by p: ā = ȳ permuted by p⁻¹"),
         new("Tensor.reshape", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "reshape back"),
         new("Tensor.view", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "view back"),
         new("Tensor.flatten", new[] { "{g}.reshape({0}.shape)", null, null }, new[] { false, false, false }, "un-flatten"),
@@ -183,7 +253,26 @@ internal static class TensorRules
         new("Tensor.expand(long[])", new[] { "{g}" }, new[] { true }, "d expand(a) = Σ of ȳ over the expanded dimensions"),
         new("Tensor.expand_as", new[] { "{g}", null }, new[] { true, false }, "d expand_as(a, b) = Σ of ȳ over the expanded dimensions"),
 
+        // Joining: each input's adjoint is its part of the output's.
+        Cat("torch.cat(Tensor[], long)"),
+        Cat("torch.cat(IList<Tensor>, long)"),
+        Cat("torch.cat(ReadOnlySpan<Tensor>, long)"),
+        Cat("torch.concat(Tensor[], long)"),
+        Cat("torch.concat(IList<Tensor>, long)"),
+        Cat("torch.concat(ReadOnlySpan<Tensor>, long)"),
+        Cat("torch.concatenate(Tensor[], long)"),
+        Cat("torch.concatenate(IList<Tensor>, long)"),
+        Cat("torch.concatenate(ReadOnlySpan<Tensor>, long)"),
+        Stack("torch.stack(IEnumerable<Tensor>, long)"),
+
         // Indexing: the adjoint goes back to the positions read, summed where a position was read more than once.
+        new("Tensor.select(long, long)", new[] { Select, null, null }, new[] { false, false, false }, "ā = 0 with ȳ written at the selected index along d"),
+        new("torch.select(Tensor, long, long)", new[] { Select, null, null }, new[] { false, false, false }, "ā = 0 with ȳ written at the selected index along d"),
+        new("Tensor.slice(long, long, long, long)", new[] { "{0}.zeros_like().slice_scatter({g}, {1}, {2}, {3}, {4})", null, null, null, null }, new[] { false, false, false, false, false },
+            "ā = 0 with ȳ written into the slice [start, finish) by step along d"),
+        // Basic indexing (integers, ranges, slices, ellipsis, new axes) reads each position at most once, so writing ȳ back
+        // through the same indices is the adjoint; tensor (advanced) indices are refused by the front end.
+        new("Tensor.index(TensorIndex[])", new[] { "{0}.zeros_like().index_put_({g}, {1})", null }, new[] { false, false }, "ā = 0 with ȳ written back through the same indices"),
         new("Tensor.narrow", new[] { Narrow, null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ written into the narrowed slice"),
         new("torch.narrow", new[] { Narrow, null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ written into the narrowed slice"),
         new("Tensor.index_select", new[] { "{0}.zeros_like().index_add({1}, {2}, {g}, 1)", null, null }, new[] { false, false, false }, "ā = 0 with ȳ added at the selected indices along d"),
@@ -221,7 +310,23 @@ internal static class TensorRules
 
     static readonly Dictionary<string, TensorRule> ByKey = Table.ToDictionary(r => r.Key);
 
-    public static bool TryGet(string key, out TensorRule rule) => ByKey.TryGetValue(key, out rule!);
+    /// <summary>
+    /// The rule a call's <c>Rule</c> names: a row, laid over the call's packed arguments when the key carries their layout
+    /// (<see cref="IR.Functions.PackedArgument.Layout"/>). A row taking a list of tensors has no rule without one.
+    /// </summary>
+    public static bool TryGet(string key, out TensorRule rule)
+    {
+        rule = null!;
+        if (key.IndexOf('@') < 0) return ByKey.TryGetValue(key, out rule!) && rule.ListParameter is null;
+
+        var (row, packs) = IR.Functions.PackedArgument.ParseKey(key);
+        if (!ByKey.TryGetValue(row, out var found) || TensorRuleLayout.Lay(found, packs) is not { } laid) return false;
+        rule = laid;
+        return true;
+    }
+
+    /// <summary>The row of the table for an API, as written: what the front end looks up before it lowers the arguments.</summary>
+    public static bool TryGetRow(string key, out TensorRule rule) => ByKey.TryGetValue(key, out rule!);
 
     public static IEnumerable<TensorRule> All => Table;
 }
