@@ -64,7 +64,10 @@ public sealed class SymmetricOperator
     /// of a model is better given as a product (see <see cref="OverParameters"/>).
     /// </summary>
     /// <param name="matrix">A square float32 or float64 matrix; it is used as is (not copied).</param>
-    /// <exception cref="ArgumentException"><paramref name="matrix"/> is not square, or not symmetric to rounding error.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="matrix"/> is not square, or its largest |A[i,j] − A[j,i]| exceeds 64 √n ε max|A[i,j]|
+    /// (ε the dtype's rounding unit): more than the rounding of an n-term sum, so not a symmetric matrix.
+    /// </exception>
     public static SymmetricOperator FromMatrix(Tensor matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
@@ -77,7 +80,8 @@ public sealed class SymmetricOperator
             var scale = matrix.abs().max().ToDouble();
             var asymmetry = (matrix - matrix.t()).abs().max().ToDouble();
             var epsilon = matrix.dtype == ScalarType.Float32 ? 1.1920928955078125e-7 : 2.220446049250313e-16;
-            if (!(asymmetry <= 8 * epsilon * scale))
+            // A matrix formed by differentiating twice is symmetric only to the rounding of its n-term sums.
+            if (!(asymmetry <= 64 * Math.Sqrt(matrix.shape[0]) * epsilon * scale))
                 throw new ArgumentException(
                     $"The matrix is not symmetric: the largest |A[i,j] − A[j,i]| is {asymmetry.ToString("G3", CultureInfo.InvariantCulture)} " +
                     $"(largest |A[i,j]| {scale.ToString("G3", CultureInfo.InvariantCulture)}); symmetrise it with (A + A.t()) / 2.",

@@ -20,6 +20,17 @@ public sealed class MlpHessianTests(MlpLoss loss) : IClassFixture<MlpLoss>
     }
 
     [Fact]
+    public void The_formed_hessian_as_a_matrix_operator_gives_the_same_top_eigenvalues_as_the_product()
+    {
+        using var fromProduct = Lanczos.Eigenpairs(loss.Operator, new LanczosOptions { Count = 4 });
+        using var fromMatrix = Lanczos.Eigenpairs(SymmetricOperator.FromMatrix(loss.Hessian), new LanczosOptions { Count = 4 });
+
+        Assert.True(fromProduct.Converged && fromMatrix.Converged);
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(fromMatrix.Eigenvalues[i], fromProduct.Eigenvalues[i], 1e-9 * fromMatrix.NormEstimate);
+    }
+
+    [Fact]
     public void Lanczos_on_the_hessian_vector_product_matches_the_eigenvalues_of_the_formed_hessian()
     {
         var exact = TestSpectra.Exact(loss.Hessian);
