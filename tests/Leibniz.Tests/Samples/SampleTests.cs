@@ -8,13 +8,13 @@ public sealed class SampleTests
     static string Metadata(string key) => typeof(SampleTests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
-    [Fact]
-    public async Task Quickstart_trains_above_its_accuracy_bar_within_a_minute()
+    /// <summary>Runs a built sample as a user would, for at most a minute; returns its exit code and everything it printed.</summary>
+    static async Task<(int ExitCode, string Output)> RunSample(string name, params string[] arguments)
     {
-        var program = Path.Combine(Metadata("RepositoryRoot"), "samples", "Quickstart", "bin", Metadata("Configuration"), "net10.0", "Quickstart.dll");
+        var program = Path.Combine(Metadata("RepositoryRoot"), "samples", name, "bin", Metadata("Configuration"), "net10.0", name + ".dll");
         Assert.True(File.Exists(program), $"{program} was not built");
 
-        var start = new ProcessStartInfo("dotnet", new[] { program })
+        var start = new ProcessStartInfo("dotnet", new[] { program }.Concat(arguments))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,11 +37,54 @@ public sealed class SampleTests
         }
 
         var output = await stdout + await stderr;
+        Assert.True(finished, $"the {name} sample ran for more than a minute:\n" + output);
+        return (process.ExitCode, output);
+    }
 
-        Assert.True(finished, "the quickstart ran for more than a minute:\n" + output);
-        Assert.True(process.ExitCode == 0, $"the quickstart exited with {process.ExitCode}:\n{output}");
+    [Fact]
+    public async Task Quickstart_trains_above_its_accuracy_bar_within_a_minute()
+    {
+        var (exitCode, output) = await RunSample("Quickstart");
+
+        Assert.True(exitCode == 0, $"the quickstart exited with {exitCode}:\n{output}");
         var accuracy = System.Text.RegularExpressions.Regex.Match(output, @"test accuracy (\d+(?:[.,]\d+)?)\s*%");
         Assert.True(accuracy.Success, "no accuracy line in:\n" + output);
         Assert.True(double.Parse(accuracy.Groups[1].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture) >= 95, output);
+    }
+
+    [Fact]
+    public async Task HessianSpectrum_finds_a_bulk_and_about_as_many_outliers_as_classes_and_draws_them_within_a_minute()
+    {
+        var figure = Path.Combine(Path.GetTempPath(), $"leibniz-hessian-spectrum-{Guid.NewGuid():N}.png");
+        try
+        {
+            var (exitCode, output) = await RunSample("HessianSpectrum", figure);
+
+            Assert.True(exitCode == 0, $"the Hessian spectrum sample exited with {exitCode}:\n{output}");
+            // Spectre.Console wraps lines at the width of a redirected console.
+            var text = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+            Assert.Contains("spectrum check passed", text);
+            var outliers = System.Text.RegularExpressions.Regex.Match(text, @"outliers: (\d+) for (\d+) classes");
+            Assert.True(outliers.Success, "no outlier line in:\n" + output);
+            var (count, classes) = (int.Parse(outliers.Groups[1].Value), int.Parse(outliers.Groups[2].Value));
+            Assert.InRange(count, classes - 1, classes);
+
+            var png = File.ReadAllBytes(figure);
+            Assert.True(png.Length > 10_000, $"the figure has only {png.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+        }
+        finally
+        {
+            File.Delete(figure);
+        }
+    }
+
+    [Fact]
+    public async Task HessianSpectrum_refuses_an_output_folder_that_does_not_exist()
+    {
+        var (exitCode, output) = await RunSample("HessianSpectrum", Path.Combine(Path.GetTempPath(), $"leibniz-missing-{Guid.NewGuid():N}", "figure.png"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("does not exist", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
     }
 }
