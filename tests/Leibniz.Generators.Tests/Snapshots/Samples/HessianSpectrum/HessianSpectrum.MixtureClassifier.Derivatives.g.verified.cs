@@ -69,7 +69,8 @@ namespace HessianSpectrum
                 w3 = model.w3;
                 b3 = model.b3;
 
-                // Forward sweep: the function, keeping what the reverse sweep reads.
+                // Forward sweep: the function, keeping what the reverse sweep reads — off TorchSharp's tape, which it replaces.
+                using var noGrad = global::TorchSharp.torch.no_grad();
                 t0 = global::TorchSharp.torch.nn.functional.linear(x, w1, b1);
                 t1 = global::TorchSharp.torch.nn.functional.relu(t0);
                 h1 = t1;
@@ -87,59 +88,100 @@ namespace HessianSpectrum
             /// <exception cref="global::System.InvalidOperationException">The pullback already ran: it consumes what the forward pass kept.</exception>
             public (global::TorchSharp.torch.Tensor? x, global::TorchSharp.torch.Tensor? w1, global::TorchSharp.torch.Tensor? b1, global::TorchSharp.torch.Tensor? w2, global::TorchSharp.torch.Tensor? b2, global::TorchSharp.torch.Tensor? w3, global::TorchSharp.torch.Tensor? b3) Pullback(global::TorchSharp.torch.Tensor? seed = null)
             {
-                if (pulledBack)
-                    throw new global::System.InvalidOperationException("This pullback of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
-                pulledBack = true;
+                BeginReverseSweep();
+                using var noGrad = global::TorchSharp.torch.no_grad();
 
                 // Reverse sweep: adjoints from the result back to the inputs.
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
-                if (_d_result is not null)
-                {
-                    _d_t4 = global::Leibniz.Adjoints.Add(_d_t4, _d_result);
-                }
+                _d_t4 = _d_result;
                 // ∂ of: return linear(h2, w3, b3);
-                if (_d_t4 is not null)
-                {
-                    _d_h2 = global::Leibniz.Adjoints.Add(_d_h2, _d_t4.matmul(w3));
-                    _d_w3 = global::Leibniz.Adjoints.Add(_d_w3, _d_t4.reshape(-1, _d_t4.shape[^1]).t().mm(h2.reshape(-1, h2.shape[^1])));
-                    _d_b3 = global::Leibniz.Adjoints.Add(_d_b3, _d_t4.reshape(-1, _d_t4.shape[^1]).sum(0L));
-                }
-                if (_d_h2 is not null)
-                {
-                    _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, _d_h2);
-                }
+                _d_h2 = _d_t4.matmul(w3);
+                _d_w3 = global::Leibniz.LinearAdjoints.Weight(_d_t4, h2);
+                _d_b3 = global::Leibniz.LinearAdjoints.Bias(_d_t4);
+                _d_t3 = _d_h2;
                 // ∂ of: h2 = relu(linear(h1, w2, b2))
-                if (_d_t3 is not null)
-                {
-                    _d_t2 = global::Leibniz.Adjoints.Add(_d_t2, _d_t3.mul(t3.gt(0)));
-                }
+                _d_t2 = _d_t3.mul(t3.gt(0));
                 // ∂ of: linear(h1, w2, b2)
-                if (_d_t2 is not null)
-                {
-                    _d_h1 = global::Leibniz.Adjoints.Add(_d_h1, _d_t2.matmul(w2));
-                    _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, _d_t2.reshape(-1, _d_t2.shape[^1]).t().mm(h1.reshape(-1, h1.shape[^1])));
-                    _d_b2 = global::Leibniz.Adjoints.Add(_d_b2, _d_t2.reshape(-1, _d_t2.shape[^1]).sum(0L));
-                }
-                if (_d_h1 is not null)
-                {
-                    _d_t1 = global::Leibniz.Adjoints.Add(_d_t1, _d_h1);
-                }
+                _d_h1 = _d_t2.matmul(w2);
+                _d_w2 = global::Leibniz.LinearAdjoints.Weight(_d_t2, h1);
+                _d_b2 = global::Leibniz.LinearAdjoints.Bias(_d_t2);
+                _d_t1 = _d_h1;
                 // ∂ of: h1 = relu(linear(x, w1, b1))
-                if (_d_t1 is not null)
-                {
-                    _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d_t1.mul(t1.gt(0)));
-                }
+                _d_t0 = _d_t1.mul(t1.gt(0));
                 // ∂ of: linear(x, w1, b1)
-                if (_d_t0 is not null)
+                if (inputGradient)
                 {
-                    if (inputGradient)
-                    {
-                        _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
-                    }
-                    _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, _d_t0.reshape(-1, _d_t0.shape[^1]).t().mm(x.reshape(-1, x.shape[^1])));
-                    _d_b1 = global::Leibniz.Adjoints.Add(_d_b1, _d_t0.reshape(-1, _d_t0.shape[^1]).sum(0L));
+                    _d_x = _d_t0.matmul(w1);
                 }
+                _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d_t0, x);
+                _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
                 return (_d_x, _d_w1, _d_b1, _d_w2, _d_b2, _d_w3, _d_b3);
+            }
+
+            /// <summary>
+            /// The reverse sweep as <c>loss.backward()</c> would run it: each parameter's gradient of ⟨<paramref name="seed"/>, Forward⟩
+            /// is accumulated into its <c>.grad</c>, where any TorchSharp optimizer reads it — without TorchSharp's tape or
+            /// <c>autograd.Function</c> bridge. The seed is the loss's gradient with respect to <see cref="Output"/>.
+            /// </summary>
+            /// <returns>The input's gradient when this sweep computes it, else null.</returns>
+            /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
+            public global::TorchSharp.torch.Tensor? Backward(global::TorchSharp.torch.Tensor? seed = null)
+            {
+                var gradients = Pullback(seed);
+                global::Leibniz.GradientAccumulation.Accumulate(w1, gradients.w1);
+                global::Leibniz.GradientAccumulation.Accumulate(b1, gradients.b1);
+                global::Leibniz.GradientAccumulation.Accumulate(w2, gradients.w2);
+                global::Leibniz.GradientAccumulation.Accumulate(b2, gradients.b2);
+                global::Leibniz.GradientAccumulation.Accumulate(w3, gradients.w3);
+                global::Leibniz.GradientAccumulation.Accumulate(b3, gradients.b3);
+                return gradients.x;
+            }
+
+            /// <summary>
+            /// The reverse sweep as one step of plain gradient descent, in place: every parameter p ← p − <paramref name="learningRate"/>·∂p,
+            /// for the gradient of ⟨<paramref name="seed"/>, Forward⟩. Where a rule has an in-place form (a linear layer's weight: one
+            /// <c>addmm_</c>) the update is folded into the backward and that gradient is never materialised.
+            /// </summary>
+            /// <returns>The input's gradient when this sweep computes it, else null.</returns>
+            /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
+            public global::TorchSharp.torch.Tensor? Descend(global::TorchSharp.torch.Tensor? seed, double learningRate)
+            {
+                BeginReverseSweep();
+                // Parameters are leaves that require grad: updating them in place must not be recorded.
+                using var noGrad = global::TorchSharp.torch.no_grad();
+
+                // Reverse sweep, each parameter updated where its gradient is formed.
+                _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
+                _d_t4 = _d_result;
+                // ∂ of: return linear(h2, w3, b3);
+                _d_h2 = _d_t4.matmul(w3);
+                global::Leibniz.LinearAdjoints.AddWeight(w3, _d_t4, h2, -learningRate);
+                global::Leibniz.LinearAdjoints.AddBias(b3, _d_t4, -learningRate);
+                _d_t3 = _d_h2;
+                // ∂ of: h2 = relu(linear(h1, w2, b2))
+                _d_t2 = _d_t3.mul(t3.gt(0));
+                // ∂ of: linear(h1, w2, b2)
+                _d_h1 = _d_t2.matmul(w2);
+                global::Leibniz.LinearAdjoints.AddWeight(w2, _d_t2, h1, -learningRate);
+                global::Leibniz.LinearAdjoints.AddBias(b2, _d_t2, -learningRate);
+                _d_t1 = _d_h1;
+                // ∂ of: h1 = relu(linear(x, w1, b1))
+                _d_t0 = _d_t1.mul(t1.gt(0));
+                // ∂ of: linear(x, w1, b1)
+                if (inputGradient)
+                {
+                    _d_x = _d_t0.matmul(w1);
+                }
+                global::Leibniz.LinearAdjoints.AddWeight(w1, _d_t0, x, -learningRate);
+                global::Leibniz.LinearAdjoints.AddBias(b1, _d_t0, -learningRate);
+                return _d_x;
+            }
+
+            void BeginReverseSweep()
+            {
+                if (pulledBack)
+                    throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
+                pulledBack = true;
             }
         }
 
