@@ -189,6 +189,7 @@ internal static class FunctionEmitter
             writer.Line(local.Type == ValueType.Tensor ? $"{tensor}? {Id(local.Name)};" : $"{local.Type.CSharpName()} {Id(local.Name)};");
         foreach (var tape in TapesUsed(function))
             writer.Line($"readonly {TapeType}<{tape.CSharpName()}> {TapeLocal(tape)} = new();");
+        writer.Line($"readonly {modelType} _owner;");
         writer.Line($"readonly bool {InputGradientFlag};");
         writer.Line("bool pulledBack;");
         writer.Line();
@@ -196,6 +197,7 @@ internal static class FunctionEmitter
         writer.Line($"internal {sweep}({modelType} model, {tensor} {Id(input.Name)}, bool {InputGradientFlag})");
         writer.OpenBrace();
         writer.Line($"this.{Id(input.Name)} = {Id(input.Name)};");
+        writer.Line("_owner = model;");
         writer.Line($"this.{InputGradientFlag} = {InputGradientFlag};");
         foreach (var field in fields)
             writer.Line($"{Id(field.Name)} = model.{Id(field.Name)};");
@@ -269,6 +271,13 @@ internal static class FunctionEmitter
         }
 
         writer.Line();
+        writer.Line("internal bool ReverseSweepRan => pulledBack;");
+        writer.Line();
+        writer.Line($"internal {sweep} Again() => new {sweep}(_owner, {Id(input.Name)}, {InputGradientFlag});");
+        writer.Line();
+        writer.Line($"internal global::System.Collections.Generic.List<{tensor}> GradientsOnTheTape({tensor} outputGradient)");
+        writer.Line($"    => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.{name}({Id(input.Name)}), outputGradient, {string.Join(", ", new[] { Id(input.Name) }.Concat(fields.Select(f => Id(f.Name))))});");
+        writer.Line();
         writer.Line("void BeginReverseSweep()");
         writer.OpenBrace();
         writer.Line("if (pulledBack)");
@@ -297,7 +306,12 @@ internal static class FunctionEmitter
         writer.Line();
         writer.Line($"public override global::System.Collections.Generic.List<{tensor}> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, {tensor} grad_output)");
         writer.OpenBrace();
-        writer.Line($"var gradients = (({sweep})ctx.get_data(SweepKey)).Pullback(grad_output);");
+        writer.Line($"var sweep = ({sweep})ctx.get_data(SweepKey);");
+        writer.Line("// create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.");
+        writer.Line("if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);");
+        writer.Line("// retain_graph: autograd may run this backward again; the sweep then runs the forward again first.");
+        writer.Line("if (sweep.ReverseSweepRan) sweep = sweep.Again();");
+        writer.Line("var gradients = sweep.Pullback(grad_output);");
         writer.Line("// One entry per argument of apply: none for the model, then the input and the parameters.");
         writer.Line($"return new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }};");
         writer.CloseBrace();

@@ -55,12 +55,14 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d_t3;
             global::TorchSharp.torch.Tensor? _d_h2;
             global::TorchSharp.torch.Tensor? _d_t4;
+            readonly MixtureClassifier _owner;
             readonly bool inputGradient;
             bool pulledBack;
 
             internal ForwardSweep(MixtureClassifier model, global::TorchSharp.torch.Tensor x, bool inputGradient)
             {
                 this.x = x;
+                _owner = model;
                 this.inputGradient = inputGradient;
                 w1 = model.w1;
                 b1 = model.b1;
@@ -177,6 +179,13 @@ namespace HessianSpectrum
                 return _d_x;
             }
 
+            internal bool ReverseSweepRan => pulledBack;
+
+            internal ForwardSweep Again() => new ForwardSweep(_owner, x, inputGradient);
+
+            internal global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> GradientsOnTheTape(global::TorchSharp.torch.Tensor outputGradient)
+                => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, x, w1, b1, w2, b2, w3, b3);
+
             void BeginReverseSweep()
             {
                 if (pulledBack)
@@ -204,7 +213,12 @@ namespace HessianSpectrum
 
             public override global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
             {
-                var gradients = ((ForwardSweep)ctx.get_data(SweepKey)).Pullback(grad_output);
+                var sweep = (ForwardSweep)ctx.get_data(SweepKey);
+                // create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.
+                if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);
+                // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.
+                if (sweep.ReverseSweepRan) sweep = sweep.Again();
+                var gradients = sweep.Pullback(grad_output);
                 // One entry per argument of apply: none for the model, then the input and the parameters.
                 return new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { null!, gradients.x!, gradients.w1!, gradients.b1!, gradients.w2!, gradients.b2!, gradients.w3!, gradients.b3! };
             }
