@@ -111,6 +111,13 @@ public sealed class ForwardModeGenerator : IIncrementalGenerator
             var spec = ForwardMode.Differentiate(request.Function, request.HessianVectorProduct);
             return new Tangent(request.Hierarchy, key, name, spec, callees.ToEquatableArray(), EquatableArray<DiagnosticInfo>.Empty);
         }
+        catch (ForwardModeException e)
+        {
+            // Something the front end's checks did not see (an op a layer lowers into, say): forward mode is left out
+            // for this method, which keeps its reverse mode, and the user is told why.
+            var unavailable = DiagnosticInfo.Create(DiagnosticDescriptors.ForwardModeUnavailable, null, name, name, e.Message);
+            return new Tangent(request.Hierarchy, key, name, null, EquatableArray<string>.Empty, new[] { unavailable }.ToEquatableArray());
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var failure = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, null, name, e.GetType().Name + ": " + e.Message);

@@ -424,7 +424,15 @@ internal sealed class ForwardMode
         // A call inside NoDerivative(...) has no row, and no tangent.
         if (!TensorRules.TryGet(call.Rule, out var rule)) return null;
         if (!TensorTangentRules.TryGet(call.Rule, out var tangentRule))
+        {
+            // A shape or reduction op written with its sizes element by element (x.reshape(6, 2), x.sum(new long[] { 0, 2 }))
+            // is linear in the tensor it acts on and reads the sizes as data: its tangent is the same call on the tangent.
+            if (TensorTangentRules.IsLinearInFirst(call.Rule) && Enumerable.Range(1, call.Arguments.Count - 1).All(i => TangentOrNull(call.Arguments[i]) is null))
+                return TangentOrNull(call.Arguments[0]) is { } first
+                    ? Let(call with { Arguments = new[] { first }.Concat(call.Arguments.Skip(1)).ToEquatableArray() }, ValueType.Tensor)
+                    : null;
             throw new ForwardModeException($"the tensor rule {call.Rule} has no tangent rule");
+        }
         return tangentRule(new CallTangent(this, call, output, rule));
     }
 

@@ -15,8 +15,28 @@ public sealed class TensorTangentRuleTests
     public static TheoryData<string> RowsWithADerivative()
     {
         var data = new TheoryData<string>();
-        foreach (var rule in TensorRules.All.Where(r => r.Vjps.Any(v => v is not null))) data.Add(rule.Key);
+        foreach (var rule in TensorRules.All.Where(r => r.Vjps.Any(v => v is not null) && TensorTangentRules.TryGet(r.Key, out _))) data.Add(rule.Key);
         return data;
+    }
+
+    /// <summary>
+    /// Rows that have no tangent rule yet. In a method that asks for forward mode, a call of one of them is LZ0109 (or,
+    /// with its sizes written element by element, the same call on the tangent when the row is linear in its first
+    /// argument) and the method keeps its reverse mode. The list may only shrink.
+    /// </summary>
+    static readonly string[] WithoutTangent =
+    {
+        "Tensor.amax", "Tensor.amin", "torch.amax", "torch.amin", "Tensor.max", "Tensor.min", "torch.max", "torch.min",
+        "Tensor.sum", "Tensor.mean", "torch.sum", "torch.mean", "Tensor.permute", "torch.permute", "torch.cat", "torch.concat",
+        "torch.concatenate", "torch.stack", "Tensor.index", "Tensor.slice", "Tensor.select", "torch.select", "nn.functional.conv2d",
+        "Leibniz.DropoutMask.Draw", "dropout: input·mask", "Leibniz.MaxPool2dSelection", "nn.functional.max_pool2d",
+    };
+
+    [Fact]
+    public void Rows_without_a_tangent_are_only_the_known_ones()
+    {
+        var missing = TensorRules.All.Where(r => r.Vjps.Any(v => v is not null) && !TensorTangentRules.TryGet(r.Key, out _)).Select(r => r.Key).ToList();
+        Assert.All(missing, key => Assert.Contains(WithoutTangent, prefix => key.StartsWith(prefix, System.StringComparison.Ordinal)));
     }
 
     [Theory]

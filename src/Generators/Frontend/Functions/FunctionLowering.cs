@@ -724,6 +724,12 @@ internal sealed partial class FunctionLowering
         var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType) : null;
         if (custom is not null || (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute) && callee.IsStatic))
         {
+            if (custom is null && AppliesDropout(callee))
+            {
+                Unsupported(invocation, $"'{callee.Name}' applies dropout, and its pullback would run it again with a new mask; apply the dropout in this method instead");
+                return null;
+            }
+
             if (_noDerivativeDepth == 0) _forward?.CheckCall(callee, custom, invocation);
             var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
             var hasAdjoint = callee.Parameters
@@ -821,7 +827,6 @@ internal sealed partial class FunctionLowering
             return null;
         }
 
-        if (_noDerivativeDepth == 0) _forward?.CheckTensorRule(rule, invocation);
         var arguments = new List<Operand>();
         var names = new List<string>();
         var packs = new List<PackedArgument>();
@@ -886,6 +891,8 @@ internal sealed partial class FunctionLowering
                 }
             }
         }
+
+        if (_noDerivativeDepth == 0) _forward?.CheckTensorRule(rule, invocation, packed: packs.Count > 0);
 
         if (laid is not null && _noDerivativeDepth == 0)
         {

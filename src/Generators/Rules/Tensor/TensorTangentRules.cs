@@ -171,17 +171,7 @@ internal static class TensorTangentRules
         return total ?? b.Spread(dbias!);
     }
 
-    // y = c + A·B: ẏ = ċ + Ȧ·B + A·Ḃ, accumulated by addmm onto whatever is there already.
-    static Operand TensorAddmm(ITangentBuilder b)
-    {
-        var (dc, da, db) = (b.Tangent(0), b.Tangent(1), b.Tangent(2));
-        Operand? total = dc;
-        if (da is not null) total = total is null ? b.Call("Tensor.mm", da, b.Argument(2)) : b.Call("Tensor.addmm", total, da, b.Argument(2));
-        if (db is not null) total = total is null ? b.Call("Tensor.mm", b.Argument(1), db) : b.Call("Tensor.addmm", total, b.Argument(1), db);
-        return total == dc ? b.Spread(dc!) : total!;
-    }
-
-    // y = β·c + α·A·B: ẏ = β·ċ + α·(Ȧ·B + A·Ḃ).
+    // y = β·c + α·A·B: ẏ = β·ċ + α·(Ȧ·B + A·Ḃ) (Tensor.addmm and torch.addmm take the same arguments in the same places).
     static Operand TorchAddmm(ITangentBuilder b)
     {
         var (dc, da, db) = (b.Tangent(0), b.Tangent(1), b.Tangent(2));
@@ -328,7 +318,7 @@ internal static class TensorTangentRules
         ["torch.mm"] = Product("Tensor.mm"),
         ["torch.bmm"] = Product("torch.bmm"),
         ["nn.functional.linear"] = Linear,
-        ["Tensor.addmm"] = TensorAddmm,
+        ["Tensor.addmm"] = TorchAddmm,
         ["torch.addmm"] = TorchAddmm,
 
         ["Tensor.exp"] = Exp,
@@ -422,6 +412,22 @@ internal static class TensorTangentRules
 
     /// <summary>The tangent rule of table row <paramref name="key"/>, if it has one.</summary>
     public static bool TryGet(string key, out TensorTangentRule rule) => Table.TryGetValue(key, out rule!);
+
+    static readonly string[] LinearInFirstRows =
+    {
+        "Tensor.reshape", "Tensor.view", "Tensor.expand", "Tensor.permute", "torch.permute", "Tensor.flatten",
+        "Tensor.sum(", "Tensor.mean(", "torch.sum(", "torch.mean(", "Tensor.index", "Tensor.slice", "Tensor.select", "Tensor.narrow",
+    };
+
+    /// <summary>
+    /// Whether a row (any argument layout) is linear in its first argument with the others data — shapes, dimension lists,
+    /// indices — so that its tangent is the same call applied to the first argument's tangent.
+    /// </summary>
+    public static bool IsLinearInFirst(string key)
+    {
+        var row = key.Split('@')[0];
+        return LinearInFirstRows.Any(prefix => row == prefix || row.StartsWith(prefix, System.StringComparison.Ordinal) && (prefix.EndsWith("(") || row[prefix.Length] == '('));
+    }
 
     /// <summary>Whether forward mode can follow a call of row <paramref name="rule"/>: it carries no derivative, or it has a tangent rule.</summary>
     public static bool Covers(TensorRule rule) => rule.Vjps.All(v => v is null) || Table.ContainsKey(rule.Key);

@@ -207,122 +207,59 @@ namespace Forward
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            if (_d_dresult is not null)
-            {
-                _d_dt3 = global::Leibniz.Adjoints.Add(_d_dt3, _d_dresult);
-            }
+            _d_dt3 = _d_dresult;
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            if (_d_dt3 is not null)
-            {
-                _d__p14 = global::Leibniz.Adjoints.Add(_d__p14, global::Leibniz.Broadcasting.SumToShape(_d_dt3, _p14.shape));
-                _d__p15 = global::Leibniz.Adjoints.Add(_d__p15, global::Leibniz.Broadcasting.SumToShape(_d_dt3, _p15.shape));
-            }
+            _d__p14 = global::Leibniz.Broadcasting.SumToShape(_d_dt3, _p14.shape);
+            _d__p15 = global::Leibniz.Broadcasting.SumToShape(_d_dt3, _p15.shape);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            if (_d__p15 is not null)
-            {
-                _d_t1 = global::Leibniz.Adjoints.Add(_d_t1, global::Leibniz.Broadcasting.SumToShape(_d__p15.matmul(dt2.mT), t1.shape));
-                _d_dt2 = global::Leibniz.Adjoints.Add(_d_dt2, global::Leibniz.Broadcasting.SumToShape(t1.mT.matmul(_d__p15), dt2.shape));
-            }
+            _d_t1 = global::Leibniz.Broadcasting.SumToShape(_d__p15.matmul(dt2.mT), t1.shape);
+            _d_dt2 = global::Leibniz.Broadcasting.SumToShape(t1.mT.matmul(_d__p15), dt2.shape);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            if (_d__p14 is not null)
-            {
-                _d_dt1 = global::Leibniz.Adjoints.Add(_d_dt1, global::Leibniz.Broadcasting.SumToShape(_d__p14.matmul(t2.mT), dt1.shape));
-                _d_t2 = global::Leibniz.Adjoints.Add(_d_t2, global::Leibniz.Broadcasting.SumToShape(dt1.mT.matmul(_d__p14), t2.shape));
-            }
+            _d_dt1 = global::Leibniz.Broadcasting.SumToShape(_d__p14.matmul(t2.mT), dt1.shape);
+            _d_t2 = global::Leibniz.Broadcasting.SumToShape(dt1.mT.matmul(_d__p14), t2.shape);
             // ∂ of: tangent of w2.t()
-            if (_d_dt2 is not null)
-            {
-                _d_dw2 = global::Leibniz.Adjoints.Add(_d_dw2, _d_dt2.t());
-            }
+            _d_dw2 = _d_dt2.t();
             // ∂ of: w2.t()
-            if (_d_t2 is not null)
-            {
-                _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, _d_t2.t());
-            }
+            _d_w2 = _d_t2.t();
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d_dt1 is not null)
-            {
-                _d_dt0 = global::Leibniz.Adjoints.Add(_d_dt0, global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p11), dt0.shape));
-                _d__p11 = global::Leibniz.Adjoints.Add(_d__p11, global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(dt0), _p11.shape));
-            }
+            _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p11), dt0.shape);
+            _d__p11 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(dt0), _p11.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p11 is not null)
-            {
-                _d__p5 = global::Leibniz.Adjoints.Add(_d__p5, global::Leibniz.Broadcasting.SumToShape(_d__p11, _p5.shape));
-                _d__p10 = global::Leibniz.Adjoints.Add(_d__p10, global::Leibniz.Broadcasting.SumToShape(_d__p11, _p10.shape));
-            }
+            _d__p5 = global::Leibniz.Broadcasting.SumToShape(_d__p11, _p5.shape);
+            _d__p10 = global::Leibniz.Broadcasting.SumToShape(_d__p11, _p10.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p10 is not null)
-            {
-                _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d__p10.mul(_p9), t0.shape));
-                _d__p9 = global::Leibniz.Adjoints.Add(_d__p9, global::Leibniz.Broadcasting.SumToShape(_d__p10.mul(t0), _p9.shape));
-            }
+            _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d__p10.mul(_p9), t0.shape);
+            _d__p9 = global::Leibniz.Broadcasting.SumToShape(_d__p10.mul(t0), _p9.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p9 is not null)
-            {
-                _d__p8 = global::Leibniz.Adjoints.Add(_d__p8, global::Leibniz.Broadcasting.SumToShape(_d__p9.mul(0.3989422804014327), _p8.shape));
-            }
+            _d__p8 = global::Leibniz.Broadcasting.SumToShape(_d__p9.mul(0.3989422804014327), _p8.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p8 is not null)
-            {
-                _d__p7 = global::Leibniz.Adjoints.Add(_d__p7, _d__p8.mul(_p8));
-            }
+            _d__p7 = _d__p8.mul(_p8);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p7 is not null)
-            {
-                _d__p6 = global::Leibniz.Adjoints.Add(_d__p6, global::Leibniz.Broadcasting.SumToShape(_d__p7.mul((-0.5)), _p6.shape));
-            }
+            _d__p6 = global::Leibniz.Broadcasting.SumToShape(_d__p7.mul((-0.5)), _p6.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p6 is not null)
-            {
-                _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d__p6.mul(t0).mul(2));
-            }
+            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d__p6.mul(t0).mul(2));
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p5 is not null)
-            {
-                _d__p4 = global::Leibniz.Adjoints.Add(_d__p4, global::Leibniz.Broadcasting.SumToShape(_d__p5.mul(0.5), _p4.shape));
-            }
+            _d__p4 = global::Leibniz.Broadcasting.SumToShape(_d__p5.mul(0.5), _p4.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p4 is not null)
-            {
-                _d__p3 = global::Leibniz.Adjoints.Add(_d__p3, _d__p4.mul(_p3.square().neg().exp()).mul(-1.1283791670955126));
-            }
+            _d__p3 = _d__p4.mul(_p3.square().neg().exp()).mul(-1.1283791670955126);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d__p3 is not null)
-            {
-                _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d__p3.mul((-0.7071067811865476)), t0.shape));
-            }
+            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d__p3.mul((-0.7071067811865476)), t0.shape));
             // ∂ of: nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            if (_d_t1 is not null)
-            {
-                _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d_t1.mul(t0.mul(-0.7071067811865476).erfc().mul(0.5).addcmul(t0, t0.square().mul(-0.5).exp(), 0.3989422804014327)));
-            }
+            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d_t1.mul(t0.mul(-0.7071067811865476).erfc().mul(0.5).addcmul(t0, t0.square().mul(-0.5).exp(), 0.3989422804014327)));
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            if (_d_dt0 is not null)
-            {
-                _d__p0 = global::Leibniz.Adjoints.Add(_d__p0, global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape));
-                _d__p1 = global::Leibniz.Adjoints.Add(_d__p1, global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape));
-            }
+            _d__p0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape);
+            _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            if (_d__p1 is not null)
-            {
-                _d_x = global::Leibniz.Adjoints.Add(_d_x, _d__p1.matmul(dw1));
-                _d_dw1 = global::Leibniz.Adjoints.Add(_d_dw1, _d__p1.reshape(-1, _d__p1.shape[^1]).t().mm(x.reshape(-1, x.shape[^1])));
-            }
+            _d_x = _d__p1.matmul(dw1);
+            _d_dw1 = global::Leibniz.LinearAdjoints.Weight(_d__p1, x);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            if (_d__p0 is not null)
-            {
-                _d_dx = global::Leibniz.Adjoints.Add(_d_dx, _d__p0.matmul(w1));
-                _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, _d__p0.reshape(-1, _d__p0.shape[^1]).t().mm(dx.reshape(-1, dx.shape[^1])));
-                _d_db1 = global::Leibniz.Adjoints.Add(_d_db1, _d__p0.reshape(-1, _d__p0.shape[^1]).sum(0L));
-            }
+            _d_dx = _d__p0.matmul(w1);
+            _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d__p0, dx);
+            _d_db1 = global::Leibniz.LinearAdjoints.Bias(_d__p0);
             // ∂ of: nn.functional.linear(x, w1, b1)
-            if (_d_t0 is not null)
-            {
-                _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
-                _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, _d_t0.reshape(-1, _d_t0.shape[^1]).t().mm(x.reshape(-1, x.shape[^1])));
-                _d_b1 = global::Leibniz.Adjoints.Add(_d_b1, _d_t0.reshape(-1, _d_t0.shape[^1]).sum(0L));
-            }
+            _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
+            _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, global::Leibniz.LinearAdjoints.Weight(_d_t0, x));
+            _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
 
             if (_d_x is not null) dx_1 = global::Leibniz.Adjoints.Add(dx_1, _d_x);
             if (_d_w1 is not null) dw1_1 = global::Leibniz.Adjoints.Add(dw1_1, _d_w1);

@@ -100,10 +100,10 @@ namespace Forward
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_dresult = seed;
             // ∂ of: tangent of return SinTimesX(x) + Piecewise(y, x) / 2
-            _d_dt0 += _d_dresult;
-            _d_dt2 += _d_dresult;
+            _d_dt0 = _d_dresult;
+            _d_dt2 = _d_dresult;
             // ∂ of: tangent of Piecewise(y, x) / 2
-            _d_dt1 += _d_dt2 * (1.0 / 2.0);
+            _d_dt1 = _d_dt2 * (1.0 / 2.0);
             // ∂ of: tangent of Piecewise(y, x)
             global::Forward.Functions.PiecewiseJacobianVectorProductPullback(y, x, dy, dx, _d_dt1, ref _d_y, ref _d_x, ref _d_dy, ref _d_dx);
             // ∂ of: tangent of SinTimesX(x)
@@ -348,21 +348,19 @@ namespace Forward
             {
                 // ∂ of: tangent of return x * x - y;
                 r1 = _d_dresult;
-                _d_dresult = 0;
-                _d_dt1 += r1;
-                _d_dy -= r1;
+                _d_dt1 = r1;
+                _d_dy = -r1;
                 // ∂ of: return x * x - y;
                 result = s0;
                 r0 = _d_result;
-                _d_result = 0;
-                _d_t1 += r0;
-                _d_y -= r0;
+                _d_t1 = r0;
+                _d_y = -r0;
                 // ∂ of: tangent of x * x
-                _d__p0 += _d_dt1;
-                _d__p1 += _d_dt1;
+                _d__p0 = _d_dt1;
+                _d__p1 = _d_dt1;
                 // ∂ of: tangent of x * x
-                _d_x += _d__p1 * dx;
-                _d_dx += _d__p1 * x;
+                _d_x = _d__p1 * dx;
+                _d_dx = _d__p1 * x;
                 // ∂ of: tangent of x * x
                 _d_dx += _d__p0 * x;
                 _d_x += _d__p0 * dx;
@@ -374,68 +372,62 @@ namespace Forward
             {
                 // ∂ of: tangent of return z * y / (1 + Math.Abs(x));
                 r7 = _d_dresult;
-                _d_dresult = 0;
-                _d__p13 += r7 * (1.0 / t6);
-                _d_t6 -= r7 * (_p13 / (t6 * t6));
+                _d__p13 = r7 * (1.0 / t6);
+                _d_t6 = -r7 * (_p13 / (t6 * t6));
                 // ∂ of: tangent of return z * y / (1 + Math.Abs(x));
-                _d_dt4 += _d__p13;
-                _d__p12 -= _d__p13;
+                _d_dt4 = _d__p13;
+                _d__p12 = -_d__p13;
                 // ∂ of: tangent of return z * y / (1 + Math.Abs(x));
-                _d_result += _d__p12 * dt6;
-                _d_dt6 += _d__p12 * result;
+                _d_result = _d__p12 * dt6;
+                _d_dt6 = _d__p12 * result;
                 // ∂ of: return z * y / (1 + Math.Abs(x));
                 result = s3;
                 r6 = _d_result;
-                _d_result = 0;
-                _d_t4 += r6 * (1.0 / t6);
+                _d_t4 = r6 * (1.0 / t6);
                 _d_t6 -= r6 * (t4 / (t6 * t6));
                 // ∂ of: tangent of 1 + Math.Abs(x)
-                _d_dt5 += _d_dt6;
+                _d_dt5 = _d_dt6;
                 // ∂ of: 1 + Math.Abs(x)
-                _d_t5 += _d_t6;
+                _d_t5 = _d_t6;
                 // ∂ of: tangent of Math.Abs(x)
-                _d_dx += _d_dt5 * _p10;
+                _d_dx = _d_dt5 * _p10;
                 // ∂ of: Math.Abs(x)
-                _d_x += _d_t5 * (x >= 0.0 ? 1.0 : (-1.0));
+                _d_x = _d_t5 * (x >= 0.0 ? 1.0 : (-1.0));
                 // ∂ of: tangent of z * y
-                _d__p6 += _d_dt4;
-                _d__p7 += _d_dt4;
+                _d__p6 = _d_dt4;
+                _d__p7 = _d_dt4;
                 // ∂ of: tangent of z * y
-                _d_z += _d__p7 * dy;
-                _d_dy += _d__p7 * z;
+                _d_z = _d__p7 * dy;
+                _d_dy = _d__p7 * z;
                 // ∂ of: tangent of z * y
-                _d_dz += _d__p6 * y;
-                _d_y += _d__p6 * dz;
+                _d_dz = _d__p6 * y;
+                _d_y = _d__p6 * dz;
                 // ∂ of: z * y
                 _d_z += _d_t4 * y;
                 _d_y += _d_t4 * z;
                 // ∂ of: tangent of z = x < 0 ? -x : Math.Exp(x)
-                _d_dt2 += _d_dz;
+                _d_dt2 = _d_dz;
                 // ∂ of: z = x < 0 ? -x : Math.Exp(x)
-                _d_t2 += _d_z;
+                _d_t2 = _d_z;
                 if (t3)
                 {
                     // ∂ of: tangent of -x
                     r3 = _d_dt2;
-                    _d_dt2 = 0;
                     _d_dx -= r3;
                     // ∂ of: -x
                     t2 = s1;
                     r2 = _d_t2;
-                    _d_t2 = 0;
                     _d_x -= r2;
                 }
                 else
                 {
                     // ∂ of: tangent of Math.Exp(x)
                     r5 = _d_dt2;
-                    _d_dt2 = 0;
                     _d_t2 += r5 * dx;
                     _d_dx += r5 * t2;
                     // ∂ of: Math.Exp(x)
                     t2 = s2;
                     r4 = _d_t2;
-                    _d_t2 = 0;
                     _d_x += r4 * global::System.Math.Exp(x);
                 }
             }
@@ -601,7 +593,6 @@ namespace Forward
             double _d__p11 = 0;
             double _d_dt3 = 0;
             var tapeDouble = global::Leibniz.Tape<double>.Current;
-            var tapeInt = global::Leibniz.Tape<int>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             s0 = p;
@@ -616,7 +607,6 @@ namespace Forward
                 t0 = k < times;
                 if (!t0) break;
                 tapeDouble.Push(dp);
-                tapeInt.Push(k);
                 tapeDouble.Push(p);
                 // tangent of p *= x
                 _p0 = p * x;
@@ -645,83 +635,66 @@ namespace Forward
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_dresult = seed;
             // ∂ of: tangent of return scale * p + Math.Pow(x, y);
-            _d_dt2 += _d_dresult;
-            _d_dt3 += _d_dresult;
+            _d_dt2 = _d_dresult;
+            _d_dt3 = _d_dresult;
             // ∂ of: tangent of Math.Pow(x, y)
-            _d__p8 += _d_dt3;
-            _d__p11 += _d_dt3;
+            _d__p8 = _d_dt3;
+            _d__p11 = _d_dt3;
             // ∂ of: tangent of Math.Pow(x, y)
-            _d__p10 += _d__p11 * dy;
-            _d_dy += _d__p11 * _p10;
+            _d__p10 = _d__p11 * dy;
+            _d_dy = _d__p11 * _p10;
             // ∂ of: tangent of Math.Pow(x, y)
-            _d_t3 += _d__p10 * _p9;
-            _d__p9 += _d__p10 * t3;
+            _d_t3 = _d__p10 * _p9;
+            _d__p9 = _d__p10 * t3;
             // ∂ of: tangent of Math.Pow(x, y)
-            _d_x += _d__p9 * (1.0 / x);
+            _d_x = _d__p9 * (1.0 / x);
             // ∂ of: tangent of Math.Pow(x, y)
-            _d__p7 += _d__p8 * dx;
-            _d_dx += _d__p8 * _p7;
+            _d__p7 = _d__p8 * dx;
+            _d_dx = _d__p8 * _p7;
             // ∂ of: tangent of Math.Pow(x, y)
-            _d_y += _d__p7 * _p6;
-            _d__p6 += _d__p7 * y;
+            _d_y = _d__p7 * _p6;
+            _d__p6 = _d__p7 * y;
             // ∂ of: tangent of Math.Pow(x, y)
             _d_x += _d__p6 * (_p5 * global::System.Math.Pow(x, _p5 - 1.0));
-            _d__p5 += _d__p6 * (global::System.Math.Pow(x, _p5) * global::System.Math.Log(x));
+            _d__p5 = _d__p6 * (global::System.Math.Pow(x, _p5) * global::System.Math.Log(x));
             // ∂ of: tangent of Math.Pow(x, y)
             _d_y += _d__p5;
             // ∂ of: Math.Pow(x, y)
             _d_x += _d_t3 * (y * global::System.Math.Pow(x, y - 1.0));
             _d_y += _d_t3 * (global::System.Math.Pow(x, y) * global::System.Math.Log(x));
             // ∂ of: tangent of scale * p
-            _d_dp += _d_dt2 * scale;
+            _d_dp = _d_dt2 * scale;
             // ∂ of: while (k < times) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
                 p = tapeDouble.Pop();
-                k = tapeInt.Pop();
                 dp = tapeDouble.Pop();
-                _p0 = p * x;
-                _p1 = dp * x;
-                _p2 = p * dx;
-                s2 = dp;
-                dp = _p1 + _p2;
-                s3 = p;
-                p = _p0;
                 // ∂ of: p *= x
-                p = s3;
                 r6 = _d_p;
-                _d_p = 0;
-                _d__p0 += r6;
+                _d__p0 = r6;
                 // ∂ of: tangent of p *= x
-                dp = s2;
                 r5 = _d_dp;
-                _d_dp = 0;
-                _d__p1 += r5;
-                _d__p2 += r5;
+                _d__p1 = r5;
+                _d__p2 = r5;
                 // ∂ of: tangent of p *= x
                 r4 = _d__p2;
-                _d__p2 = 0;
-                _d_p += r4 * dx;
+                _d_p = r4 * dx;
                 _d_dx += r4 * p;
                 // ∂ of: tangent of p *= x
                 r3 = _d__p1;
-                _d__p1 = 0;
-                _d_dp += r3 * x;
+                _d_dp = r3 * x;
                 _d_x += r3 * dp;
                 // ∂ of: p *= x
                 r2 = _d__p0;
-                _d__p0 = 0;
                 _d_p += r2 * x;
                 _d_x += r2 * p;
             }
             // ∂ of: tangent of p = 1.0
             dp = s1;
             r1 = _d_dp;
-            _d_dp = 0;
             // ∂ of: p = 1.0
             p = s0;
             r0 = _d_p;
-            _d_p = 0;
 
             dx_1 += _d_x;
             dy_1 += _d_y;
@@ -985,14 +958,14 @@ namespace Forward
             double r25 = 0;
             double r26 = 0;
             int s1 = 0;
-            var tapeDouble = global::Leibniz.Tape<double>.Current;
-            var tapeInt = global::Leibniz.Tape<int>.Current;
+            int e2 = 0;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             sum = 0.0;
             dsum = 0.0;
             s0 = i;
             i = 0;
+            e2 = i;
             // for (var i = 0; i < x.Length - 1; i++)
             n0 = 0;
             while (true)
@@ -1001,9 +974,6 @@ namespace Forward
                 t1 = t0 - 1;
                 t2 = i < t1;
                 if (!t2) break;
-                tapeDouble.Push(dsum);
-                tapeInt.Push(i);
-                tapeDouble.Push(sum);
                 t3 = i + 1;
                 // tangent of x[i + 1]
                 t4 = x[t3];
@@ -1058,13 +1028,11 @@ namespace Forward
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_dresult = seed;
             // ∂ of: tangent of return sum;
-            _d_dsum += _d_dresult;
+            _d_dsum = _d_dresult;
             // ∂ of: for (var i = 0; i < x.Length - 1; i++) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
-                sum = tapeDouble.Pop();
-                i = tapeInt.Pop();
-                dsum = tapeDouble.Pop();
+                i = unchecked(e2 + n0 - 1);
                 t3 = i + 1;
                 t4 = x[t3];
                 dt4 = dx[t3];
@@ -1084,133 +1052,102 @@ namespace Forward
                 db = -dt8;
                 t9 = 100.0 * a;
                 dt9 = 100.0 * da;
-                t13 = i + 1;
-                s1 = i;
-                i = t13;
-                i = s1;
                 // ∂ of: tangent of sum += 100 * a * a + b * b
                 r26 = _d_dsum;
-                _d_dsum = 0;
-                _d_dsum += r26;
-                _d_dt12 += r26;
+                _d_dsum = r26;
+                _d_dt12 = r26;
                 // ∂ of: tangent of 100 * a * a + b * b
                 r25 = _d_dt12;
-                _d_dt12 = 0;
-                _d_dt10 += r25;
-                _d_dt11 += r25;
+                _d_dt10 = r25;
+                _d_dt11 = r25;
                 // ∂ of: tangent of b * b
                 r24 = _d_dt11;
-                _d_dt11 = 0;
-                _d__p13 += r24;
-                _d__p14 += r24;
+                _d__p13 = r24;
+                _d__p14 = r24;
                 // ∂ of: tangent of b * b
                 r23 = _d__p14;
-                _d__p14 = 0;
-                _d_b += r23 * db;
-                _d_db += r23 * b;
+                _d_b = r23 * db;
+                _d_db = r23 * b;
                 // ∂ of: tangent of b * b
                 r22 = _d__p13;
-                _d__p13 = 0;
                 _d_db += r22 * b;
                 _d_b += r22 * db;
                 // ∂ of: tangent of 100 * a * a
                 r21 = _d_dt10;
-                _d_dt10 = 0;
-                _d__p10 += r21;
-                _d__p11 += r21;
+                _d__p10 = r21;
+                _d__p11 = r21;
                 // ∂ of: tangent of 100 * a * a
                 r20 = _d__p11;
-                _d__p11 = 0;
-                _d_t9 += r20 * da;
-                _d_da += r20 * t9;
+                _d_t9 = r20 * da;
+                _d_da = r20 * t9;
                 // ∂ of: tangent of 100 * a * a
                 r19 = _d__p10;
-                _d__p10 = 0;
-                _d_dt9 += r19 * a;
-                _d_a += r19 * dt9;
+                _d_dt9 = r19 * a;
+                _d_a = r19 * dt9;
                 // ∂ of: tangent of 100 * a
                 r18 = _d_dt9;
-                _d_dt9 = 0;
                 _d_da += r18 * 100.0;
                 // ∂ of: 100 * a
                 r17 = _d_t9;
-                _d_t9 = 0;
                 _d_a += r17 * 100.0;
                 // ∂ of: tangent of b = 1 - x[i]
                 r16 = _d_db;
-                _d_db = 0;
-                _d_dt8 -= r16;
+                _d_dt8 = -r16;
                 // ∂ of: b = 1 - x[i]
                 r15 = _d_b;
-                _d_b = 0;
-                _d_t8 -= r15;
+                _d_t8 = -r15;
                 // ∂ of: tangent of x[i]
                 r14 = _d_dt8;
-                _d_dt8 = 0;
                 ddx[i] += r14;
                 // ∂ of: x[i]
                 r13 = _d_t8;
-                _d_t8 = 0;
                 dx_1[i] += r13;
                 // ∂ of: tangent of a = x[i + 1] - x[i] * x[i]
                 r12 = _d_da;
-                _d_da = 0;
-                _d_dt4 += r12;
-                _d_dt7 -= r12;
+                _d_dt4 = r12;
+                _d_dt7 = -r12;
                 // ∂ of: a = x[i + 1] - x[i] * x[i]
                 r11 = _d_a;
-                _d_a = 0;
-                _d_t4 += r11;
-                _d_t7 -= r11;
+                _d_t4 = r11;
+                _d_t7 = -r11;
                 // ∂ of: tangent of x[i] * x[i]
                 r10 = _d_dt7;
-                _d_dt7 = 0;
-                _d__p3 += r10;
-                _d__p4 += r10;
+                _d__p3 = r10;
+                _d__p4 = r10;
                 // ∂ of: tangent of x[i] * x[i]
                 r9 = _d__p4;
-                _d__p4 = 0;
-                _d_t5 += r9 * dt6;
-                _d_dt6 += r9 * t5;
+                _d_t5 = r9 * dt6;
+                _d_dt6 = r9 * t5;
                 // ∂ of: tangent of x[i] * x[i]
                 r8 = _d__p3;
-                _d__p3 = 0;
-                _d_dt5 += r8 * t6;
-                _d_t6 += r8 * dt5;
+                _d_dt5 = r8 * t6;
+                _d_t6 = r8 * dt5;
                 // ∂ of: x[i] * x[i]
                 r7 = _d_t7;
-                _d_t7 = 0;
                 _d_t5 += r7 * t6;
                 _d_t6 += r7 * t5;
                 // ∂ of: tangent of x[i]
                 r6 = _d_dt6;
-                _d_dt6 = 0;
                 ddx[i] += r6;
                 // ∂ of: x[i]
                 r5 = _d_t6;
-                _d_t6 = 0;
                 dx_1[i] += r5;
                 // ∂ of: tangent of x[i]
                 r4 = _d_dt5;
-                _d_dt5 = 0;
                 ddx[i] += r4;
                 // ∂ of: x[i]
                 r3 = _d_t5;
-                _d_t5 = 0;
                 dx_1[i] += r3;
                 // ∂ of: tangent of x[i + 1]
                 r2 = _d_dt4;
-                _d_dt4 = 0;
                 ddx[t3] += r2;
                 // ∂ of: x[i + 1]
                 r1 = _d_t4;
-                _d_t4 = 0;
                 dx_1[t3] += r1;
             }
             i = s0;
             // ∂ of: tangent of sum = 0.0
             r0 = _d_dsum;
-            _d_dsum = 0;
 
             return dresult;
         }
@@ -1301,16 +1238,16 @@ namespace Forward
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_dresult = seed;
             // ∂ of: tangent of return Math.Sin(x) * x
-            _d__p2 += _d_dresult;
-            _d__p3 += _d_dresult;
+            _d__p2 = _d_dresult;
+            _d__p3 = _d_dresult;
             // ∂ of: tangent of return Math.Sin(x) * x
-            _d_t0 += _d__p3 * dx;
-            _d_dx += _d__p3 * t0;
+            _d_t0 = _d__p3 * dx;
+            _d_dx = _d__p3 * t0;
             // ∂ of: tangent of return Math.Sin(x) * x
-            _d_dt0 += _d__p2 * x;
-            _d_x += _d__p2 * dt0;
+            _d_dt0 = _d__p2 * x;
+            _d_x = _d__p2 * dt0;
             // ∂ of: tangent of Math.Sin(x)
-            _d__p0 += _d_dt0 * dx;
+            _d__p0 = _d_dt0 * dx;
             _d_dx += _d_dt0 * _p0;
             // ∂ of: tangent of Math.Sin(x)
             _d_x += _d__p0 * (-global::System.Math.Sin(x));

@@ -255,132 +255,63 @@ namespace Forward
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            if (_d_dresult is not null)
-            {
-                _d_dt4 = global::Leibniz.Adjoints.Add(_d_dt4, _d_dresult);
-            }
+            _d_dt4 = _d_dresult;
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            if (_d_dt4 is not null)
-            {
-                _d__p13 = global::Leibniz.Adjoints.Add(_d__p13, global::Leibniz.Broadcasting.SumToShape(_d_dt4.mul(2.0), _p13.shape));
-            }
+            _d__p13 = global::Leibniz.Broadcasting.SumToShape(_d_dt4.mul(2.0), _p13.shape);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            if (_d__p13 is not null)
-            {
-                _d__p12 = global::Leibniz.Adjoints.Add(_d__p12, _d__p13.expand_as(_p12).div(_p12.numel()));
-            }
+            _d__p12 = _d__p13.expand_as(_p12).div(_p12.numel());
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            if (_d__p12 is not null)
-            {
-                _d__p11 = global::Leibniz.Adjoints.Add(_d__p11, global::Leibniz.Broadcasting.SumToShape(_d__p12.mul(dy), _p11.shape));
-                _d_dy = global::Leibniz.Adjoints.Add(_d_dy, global::Leibniz.Broadcasting.SumToShape(_d__p12.mul(_p11), dy.shape));
-            }
+            _d__p11 = global::Leibniz.Broadcasting.SumToShape(_d__p12.mul(dy), _p11.shape);
+            _d_dy = global::Leibniz.Broadcasting.SumToShape(_d__p12.mul(_p11), dy.shape);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            if (_d__p11 is not null)
-            {
-                _d_y = global::Leibniz.Adjoints.Add(_d_y, global::Leibniz.Broadcasting.SumToShape(_d__p11, y.shape));
-            }
+            _d_y = global::Leibniz.Broadcasting.SumToShape(_d__p11, y.shape);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            if (_d_dy is not null)
-            {
-                _d_dt3 = global::Leibniz.Adjoints.Add(_d_dt3, _d_dy);
-            }
+            _d_dt3 = _d_dy;
             // ∂ of: y = h.matmul(w2).tanh()
-            if (_d_y is not null)
-            {
-                _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, _d_y);
-            }
+            _d_t3 = _d_y;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            if (_d_dt3 is not null)
-            {
-                _d_dt2 = global::Leibniz.Adjoints.Add(_d_dt2, global::Leibniz.Broadcasting.SumToShape(_d_dt3.mul(_p9), dt2.shape));
-                _d__p9 = global::Leibniz.Adjoints.Add(_d__p9, global::Leibniz.Broadcasting.SumToShape(_d_dt3.mul(dt2), _p9.shape));
-            }
+            _d_dt2 = global::Leibniz.Broadcasting.SumToShape(_d_dt3.mul(_p9), dt2.shape);
+            _d__p9 = global::Leibniz.Broadcasting.SumToShape(_d_dt3.mul(dt2), _p9.shape);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            if (_d__p9 is not null)
-            {
-                _d__p8 = global::Leibniz.Adjoints.Add(_d__p8, global::Leibniz.Broadcasting.SumToShape(_d__p9.neg(), _p8.shape));
-            }
+            _d__p8 = global::Leibniz.Broadcasting.SumToShape(_d__p9.neg(), _p8.shape);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            if (_d__p8 is not null)
-            {
-                _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, _d__p8.mul(t3).mul(2));
-            }
+            _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, _d__p8.mul(t3).mul(2));
             // ∂ of: y = h.matmul(w2).tanh()
-            if (_d_t3 is not null)
-            {
-                _d_t2 = global::Leibniz.Adjoints.Add(_d_t2, _d_t3.mul(1 - t3.square()));
-            }
+            _d_t2 = _d_t3.mul(1 - t3.square());
             // ∂ of: tangent of h.matmul(w2)
-            if (_d_dt2 is not null)
-            {
-                _d__p5 = global::Leibniz.Adjoints.Add(_d__p5, global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p5.shape));
-                _d__p6 = global::Leibniz.Adjoints.Add(_d__p6, global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p6.shape));
-            }
+            _d__p5 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p5.shape);
+            _d__p6 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p6.shape);
             // ∂ of: tangent of h.matmul(w2)
-            if (_d__p6 is not null)
-            {
-                _d_h = global::Leibniz.Adjoints.Add(_d_h, global::Leibniz.Broadcasting.SumToShape(_d__p6.matmul(dw2.mT), h.shape));
-                _d_dw2 = global::Leibniz.Adjoints.Add(_d_dw2, global::Leibniz.Broadcasting.SumToShape(h.mT.matmul(_d__p6), dw2.shape));
-            }
+            _d_h = global::Leibniz.Broadcasting.SumToShape(_d__p6.matmul(dw2.mT), h.shape);
+            _d_dw2 = global::Leibniz.Broadcasting.SumToShape(h.mT.matmul(_d__p6), dw2.shape);
             // ∂ of: tangent of h.matmul(w2)
-            if (_d__p5 is not null)
-            {
-                _d_dh = global::Leibniz.Adjoints.Add(_d_dh, global::Leibniz.Broadcasting.SumToShape(_d__p5.matmul(w2.mT), dh.shape));
-                _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, global::Leibniz.Broadcasting.SumToShape(dh.mT.matmul(_d__p5), w2.shape));
-            }
+            _d_dh = global::Leibniz.Broadcasting.SumToShape(_d__p5.matmul(w2.mT), dh.shape);
+            _d_w2 = global::Leibniz.Broadcasting.SumToShape(dh.mT.matmul(_d__p5), w2.shape);
             // ∂ of: h.matmul(w2)
-            if (_d_t2 is not null)
-            {
-                _d_h = global::Leibniz.Adjoints.Add(_d_h, global::Leibniz.Broadcasting.SumToShape(_d_t2.matmul(w2.mT), h.shape));
-                _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, global::Leibniz.Broadcasting.SumToShape(h.mT.matmul(_d_t2), w2.shape));
-            }
+            _d_h = global::Leibniz.Adjoints.Add(_d_h, global::Leibniz.Broadcasting.SumToShape(_d_t2.matmul(w2.mT), h.shape));
+            _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, global::Leibniz.Broadcasting.SumToShape(h.mT.matmul(_d_t2), w2.shape));
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            if (_d_dh is not null)
-            {
-                _d_dt1 = global::Leibniz.Adjoints.Add(_d_dt1, _d_dh);
-            }
+            _d_dt1 = _d_dh;
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            if (_d_h is not null)
-            {
-                _d_t1 = global::Leibniz.Adjoints.Add(_d_t1, _d_h);
-            }
+            _d_t1 = _d_h;
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            if (_d_dt1 is not null)
-            {
-                _d_dt0 = global::Leibniz.Adjoints.Add(_d_dt0, global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p3), dt0.shape));
-            }
+            _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p3), dt0.shape);
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            if (_d_t1 is not null)
-            {
-                _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d_t1.mul(t1.gt(0)));
-            }
+            _d_t0 = _d_t1.mul(t1.gt(0));
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            if (_d_dt0 is not null)
-            {
-                _d__p0 = global::Leibniz.Adjoints.Add(_d__p0, global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape));
-                _d__p1 = global::Leibniz.Adjoints.Add(_d__p1, global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape));
-            }
+            _d__p0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape);
+            _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            if (_d__p1 is not null)
-            {
-                _d_x = global::Leibniz.Adjoints.Add(_d_x, _d__p1.matmul(dw1));
-                _d_dw1 = global::Leibniz.Adjoints.Add(_d_dw1, _d__p1.reshape(-1, _d__p1.shape[^1]).t().mm(x.reshape(-1, x.shape[^1])));
-            }
+            _d_x = _d__p1.matmul(dw1);
+            _d_dw1 = global::Leibniz.LinearAdjoints.Weight(_d__p1, x);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            if (_d__p0 is not null)
-            {
-                _d_dx = global::Leibniz.Adjoints.Add(_d_dx, _d__p0.matmul(w1));
-                _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, _d__p0.reshape(-1, _d__p0.shape[^1]).t().mm(dx.reshape(-1, dx.shape[^1])));
-                _d_db1 = global::Leibniz.Adjoints.Add(_d_db1, _d__p0.reshape(-1, _d__p0.shape[^1]).sum(0L));
-            }
+            _d_dx = _d__p0.matmul(w1);
+            _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d__p0, dx);
+            _d_db1 = global::Leibniz.LinearAdjoints.Bias(_d__p0);
             // ∂ of: nn.functional.linear(x, w1, b1)
-            if (_d_t0 is not null)
-            {
-                _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
-                _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, _d_t0.reshape(-1, _d_t0.shape[^1]).t().mm(x.reshape(-1, x.shape[^1])));
-                _d_b1 = global::Leibniz.Adjoints.Add(_d_b1, _d_t0.reshape(-1, _d_t0.shape[^1]).sum(0L));
-            }
+            _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
+            _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, global::Leibniz.LinearAdjoints.Weight(_d_t0, x));
+            _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
 
             if (_d_x is not null) dx_1 = global::Leibniz.Adjoints.Add(dx_1, _d_x);
             if (_d_w1 is not null) dw1_1 = global::Leibniz.Adjoints.Add(dw1_1, _d_w1);
@@ -537,48 +468,24 @@ namespace Forward
             // Reverse sweep: adjoints from the result back to the inputs.
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
-            if (_d_dresult is not null)
-            {
-                _d_dt2 = global::Leibniz.Adjoints.Add(_d_dt2, _d_dresult);
-            }
+            _d_dt2 = _d_dresult;
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
-            if (_d_dt2 is not null)
-            {
-                _d_dt1 = global::Leibniz.Adjoints.Add(_d_dt1, _d_dt2.expand_as(dt1));
-            }
+            _d_dt1 = _d_dt2.expand_as(dt1);
             // ∂ of: tangent of x.softmax(1) * w
-            if (_d_dt1 is not null)
-            {
-                _d_dt0 = global::Leibniz.Adjoints.Add(_d_dt0, global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(w), dt0.shape));
-            }
+            _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(w), dt0.shape);
             // ∂ of: tangent of x.softmax(1)
-            if (_d_dt0 is not null)
-            {
-                _d__p2 = global::Leibniz.Adjoints.Add(_d__p2, global::Leibniz.Broadcasting.SumToShape(_d_dt0.mul(t0), _p2.shape));
-                _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d_dt0.mul(_p2), t0.shape));
-            }
+            _d__p2 = global::Leibniz.Broadcasting.SumToShape(_d_dt0.mul(t0), _p2.shape);
+            _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0.mul(_p2), t0.shape);
             // ∂ of: tangent of x.softmax(1)
-            if (_d__p2 is not null)
-            {
-                _d_dx = global::Leibniz.Adjoints.Add(_d_dx, global::Leibniz.Broadcasting.SumToShape(_d__p2, dx.shape));
-                _d__p1 = global::Leibniz.Adjoints.Add(_d__p1, global::Leibniz.Broadcasting.SumToShape(_d__p2.neg(), _p1.shape));
-            }
+            _d_dx = global::Leibniz.Broadcasting.SumToShape(_d__p2, dx.shape);
+            _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d__p2.neg(), _p1.shape);
             // ∂ of: tangent of x.softmax(1)
-            if (_d__p1 is not null)
-            {
-                _d__p0 = global::Leibniz.Adjoints.Add(_d__p0, (_d__p1.dim() < _p0.dim() ? _d__p1.unsqueeze(1) : _d__p1).expand_as(_p0));
-            }
+            _d__p0 = (_d__p1.dim() < _p0.dim() ? _d__p1.unsqueeze(1) : _d__p1).expand_as(_p0);
             // ∂ of: tangent of x.softmax(1)
-            if (_d__p0 is not null)
-            {
-                _d_dx = global::Leibniz.Adjoints.Add(_d_dx, global::Leibniz.Broadcasting.SumToShape(_d__p0.mul(t0), dx.shape));
-                _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d__p0.mul(dx), t0.shape));
-            }
+            _d_dx = global::Leibniz.Adjoints.Add(_d_dx, global::Leibniz.Broadcasting.SumToShape(_d__p0.mul(t0), dx.shape));
+            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d__p0.mul(dx), t0.shape));
             // ∂ of: x.softmax(1)
-            if (_d_t0 is not null)
-            {
-                _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.sub(_d_t0.mul(t0).sum(dim: 1, keepdim: true)).mul(t0));
-            }
+            _d_x = _d_t0.sub(_d_t0.mul(t0).sum(dim: 1, keepdim: true)).mul(t0);
 
             if (_d_x is not null) dx_1 = global::Leibniz.Adjoints.Add(dx_1, _d_x);
             if (_d_dx is not null) ddx = global::Leibniz.Adjoints.Add(ddx, _d_dx);
