@@ -18,7 +18,7 @@ namespace Leibniz.Analyzers;
 /// derivatives would have nowhere to go (LZ0104, a type around it that is not partial), and why a
 /// hand-written <c>[Derivative]</c> does not fit its function (LZ0105); in-place tensor updates
 /// (LZ0106), conversions that zero a derivative (LZ0107), and a result independent of the
-/// differentiated inputs (LZ0108).
+/// differentiated inputs (LZ0108); what forward mode cannot follow in a method that asks for it (LZ0109).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
@@ -32,7 +32,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DerivativeSignatureMismatch,
         DiagnosticDescriptors.InPlaceMutation,
         DiagnosticDescriptors.IntegerConversion,
-        DiagnosticDescriptors.ResultIndependentOfInputs);
+        DiagnosticDescriptors.ResultIndependentOfInputs,
+        DiagnosticDescriptors.ForwardModeUnavailable);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

@@ -80,6 +80,11 @@ internal static class DiagnosticDescriptors
         "The result does not depend on the differentiated inputs",
         "The result of '{0}' does not depend on {1}, so its gradient is always zero; check the computation or the Wrt list");
 
+    public static readonly DiagnosticDescriptor ForwardModeUnavailable = Create(
+        "LZ0109", DifferentiationCategory, DiagnosticSeverity.Warning,
+        "Forward mode cannot follow this code",
+        "Forward mode cannot follow '{0}' in '{1}': {2}; only its reverse-mode derivatives are generated");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,
         "The Leibniz generator failed unexpectedly",

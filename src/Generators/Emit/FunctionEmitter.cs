@@ -93,7 +93,7 @@ internal static class FunctionEmitter
         writer.CloseBrace();
     }
 
-    static void WritePullback(SourceWriter writer, ReverseFunctionSpec function)
+    internal static void WritePullback(SourceWriter writer, ReverseFunctionSpec function)
     {
         var primal = function.Primal;
         var returnType = primal.ReturnType.CSharpName();
@@ -383,7 +383,7 @@ internal static class FunctionEmitter
         foreach (var statement in block.Statements) WriteStatement(writer, statement);
     }
 
-    static void WriteStatement(SourceWriter writer, Statement statement)
+    internal static void WriteStatement(SourceWriter writer, Statement statement)
     {
         switch (statement)
         {
@@ -598,7 +598,7 @@ internal static class FunctionEmitter
         return string.Join(", ", parts);
     }
 
-    static string Nullable(ValueType type) => type == ValueType.Tensor ? type.CSharpName() + "?" : type.CSharpName();
+    internal static string Nullable(ValueType type) => type == ValueType.Tensor ? type.CSharpName() + "?" : type.CSharpName();
 
     static string PullbackCall(PullbackCallStatement call)
     {
@@ -666,7 +666,7 @@ internal static class FunctionEmitter
         return parenthesize && expression is Operation or Negation or Piecewise ? "(" + text + ")" : text;
     }
 
-    static string Operand(Operand operand) => operand switch
+    internal static string Operand(Operand operand) => operand switch
     {
         Variable v => Id(v.Name),
         Literal l => Literal(l.Value, l.Type),
@@ -675,7 +675,7 @@ internal static class FunctionEmitter
         _ => throw new System.InvalidOperationException($"the emitter has no form for {operand.GetType().Name}"),
     };
 
-    static string Literal(double value, ValueType type)
+    internal static string Literal(double value, ValueType type)
     {
         var text = type switch
         {
@@ -693,12 +693,12 @@ internal static class FunctionEmitter
         return text.Contains(".") || text.Contains("E") || text.Contains("N") || text.Contains("I") ? text : text + ".0";
     }
 
-    static string Default(ValueType type) => type switch
+    internal static string Default(ValueType type) => type switch
     {
         ValueType.Bool => "false",
         ValueType.DoubleArray or ValueType.FloatArray or ValueType.Tensor => "null!",
         _ => "0",
     };
 
-    static string Id(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+    internal static string Id(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 }

@@ -9,4 +9,7 @@ internal static class TrackingNames
     public const string DifferentiableFrontend = nameof(DifferentiableFrontend);
     public const string DifferentiableReverse = nameof(DifferentiableReverse);
     public const string DifferentiableTypes = nameof(DifferentiableTypes);
+    public const string ForwardFrontend = nameof(ForwardFrontend);
+    public const string ForwardTangents = nameof(ForwardTangents);
+    public const string ForwardTypes = nameof(ForwardTypes);
 }

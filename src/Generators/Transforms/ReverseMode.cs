@@ -706,6 +706,8 @@ internal sealed class ReverseMode
 
         if (_activity.IsActive(argument)) return new AdjointArgument(AdjointOf(((Variable)argument).Name), false, null);
         var type = argument is Variable variable ? _types[variable.Name] : ((Literal)argument).Type;
+        // A tensor that does not vary still takes a tensor adjoint, thrown away.
+        if (type == ValueType.Tensor) return new AdjointArgument(Local("_d_unusedT", ValueType.Tensor, reuse: true), false, null);
         return new AdjointArgument(Local(type == ValueType.Float ? "_d_unusedF" : "_d_unused", type == ValueType.Float ? ValueType.Float : ValueType.Double, reuse: true), false, null);
     }
 

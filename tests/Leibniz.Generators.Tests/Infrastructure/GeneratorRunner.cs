@@ -8,7 +8,7 @@ namespace Leibniz.Generators.Tests.Infrastructure;
 internal static class GeneratorRunner
 {
     public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
-        new[] { new ModelGenerator().AsSourceGenerator(), new DifferentiableGenerator().AsSourceGenerator() },
+        new[] { new ModelGenerator().AsSourceGenerator(), new DifferentiableGenerator().AsSourceGenerator(), new ForwardModeGenerator().AsSourceGenerator() },
         parseOptions: TestCompilation.ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -31,6 +31,13 @@ internal static class GeneratorRunner
     {
         var (results, output) = RunAll(input);
         return (results.Single(r => r.Generator.GetGeneratorType() == typeof(DifferentiableGenerator)), output);
+    }
+
+    /// <summary>The result of the forward-mode generator alone.</summary>
+    public static (GeneratorRunResult Result, Compilation Output) RunForward(Compilation input)
+    {
+        var (results, output) = RunAll(input);
+        return (results.Single(r => r.Generator.GetGeneratorType() == typeof(ForwardModeGenerator)), output);
     }
 
     /// <summary>Errors and warnings of a compilation, minus those the test input causes on purpose.</summary>

@@ -3,10 +3,10 @@ namespace Leibniz.Tests.Differentiation;
 /// <summary>Scalar functions differentiated at build time by the generator; the tests check them against finite differences.</summary>
 public static partial class ScalarFunctions
 {
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double SinTimesX(double x) => Math.Sin(x) * x;
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double CompoundAssignments(double x, double y)
     {
         var z = x;
@@ -17,7 +17,7 @@ public static partial class ScalarFunctions
         return -z + x % 1.5;
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double Branches(double x, double y)
     {
         if (x > y) return x * x - y;
@@ -34,7 +34,7 @@ public static partial class ScalarFunctions
         return z - x;
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double LoopedPower(double x, int n)
     {
         var p = 1.0;
@@ -42,7 +42,7 @@ public static partial class ScalarFunctions
         return p;
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double HeronSquareRoot(double x, int iterations)
     {
         var y = x;
@@ -56,7 +56,7 @@ public static partial class ScalarFunctions
         return y;
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double Rosenbrock(double[] x)
     {
         var sum = 0.0;
@@ -70,7 +70,7 @@ public static partial class ScalarFunctions
         return sum;
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double QuadraticForm(double[] x, [NoDerivative] double[] weights)
     {
         var total = 0.0;
@@ -86,39 +86,39 @@ public static partial class ScalarFunctions
         return total;
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double Transcendental(double x, double y)
         => Math.Tan(x) + Math.Exp(y) * Math.Log(x + 2) + Math.Log10(y + 3) + Math.Sqrt(x * x + 1)
            + Math.Pow(x + 2, y) + Math.Abs(x - y) + Math.Tanh(x * y) + Math.Atan(y) + Math.Atan2(x, y + 3)
            + Math.Min(x, y) * Math.Max(x, 2 * y) + Math.Clamp(x * y, -0.5, 0.5) + Math.Cos(y);
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static float SinglePrecision(float x, float y)
         => MathF.Sin(x) * MathF.Exp(y) + MathF.Sqrt(x * x + y * y) - MathF.Pow(x + 2f, 1.5f);
 
-    [Differentiable(Wrt = new[] { nameof(x) })]
+    [Differentiable(Wrt = new[] { nameof(x) }, Modes = DerivativeModes.HessianVectorProduct)]
     public static double OnlyX(double x, double y, [NoDerivative] double scale) => scale * x * y + Math.Sin(y);
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double Recursive(double x, int depth)
     {
         if (depth == 0) return x;
         return Math.Sin(Recursive(x, depth - 1)) + 0.5 * x;
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double CallsOtherClass(double x, double y) => OtherFunctions.Scaled(x, y) * SinTimesX(y);
 
     // The integer step is meant to contribute nothing; the pragma acknowledges LZ0107's warning.
 #pragma warning disable LZ0107
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double StopsGradient(double x) => x * Derivatives.NoDerivative(x) + (int)(x * 10) * 0.1;
 #pragma warning restore LZ0107
 }
 
 public static partial class OtherFunctions
 {
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static float Dot(float[] a, float[] b)
     {
         var total = 0f;
@@ -127,10 +127,10 @@ public static partial class OtherFunctions
     }
 
     /// <summary>Passes a data array where the callee's pullback expects an adjoint: it gets a throw-away one.</summary>
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static float WeightedDot(float[] a, [NoDerivative] float[] weights) => Dot(a, weights) * 2f;
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double Scaled(double x, double y) => x * x * y - Math.Cos(x);
 }
 

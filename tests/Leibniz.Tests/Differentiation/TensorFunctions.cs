@@ -6,7 +6,7 @@ namespace Leibniz.Tests.Differentiation;
 /// <summary>Tensor functions differentiated at build time; the tests compare with TorchSharp autograd.</summary>
 public static partial class TensorFunctions
 {
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor Mlp(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2, [NoDerivative] Tensor target)
     {
         var h = nn.functional.relu(nn.functional.linear(x, w1, b1));
@@ -14,23 +14,23 @@ public static partial class TensorFunctions
         return nn.functional.mse_loss(y, target);
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor Broadcasts(Tensor a, Tensor row, Tensor column, double s)
         => ((a * row + column) / (row * row + 1.0) - a * s).tanh().sum();
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor Elementwise(Tensor x)
         => (x.exp() + x.sin() * x.cos() + x.abs() + x.sigmoid() + x.square() + x.pow(3) - x.log().neg() + x.sqrt() + x.rsqrt()).mean();
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor Reductions(Tensor x)
         => x.sum(1, keepdim: false).square().sum() + x.sum(0, keepdim: true).exp().sum();
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor Shapes(Tensor x, Tensor w)
         => x.reshape(6, 2).matmul(w).t().unsqueeze(0).flatten().transpose(0, 0).tanh().sum();
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor RepeatedLayer(Tensor x, Tensor w, int depth)
     {
         var h = x;
@@ -38,7 +38,7 @@ public static partial class TensorFunctions
         return h.sum();
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor Accumulates(Tensor x, Tensor w)
     {
         var total = x.matmul(w);
@@ -48,14 +48,14 @@ public static partial class TensorFunctions
         return total.sum();
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor IntegerSizes(Tensor x, int rows)
     {
         var grown = x.unsqueeze(0).expand(rows, 4);
         return grown.square().sum();
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor PiecewiseByMask(Tensor x, Tensor w)
     {
         var scaled = x.matmul(w);

@@ -38,6 +38,7 @@ internal sealed partial class FunctionLowering
     readonly HashSet<string> _temporaryNames = new();
     readonly SortedDictionary<string, ParameterSpec> _fieldInputs = new(System.StringComparer.Ordinal);
     readonly bool _isModelMethod;
+    readonly ForwardModeChecks? _forward;
     readonly string _result;
     int _loopDepth;
     int _noDerivativeDepth;
@@ -50,6 +51,7 @@ internal sealed partial class FunctionLowering
         _cancellationToken = cancellationToken;
         foreach (var parameter in method.Parameters) _taken.Add(parameter.Name);
         _isModelMethod = !method.IsStatic && method.ContainingType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.ModelAttribute);
+        _forward = ForwardModeChecks.For(method);
         if (_isModelMethod)
         {
             foreach (var field in method.ContainingType.GetMembers().OfType<IFieldSymbol>()) _taken.Add(field.Name);
@@ -89,6 +91,7 @@ internal sealed partial class FunctionLowering
 
         body.Add(new ReturnStatement(new Variable(_result)));
         _blocks.Pop();
+        if (_forward is not null) _diagnostics.AddRange(_forward.Diagnostics);
 
         // Next to an error, a warning about a conversion is noise: the method is not differentiated anyway.
         if (parameters is null || _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -382,6 +385,7 @@ internal sealed partial class FunctionLowering
                 return;
             }
 
+            if (_noDerivativeDepth == 0) _forward?.CheckTensorRule(rule, assignment);
             var operands = new[] { new Variable(name), Lower(assignment.Right) }.ToEquatableArray();
             var token = assignment.OperatorToken.Text.TrimEnd('=');
             var call = new TensorCall(key, rule.Key, CallForm.Operator, token, operands, tensorOperator.Parameters.Select(p => p.Name).ToEquatableArray());
@@ -726,6 +730,7 @@ internal sealed partial class FunctionLowering
                 return null;
             }
 
+            if (_noDerivativeDepth == 0) _forward?.CheckCall(callee, custom, invocation);
             var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
             var hasAdjoint = callee.Parameters
                 .Select(p => TypeOf(p.Type) is { } t && t.IsDifferentiable() && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute))
@@ -772,6 +777,7 @@ internal sealed partial class FunctionLowering
             return null;
         }
 
+        if (_noDerivativeDepth == 0) _forward?.CheckTensorRule(rule, syntax);
         var arguments = operands.Select(Lower).ToEquatableArray();
         var names = method.Parameters.Select(p => p.Name).ToEquatableArray();
         return new TensorCall(key, rule.Key, CallForm.Operator, token, arguments, names);
@@ -885,6 +891,8 @@ internal sealed partial class FunctionLowering
                 }
             }
         }
+
+        if (_noDerivativeDepth == 0) _forward?.CheckTensorRule(rule, invocation, packed: packs.Count > 0);
 
         if (laid is not null && _noDerivativeDepth == 0)
         {

@@ -72,6 +72,9 @@ internal static class TensorRules
     const string AminIdentity = "d amin_D a = ȳ shared evenly among the elements equal to the minimum of their slice";
     const string Unpermute = "{g}.permute(global::Leibniz.Permutations.Inverse({1}))";
     const string Select = "{0}.zeros_like().select_scatter({g}, {1}, {2})";
+    // −onehot(t)·[t ≠ −100]·ȳ/#kept: nll_loss's default ignore_index is −100 and its mean runs over the kept rows.
+    const string NllLoss = "{0}.zeros_like().scatter_add(1L, {1}.clamp_min(0).unsqueeze(1L), {1}.unsqueeze(1L).full_like(-1, dtype: {0}.dtype))"
+        + ".mul({1}.ne(-100).unsqueeze(1L).mul({g}.div({1}.ne(-100).sum())))";
 
     // Piecewise-constant results (masks, signs, indices): their derivative is exactly zero, so the row
     // lets them appear on a differentiable path (a where() condition, an argmax) without an adjoint.
@@ -306,6 +309,13 @@ internal static class TensorRules
         new("nn.functional.binary_cross_entropy_with_logits", new[] { "{0}.sigmoid().sub({1}).mul({g}.div({0}.numel()))", "{0}.mul({g}.div(-{0}.numel()))" }, new[] { false, false },
             "ℓ = mean (1 − t)·x + log(1 + e⁻ˣ): x̄ = (σ(x) − t)·ȳ/n, t̄ = −x·ȳ/n") { DefaultsFrom = 2 },
         new("nn.functional.mse_loss", new[] { "{0}.sub({1}).mul({g}).mul(2.0 / {0}.numel())", "{0}.sub({1}).mul({g}).mul(-2.0 / {0}.numel())", null }, new[] { false, false, false }, "mean (x − t)²: x̄ = 2(x − t)/n") { DefaultsFrom = 2 },
+
+        // Rows the tangent rules are written with (TensorTangentRules), so that a tangent can be differentiated again.
+        // erfc: the Gaussian CDF in GELU's slope. nll_loss: linear in its input, the tangent of cross-entropy.
+        Elementwise("Tensor.erfc", "{g}.mul({0}.square().neg().exp()).mul(-1.1283791670955126)", "d erfc a = −(2/√π)·e^(−a²)·da"),
+        Elementwise("torch.erfc", "{g}.mul({0}.square().neg().exp()).mul(-1.1283791670955126)", "d erfc a = −(2/√π)·e^(−a²)·da"),
+        new("nn.functional.nll_loss", new[] { NllLoss, null }, new[] { false, false },
+            "ℓ = −mean over kept n of x[n, tₙ]: x̄ = −onehot(t)·[t ≠ −100]·ȳ / #kept") { DefaultsFrom = 2 },
     };
 
     static readonly Dictionary<string, TensorRule> ByKey = Table.ToDictionary(r => r.Key);

@@ -1,0 +1,419 @@
+using System.Collections.Generic;
+using System.Linq;
+using Leibniz.Generators.Common;
+using Leibniz.Generators.IR;
+using Leibniz.Generators.IR.Functions;
+using Leibniz.Generators.Transforms;
+using ValueType = Leibniz.Generators.IR.Functions.ValueType;
+
+namespace Leibniz.Generators.Emit;
+
+/// <summary>
+/// Writes the forward-mode methods of each function that asks for them, in a file of their own beside the
+/// reverse-mode one: <c>FTangent</c> (value and tangent), <c>FJacobianVectorProduct</c> (the tangent alone, what
+/// other tangents call), and with Hessian–vector products <c>FHessianVectorProduct</c> and the JVP's pullback.
+/// </summary>
+internal static class TangentEmitter
+{
+    public const string TangentSuffix = "Tangent";
+    const string HessianVectorProductSuffix = "HessianVectorProduct";
+    const string PullbackSuffix = ForwardMode.PullbackSuffix;
+
+    public static string Emit(TypeHierarchy hierarchy, IEnumerable<TangentFunctionSpec> functions)
+    {
+        var writer = new SourceWriter();
+        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS0219, CS0168 // a sweep declares every local up front; a given function may leave some unread");
+        var first = true;
+        foreach (var function in functions)
+        {
+            if (!first) writer.Line();
+            first = false;
+            WriteTangent(writer, function);
+            writer.Line();
+            WriteJacobianVectorProduct(writer, function);
+            if (HasJacobian(function))
+            {
+                writer.Line();
+                WriteJacobian(writer, function);
+            }
+
+            if (function.Reverse is { } reverse)
+            {
+                writer.Line();
+                WriteHessianVectorProduct(writer, function, reverse);
+                if (HasHessian(function))
+                {
+                    writer.Line();
+                    WriteHessian(writer, function);
+                }
+
+                writer.Line();
+                FunctionEmitter.WritePullback(writer, reverse);
+            }
+        }
+
+        GeneratedFile.CloseHierarchy(writer, hierarchy);
+        return writer.ToString();
+    }
+
+    static string Id(string name) => FunctionEmitter.Id(name);
+
+    /// <summary>The parameters a caller passes: a <c>[Model]</c> method's parameter fields are read from the instance.</summary>
+    static IEnumerable<string> PrimalParameters(FunctionSpec primal) => primal.Parameters.Where(p => !p.IsField).Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}");
+
+    static string CallerArguments(FunctionSpec primal) => string.Join(", ", primal.Parameters.Where(p => !p.IsField).Select(p => Id(p.Name)));
+
+    /// <summary>A parameter in a doc comment; a model's parameter field is not a parameter of the generated method.</summary>
+    static string Reference(FunctionSpec primal, string name)
+        => primal.Parameters.Any(p => p.Name == name && p.IsField) ? $"the parameter field <c>{name}</c>" : $"<paramref name=\"{name}\"/>";
+
+    static string Static(FunctionSpec primal) => primal.IsModelMethod ? "" : "static ";
+
+    static void WriteTangent(SourceWriter writer, TangentFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var jvp = function.Jvp;
+        var taken = new HashSet<string>(jvp.Parameters.Select(p => p.Name));
+        var output = Fresh("tangent", taken);
+        var returnType = primal.ReturnType.CSharpName();
+        var parameters = PrimalParameters(primal)
+            .Concat(function.Tangents.Select(t => $"{t.Type.CSharpName()} {Id(t.Tangent)}"))
+            .Append($"out {returnType} {Id(output)}");
+
+        var sum = string.Join(" + ", function.Tangents.Select(t => $"∂{primal.Name}/∂{t.Parameter}·{t.Tangent}"));
+        writer.Line($"/// <summary>{primal.Name} and its derivative along a direction, by forward mode: returns the value and writes {(sum.Length == 0 ? "0" : sum)} to <paramref name=\"{output}\"/>{(primal.ReturnType == ValueType.Tensor ? " (for a tensor result, the Jacobian–vector product, shaped like the result)" : "")}.</summary>");
+        foreach (var tangent in function.Tangents)
+            writer.Line($"/// <param name=\"{tangent.Tangent}\">The tangent of {Reference(primal, tangent.Parameter)}: {TangentShape(tangent)}.</param>");
+        writer.Line($"/// <param name=\"{output}\">Receives the derivative of {primal.Name} along the tangents.</param>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} {Static(primal)}{returnType} {primal.Name}{TangentSuffix}({string.Join(", ", parameters)})");
+        writer.OpenBrace();
+        WriteTangentChecks(writer, function.Tangents.Select(t => (t, t.Tangent)));
+
+        foreach (var local in jvp.Locals)
+            writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {FunctionEmitter.Default(local.Type)};");
+        writer.Line();
+        WriteBlock(writer, jvp.Body);
+        writer.Line();
+
+        var result = ((Variable)jvp.Body.Statements.OfType<ReturnStatement>().Single().Value).Name;
+        writer.Line($"{Id(output)} = {Id(result)};");
+        writer.Line($"return {Id(function.Value)};");
+        writer.CloseBrace();
+    }
+
+    static string TangentShape(TangentParameter tangent) => tangent.Type switch
+    {
+        ValueType.Tensor => $"a tensor of {tangent.Parameter}'s shape, dtype and device",
+        ValueType.DoubleArray or ValueType.FloatArray => $"an array of {tangent.Parameter}'s length",
+        _ => "how fast it moves",
+    };
+
+    /// <summary>A tangent must match its parameter: a tensor of another shape would broadcast into a wrong result without a word.</summary>
+    static void WriteTangentChecks(SourceWriter writer, IEnumerable<(TangentParameter Tangent, string Name)> directions)
+    {
+        foreach (var (tangent, name) in directions)
+        {
+            var (parameter, direction) = (Id(tangent.Parameter), Id(name));
+            if (tangent.Type == ValueType.Tensor)
+            {
+                writer.Line($"if ({direction} is null || !global::System.Linq.Enumerable.SequenceEqual({direction}.shape, {parameter}.shape))");
+                writer.Line($"    throw new global::System.ArgumentException($\"The direction {name} has shape [{{({direction} is null ? \"null\" : string.Join(\", \", {direction}.shape))}}] but {tangent.Parameter} has shape [{{string.Join(\", \", {parameter}.shape)}}]; pass a tensor of the same shape (zeros_like({tangent.Parameter}) to hold it fixed).\", nameof({direction}));");
+            }
+            else if (tangent.Type.IsArray())
+            {
+                writer.Line($"if ({direction}.Length != {parameter}.Length)");
+                writer.Line($"    throw new global::System.ArgumentException($\"The direction {name} has {{{direction}.Length}} elements but {tangent.Parameter} has {{{parameter}.Length}}; pass an array of the same length.\", nameof({direction}));");
+            }
+        }
+    }
+
+    static void WriteJacobianVectorProduct(SourceWriter writer, TangentFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var taken = new HashSet<string>(function.Jvp.Parameters.Select(p => p.Name));
+        var output = Fresh("tangent", taken);
+        var parameters = PrimalParameters(primal).Concat(function.Tangents.Select(t => $"{t.Type.CSharpName()} {Id(t.Tangent)}"));
+        var arguments = primal.Parameters.Where(p => !p.IsField).Select(p => Id(p.Name)).Concat(function.Tangents.Select(t => Id(t.Tangent))).Append($"out var {Id(output)}");
+
+        writer.Line($"/// <summary>The derivative of {primal.Name} along the tangents (for a tensor result, the Jacobian–vector product), by forward mode; what the tangents of functions calling {primal.Name} call.</summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} {Static(primal)}{primal.ReturnType.CSharpName()} {function.Jvp.Name}({string.Join(", ", parameters)})");
+        writer.OpenBrace();
+        writer.Line($"{primal.Name}{TangentSuffix}({string.Join(", ", arguments)});");
+        writer.Line($"return {Id(output)};");
+        writer.CloseBrace();
+    }
+
+    /// <summary>
+    /// H·v as the gradient of x ↦ ∇F(x)·v: reverse mode over the generated tangent. The JVP's pullback, seeded with 1,
+    /// sends the adjoint of the primal inputs (∂(∇F·v)/∂x = H·v) and of the tangents (∂(∇F·v)/∂v = ∇F) back at once.
+    /// </summary>
+    static void WriteHessianVectorProduct(SourceWriter writer, TangentFunctionSpec function, ReverseFunctionSpec reverse)
+    {
+        var primal = function.Primal;
+        var taken = new HashSet<string>(primal.Parameters.Select(p => p.Name));
+        var wrt = function.Tangents.Where(t => t.IsWrt).ToList();
+        var directions = wrt.ToDictionary(t => t.Parameter, t => Fresh("v" + t.Parameter, taken));
+        var gradients = wrt.ToDictionary(t => t.Parameter, t => Fresh("g" + t.Parameter, taken));
+        var products = wrt.ToDictionary(t => t.Parameter, t => Fresh("hv" + t.Parameter, taken));
+        var returnType = primal.ReturnType.CSharpName();
+
+        string Output(TangentParameter t, string name) => t.Type.IsArray() ? $"{t.Type.CSharpName()} {Id(name)}" : $"out {FunctionEmitter.Nullable(t.Type)} {Id(name)}";
+        var parameters = PrimalParameters(primal)
+            .Concat(wrt.Select(t => $"{t.Type.CSharpName()} {Id(directions[t.Parameter])}"))
+            .Concat(wrt.Select(t => Output(t, gradients[t.Parameter])))
+            .Concat(wrt.Select(t => Output(t, products[t.Parameter])));
+
+        var of = primal.ReturnType == ValueType.Tensor ? $"the sum of {primal.Name}" : primal.Name;
+        writer.Line($"/// <summary>");
+        writer.Line($"/// The Hessian of {of} times a direction v, by reverse mode over its generated tangent (∇ₓ⟨∇{primal.Name}(x), v⟩ = H·v): writes H·v to");
+        writer.Line($"/// {string.Join(", ", wrt.Select(t => products[t.Parameter]))} and the gradient to {string.Join(", ", wrt.Select(t => gradients[t.Parameter]))} on the way, and returns the directional derivative ∇{primal.Name}·v.");
+        writer.Line($"/// </summary>");
+        writer.Line($"/// <remarks>");
+        writer.Line($"/// Reverse over forward, rather than forward over reverse: the tangent is plain code the reverse-mode generator");
+        writer.Line($"/// already differentiates (loops, branches, calls, tensors), so the product needs no second transform, keeps no");
+        writer.Line($"/// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.");
+        writer.Line($"/// </remarks>");
+        foreach (var t in wrt)
+            writer.Line($"/// <param name=\"{directions[t.Parameter]}\">The direction's component for {Reference(primal, t.Parameter)}: {TangentShape(t)}.</param>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} {Static(primal)}{returnType} {primal.Name}{HessianVectorProductSuffix}({string.Join(", ", parameters)})");
+        writer.OpenBrace();
+        WriteTangentChecks(writer, wrt.Select(t => (t, directions[t.Parameter])));
+
+        var arguments = primal.Parameters.Select(p => Id(p.Name)).ToList();
+        foreach (var t in function.Tangents)
+        {
+            arguments.Add(t.IsWrt ? Id(directions[t.Parameter]) : t.Type switch
+            {
+                ValueType.Tensor => $"global::TorchSharp.torch.zeros_like({Id(t.Parameter)})",
+                ValueType.DoubleArray or ValueType.FloatArray => $"new {t.Type.ElementType().CSharpName()}[{Id(t.Parameter)}.Length]",
+                _ => FunctionEmitter.Literal(0, t.Type),
+            });
+        }
+
+        arguments.Add(primal.ReturnType == ValueType.Tensor ? "null" : FunctionEmitter.Literal(1, primal.ReturnType));
+
+        // The pullback's adjoints follow the JVP's parameters: the primal ones (whose adjoint is H·v), then the tangents (∇F).
+        var tangentOf = function.Tangents.ToDictionary(t => t.Tangent);
+        var primalOf = function.Tangents.ToDictionary(t => t.Parameter);
+        foreach (var adjoint in reverse.Adjoints)
+        {
+            TangentParameter t;
+            string? output = null;
+            if (tangentOf.TryGetValue(adjoint.Parameter, out var asTangent))
+            {
+                t = asTangent;
+                if (t.IsWrt) output = gradients[t.Parameter];
+            }
+            else
+            {
+                t = primalOf[adjoint.Parameter];
+                if (t.IsWrt) output = products[t.Parameter];
+            }
+
+            if (output is not null && adjoint.Type.IsArray())
+            {
+                writer.Line($"global::System.Array.Clear({Id(output)}, 0, {Id(output)}.Length);");
+                arguments.Add(Id(output));
+            }
+            else if (output is not null)
+            {
+                writer.Line($"{Id(output)} = {(adjoint.Type == ValueType.Tensor ? "null" : "0")};");
+                arguments.Add("ref " + Id(output));
+            }
+            else if (adjoint.Type.IsArray())
+            {
+                arguments.Add($"new {adjoint.Type.ElementType().CSharpName()}[{Id(t.Parameter)}.Length]");
+            }
+            else
+            {
+                var unused = Fresh("_unused_" + adjoint.Parameter, taken);
+                writer.Line($"{FunctionEmitter.Nullable(adjoint.Type)} {unused} = {(adjoint.Type == ValueType.Tensor ? "null" : "0")};");
+                arguments.Add("ref " + unused);
+            }
+        }
+
+        writer.Line($"return {reverse.Primal.Name}{PullbackSuffix}({string.Join(", ", arguments)});");
+        writer.CloseBrace();
+    }
+
+    // ---- full Jacobians and Hessians, for inputs small enough to form them ----
+
+    /// <summary>A tensor result and only tensors to differentiate with respect to: the Jacobians are tensors too.</summary>
+    static bool HasJacobian(TangentFunctionSpec function)
+        => !function.Primal.IsModelMethod && function.Primal.ReturnType == ValueType.Tensor && function.Tangents.Any(t => t.IsWrt) && function.Tangents.Where(t => t.IsWrt).All(t => t.Type == ValueType.Tensor);
+
+    /// <summary>One input to differentiate with respect to, a tensor or a double array: its Hessian is one tensor or one matrix.</summary>
+    static bool HasHessian(TangentFunctionSpec function)
+        => !function.Primal.IsModelMethod && function.Tangents.Count(t => t.IsWrt) == 1 && function.Tangents.Single(t => t.IsWrt).Type is ValueType.Tensor or ValueType.DoubleArray;
+
+    /// <summary>The zero a product takes for a parameter it does not move.</summary>
+    static string ZeroTangent(TangentParameter t) => t.Type switch
+    {
+        ValueType.Tensor => $"global::TorchSharp.torch.zeros_like({Id(t.Parameter)})",
+        ValueType.DoubleArray or ValueType.FloatArray => $"new {t.Type.ElementType().CSharpName()}[{Id(t.Parameter)}.Length]",
+        _ => FunctionEmitter.Literal(0, t.Type),
+    };
+
+    static void WriteJacobian(SourceWriter writer, TangentFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var taken = new HashSet<string>(primal.Parameters.Select(p => p.Name));
+        var wrt = function.Tangents.Where(t => t.IsWrt).ToList();
+        var outputs = wrt.ToDictionary(t => t.Parameter, t => Fresh("j" + t.Parameter, taken));
+        var (value, jacobians, input, direction, seed) = (Fresh("value", taken), Fresh("jacobians", taken), Fresh("input", taken), Fresh("direction", taken), Fresh("seed", taken));
+        var tensor = ValueType.Tensor.CSharpName();
+        var arguments = string.Join(", ", primal.Parameters.Select(p => Id(p.Name)));
+
+        writer.Line($"/// <summary>");
+        writer.Line($"/// {primal.Name} and its Jacobians with respect to {string.Join(", ", wrt.Select(t => t.Parameter))}, each shaped as the result followed by the input, for inputs");
+        writer.Line($"/// small enough to form them: by columns ({function.Jvp.Name}, one per input element) when the inputs have no more");
+        writer.Line($"/// elements than the result, by rows ({primal.Name}{PullbackSuffix}, one per result element) otherwise.");
+        writer.Line($"/// </summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} static {tensor} {primal.Name}Jacobian({string.Join(", ", PrimalParameters(primal).Concat(wrt.Select(t => $"out {tensor} {Id(outputs[t.Parameter])}")))})");
+        writer.OpenBrace();
+        writer.Line($"var {value} = {primal.Name}({arguments});");
+        writer.Line($"var {jacobians} = global::Leibniz.Jacobians.FromProducts({value}, new[] {{ {string.Join(", ", wrt.Select(t => Id(t.Parameter)))} }},");
+        writer.Line($"    ({input}, {direction}) => {input} switch");
+        writer.Line("    {");
+        for (var i = 0; i < wrt.Count; i++)
+        {
+            var tangents = function.Tangents.Select(t => t.Parameter == wrt[i].Parameter ? direction : ZeroTangent(t));
+            writer.Line($"        {(i == wrt.Count - 1 ? "_" : i.ToString(System.Globalization.CultureInfo.InvariantCulture))} => {function.Jvp.Name}({arguments}, {string.Join(", ", tangents)}),");
+        }
+
+        writer.Line("    },");
+        writer.Line($"    {seed} =>");
+        writer.Line("    {");
+        var adjoints = new List<string>();
+        foreach (var t in function.Tangents)
+        {
+            if (t.Type.IsArray())
+            {
+                adjoints.Add(ZeroTangent(t));
+                continue;
+            }
+
+            var adjoint = Fresh("a" + t.Parameter, taken);
+            writer.Line($"        {FunctionEmitter.Nullable(t.Type)} {adjoint} = {(t.Type == ValueType.Tensor ? "null" : "0")};");
+            adjoints.Add("ref " + adjoint);
+        }
+
+        writer.Line($"        {primal.Name}{PullbackSuffix}({arguments}, {seed}, {string.Join(", ", adjoints)});");
+        var rows = wrt.Select(t => $"{adjoints[function.Tangents.ToList().IndexOf(t)].Substring("ref ".Length)} ?? global::TorchSharp.torch.zeros_like({Id(t.Parameter)})");
+        writer.Line($"        return new[] {{ {string.Join(", ", rows)} }};");
+        writer.Line("    });");
+        for (var i = 0; i < wrt.Count; i++)
+            writer.Line($"{Id(outputs[wrt[i].Parameter])} = {jacobians}[{i}];");
+        writer.Line($"return {value};");
+        writer.CloseBrace();
+    }
+
+    static void WriteHessian(SourceWriter writer, TangentFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var taken = new HashSet<string>(primal.Parameters.Select(p => p.Name));
+        var wrt = function.Tangents.Single(t => t.IsWrt);
+        var x = Id(wrt.Parameter);
+        var arguments = string.Join(", ", primal.Parameters.Select(p => Id(p.Name)));
+        var (direction, product, gradient, hessian) = (Fresh("direction", taken), Fresh("product", taken), Fresh("gradient", taken), Fresh("hessian", taken));
+        var hvp = primal.Name + HessianVectorProductSuffix;
+        var of = primal.ReturnType == ValueType.Tensor ? $"the sum of {primal.Name}" : primal.Name;
+
+        writer.Line($"/// <summary>The Hessian of {of} with respect to {wrt.Parameter}, by columns: one {hvp} per element of {wrt.Parameter}, for inputs small enough to form it.</summary>");
+        if (wrt.Type == ValueType.Tensor)
+        {
+            writer.Line(GeneratedFile.GeneratedCodeAttribute);
+            var tensor = ValueType.Tensor.CSharpName();
+            writer.Line($"{primal.Accessibility} static {tensor} {primal.Name}Hessian({string.Join(", ", PrimalParameters(primal))})");
+            writer.OpenBrace();
+            writer.Line($"return global::Leibniz.Jacobians.Hessian({x}, {direction} =>");
+            writer.Line("{");
+            writer.Line($"    {hvp}({arguments}, {direction}, out _, out var {product});");
+            writer.Line($"    return {product} ?? global::TorchSharp.torch.zeros_like({x});");
+            writer.Line("});");
+            writer.CloseBrace();
+            return;
+        }
+
+        writer.Line($"/// <param name=\"{hessian}\">Receives the Hessian; must be {wrt.Parameter}.Length × {wrt.Parameter}.Length.</param>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} static void {primal.Name}Hessian({string.Join(", ", PrimalParameters(primal).Append($"double[,] {Id(hessian)}"))})");
+        writer.OpenBrace();
+        writer.Line($"var {gradient} = new double[{x}.Length];");
+        writer.Line($"global::Leibniz.Jacobians.Hessian({x}.Length, ({direction}, {product}) => {hvp}({arguments}, {direction}, {gradient}, {product}), {Id(hessian)});");
+        writer.CloseBrace();
+    }
+
+    static string Fresh(string preferred, HashSet<string> taken)
+    {
+        var name = preferred;
+        for (var i = 1; !taken.Add(name); i++) name = preferred + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return name;
+    }
+
+    // ---- the tangent's body ----
+
+    static void WriteBlock(SourceWriter writer, Block block)
+    {
+        var statements = block.Statements;
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (i + 1 < statements.Count && FusedCall(statements[i], statements[i + 1]) is { } fused)
+            {
+                writer.Line(fused);
+                i++;
+                continue;
+            }
+
+            switch (statements[i])
+            {
+                case IfStatement branch:
+                    writer.Line($"if ({FunctionEmitter.Operand(branch.Condition)})");
+                    writer.OpenBrace();
+                    WriteBlock(writer, branch.Then);
+                    writer.CloseBrace();
+                    if (branch.Else.Statements.Count > 0)
+                    {
+                        writer.Line("else");
+                        writer.OpenBrace();
+                        WriteBlock(writer, branch.Else);
+                        writer.CloseBrace();
+                    }
+
+                    break;
+                case LoopStatement loop:
+                    writer.Line("// " + loop.Source);
+                    writer.Line("while (true)");
+                    writer.OpenBrace();
+                    WriteBlock(writer, loop.Header);
+                    writer.Line($"if (!{FunctionEmitter.Operand(loop.Condition)}) break;");
+                    WriteBlock(writer, loop.Body);
+                    WriteBlock(writer, loop.Step);
+                    writer.CloseBrace();
+                    break;
+                case ReturnStatement:
+                    break;
+                default:
+                    FunctionEmitter.WriteStatement(writer, statements[i]);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>dy = G.GJacobianVectorProduct(a, da); y = G.G(a);</c> as one call, <c>y = G.GTangent(a, da, out dy);</c>:
+    /// the callee's tangent computes its value anyway. (Reverse mode keeps the two statements: its pullbacks differ.)
+    /// </summary>
+    static string? FusedCall(Statement first, Statement second)
+    {
+        if (first is not Assignment { Value: DifferentiableCall jvp } tangent || second is not Assignment { Value: DifferentiableCall call } value) return null;
+        if (jvp.ContainingType != call.ContainingType || jvp.Method != ForwardMode.JacobianVectorProductName(call.Method)) return null;
+        if (jvp.Arguments.Count < call.Arguments.Count || !jvp.Arguments.Take(call.Arguments.Count).SequenceEqual(call.Arguments)) return null;
+        var arguments = jvp.Arguments.Select(FunctionEmitter.Operand).Append("out " + Id(tangent.Target));
+        return $"{Id(value.Target)} = {call.ContainingType}.{call.Method}{TangentSuffix}({string.Join(", ", arguments)});";
+    }
+}

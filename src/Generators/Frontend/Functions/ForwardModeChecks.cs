@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using System.Linq;
+using Leibniz.Generators.Common;
+using Leibniz.Generators.Diagnostics;
+using Leibniz.Generators.Rules.Tensor;
+using Leibniz.Generators.Transforms;
+using Microsoft.CodeAnalysis;
+
+namespace Leibniz.Generators.Frontend.Functions;
+
+/// <summary>
+/// For a <c>[Differentiable]</c> method that asks for forward mode (<c>Modes</c>), what forward mode cannot follow,
+/// reported at the code as LZ0109 while lowering: a call whose only derivative is a hand-written pullback, a call
+/// of a method that does not ask for the same modes, a tensor op without a tangent rule. Methods that do not ask
+/// get no such warnings: forward mode is opt-in, so reverse-mode users never see them.
+/// </summary>
+internal sealed class ForwardModeChecks
+{
+    /// <summary><c>DerivativeModes.Forward</c>, <c>DerivativeModes.HessianVectorProduct</c> (which includes it) as the attribute stores them.</summary>
+    public const int Forward = 2;
+    public const int HessianVectorProduct = 4 | Forward;
+
+    readonly IMethodSymbol _method;
+    readonly List<DiagnosticInfo> _diagnostics = new();
+
+    ForwardModeChecks(IMethodSymbol method, int modes)
+    {
+        _method = method;
+        Modes = modes;
+    }
+
+    /// <summary>The modes the method asks for, as <c>DerivativeModes</c> flags.</summary>
+    public int Modes { get; }
+
+    public bool WantsHessianVectorProduct => (Modes & HessianVectorProduct) == HessianVectorProduct;
+
+    public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
+
+    /// <summary>The checks for <paramref name="method"/>, or null when it asks only for reverse mode.</summary>
+    public static ForwardModeChecks? For(IMethodSymbol method)
+    {
+        var modes = ModesOf(method);
+        if ((modes & Forward) == 0) return null;
+        return new ForwardModeChecks(method, modes);
+    }
+
+    /// <summary>The <c>Modes</c> of <paramref name="method"/>'s <c>[Differentiable]</c>; 0 when it has none.</summary>
+    public static int ModesOf(IMethodSymbol method)
+    {
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute);
+        if (attribute is null) return 0;
+        foreach (var argument in attribute.NamedArguments)
+            if (argument.Key == "Modes" && argument.Value.Value is int modes) return modes | 1;
+        return 1;
+    }
+
+    /// <summary>A call of <paramref name="callee"/>, differentiated through <paramref name="custom"/> when the user wrote one.</summary>
+    public void CheckCall(IMethodSymbol callee, IMethodSymbol? custom, SyntaxNode call)
+    {
+        if (custom is not null)
+        {
+            Report(call.GetLocation(), Shorten(call.ToString()), $"'{callee.Name}' has a hand-written [Derivative] pullback, which gives no tangent; mark '{callee.Name}' [Differentiable] instead");
+            return;
+        }
+
+        var needed = WantsHessianVectorProduct ? HessianVectorProduct : Forward;
+        var mode = needed == HessianVectorProduct ? nameof(HessianVectorProduct) : nameof(Forward);
+        if ((ModesOf(callee) & needed) != needed)
+        {
+            Report(call.GetLocation(), Shorten(call.ToString()), $"'{callee.Name}' does not ask for it; add Modes = DerivativeModes.{mode} to its [Differentiable]");
+            return;
+        }
+
+        // A callee compiled elsewhere either has its generated methods or was built without them (LZ0109 there).
+        if (callee.Locations.All(l => l.IsInMetadata))
+        {
+            var jvp = ForwardMode.JacobianVectorProductName(callee.Name);
+            var members = callee.ContainingType.GetMembers().Select(m => m.Name).ToList();
+            if (!members.Contains(jvp) || (needed == HessianVectorProduct && !members.Contains(jvp + ForwardMode.PullbackSuffix)))
+                Report(call.GetLocation(), Shorten(call.ToString()), $"'{callee.ContainingType.Name}.{callee.Name}' was compiled without its {mode} methods");
+        }
+    }
+
+    /// <summary>A tensor call differentiated by <paramref name="rule"/>.</summary>
+    public void CheckTensorRule(TensorRule rule, SyntaxNode call, bool packed = false)
+    {
+        if (packed && rule.Vjps.Any(v => v is not null) && !TensorTangentRules.IsLinearInFirst(rule.Key))
+            Report(call.GetLocation(), Shorten(call.ToString()), $"'{rule.Key}' with a list or index written out element by element has no tangent rule yet");
+        else if (!TensorTangentRules.Covers(rule))
+            Report(call.GetLocation(), Shorten(call.ToString()), $"the tensor rule '{rule.Key}' has no tangent rule yet");
+    }
+
+    void Report(Location? location, string code, string why)
+        => _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardModeUnavailable, location, code, _method.Name, why));
+
+    static string Shorten(string text)
+    {
+        var line = text.Replace("\r", "").Split('\n')[0].Trim();
+        return line.Length > 60 ? line.Substring(0, 57) + "..." : line;
+    }
+}

@@ -1,0 +1,24 @@
+using Leibniz.Generators.Common;
+
+namespace Leibniz.Generators.IR.Functions;
+
+/// <summary>A differentiable parameter and the tangent the forward-mode methods take for it.</summary>
+/// <param name="Parameter">The primal parameter.</param>
+/// <param name="Type">Its type, which is also the tangent's.</param>
+/// <param name="Tangent">The tangent parameter: <c>dx</c>.</param>
+/// <param name="IsWrt">Whether the Hessian–vector product takes a direction for it and reports its rows.</param>
+internal sealed record TangentParameter(string Parameter, ValueType Type, string Tangent, bool IsWrt);
+
+/// <summary>
+/// A function with its forward-mode derivative. <c>Jvp</c> is an ordinary function — the primal's statements and,
+/// beside each active one, the statements computing its tangent — that takes the primal parameters, then one
+/// tangent per differentiable parameter, and returns the result's tangent; <c>Value</c> names the primal result
+/// inside it. Being plain IR, it can be differentiated again: <c>Reverse</c>, its reverse mode, gives
+/// Hessian–vector products (present when they were asked for).
+/// </summary>
+internal sealed record TangentFunctionSpec(
+    FunctionSpec Primal,
+    FunctionSpec Jvp,
+    string Value,
+    EquatableArray<TangentParameter> Tangents,
+    ReverseFunctionSpec? Reverse);

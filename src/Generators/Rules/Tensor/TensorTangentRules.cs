@@ -1,0 +1,437 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Leibniz.Generators.Common;
+using Leibniz.Generators.IR.Functions;
+using ValueType = Leibniz.Generators.IR.Functions.ValueType;
+
+namespace Leibniz.Generators.Rules.Tensor;
+
+/// <summary>Writes the tangent ẏ of a tensor call as IR through <paramref name="builder"/> and returns it, shaped like the output.</summary>
+internal delegate Operand TensorTangentRule(ITangentBuilder builder);
+
+/// <summary>
+/// The forward-mode column of the tensor rule table: for each row of <see cref="TensorRules"/> with a derivative,
+/// its Jacobian–vector product ẏ = Σᵢ (∂y/∂aᵢ)·ȧᵢ written with calls of rows of that same table, so the tangent
+/// is itself differentiable by reverse mode. Kept beside the table rather than in it so that a new row and its
+/// tangent are two small additions; a row without a tangent here makes forward mode report LZ0109.
+/// </summary>
+internal static class TensorTangentRules
+{
+    const string Torch = "global::TorchSharp.torch";
+
+    // ---- calls of table rows ----
+
+    /// <summary>The call of row <paramref name="key"/> written the way the front end writes it.</summary>
+    internal static TensorCall CallOf(string key, Operand[] arguments, string[]? parameterNames = null)
+    {
+        var open = key.IndexOf('(');
+        var name = open < 0 ? key : key.Substring(0, open);
+        var member = name.Substring(name.LastIndexOf('.') + 1);
+        CallForm form;
+        string target;
+        if (name.StartsWith("Tensor.op_", StringComparison.Ordinal))
+        {
+            form = CallForm.Operator;
+            target = member switch
+            {
+                "op_Addition" => "+",
+                "op_Subtraction" => "-",
+                "op_Multiply" => "*",
+                "op_Division" => "/",
+                "op_UnaryNegation" => "-",
+                _ => throw new ArgumentException($"no operator for {key}", nameof(key)),
+            };
+        }
+        else if (name.StartsWith("Tensor.", StringComparison.Ordinal))
+        {
+            form = CallForm.Instance;
+            target = member;
+        }
+        else
+        {
+            form = CallForm.Static;
+            target = Torch + "." + (name.StartsWith("torch.", StringComparison.Ordinal) ? name.Substring("torch.".Length) : name);
+        }
+
+        var names = parameterNames ?? arguments.Select(_ => "").ToArray();
+        return new TensorCall(name, key, form, target, arguments.ToEquatableArray(), names.ToEquatableArray());
+    }
+
+    static Variable Call(this ITangentBuilder b, string key, params Operand[] arguments) => b.Emit(CallOf(key, arguments));
+
+    static Operand Number(double value) => new Literal(value, ValueType.Double);
+
+    static Variable Add(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Addition", x, y);
+
+    static Variable Sub(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Subtraction", x, y);
+
+    static Variable Mul(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Multiply", x, y);
+
+    static Variable Div(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Division", x, y);
+
+    static Variable Neg(this ITangentBuilder b, Operand x) => b.Call("Tensor.op_UnaryNegation", x);
+
+    /// <summary>Σ_d over dimension <paramref name="dimension"/>, keepdim spelled out: <c>t.sum(0)</c> would bind to <c>sum(ScalarType?)</c>.</summary>
+    static Variable SumOver(this ITangentBuilder b, Operand x, Operand dimension, Operand keepdim)
+        => b.Call("Tensor.sum(long, bool, ScalarType?)", x, dimension, keepdim);
+
+    /// <summary>
+    /// A term as wide as the output. A broadcast operand's tangent has the operand's shape, which is the output's
+    /// only where another term broadcasts it; alone it is expanded (a number is spread over the output).
+    /// </summary>
+    static Operand Spread(this ITangentBuilder b, Operand term)
+        => b.IsTensor(term) ? b.Call("Tensor.expand_as", term, b.Output) : b.Mul(b.EmitConstant(Torch + ".ones_like", b.Output), term);
+
+    /// <summary>The sum of the terms present, each saying whether it already has the output's shape.</summary>
+    static Operand Sum(this ITangentBuilder b, params (Operand? Term, bool Negate, bool Full)[] terms)
+    {
+        var present = terms.Where(t => t.Term is not null).ToList();
+        if (present.Count == 0) throw new InvalidOperationException("a tangent rule ran with no varying argument");
+        var full = present.Count > 1 || present.Any(t => t.Full);
+        var (first, negateFirst, _) = present[0];
+        Operand total;
+        if (present.Count > 1 && negateFirst && !present[1].Negate)
+        {
+            // −a + b is written b − a.
+            total = b.Sub(present[1].Term!, first!);
+            present.RemoveAt(1);
+        }
+        else
+        {
+            total = negateFirst ? b.Neg(first!) : first!;
+        }
+
+        foreach (var (term, negate, _) in present.Skip(1))
+            total = negate ? b.Sub(total, term!) : b.Add(total, term!);
+
+        // Two operands' tangents broadcast against each other to the output's shape, as the operands did.
+        return full ? total : b.Spread(total);
+    }
+
+    /// <summary>For calls linear in argument <paramref name="index"/> (the others are data): the same call on the tangent.</summary>
+    static TensorTangentRule Linear(int index = 0)
+        => b => b.Emit(b.Call with { Arguments = b.Call.Arguments.Select((a, i) => i == index ? b.Tangent(index)! : a).ToEquatableArray() });
+
+    /// <summary>ẏ = ȧ·f′, for an elementwise function whose derivative <paramref name="derivative"/> writes from (a, y).</summary>
+    static TensorTangentRule Elementwise(Func<ITangentBuilder, Operand, Operand, Operand> derivative)
+        => b => b.Mul(b.Tangent(0)!, derivative(b, b.Argument(0), b.Output));
+
+    /// <summary>ẏ = ȧ where a &gt; 0, and <paramref name="otherwise"/>(ȧ, a) elsewhere — the branch PyTorch's backward takes at 0.</summary>
+    static TensorTangentRule ByPositive(Func<ITangentBuilder, Operand, Operand, Operand> otherwise)
+        => b => b.Call("Tensor.where", b.Tangent(0)!, b.Call("Tensor.gt", b.Argument(0), Number(0)), otherwise(b, b.Tangent(0)!, b.Argument(0)));
+
+    /// <summary>An argument's value, or <paramref name="fallback"/> where the caller kept the default.</summary>
+    static Operand ValueOr(Operand operand, double fallback, ValueType type = ValueType.Double) => operand is OmittedArgument ? new Literal(fallback, type) : operand;
+
+    // ---- the rules ----
+
+    // With a number on the other side nothing broadcasts: the tangent already has the output's shape.
+    static Operand Addition(ITangentBuilder b)
+        => b.Sum((b.Tangent(0), false, !b.IsTensor(b.Argument(1))), (b.Tangent(1), false, !b.IsTensor(b.Argument(0))));
+
+    static Operand Subtraction(ITangentBuilder b)
+        => b.Sum((b.Tangent(0), false, !b.IsTensor(b.Argument(1))), (b.Tangent(1), true, !b.IsTensor(b.Argument(0))));
+
+    static Operand Multiplication(ITangentBuilder b)
+    {
+        var (da, db) = (b.Tangent(0), b.Tangent(1));
+        return b.Sum((da is null ? null : b.Mul(da, b.Argument(1)), false, true), (db is null ? null : b.Mul(b.Argument(0), db), false, true));
+    }
+
+    // d(a/b) = (ȧ − y·ḃ)/b, with y = a/b already computed.
+    static Operand Division(ITangentBuilder b)
+    {
+        var (da, db) = (b.Tangent(0), b.Tangent(1));
+        if (db is null) return b.Div(da!, b.Argument(1));
+        var scaled = b.Mul(b.Output, db);
+        return da is null ? b.Neg(b.Div(scaled, b.Argument(1))) : b.Div(b.Sub(da, scaled), b.Argument(1));
+    }
+
+    static TensorTangentRule Product(string key)
+        => b =>
+        {
+            var (da, db) = (b.Tangent(0), b.Tangent(1));
+            return b.Sum((da is null ? null : b.Call(key, da, b.Argument(1)), false, true), (db is null ? null : b.Call(key, b.Argument(0), db), false, true));
+        };
+
+    // y = x·Wᵀ + b: ẏ = ẋ·Wᵀ + x·Ẇᵀ + ḃ, the bias tangent folded into one of the products.
+    static Operand Linear(ITangentBuilder b)
+    {
+        var (dx, dw, dbias) = (b.Tangent(0), b.Tangent(1), b.Call.Arguments.Count > 2 ? b.Tangent(2) : null);
+        Operand? total = null;
+        if (dx is not null)
+            total = b.Call("nn.functional.linear", dbias is null ? new[] { dx, b.Argument(1) } : new[] { dx, b.Argument(1), dbias });
+        if (dw is not null)
+        {
+            var product = b.Call("nn.functional.linear", total is null && dbias is not null ? new[] { b.Argument(0), dw, dbias } : new[] { b.Argument(0), dw });
+            total = total is null ? product : b.Add(total, product);
+        }
+
+        return total ?? b.Spread(dbias!);
+    }
+
+    // y = β·c + α·A·B: ẏ = β·ċ + α·(Ȧ·B + A·Ḃ) (Tensor.addmm and torch.addmm take the same arguments in the same places).
+    static Operand TorchAddmm(ITangentBuilder b)
+    {
+        var (dc, da, db) = (b.Tangent(0), b.Tangent(1), b.Tangent(2));
+        var (beta, alpha) = (ValueOr(b.Argument(3), 1, ValueType.Float), ValueOr(b.Argument(4), 1, ValueType.Float));
+        var one = new Literal(1, ValueType.Float);
+        Operand? total = null;
+        if (da is not null)
+            total = dc is null ? b.Mul(b.Call("Tensor.mm", da, b.Argument(2)), alpha) : b.Call("torch.addmm", dc, da, b.Argument(2), beta, alpha);
+        if (db is not null)
+        {
+            total = total is null
+                ? dc is null ? b.Mul(b.Call("Tensor.mm", b.Argument(1), db), alpha) : b.Call("torch.addmm", dc, b.Argument(1), db, beta, alpha)
+                : b.Call("torch.addmm", total, b.Argument(1), db, one, alpha);
+        }
+
+        return total ?? b.Spread(b.Mul(dc!, beta));
+    }
+
+    // Φ(a) + a·φ(a), with Φ(a) = ½·erfc(−a/√2) and φ(a) = e^(−a²/2)/√(2π), as the reverse rule has it.
+    static Operand GeluSlope(ITangentBuilder b, Operand a)
+    {
+        var cdf = b.Mul(b.Call("Tensor.erfc", b.Mul(a, Number(-0.7071067811865476))), Number(0.5));
+        var density = b.Mul(b.Call("Tensor.exp", b.Mul(b.Call("Tensor.square", a), Number(-0.5))), Number(0.3989422804014327));
+        return b.Add(cdf, b.Mul(a, density));
+    }
+
+    // σ(a)·(1 + a·(1 − σ(a))).
+    static Operand SiluSlope(ITangentBuilder b, Operand a)
+    {
+        var s = b.Call("Tensor.sigmoid", a);
+        return b.Mul(s, b.Add(b.Mul(a, b.Sub(Number(1), s)), Number(1)));
+    }
+
+    // y = s·(a > 0 ? a : α(e^(i·a) − 1)): ẏ = (a > 0 ? s : s·α·i·e^(i·a))·ȧ.
+    static Operand ScaledElu(ITangentBuilder b)
+    {
+        var (da, a, alpha, scale, inputScale) = (b.Tangent(0)!, b.Argument(0), b.Argument(1), b.Argument(2), b.Argument(3));
+        var negative = b.Mul(b.Mul(b.Mul(b.Mul(da, b.Call("Tensor.exp", b.Mul(a, inputScale))), alpha), scale), inputScale);
+        return b.Call("Tensor.where", b.Mul(da, scale), b.Call("Tensor.gt", a, Number(0)), negative);
+    }
+
+    // softmax: ẏ = y·(ȧ − Σ_d ȧ·y).
+    static Operand Softmax(ITangentBuilder b)
+    {
+        var da = b.Tangent(0)!;
+        var mean = b.SumOver(b.Mul(da, b.Output), b.Argument(1), new Literal(1, ValueType.Bool));
+        return b.Mul(b.Sub(da, mean), b.Output);
+    }
+
+    // log softmax: ẏ = ȧ − Σ_d ȧ·eʸ.
+    static Operand LogSoftmax(ITangentBuilder b)
+    {
+        var da = b.Tangent(0)!;
+        return b.Sub(da, b.SumOver(b.Mul(da, b.Call("Tensor.exp", b.Output)), b.Argument(1), new Literal(1, ValueType.Bool)));
+    }
+
+    // logsumexp: ẏ = Σ_d ȧ·softmax_d(a), keeping the dimension as the call did.
+    static Operand LogSumExp(ITangentBuilder b)
+    {
+        var weights = b.Call("Tensor.softmax", b.Argument(0), b.Argument(1));
+        var keepdim = b.Call.Arguments.Count > 2 && b.Argument(2) is not OmittedArgument ? b.Argument(2) : new Literal(0, ValueType.Bool);
+        return b.SumOver(b.Mul(b.Tangent(0)!, weights), b.Argument(1), keepdim);
+    }
+
+    // Mean cross-entropy is nll_loss of log_softmax over class dimension 1, and nll_loss is linear:
+    // ℓ̇ = nll_loss(ẋ − Σ_c ẋ·softmax(x), t), which keeps ignored targets and the mean over kept rows as the loss does.
+    static Operand CrossEntropy(ITangentBuilder b)
+    {
+        var (dx, x) = (b.Tangent(0)!, b.Argument(0));
+        var dimension = new Literal(1, ValueType.Int);
+        var expected = b.SumOver(b.Mul(dx, b.Call("Tensor.softmax", x, dimension)), dimension, new Literal(1, ValueType.Bool));
+        return b.Call("nn.functional.nll_loss", b.Sub(dx, expected), b.Argument(1));
+    }
+
+    // ℓ = mean (1 − t)·x + log(1 + e⁻ˣ): ℓ̇ = mean((σ(x) − t)·ẋ − x·ṫ).
+    static Operand BinaryCrossEntropyWithLogits(ITangentBuilder b)
+    {
+        var (dx, dt, x, t) = (b.Tangent(0), b.Tangent(1), b.Argument(0), b.Argument(1));
+        var pointwise = b.Sum(
+            (dx is null ? null : b.Mul(b.Sub(b.Call("Tensor.sigmoid", x), t), dx), false, true),
+            (dt is null ? null : b.Mul(x, dt), true, true));
+        return b.Call("Tensor.mean()", pointwise);
+    }
+
+    // ℓ = mean (x − t)²: ℓ̇ = 2·mean((x − t)·(ẋ − ṫ)).
+    static Operand MeanSquaredError(ITangentBuilder b)
+    {
+        var (dx, dt) = (b.Tangent(0), b.Tangent(1));
+        var difference = dt is null ? dx! : dx is null ? b.Neg(dt) : b.Sub(dx, dt);
+        return b.Mul(b.Call("Tensor.mean()", b.Mul(b.Sub(b.Argument(0), b.Argument(1)), difference)), Number(2));
+    }
+
+    // y = c ? a : b: ẏ = c ? ȧ : ḃ, a branch that does not vary contributing zeros.
+    static TensorTangentRule Select(string key, int condition, int whenTrue, int whenFalse, bool receiverFirst)
+        => b =>
+        {
+            Operand Branch(int index) => b.Tangent(index) ?? b.EmitConstant(Torch + ".zeros_like", b.Output);
+            var (c, t, f) = (b.Argument(condition), Branch(whenTrue), Branch(whenFalse));
+            return b.Call(key, receiverFirst ? new[] { t, c, f } : new[] { c, t, f });
+        };
+
+    static readonly TensorTangentRule Exp = Elementwise((b, _, y) => y);
+    static readonly TensorTangentRule Log = b => b.Div(b.Tangent(0)!, b.Argument(0));
+    static readonly TensorTangentRule Sqrt = b => b.Mul(b.Div(b.Tangent(0)!, b.Output), Number(0.5));
+    static readonly TensorTangentRule Rsqrt = b => b.Mul(b.Mul(b.Tangent(0)!, b.Call("Tensor.pow", b.Output, new Literal(3, ValueType.Int))), Number(-0.5));
+    static readonly TensorTangentRule Abs = Elementwise((b, a, _) => b.Call("Tensor.sign", a));
+    static readonly TensorTangentRule Sin = Elementwise((b, a, _) => b.Call("Tensor.cos", a));
+    static readonly TensorTangentRule Cos = b => b.Neg(b.Mul(b.Tangent(0)!, b.Call("Tensor.sin", b.Argument(0))));
+    static readonly TensorTangentRule Tanh = Elementwise((b, _, y) => b.Sub(Number(1), b.Call("Tensor.square", y)));
+    static readonly TensorTangentRule Sigmoid = Elementwise((b, _, y) => b.Mul(y, b.Sub(Number(1), y)));
+    static readonly TensorTangentRule Square = b => b.Mul(b.Mul(b.Tangent(0)!, b.Argument(0)), Number(2));
+    static readonly TensorTangentRule Relu = Elementwise((b, _, y) => b.Call("Tensor.gt", y, Number(0)));
+    // Above its threshold (20) TorchSharp's softplus is a itself, so the slope there is exactly 1.
+    static readonly TensorTangentRule Softplus = b => b.Call("Tensor.where", b.Tangent(0)!, b.Call("Tensor.gt", b.Argument(0), Number(20)), b.Mul(b.Tangent(0)!, b.Call("Tensor.sigmoid", b.Argument(0))));
+    static readonly TensorTangentRule Clamped = Elementwise((b, a, y) => b.Call("Tensor.eq", y, a));
+    static readonly TensorTangentRule Erfc = Elementwise((b, a, _) => b.Mul(b.Call("Tensor.exp", b.Neg(b.Call("Tensor.square", a))), Number(-1.1283791670955126)));
+
+    // d aᵖ = p·aᵖ⁻¹·ȧ for a constant exponent.
+    static Operand Power(ITangentBuilder b)
+    {
+        var p = b.Argument(1);
+        var lowered = p is Literal { Value: var value } literal
+            ? new Literal(value - 1, literal.Type)
+            : (Operand)b.EmitNumber(new BinaryExpression(BinaryOperator.Subtract, p, Number(1)), ValueType.Double);
+        return b.Mul(b.Mul(b.Tangent(0)!, b.Call("Tensor.pow", b.Argument(0), lowered)), p);
+    }
+
+    static readonly Dictionary<string, TensorTangentRule> Table = new()
+    {
+        ["Tensor.op_Addition"] = Addition,
+        ["Tensor.add"] = Addition,
+        ["Tensor.op_Subtraction"] = Subtraction,
+        ["Tensor.sub"] = Subtraction,
+        ["Tensor.op_Multiply"] = Multiplication,
+        ["Tensor.mul"] = Multiplication,
+        ["Tensor.op_Division"] = Division,
+        ["Tensor.div"] = Division,
+        ["Tensor.op_UnaryNegation"] = Linear(),
+        ["Tensor.neg"] = Linear(),
+
+        ["Tensor.matmul"] = Product("Tensor.matmul"),
+        ["torch.matmul"] = Product("Tensor.matmul"),
+        ["Tensor.mm"] = Product("Tensor.mm"),
+        ["torch.mm"] = Product("Tensor.mm"),
+        ["torch.bmm"] = Product("torch.bmm"),
+        ["nn.functional.linear"] = Linear,
+        ["Tensor.addmm"] = TorchAddmm,
+        ["torch.addmm"] = TorchAddmm,
+
+        ["Tensor.exp"] = Exp,
+        ["torch.exp"] = Exp,
+        ["Tensor.log"] = Log,
+        ["torch.log"] = Log,
+        ["Tensor.sqrt"] = Sqrt,
+        ["torch.sqrt"] = Sqrt,
+        ["Tensor.rsqrt"] = Rsqrt,
+        ["torch.rsqrt"] = Rsqrt,
+        ["Tensor.abs"] = Abs,
+        ["torch.abs"] = Abs,
+        ["Tensor.sin"] = Sin,
+        ["torch.sin"] = Sin,
+        ["Tensor.cos"] = Cos,
+        ["torch.cos"] = Cos,
+        ["Tensor.tanh"] = Tanh,
+        ["torch.tanh"] = Tanh,
+        ["nn.functional.tanh"] = Tanh,
+        ["Tensor.sigmoid"] = Sigmoid,
+        ["torch.sigmoid"] = Sigmoid,
+        ["nn.functional.sigmoid"] = Sigmoid,
+        ["Tensor.square"] = Square,
+        ["torch.square"] = Square,
+        ["Tensor.pow"] = Power,
+        ["nn.functional.relu"] = Relu,
+        ["Tensor.relu"] = Relu,
+        ["torch.relu"] = Relu,
+        ["nn.functional.softplus"] = Softplus,
+        ["Tensor.softplus"] = Softplus,
+        ["nn.functional.silu"] = Elementwise((b, a, _) => SiluSlope(b, a)),
+        ["Tensor.gelu()"] = Elementwise((b, a, _) => GeluSlope(b, a)),
+        ["nn.functional.gelu(Tensor)"] = Elementwise((b, a, _) => GeluSlope(b, a)),
+        ["Tensor.erfc"] = Erfc,
+        ["torch.erfc"] = Erfc,
+
+        ["Tensor.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, b.Argument(1))),
+        ["nn.functional.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, Number(0.01))),
+        ["nn.functional.elu"] = ByPositive((b, da, a) => b.Mul(b.Mul(da, b.Call("Tensor.exp", a)), ValueOr(b.Argument(1), 1))),
+        ["Tensor.elu(double)"] = ByPositive((b, da, a) => b.Mul(da, b.Call("Tensor.exp", a))),
+        ["Tensor.elu(Scalar, Scalar, Scalar)"] = ScaledElu,
+
+        ["Tensor.clamp(Scalar?, Scalar?)"] = Clamped,
+        ["Tensor.clip(Scalar?, Scalar?)"] = Clamped,
+        ["torch.clamp(Tensor, Scalar?, Scalar?)"] = Clamped,
+        ["torch.clip(Tensor, Scalar?, Scalar?)"] = Clamped,
+        ["Tensor.clamp_min"] = Elementwise((b, a, _) => b.Call("Tensor.ge", a, b.Argument(1))),
+        ["torch.clamp_min"] = Elementwise((b, a, _) => b.Call("Tensor.ge", a, b.Argument(1))),
+        ["Tensor.clamp_max"] = Elementwise((b, a, _) => b.Call("Tensor.le", a, b.Argument(1))),
+        ["torch.clamp_max"] = Elementwise((b, a, _) => b.Call("Tensor.le", a, b.Argument(1))),
+
+        ["torch.where(Tensor, Tensor, Tensor)"] = Select("torch.where(Tensor, Tensor, Tensor)", condition: 0, whenTrue: 1, whenFalse: 2, receiverFirst: false),
+        ["Tensor.where"] = Select("Tensor.where", condition: 1, whenTrue: 0, whenFalse: 2, receiverFirst: true),
+
+        ["Tensor.softmax"] = Softmax,
+        ["torch.softmax"] = Softmax,
+        ["special.softmax"] = Softmax,
+        ["nn.functional.softmax"] = Softmax,
+        ["Tensor.log_softmax"] = LogSoftmax,
+        ["special.log_softmax"] = LogSoftmax,
+        ["nn.functional.log_softmax"] = LogSoftmax,
+
+        ["Tensor.sum(ScalarType?)"] = Linear(),
+        ["Tensor.sum(long, bool, ScalarType?)"] = Linear(),
+        ["Tensor.mean()"] = Linear(),
+        ["Tensor.logsumexp"] = LogSumExp,
+        ["torch.logsumexp"] = LogSumExp,
+
+        ["Tensor.reshape"] = Linear(),
+        ["Tensor.view"] = Linear(),
+        ["Tensor.flatten"] = Linear(),
+        ["Tensor.t"] = Linear(),
+        ["Tensor.transpose"] = Linear(),
+        ["Tensor.unsqueeze"] = Linear(),
+        ["Tensor.squeeze"] = Linear(),
+        ["torch.squeeze"] = Linear(),
+        ["Tensor.expand(long[])"] = Linear(),
+        ["Tensor.expand_as"] = Linear(),
+        ["Tensor.narrow"] = Linear(),
+        ["torch.narrow"] = Linear(),
+        ["Tensor.index_select"] = Linear(),
+        ["torch.index_select"] = Linear(),
+        ["Tensor.gather"] = Linear(),
+        ["torch.gather"] = Linear(),
+
+        ["nn.functional.cross_entropy"] = CrossEntropy,
+        ["nn.functional.nll_loss"] = Linear(),
+        ["nn.functional.binary_cross_entropy_with_logits"] = BinaryCrossEntropyWithLogits,
+        ["nn.functional.mse_loss"] = MeanSquaredError,
+    };
+
+    /// <summary>The tangent rule of table row <paramref name="key"/>, if it has one.</summary>
+    public static bool TryGet(string key, out TensorTangentRule rule) => Table.TryGetValue(key, out rule!);
+
+    static readonly string[] LinearInFirstRows =
+    {
+        "Tensor.reshape", "Tensor.view", "Tensor.expand", "Tensor.permute", "torch.permute", "Tensor.flatten",
+        "Tensor.sum(", "Tensor.mean(", "torch.sum(", "torch.mean(", "Tensor.index", "Tensor.slice", "Tensor.select", "Tensor.narrow",
+    };
+
+    /// <summary>
+    /// Whether a row (any argument layout) is linear in its first argument with the others data — shapes, dimension lists,
+    /// indices — so that its tangent is the same call applied to the first argument's tangent.
+    /// </summary>
+    public static bool IsLinearInFirst(string key)
+    {
+        var row = key.Split('@')[0];
+        return LinearInFirstRows.Any(prefix => row == prefix || row.StartsWith(prefix, System.StringComparison.Ordinal) && (prefix.EndsWith("(") || row[prefix.Length] == '('));
+    }
+
+    /// <summary>Whether forward mode can follow a call of row <paramref name="rule"/>: it carries no derivative, or it has a tangent rule.</summary>
+    public static bool Covers(TensorRule rule) => rule.Vjps.All(v => v is null) || Table.ContainsKey(rule.Key);
+
+    /// <summary>The rows that have a tangent rule.</summary>
+    public static IEnumerable<string> Keys => Table.Keys;
+}

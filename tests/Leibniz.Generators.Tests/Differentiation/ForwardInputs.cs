@@ -1,0 +1,106 @@
+namespace Leibniz.Generators.Tests.Differentiation;
+
+/// <summary>[Differentiable] functions asking for forward mode and Hessian–vector products, one per construct the transform follows.</summary>
+internal static class ForwardInputs
+{
+    public const string Scalar = """
+        using System;
+        using Leibniz;
+
+        namespace Forward;
+
+        public static partial class Functions
+        {
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static double SinTimesX(double x) => Math.Sin(x) * x;
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static double Rosenbrock(double[] x)
+            {
+                var sum = 0.0;
+                for (var i = 0; i < x.Length - 1; i++)
+                {
+                    var a = x[i + 1] - x[i] * x[i];
+                    var b = 1 - x[i];
+                    sum += 100 * a * a + b * b;
+                }
+
+                return sum;
+            }
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static double Piecewise(double x, double y)
+            {
+                if (x > y) return x * x - y;
+                var z = x < 0 ? -x : Math.Exp(x);
+                return z * y / (1 + Math.Abs(x));
+            }
+
+            [Differentiable(Wrt = new[] { nameof(x) }, Modes = DerivativeModes.HessianVectorProduct)]
+            public static double Power(double x, double y, [NoDerivative] double scale, int times)
+            {
+                var p = 1.0;
+                var k = 0;
+                while (k < times)
+                {
+                    p *= x;
+                    k++;
+                }
+
+                return scale * p + Math.Pow(x, y);
+            }
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static double Calls(double x, double y) => SinTimesX(x) + Piecewise(y, x) / 2;
+
+            [Differentiable(Modes = DerivativeModes.Forward)]
+            public static float Single(float x) => MathF.Tanh(x) * x + 2f;
+        }
+        """;
+
+    public const string Tensor = """
+        using Leibniz;
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        namespace Forward;
+
+        public static partial class Layers
+        {
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static Tensor Mlp(Tensor x, Tensor w1, Tensor b1, Tensor w2, [NoDerivative] Tensor target)
+            {
+                var h = nn.functional.relu(nn.functional.linear(x, w1, b1));
+                var y = h.matmul(w2).tanh();
+                return nn.functional.mse_loss(y, target);
+            }
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static Tensor Softmax(Tensor x, [NoDerivative] Tensor w) => (x.softmax(1) * w).sum();
+        }
+        """;
+
+    public const string Model = """
+        using Leibniz;
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        namespace Forward;
+
+        [Model]
+        public partial class Classifier
+        {
+            [Parameter] Tensor w1, b1, w2;
+
+            public Classifier(int inputs, int hidden, int classes)
+            {
+                w1 = randn(hidden, inputs);
+                b1 = zeros(hidden);
+                w2 = randn(classes, hidden);
+            }
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public Tensor Forward(Tensor x) => nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t());
+        }
+        """;
+}

@@ -1,0 +1,63 @@
+using Leibniz.Generators.Diagnostics;
+using Leibniz.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace Leibniz.Generators.Tests.Differentiation;
+
+/// <summary>What the forward-mode pipeline generates when it cannot follow everything it is asked to.</summary>
+public sealed class ForwardModeGeneratorTests
+{
+    const string Source = """
+        using System;
+        using Leibniz;
+
+        namespace Blocked;
+
+        public static partial class Functions
+        {
+            public static double Smooth(double x) => x * x * (3 - 2 * x);
+
+            [Derivative(Of = nameof(Smooth))]
+            public static double SmoothPullback(double x, double seed, ref double dx)
+            {
+                dx += seed * 6 * x * (1 - x);
+                return Smooth(x);
+            }
+
+            [Differentiable(Modes = DerivativeModes.Forward)]
+            public static double Inner(double x) => Smooth(x) + x;
+
+            [Differentiable(Modes = DerivativeModes.Forward)]
+            public static double Outer(double x) => Inner(x) * x;
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static double Fine(double x) => Math.Sin(x) * x;
+        }
+        """;
+
+    [Fact]
+    public void A_function_calling_one_without_forward_mode_gets_none_itself_and_reverse_mode_is_untouched()
+    {
+        var (results, output) = GeneratorRunner.RunAll(TestCompilation.Create(("Functions.cs", Source)));
+        var forward = results.Single(r => r.Generator.GetGeneratorType() == typeof(Pipelines.ForwardModeGenerator));
+        var reverse = results.Single(r => r.Generator.GetGeneratorType() == typeof(Pipelines.DifferentiableGenerator));
+
+        Assert.Empty(GeneratorRunner.Problems(output));
+        var tangents = Assert.Single(forward.GeneratedSources).SourceText.ToString();
+        Assert.Contains("FineTangent(", tangents);
+        Assert.Contains("FineHessianVectorProduct(", tangents);
+        Assert.DoesNotContain("InnerTangent", tangents);
+        Assert.DoesNotContain("OuterTangent", tangents);
+
+        // Inner's own LZ0109 comes from the analyzer; Outer's, which only the pipeline can see, from the generator.
+        var diagnostic = Assert.Single(forward.Diagnostics);
+        Assert.Equal(DiagnosticDescriptors.ForwardModeUnavailable.Id, diagnostic.Id);
+        Assert.Contains("'Inner'", diagnostic.GetMessage());
+        Assert.Equal("Functions.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.Equal("Outer", Source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+
+        var derivatives = Assert.Single(reverse.GeneratedSources).SourceText.ToString();
+        Assert.Contains("OuterWithGradient(", derivatives);
+        Assert.Contains("InnerPullback(", derivatives);
+    }
+}
