@@ -41,16 +41,18 @@ public sealed class LossHessian
         return cross_entropy(_model.Forward(_points), _labels).ToDouble();
     }
 
-    // H v = ∇(∇L · v) by TorchSharp's tape, differentiated twice (double backward). When Leibniz
-    // generates Hessian–vector products, the generated HessianVectorProduct replaces this body.
-    // Forward is called directly so the tape records its operations: model.call runs the generated
-    // backward through a torch.autograd.Function, which is differentiable once, not twice.
+    // H v of the loss from the product Leibniz generates for TrainingLoss.Of at build time: reverse mode over its
+    // tangent, no tape involved. The parameters come in the order the model registers them (w1, b1, …, b3).
     IReadOnlyList<Tensor> HessianVectorProduct(IReadOnlyList<Tensor> direction)
     {
-        var loss = cross_entropy(_model.Forward(_points), _labels);
-        // TorchSharp's retain_graph is false by default even with create_graph: the second pass needs the graph.
-        var gradient = autograd.grad(new[] { loss }, _parameters, retain_graph: true, create_graph: true);
-        var directional = gradient.Zip(direction, (g, v) => (g * v).sum()).Aggregate((a, b) => a + b);
-        return autograd.grad(new[] { directional }, _parameters).ToArray();
+        using var noGrad = no_grad();
+        var p = _parameters;
+        var v = direction;
+        TrainingLoss.OfHessianVectorProduct(
+            p[0], p[1], p[2], p[3], p[4], p[5], _points, _labels,
+            v[0], v[1], v[2], v[3], v[4], v[5],
+            out _, out _, out _, out _, out _, out _,
+            out var h1, out var h2, out var h3, out var h4, out var h5, out var h6);
+        return new[] { h1!, h2!, h3!, h4!, h5!, h6! };
     }
 }
