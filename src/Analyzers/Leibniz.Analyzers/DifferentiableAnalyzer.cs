@@ -18,7 +18,8 @@ namespace Leibniz.Analyzers;
 /// derivatives would have nowhere to go (LZ0104, a type around it that is not partial), and why a
 /// hand-written <c>[Derivative]</c> does not fit its function (LZ0105); in-place tensor updates
 /// (LZ0106), conversions that zero a derivative (LZ0107), and a result independent of the
-/// differentiated inputs (LZ0108); what forward mode cannot follow in a method that asks for it (LZ0109).
+/// differentiated inputs (LZ0108); what forward mode cannot follow in a method that asks for it (LZ0109);
+/// a [Model] field called without a generated backward to run through (LZ0110).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
@@ -33,7 +34,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InPlaceMutation,
         DiagnosticDescriptors.IntegerConversion,
         DiagnosticDescriptors.ResultIndependentOfInputs,
-        DiagnosticDescriptors.ForwardModeUnavailable);
+        DiagnosticDescriptors.ForwardModeUnavailable,
+        DiagnosticDescriptors.ModelCallWithoutBackward);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

@@ -85,6 +85,11 @@ internal static class DiagnosticDescriptors
         "Forward mode cannot follow this code",
         "Forward mode cannot follow '{0}' in '{1}': {2}; only its reverse-mode derivatives are generated");
 
+    public static readonly DiagnosticDescriptor ModelCallWithoutBackward = Create(
+        "LZ0110", DifferentiationCategory, DiagnosticSeverity.Error,
+        "A [Model] called on a differentiable path has no generated backward",
+        "'{0}' cannot be differentiated through the generated backward of [Model] '{1}': {2}");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,
         "The Leibniz generator failed unexpectedly",

@@ -157,7 +157,8 @@ internal static class FunctionEmitter
         var tensor = ValueType.Tensor.CSharpName();
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
         var gradients = primal.Parameters.Select(p => (Parameter: p, Adjoint: function.Adjoints.FirstOrDefault(a => a.Parameter == p.Name))).ToList();
-        var tupleType = "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}")) + ")";
+        var models = primal.ModelFields;
+        var tupleType = "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}").Concat(models.Select(m => $"{ModelGradientsType} {Id(m.Name)}"))) + ")";
 
         writer.Line($"/// <summary>Runs {name} and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>");
         writer.Line($"/// <param name=\"{input.Name}\">The input.</param>");
@@ -172,8 +173,19 @@ internal static class FunctionEmitter
         writer.OpenBrace();
         var requiresGrad = string.Join(" || ", new[] { Id(input.Name) }.Concat(fields.Where(f => f.HasAdjoint).Select(f => "this." + Id(f.Name))).Select(t => t + ".requires_grad"));
         writer.Line("RegisterComponents();");
-        writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled() || !({requiresGrad})) return {name}({Id(input.Name)});");
-        writer.Line($"return {autogradFunction}.apply({string.Join(", ", new[] { "this", Id(input.Name) }.Concat(fields.Select(f => "this." + Id(f.Name))))});");
+        var applyArguments = string.Join(", ", new[] { "this", Id(input.Name) }.Concat(fields.Select(f => "this." + Id(f.Name))));
+        if (models.Count == 0)
+        {
+            writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled() || !({requiresGrad})) return {name}({Id(input.Name)});");
+            writer.Line($"return {autogradFunction}.apply({applyArguments});");
+        }
+        else
+        {
+            // Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's.
+            var called = string.Join(", ", models.Select(m => "this." + Id(m.Name)));
+            writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled() || !({requiresGrad} || {ComposedArgumentsType}.RequireGrad({called}))) return {name}({Id(input.Name)});");
+            writer.Line($"return {autogradFunction}.apply({ComposedArgumentsType}.Of(new object[] {{ {applyArguments} }}, {called}));");
+        }
         writer.CloseBrace();
         writer.Line();
 
@@ -181,23 +193,37 @@ internal static class FunctionEmitter
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"public sealed class {sweep}");
         writer.OpenBrace();
+        // An input the body reassigns is a working variable of the sweeps; the call's input is kept apart for reruns.
+        var assignments = new List<Assignment>();
+        ActivityAnalysis.Collect(primal.Body, assignments);
+        var inputReassigned = assignments.Any(a => a.Target == input.Name);
+        var originalInput = inputReassigned ? OriginalInputField : Id(input.Name);
         foreach (var parameter in primal.Parameters)
-            writer.Line($"readonly {parameter.Type.CSharpName()} {Id(parameter.Name)};");
+            writer.Line(parameter == input && inputReassigned
+                ? $"{parameter.Type.CSharpName()} {Id(parameter.Name)};"
+                : $"readonly {parameter.Type.CSharpName()} {Id(parameter.Name)};");
+        if (inputReassigned) writer.Line($"readonly {tensor} {OriginalInputField};");
         foreach (var local in primal.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
         foreach (var local in function.SweepLocals)
             writer.Line(local.Type == ValueType.Tensor ? $"{tensor}? {Id(local.Name)};" : $"{local.Type.CSharpName()} {Id(local.Name)};");
         foreach (var tape in TapesUsed(function))
             writer.Line($"readonly {TapeType}<{tape.CSharpName()}> {TapeLocal(tape)} = new();");
-        writer.Line($"readonly {modelType} _owner;");
+        foreach (var call in ModelCalls(function.Forward))
+            writer.Line($"{call.ModelType}.{ForwardMethod}Sweep {call.Sweep} = null!;");
+        foreach (var model in models)
+            writer.Line($"readonly {ModelGradientsType} {model.Gradients} = new();");
+        writer.Line($"readonly {modelType} {OwnerField};");
         writer.Line($"readonly bool {InputGradientFlag};");
         writer.Line("bool pulledBack;");
         writer.Line();
 
-        writer.Line($"internal {sweep}({modelType} model, {tensor} {Id(input.Name)}, bool {InputGradientFlag})");
+        // The constructor's parameter would shadow a reassigned input's field in the forward sweep below.
+        writer.Line($"internal {sweep}({modelType} model, {tensor} {originalInput}, bool {InputGradientFlag})");
         writer.OpenBrace();
-        writer.Line($"this.{Id(input.Name)} = {Id(input.Name)};");
-        writer.Line("_owner = model;");
+        if (inputReassigned) writer.Line($"this.{OriginalInputField} = {OriginalInputField};");
+        writer.Line($"this.{Id(input.Name)} = {originalInput};");
+        writer.Line($"{OwnerField} = model;");
         writer.Line($"this.{InputGradientFlag} = {InputGradientFlag};");
         foreach (var field in fields)
             writer.Line($"{Id(field.Name)} = model.{Id(field.Name)};");
@@ -221,12 +247,18 @@ internal static class FunctionEmitter
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
         var inputAdjoint = function.Adjoints.FirstOrDefault(a => a.Parameter == input.Name)?.LocalAdjoint;
-        WriteBlock(writer, inputAdjoint is null ? function.Reverse : GuardAccumulations(function.Reverse, inputAdjoint, InputGradientFlag));
-        writer.Line("return (" + string.Join(", ", gradients.Select(g => g.Adjoint?.LocalAdjoint ?? "null")) + ");");
+        // A reassigned input's adjoint also carries what flows to the parameters before the reassignment, so it is
+        // always formed; only returning it depends on the flag.
+        var guardedAdjoint = inputReassigned ? null : inputAdjoint;
+        var returnedInputAdjoint = inputReassigned && inputAdjoint is not null ? $"({InputGradientFlag} ? {inputAdjoint} : null)" : inputAdjoint;
+        WriteBlock(writer, guardedAdjoint is null ? function.Reverse : GuardAccumulations(function.Reverse, guardedAdjoint, InputGradientFlag));
+        writer.Line("return (" + string.Join(", ", gradients.Select(g => (g.Parameter == input ? returnedInputAdjoint : g.Adjoint?.LocalAdjoint) ?? "null").Concat(models.Select(m => m.Gradients))) + ");");
         writer.CloseBrace();
 
+        WritePullbackInto(writer, name, input.Name, gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).Select(g => g.Parameter.Name), models);
+
         var parameterGradients = gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).ToList();
-        if (parameterGradients.Count > 0)
+        if (parameterGradients.Count > 0 || models.Count > 0)
         {
             writer.Line();
             writer.Line($"/// <summary>");
@@ -241,6 +273,8 @@ internal static class FunctionEmitter
             writer.Line($"var gradients = Pullback({SeedParameter});");
             foreach (var g in parameterGradients)
                 writer.Line($"global::Leibniz.GradientAccumulation.Accumulate({Id(g.Parameter.Name)}, gradients.{Id(g.Parameter.Name)});");
+            foreach (var model in models)
+                writer.Line($"gradients.{Id(model.Name)}.Accumulate();");
             writer.Line($"return gradients.{Id(input.Name)};");
             writer.CloseBrace();
         }
@@ -263,20 +297,30 @@ internal static class FunctionEmitter
             writer.Line();
             writer.Line("// Reverse sweep, each parameter updated where its gradient is formed.");
             writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
-            WriteBlock(writer, inputAdjoint is null ? descent.Reverse : GuardAccumulations(descent.Reverse, inputAdjoint, InputGradientFlag));
+            WriteBlock(writer, guardedAdjoint is null ? descent.Reverse : GuardAccumulations(descent.Reverse, guardedAdjoint, InputGradientFlag));
             foreach (var adjoint in descent.UpdatedAfter)
                 writer.Line($"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.Parameter)}.add_({adjoint.LocalAdjoint}, alpha: {DescentFusion.Alpha});");
-            writer.Line($"return {inputAdjoint ?? "null"};");
+            foreach (var gathered in ModelPullbacks(descent.Reverse).Where(p => !p.Descends).Select(p => p.Gradients).Distinct())
+                writer.Line($"{gathered}.Descend(learningRate);");
+            writer.Line($"return {returnedInputAdjoint ?? "null"};");
             writer.CloseBrace();
         }
 
         writer.Line();
         writer.Line("internal bool ReverseSweepRan => pulledBack;");
         writer.Line();
-        writer.Line($"internal {sweep} Again() => new {sweep}(_owner, {Id(input.Name)}, {InputGradientFlag});");
+        writer.Line($"internal {sweep} Again() => new {sweep}({OwnerField}, {originalInput}, {InputGradientFlag});");
         writer.Line();
         writer.Line($"internal global::System.Collections.Generic.List<{tensor}> GradientsOnTheTape({tensor} outputGradient)");
-        writer.Line($"    => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.{name}({Id(input.Name)}), outputGradient, {string.Join(", ", new[] { Id(input.Name) }.Concat(fields.Select(f => Id(f.Name))))});");
+        var tapeInputs = string.Join(", ", new[] { originalInput }.Concat(fields.Select(f => Id(f.Name))));
+        writer.Line(models.Count == 0
+            ? $"    => global::Leibniz.HigherOrderBackward.Gradients(() => {OwnerField}.{name}({originalInput}), outputGradient, {tapeInputs});"
+            : $"    => global::Leibniz.HigherOrderBackward.Gradients(() => {OwnerField}.{name}({originalInput}), outputGradient, {ComposedArgumentsType}.Tensors(new[] {{ {tapeInputs} }}, {string.Join(", ", models.Select(m => OwnerField + "." + Id(m.Name)))}));");
+        if (models.Count > 0)
+        {
+            writer.Line();
+            writer.Line($"internal {modelType} Owner => {OwnerField};");
+        }
         writer.Line();
         writer.Line("void BeginReverseSweep()");
         writer.OpenBrace();
@@ -313,12 +357,100 @@ internal static class FunctionEmitter
         writer.Line("if (sweep.ReverseSweepRan) sweep = sweep.Again();");
         writer.Line("var gradients = sweep.Pullback(grad_output);");
         writer.Line("// One entry per argument of apply: none for the model, then the input and the parameters.");
-        writer.Line($"return new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }};");
+        var listed = $"new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }}";
+        if (models.Count == 0)
+        {
+            writer.Line($"return {listed};");
+        }
+        else
+        {
+            writer.Line($"var result = {listed};");
+            writer.Line("// Then the called models' parameters, as apply received them.");
+            foreach (var model in models)
+                writer.Line($"result.AddRange(gradients.{Id(model.Name)}.InOrderOf(sweep.Owner.{Id(model.Name)}));");
+            writer.Line("return result;");
+        }
         writer.CloseBrace();
         writer.CloseBrace();
     }
 
     const string InputGradientFlag = "inputGradient";
+    const string OwnerField = "_owner";
+    const string OriginalInputField = "_input";
+    const string ForwardMethod = "Forward";
+    const string ModelGradientsType = "global::Leibniz.ModelGradients";
+    const string ComposedArgumentsType = "global::Leibniz.ComposedModelArguments";
+
+    /// <summary>
+    /// <c>PullbackInto</c>: the pullback as a model calling this one runs it, adding the parameters' gradients under their
+    /// <c>named_parameters()</c> names, so a caller need not know this model's parameters to report them.
+    /// </summary>
+    static void WritePullbackInto(SourceWriter writer, string name, string input, IEnumerable<string> parameters, EquatableArray<ModelFieldSpec> models)
+    {
+        var tensor = ValueType.Tensor.CSharpName();
+        writer.Line();
+        writer.Line($"/// <summary>");
+        writer.Line($"/// The pullback as a model calling {name} runs it: each parameter's gradient of ⟨<paramref name=\"seed\"/>, {name}⟩ is added to");
+        writer.Line($"/// <paramref name=\"gradients\"/> under its <c>named_parameters()</c> name.");
+        writer.Line($"/// </summary>");
+        writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
+        writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
+        writer.Line($"public {tensor}? PullbackInto({tensor}? {SeedParameter}, {ModelGradientsType} gradients)");
+        writer.OpenBrace();
+        writer.Line($"var pulled = Pullback({SeedParameter});");
+        foreach (var parameter in parameters)
+            writer.Line($"gradients.Add(\"{parameter}\", {Id(parameter)}, pulled.{Id(parameter)});");
+        foreach (var model in models)
+            writer.Line($"gradients.Add(\"{model.Name}\", pulled.{Id(model.Name)});");
+        writer.Line($"return pulled.{Id(input)};");
+        writer.CloseBrace();
+    }
+
+    static IEnumerable<ModelCall> ModelCalls(Block block)
+    {
+        foreach (var statement in block.Statements)
+        {
+            if (statement is Assignment { Value: ModelCall call }) yield return call;
+            if (statement is not IfStatement branch) continue;
+            foreach (var nested in ModelCalls(branch.Then).Concat(ModelCalls(branch.Else))) yield return nested;
+        }
+    }
+
+    static IEnumerable<ModelPullbackStatement> ModelPullbacks(Block block)
+    {
+        foreach (var statement in block.Statements)
+        {
+            var nested = statement switch
+            {
+                ModelPullbackStatement p => new[] { p },
+                IfStatement i => ModelPullbacks(i.Then).Concat(ModelPullbacks(i.Else)),
+                WhenAdjointStatement w => ModelPullbacks(w.Body),
+                _ => Enumerable.Empty<ModelPullbackStatement>(),
+            };
+            foreach (var p in nested) yield return p;
+        }
+    }
+
+    static void WriteModelCall(SourceWriter writer, string target, ModelCall call)
+    {
+        var inputGradient = call.InputGradient switch
+        {
+            CalleeInputGradient.Never => "false",
+            CalleeInputGradient.WhenRequested => InputGradientFlag,
+            _ => "true",
+        };
+        writer.Line($"{call.Sweep} = {OwnerField}.{Id(call.Field)}.{ForwardMethod}WithPullback({Operand(call.Input)}, {inputGradient});");
+        writer.Line($"{Id(target)} = {call.Sweep}.Output;");
+    }
+
+    static string ModelPullback(ModelPullbackStatement pullback)
+    {
+        var call = pullback.Descends
+            ? $"{pullback.Sweep}.Descend({pullback.Seed}, learningRate)"
+            : $"{pullback.Sweep}.PullbackInto({pullback.Seed}, {pullback.Gradients})";
+        if (pullback.InputAdjoint is not { } input) return call + ";";
+        return pullback.Assigns ? $"{input} = {call};" : $"{input} = global::Leibniz.Adjoints.Sum({input}, {call});";
+    }
 
     /// <summary>Puts every accumulation into <paramref name="adjoint"/> under <c>if (flag)</c>.</summary>
     static Block GuardAccumulations(Block block, string adjoint, string flag)
@@ -387,6 +519,9 @@ internal static class FunctionEmitter
     {
         switch (statement)
         {
+            case Assignment { Value: ModelCall call } assignment:
+                WriteModelCall(writer, assignment.Target, call);
+                break;
             case Assignment assignment:
                 writer.Line($"{Id(assignment.Target)} = {Expression(assignment.Value)};");
                 break;
@@ -466,6 +601,9 @@ internal static class FunctionEmitter
                 break;
             case PullbackCallStatement call:
                 writer.Line(PullbackCall(call));
+                break;
+            case ModelPullbackStatement pullback:
+                writer.Line(ModelPullback(pullback));
                 break;
             default:
                 throw new System.InvalidOperationException($"the emitter has no form for {statement.GetType().Name}");
@@ -629,6 +767,7 @@ internal static class FunctionEmitter
         ConditionalExpression e => $"{Operand(e.Condition)} ? {Operand(e.WhenTrue)} : {Operand(e.WhenFalse)}",
         ConvertExpression e => $"({e.Target.CSharpName()}){Operand(e.Value)}",
         TensorCall e => TensorCallText(e),
+        FrozenModelCall e => $"{OwnerField}.{Id(e.Field)}.{e.Method}({Operand(e.Input)})",
         _ => throw new System.InvalidOperationException($"the emitter has no form for {expression.GetType().Name}"),
     };
 

@@ -142,7 +142,8 @@ internal static class ModelFrontend
         return null;
     }
 
-    static bool DeclaresTorchForward(INamedTypeSymbol type)
+    /// <summary>Whether the user wrote <c>forward</c> on <paramref name="type"/>, so the generator emits none (and <c>call</c> runs the user's).</summary>
+    internal static bool DeclaresTorchForward(INamedTypeSymbol type)
         => type.GetMembers(TorchForwardMethod).OfType<IMethodSymbol>()
             .Any(m => m.MethodKind == MethodKind.Ordinary && !m.IsImplicitlyDeclared && m.Parameters.Length == 1
                       && m.DeclaringSyntaxReferences.Any(r => !IsGeneratedByLeibniz(r.SyntaxTree)));

@@ -28,7 +28,8 @@ internal sealed class ActivityAnalysis
             foreach (var assignment in assignments)
             {
                 if (varied.Contains(assignment.Target) || !Differentiable(assignment.Target)) continue;
-                if (DifferentiableInputs(assignment.Value).Any(varied.Contains))
+                // A called model's output varies with its parameters, whatever its input.
+                if (assignment.Value is ModelCall || DifferentiableInputs(assignment.Value).Any(varied.Contains))
                     changed |= varied.Add(assignment.Target);
             }
         }
@@ -65,7 +66,7 @@ internal sealed class ActivityAnalysis
             changed = false;
             foreach (var assignment in assignments)
             {
-                if (!varied.Contains(assignment.Target) && DifferentiableInputs(assignment.Value).Any(varied.Contains))
+                if (!varied.Contains(assignment.Target) && (assignment.Value is ModelCall || DifferentiableInputs(assignment.Value).Any(varied.Contains)))
                     changed |= varied.Add(assignment.Target);
             }
         }
@@ -98,6 +99,7 @@ internal sealed class ActivityAnalysis
         BinaryExpression { Operator: BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Remainder } e => Names(e.Left, e.Right),
         PrimitiveCall e => e.Arguments.SelectMany(a => Names(a)),
         DifferentiableCall e => e.Arguments.Where((_, i) => e.ArgumentHasAdjoint[i]).SelectMany(a => Names(a)),
+        ModelCall e => Names(e.Input),
         ElementExpression e => new[] { e.Array },
         ConvertExpression { Target: ValueType.Double or ValueType.Float } e => Names(e.Value),
         TensorCall e when TensorRules.TryGet(e.Rule, out var rule) => e.Arguments.Where((_, i) => rule.Vjp(i) is not null).SelectMany(a => Names(a)),

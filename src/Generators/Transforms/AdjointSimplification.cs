@@ -117,6 +117,14 @@ internal static class AdjointSimplification
                 return new[] { loop with { Body = body } };
             }
 
+            case ModelPullbackStatement pullback when pullback.InputAdjoint is { } input && state.ContainsKey(input):
+            {
+                var assigns = state[input] == State.Empty;
+                // The called model returns null for its input when it was not asked for that gradient.
+                state[input] = State.Unknown;
+                return new[] { assigns ? pullback with { Assigns = true } : pullback };
+            }
+
             case PullbackCallStatement call:
                 foreach (var adjoint in call.Adjoints)
                     if (!adjoint.IsArray && state.ContainsKey(adjoint.Name)) state[adjoint.Name] = State.Unknown;
@@ -215,6 +223,16 @@ internal static class AdjointSimplification
                 live.UnionWith(start);
                 return loop with { Body = body };
             }
+
+            case ModelPullbackStatement pullback:
+                if (pullback.InputAdjoint is { } input)
+                {
+                    if (pullback.Assigns) live.Remove(input);
+                    else live.Add(input);
+                }
+
+                live.Add(pullback.Seed);
+                return statement;
 
             case PullbackCallStatement call:
                 live.Add(call.Seed);

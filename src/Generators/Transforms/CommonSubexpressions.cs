@@ -126,6 +126,8 @@ internal static class CommonSubexpressions
         ConditionalExpression e => new[] { e.Condition, e.WhenTrue, e.WhenFalse },
         ConvertExpression e => new[] { e.Value },
         TensorCall e => e.Arguments,
+        ModelCall e => new[] { e.Input },
+        FrozenModelCall e => new[] { e.Input },
         _ => System.Array.Empty<Operand>(),
     };
 
@@ -162,6 +164,8 @@ internal static class CommonSubexpressions
         ConditionalExpression e => e with { Condition = Rename(e.Condition, renames), WhenTrue = Rename(e.WhenTrue, renames), WhenFalse = Rename(e.WhenFalse, renames) },
         ConvertExpression e => e with { Value = Rename(e.Value, renames) },
         TensorCall e => e with { Arguments = Rename(e.Arguments, renames) },
+        ModelCall e => e with { Input = Rename(e.Input, renames) },
+        FrozenModelCall e => e with { Input = Rename(e.Input, renames) },
         _ => expression,
     };
 }

@@ -40,9 +40,37 @@ internal static class DescentFusion
             fused.Add(field);
         }
 
+        // A model called once updates its own parameters as its fused Descend allows; one called twice must not,
+        // since the other call's pullback still reads them, so its gradients are summed and applied after the sweep.
+        var pullbacks = new List<ModelPullbackStatement>();
+        CollectModelPullbacks(reverse, pullbacks);
+        var calledOnce = new HashSet<string>(pullbacks.GroupBy(p => p.Field).Where(g => g.Count() == 1).Select(g => g.Key));
+        var descending = Descending(new Block(statements.ToEquatableArray()), calledOnce);
+
         var after = adjoints.Where(a => a.LocalAdjoint is not null && a.Type == ValueType.Tensor && fields.Contains(a.Parameter) && !fused.Contains(a.Parameter));
-        return new DescentSpec(new Block(statements.ToEquatableArray()), after.ToEquatableArray());
+        return new DescentSpec(descending, after.ToEquatableArray());
     }
+
+    static void CollectModelPullbacks(Block block, List<ModelPullbackStatement> pullbacks)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case ModelPullbackStatement p: pullbacks.Add(p); break;
+                case IfStatement i: CollectModelPullbacks(i.Then, pullbacks); CollectModelPullbacks(i.Else, pullbacks); break;
+                case WhenAdjointStatement w: CollectModelPullbacks(w.Body, pullbacks); break;
+            }
+        }
+    }
+
+    static Block Descending(Block block, HashSet<string> calledOnce) => new(block.Statements.Select(statement => statement switch
+    {
+        ModelPullbackStatement p when calledOnce.Contains(p.Field) => p with { Descends = true },
+        IfStatement i => i with { Then = Descending(i.Then, calledOnce), Else = Descending(i.Else, calledOnce) },
+        WhenAdjointStatement w => w with { Body = Descending(w.Body, calledOnce) },
+        _ => statement,
+    }).ToEquatableArray());
 
     static int Contributions(Block block, string adjoint)
     {
@@ -53,6 +81,7 @@ internal static class DescentFusion
             {
                 AccumulateTensorStatement a when a.Adjoint == adjoint => 1,
                 PullbackCallStatement call when call.Adjoints.Any(a => a.Name == adjoint) => 1,
+                ModelPullbackStatement pullback when pullback.InputAdjoint == adjoint => 1,
                 IfStatement i => Contributions(i.Then, adjoint) + Contributions(i.Else, adjoint),
                 WhenAdjointStatement w => Contributions(w.Body, adjoint),
                 ReverseLoopStatement l => 2 * Contributions(l.Body, adjoint),

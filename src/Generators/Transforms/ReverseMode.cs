@@ -410,6 +410,11 @@ internal sealed class ReverseMode
                     reads.Add(d.Parameter);
                     SweepReads(new Block(new Statement[] { d.Contribution }.ToEquatableArray()), reads);
                     break;
+                case ModelPullbackStatement pullback:
+                    reads.Add(pullback.Seed);
+                    reads.Add(pullback.Sweep);
+                    if (pullback.InputAdjoint is not null && !pullback.Assigns) reads.Add(pullback.InputAdjoint);
+                    break;
                 case PullbackCallStatement call:
                     reads.Add(call.Seed);
                     reads.UnionWith(call.Arguments.OfType<Variable>().Select(v => v.Name));
@@ -546,6 +551,8 @@ internal sealed class ReverseMode
             ConditionalExpression e => new[] { e.Condition, e.WhenTrue, e.WhenFalse },
             ConvertExpression e => new[] { e.Value },
             TensorCall e => e.Arguments,
+            ModelCall e => new[] { e.Input },
+            FrozenModelCall e => new[] { e.Input },
             _ => System.Array.Empty<Operand>(),
         };
         return operands.OfType<Variable>().Select(v => v.Name);
@@ -563,7 +570,7 @@ internal sealed class ReverseMode
             forward.Add(new SaveStatement(target, _types[target], slot));
         }
 
-        forward.Add(assignment);
+        forward.Add(assignment.Value is ModelCall call ? assignment with { Value = call with { InputGradient = InputGradientOf(call) } } : assignment);
 
         var active = _activity.IsActive(target);
         // A tensor rule may read the output, so its target is restored only after the adjoint moved on;
@@ -603,6 +610,18 @@ internal sealed class ReverseMode
         }
 
         if (save && readsOutput) reverse.Add(new RestoreStatement(target, _types[target], slot));
+    }
+
+    /// <summary>
+    /// Whether a called model computes its input's gradient: not when no adjoint flows there; only on request when
+    /// the argument is this model's own input, never reassigned, whose gradient the caller may skip.
+    /// </summary>
+    CalleeInputGradient InputGradientOf(ModelCall call)
+    {
+        if (!_activity.IsActive(call.Input)) return CalleeInputGradient.Never;
+        var input = ((Variable)call.Input).Name;
+        var ownInput = _function.Parameters.Any(p => p.Name == input && !p.IsField) && !_assignmentSites.ContainsKey(input);
+        return ownInput ? CalleeInputGradient.WhenRequested : CalleeInputGradient.Always;
     }
 
     void Propagate(Expression value, string seed, ValueType seedType, List<Statement> reverse, string target)
@@ -673,6 +692,14 @@ internal sealed class ReverseMode
             case DifferentiableCall e:
                 reverse.Add(new PullbackCallStatement(e.Pullback, e.Arguments, seed, e.Arguments.Select((argument, i) => AdjointArgumentFor(argument, e.ArgumentHasAdjoint[i])).ToEquatableArray()));
                 break;
+
+            case ModelCall e:
+            {
+                var inputAdjoint = _activity.IsActive(e.Input) ? AdjointOf(((Variable)e.Input).Name) : null;
+                var gradients = _function.ModelFields.First(f => f.Name == e.Field).Gradients;
+                reverse.Add(new ModelPullbackStatement(e.Field, e.Sweep, gradients, seed, inputAdjoint));
+                break;
+            }
 
             case TensorCall e:
             {

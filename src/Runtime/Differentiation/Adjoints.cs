@@ -13,4 +13,11 @@ public static class Adjoints
     /// </summary>
     public static Tensor Add(Tensor? adjoint, Tensor contribution)
         => adjoint is null ? contribution : adjoint.add(contribution);
+
+    /// <summary>
+    /// <paramref name="adjoint"/> + <paramref name="contribution"/>, either of which may be null (nothing reached
+    /// it): the adjoint of a model call's input, which the called model computes only when asked to.
+    /// </summary>
+    public static Tensor? Sum(Tensor? adjoint, Tensor? contribution)
+        => adjoint is null ? contribution : contribution is null ? adjoint : adjoint.add(contribution);
 }

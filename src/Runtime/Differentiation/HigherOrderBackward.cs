@@ -26,11 +26,38 @@ public static class HigherOrderBackward
         var differentiable = inputs.Where(i => i.requires_grad).ToList();
         var gradients = differentiable.Count == 0
             ? new List<Tensor>()
-            : autograd.grad(new[] { output }, differentiable, new[] { outputGradient }, retain_graph: true, create_graph: true, allow_unused: true);
+            : autograd.grad(new[] { output }, differentiable, new[] { outputGradient }, retain_graph: true, create_graph: true, allow_unused: true).ToList();
+        RemovePathsThroughComputedInputs(differentiable, gradients);
 
         var result = new List<Tensor> { null! };
         var next = 0;
         foreach (var input in inputs) result.Add(input.requires_grad ? gradients[next++] : null!);
         return result;
+    }
+
+    /// <summary>
+    /// The recomputed forward reads the parameters (leaves) directly, but also an input computed from earlier
+    /// operations — which may have read the same parameters (a model applied to its own output). Autograd's
+    /// gradient of a leaf then also counts the path through that input's history, which the node's caller counts
+    /// again; this node must report only its own part. That path's share is the input's history pulled back with
+    /// the input's own gradient, subtracted here (still on the tape, so it stays differentiable). When no leaf
+    /// is upstream of the input, autograd finds no path and nothing is computed.
+    /// </summary>
+    static void RemovePathsThroughComputedInputs(List<Tensor> differentiable, List<Tensor> gradients)
+    {
+        var computed = Enumerable.Range(0, differentiable.Count).Where(i => !differentiable[i].is_leaf && gradients[i] is not null).ToList();
+        var leaves = Enumerable.Range(0, differentiable.Count).Where(i => differentiable[i].is_leaf).ToList();
+        if (computed.Count == 0 || leaves.Count == 0) return;
+
+        var throughInputs = autograd.grad(
+            computed.Select(i => differentiable[i]).ToList(),
+            leaves.Select(i => differentiable[i]).ToList(),
+            computed.Select(i => gradients[i]).ToList(),
+            retain_graph: true, create_graph: true, allow_unused: true);
+        for (var k = 0; k < leaves.Count; k++)
+        {
+            var i = leaves[k];
+            if (throughInputs[k] is { } counted && !counted.IsInvalid && gradients[i] is not null) gradients[i] = gradients[i] - counted;
+        }
     }
 }

@@ -81,6 +81,10 @@ internal sealed class ForwardModeChecks
         }
     }
 
+    /// <summary>A call of a <c>[Model]</c> field's <c>Forward</c>, differentiated through that model's generated sweep.</summary>
+    public void CheckModelCall(SyntaxNode call, string field)
+        => Report(call.GetLocation(), Shorten(call.ToString()), $"'{field}' is a [Model], and forward mode does not run through another model's Forward yet; only its reverse-mode sweep composes");
+
     /// <summary>A tensor call differentiated by <paramref name="rule"/>.</summary>
     public void CheckTensorRule(TensorRule rule, SyntaxNode call, bool packed = false)
     {

@@ -61,7 +61,10 @@ internal sealed partial class FunctionLowering
 
     /// <summary>Lowers <paramref name="method"/>, or returns the diagnostics saying why it cannot be.</summary>
     public static FrontendResult<FunctionSpec> Lower(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel model, CancellationToken cancellationToken)
-        => new FunctionLowering(method, model, cancellationToken).Run(declaration);
+    {
+        (method, model) = ModelBases.Complete(method, declaration, model, cancellationToken);
+        return new FunctionLowering(method, model, cancellationToken).Run(declaration);
+    }
 
     FrontendResult<FunctionSpec> Run(MethodDeclarationSyntax declaration)
     {
@@ -109,7 +112,10 @@ internal sealed partial class FunctionLowering
             TypeOf(_method.ReturnType)!.Value,
             parameters.Value.Concat(FieldInputsInDeclarationOrder()).ToEquatableArray(),
             locals,
-            new Block(body.ToEquatableArray()));
+            new Block(body.ToEquatableArray()))
+        {
+            ModelFields = ModelFieldsInDeclarationOrder(),
+        };
         if (ReportScalarsWithoutDerivative(spec)) return new FrontendResult<FunctionSpec>(null, _diagnostics.ToEquatableArray());
         return new FrontendResult<FunctionSpec>(spec, _diagnostics.ToEquatableArray());
     }
@@ -687,6 +693,8 @@ internal sealed partial class FunctionLowering
 
     Expression? LowerInvocation(InvocationExpressionSyntax invocation)
     {
+        if (TryLowerModelCall(invocation, out var modelCall)) return modelCall;
+
         if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol callee)
         {
             Unsupported(invocation, "a call that does not resolve to one method");

@@ -24,7 +24,11 @@ internal sealed record FunctionSpec(
     ValueType ReturnType,
     EquatableArray<ParameterSpec> Parameters,
     EquatableArray<LocalSpec> Locals,
-    Block Body);
+    Block Body)
+{
+    /// <summary>For a model method, the <c>[Model]</c> fields whose <c>Forward</c> it calls, in declaration order.</summary>
+    public EquatableArray<ModelFieldSpec> ModelFields { get; init; } = EquatableArray<ModelFieldSpec>.Empty;
+}
 
 /// <summary>All differentiable functions of one user type, emitted into one generated file.</summary>
 internal sealed record DifferentiableTypeSpec(TypeHierarchy Hierarchy, EquatableArray<FunctionSpec> Functions);

@@ -121,6 +121,24 @@ namespace Quickstart
             }
 
             /// <summary>
+            /// The pullback as a model calling Forward runs it: each parameter's gradient of ⟨<paramref name="seed"/>, Forward⟩ is added to
+            /// <paramref name="gradients"/> under its <c>named_parameters()</c> name.
+            /// </summary>
+            /// <returns>The input's gradient when this sweep computes it, else null.</returns>
+            /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
+            public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
+            {
+                var pulled = Pullback(seed);
+                gradients.Add("w1", w1, pulled.w1);
+                gradients.Add("b1", b1, pulled.b1);
+                gradients.Add("w2", w2, pulled.w2);
+                gradients.Add("b2", b2, pulled.b2);
+                gradients.Add("w3", w3, pulled.w3);
+                gradients.Add("b3", b3, pulled.b3);
+                return pulled.x;
+            }
+
+            /// <summary>
             /// The reverse sweep as <c>loss.backward()</c> would run it: each parameter's gradient of ⟨<paramref name="seed"/>, Forward⟩
             /// is accumulated into its <c>.grad</c>, where any TorchSharp optimizer reads it — without TorchSharp's tape or
             /// <c>autograd.Function</c> bridge. The seed is the loss's gradient with respect to <see cref="Output"/>.

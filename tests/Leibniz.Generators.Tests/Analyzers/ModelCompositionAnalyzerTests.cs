@@ -1,0 +1,180 @@
+using Leibniz.Generators.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+using static Leibniz.Generators.Tests.Analyzers.AnalyzerTestSetup;
+
+namespace Leibniz.Generators.Tests.Analyzers;
+
+/// <summary>
+/// LZ0110: a [Model] field called on a differentiable path without a generated backward to run through.
+/// The generator does not run in these tests, so a [Model] class has no base class and <c>call</c> does
+/// not resolve (CS1061); the analyzer binds it as the generated base will.
+/// </summary>
+public sealed class ModelCompositionAnalyzerTests
+{
+    const string Layer = """
+
+        [Model]
+        public partial class Layer
+        {
+            [Parameter] Tensor w = ones(2, 2);
+
+            [Differentiable]
+            public Tensor Forward(Tensor x) => x.matmul(w);
+
+            public Tensor Scale(Tensor x) => x * 2;
+        }
+
+        """;
+
+    static DiagnosticResult WithoutBackward(int location, string call, string model, string problem)
+        => Diagnostic(DiagnosticDescriptors.ModelCallWithoutBackward).WithLocation(location).WithArguments(call, model, problem);
+
+    [Fact]
+    public Task Forward_forward_call_and_a_frozen_call_are_accepted()
+        => VerifyAnalyzersAsync(Usings + Layer + """
+            [Model]
+            public partial class Net
+            {
+                Layer first = new(), second = new(), frozen = new();
+
+                [Differentiable]
+                public Tensor Forward(Tensor x)
+                {
+                    var h = first.{|CS1061:call|}(x);
+                    var g = second.Forward(h) + this.first.{|CS1061:forward|}(h);
+                    return g * Derivatives.NoDerivative(frozen.{|CS1061:call|}(x));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_model_whose_Forward_is_not_Differentiable_is_reported()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Plain
+            {
+                [Parameter] Tensor w = ones(2);
+
+                public Tensor Forward(Tensor x) => x * w;
+            }
+
+            [Model]
+            public partial class Net
+            {
+                Plain plain = new();
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => {|#0:plain.{|CS1061:call|}(x)|} * 2;
+            }
+            """,
+            WithoutBackward(0, "plain.call(x)", "Plain", "'Plain.Forward' is not [Differentiable]; mark it [Differentiable], or wrap the call in NoDerivative(...) if 'Plain' is frozen"));
+
+    [Fact]
+    public Task A_model_called_with_a_tuple_is_reported()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Pair
+            {
+                [Parameter] Tensor w = ones(2);
+
+                public Tensor Forward((Tensor Left, Tensor Right) input) => input.Left * w + input.Right;
+            }
+
+            [Model]
+            public partial class Net
+            {
+                Pair pair = new();
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => {|#0:pair.Forward((x, x))|};
+            }
+            """,
+            WithoutBackward(0, "pair.Forward((x, x))", "Pair", "'Pair.Forward' is not [Differentiable]; mark it [Differentiable], or wrap the call in NoDerivative(...) if 'Pair' is frozen"));
+
+    [Fact]
+    public Task A_Differentiable_Forward_over_a_tuple_is_reported_at_the_call_too()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Pair
+            {
+                [Parameter] Tensor w = ones(2);
+
+                [Differentiable]
+                public Tensor {|#1:Forward|}((Tensor Left, Tensor Right) input) => {|#2:input.Left|} * w + {|#3:input.Right|};
+            }
+
+            [Model]
+            public partial class Net
+            {
+                Pair pair = new();
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => {|#0:pair.Forward((x, x))|};
+            }
+            """,
+            WithoutBackward(0, "pair.Forward((x, x))", "Pair", "'Pair.Forward' takes (TorchSharp.torch.Tensor Left, TorchSharp.torch.Tensor Right) and returns TorchSharp.torch.Tensor; only a Forward from one Tensor to a Tensor has a generated backward"),
+            Diagnostic(DiagnosticDescriptors.UnsupportedSignature).WithLocation(1).WithArguments("Forward", "is a [Model] method, which must take one Tensor and return a Tensor"),
+            Diagnostic(DiagnosticDescriptors.UnsupportedStatement).WithLocation(2).WithArguments("input.Left", "Forward", "this kind of expression is not supported"),
+            Diagnostic(DiagnosticDescriptors.UnsupportedStatement).WithLocation(3).WithArguments("input.Right", "Forward", "this kind of expression is not supported"));
+
+    [Fact]
+    public Task Calling_a_model_that_declares_its_own_forward_through_forward_is_reported()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Custom
+            {
+                [Parameter] Tensor w = ones(2);
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => x * w;
+
+                public Tensor forward(Tensor x) => Forward(x) + 1;
+            }
+
+            [Model]
+            public partial class Net
+            {
+                Custom custom = new();
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => {|#0:custom.forward(x)|} + custom.Forward(x);
+            }
+            """,
+            WithoutBackward(0, "custom.forward(x)", "Custom", "'Custom' declares its own forward(), which forward() runs instead of Forward; call Forward, or remove the hand-written forward()"));
+
+    [Fact]
+    public Task Another_method_of_a_model_is_reported()
+        => VerifyAnalyzersAsync(Usings + Layer + """
+            [Model]
+            public partial class Net
+            {
+                Layer layer = new();
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => {|#0:layer.Scale(x)|} + Derivatives.NoDerivative(layer.Scale(x));
+            }
+            """,
+            WithoutBackward(0, "layer.Scale(x)", "Layer", "only its Forward (also called as forward(x) or call(x)) runs through a generated backward, not 'Scale'; call Forward, or wrap the call in NoDerivative(...) to treat its result as data"));
+
+    [Fact]
+    public Task A_model_call_inside_a_loop_is_reported()
+        => VerifyAnalyzersAsync(Usings + Layer + """
+            [Model]
+            public partial class Net
+            {
+                [Buffer] Tensor steps = ones(1);
+                Layer layer = new();
+
+                [Differentiable]
+                public Tensor Forward(Tensor x)
+                {
+                    var h = x;
+                    for (int i = 0; i < 3; i++)
+                        h = {|#0:layer.Forward(h)|};
+                    return h;
+                }
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.UnsupportedStatement).WithLocation(0)
+                .WithArguments("layer.Forward(h)", "Forward", "a [Model] call inside a loop is not supported yet; unroll the loop or move the call out of it"));
+}
