@@ -184,6 +184,8 @@ internal static class FunctionEmitter
             // Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's.
             var called = string.Join(", ", models.Select(m => "this." + Id(m.Name)));
             writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled() || !({requiresGrad} || {ComposedArgumentsType}.RequireGrad({called}))) return {name}({Id(input.Name)});");
+            writer.Line("// Forward hooks run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.");
+            writer.Line($"if ({ComposedArgumentsType}.HaveForwardHooks({called})) return {name}({Id(input.Name)});");
             writer.Line($"return {autogradFunction}.apply({ComposedArgumentsType}.Of(new object[] {{ {applyArguments} }}, {called}));");
         }
         writer.CloseBrace();
@@ -439,6 +441,8 @@ internal static class FunctionEmitter
             CalleeInputGradient.WhenRequested => InputGradientFlag,
             _ => "true",
         };
+        if (call.ThroughCall)
+            writer.Line($"{ComposedArgumentsType}.ThrowIfForwardHooks({OwnerField}.{Id(call.Field)}, \"{call.Field}\");");
         writer.Line($"{call.Sweep} = {OwnerField}.{Id(call.Field)}.{ForwardMethod}WithPullback({Operand(call.Input)}, {inputGradient});");
         writer.Line($"{Id(target)} = {call.Sweep}.Output;");
     }

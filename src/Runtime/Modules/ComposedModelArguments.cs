@@ -26,5 +26,21 @@ public static class ComposedModelArguments
     public static bool RequireGrad(params nn.Module[] called)
         => called.SelectMany(Parameters).Any(p => p.requires_grad);
 
+    /// <summary>
+    /// Whether a called model, or a model inside it, has forward hooks, which only <c>call</c> runs: the caller then
+    /// goes through autograd on its plain <c>Forward</c>, where <c>call</c> runs them, rather than through its sweep.
+    /// </summary>
+    public static bool HaveForwardHooks(params nn.Module[] called)
+        => called.Any(m => m is IForwardHookSource { HasForwardHooks: true } || m.named_modules().Any(d => d.module is IForwardHookSource { HasForwardHooks: true }));
+
+    /// <summary>Refuses to run a tape-free sweep past a model whose forward hooks <c>call</c> would run.</summary>
+    /// <exception cref="System.InvalidOperationException"><paramref name="called"/> has forward hooks.</exception>
+    public static void ThrowIfForwardHooks(nn.Module called, string field)
+    {
+        if (called is IForwardHookSource { HasForwardHooks: true })
+            throw new System.InvalidOperationException(
+                $"'{field}' has forward hooks, which its call(x) runs but a tape-free sweep cannot; remove the hooks, or train through loss.backward(), which runs Forward on the tape when a called model has hooks.");
+    }
+
     static IEnumerable<Tensor> Parameters(nn.Module model) => model.named_parameters().Select(p => (Tensor)p.parameter);
 }

@@ -19,8 +19,12 @@ namespace Leibniz;
 /// (calling it, as hand-written TorchSharp modules do, is harmless), and a field assigned a new
 /// tensor later is what <c>parameters()</c> returns.
 /// </remarks>
-public abstract class ModelModule<T, TResult> : nn.Module<T, TResult>
+public abstract class ModelModule<T, TResult> : nn.Module<T, TResult>, IForwardHookSource
 {
+    /// <inheritdoc/>
+    bool IForwardHookSource.HasForwardHooks
+        => pre_hooks.Count != 0 || post_hooks.Count != 0 || module_pre_hooks.Count != 0 || module_post_hooks.Count != 0;
+
     /// <summary>Creates the module, named after the concrete class.</summary>
     protected ModelModule()
         : base(string.Empty)
@@ -83,6 +87,13 @@ public abstract class ModelModule<T, TResult> : nn.Module<T, TResult>
     {
         RegisterComponents();
         return base.named_children();
+    }
+
+    /// <inheritdoc/>
+    public override IEnumerable<(string name, nn.Module module)> named_modules()
+    {
+        RegisterComponents();
+        return base.named_modules();
     }
 
     /// <inheritdoc/>

@@ -251,6 +251,31 @@ public sealed class ComposedModelTests
     }
 
     [Fact]
+    public void A_forward_hook_on_a_model_called_through_call_runs_and_the_gradient_stays_right()
+    {
+        using var model = new Autoencoder(inputs: 3, hidden: 4);
+        var x = randn(5, 3, dtype: ScalarType.Float64).requires_grad_();
+        using var target = randn(5, 4, dtype: ScalarType.Float64);
+        // encoder.first is a grandchild, called through call() inside the encoder's Forward.
+        var first = (nn.Module<Tensor, Tensor>)model.named_modules().Single(m => m.name == "encoder.first").module;
+        var calls = 0;
+        var hook = first.register_forward_hook((_, _, output) => { calls++; return output; });
+
+        var generated = Gradients(model, () => mse_loss(model.call(x), target), x);
+        var oracle = Gradients(model, () => mse_loss(model.Reference(x), target), x);
+
+        // A sweep cannot run the hook, so the encoder went through autograd on its plain Forward, which does.
+        Assert.Equal(1, calls);
+        foreach (var (name, expected) in oracle)
+            AssertClose(expected, generated[name], name);
+        using var noGrad = no_grad();
+        var refused = Assert.Throws<InvalidOperationException>(() => model.ForwardWithPullback(x));
+        Assert.Contains("'first' has forward hooks", refused.Message);
+        hook.remove();
+        Assert.True(model.ForwardWithPullback(x).Output.allclose(model.Reference(x), rtol: 0, atol: 0));
+    }
+
+    [Fact]
     public void An_optimizer_trains_a_composite_through_the_generated_backward()
     {
         using var model = new Autoencoder(inputs: 2, hidden: 6, ScalarType.Float32);

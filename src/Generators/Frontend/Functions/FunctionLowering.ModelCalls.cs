@@ -73,13 +73,14 @@ internal sealed partial class FunctionLowering
 
         _forward?.CheckModelCall(invocation, field.Name);
         var input = Lower(arguments[0].Expression);
+        var throughCall = name == TorchCallMethod;
         if (!_modelFields.TryGetValue(field.Name, out var spec))
         {
             spec = new ModelFieldSpec(field.Name, child.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), Fresh(field.Name + "Gradients"));
             _modelFields[field.Name] = spec;
         }
 
-        lowered = new ModelCall(field.Name, spec.ModelType, input, Fresh(field.Name + "Sweep"));
+        lowered = new ModelCall(field.Name, spec.ModelType, input, Fresh(field.Name + "Sweep")) { ThroughCall = throughCall };
         return true;
     }
 

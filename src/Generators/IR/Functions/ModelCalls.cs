@@ -28,6 +28,9 @@ internal enum CalleeInputGradient
 /// <summary>A differentiated call of a <c>[Model]</c> field's <c>Forward</c>; <c>Sweep</c> keeps the call's forward sweep.</summary>
 internal sealed record ModelCall(string Field, string ModelType, Operand Input, string Sweep) : Expression
 {
+    /// <summary>Written <c>call(x)</c>, which would run the field's forward hooks.</summary>
+    public bool ThroughCall { get; init; }
+
     /// <summary>Set by reverse mode, from the activity of the argument.</summary>
     public CalleeInputGradient InputGradient { get; init; } = CalleeInputGradient.Always;
 }

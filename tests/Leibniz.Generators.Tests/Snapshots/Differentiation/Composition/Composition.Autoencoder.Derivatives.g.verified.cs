@@ -18,6 +18,8 @@ namespace Composition
         {
             RegisterComponents();
             if (!global::TorchSharp.torch.is_grad_enabled() || !(x.requires_grad || global::Leibniz.ComposedModelArguments.RequireGrad(this.encoder, this.decoder, this.scaled))) return Forward(x);
+            // Forward hooks run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.
+            if (global::Leibniz.ComposedModelArguments.HaveForwardHooks(this.encoder, this.decoder, this.scaled)) return Forward(x);
             return ForwardFunction.apply(global::Leibniz.ComposedModelArguments.Of(new object[] { this, x, this.flag }, this.encoder, this.decoder, this.scaled));
         }
 
@@ -71,6 +73,7 @@ namespace Composition
                 t2 = global::Leibniz.Derivatives.NoDerivative(t1);
                 t3 = t0 + t2;
                 z = t3;
+                global::Leibniz.ComposedModelArguments.ThrowIfForwardHooks(_owner.decoder, "decoder");
                 decoderSweep = _owner.decoder.ForwardWithPullback(z, true);
                 t4 = decoderSweep.Output;
                 decoderSweep1 = _owner.decoder.ForwardWithPullback(t4, true);
@@ -78,6 +81,7 @@ namespace Composition
                 t5 = global::Composition.Autoencoder.Enabled(flag);
                 if (t5)
                 {
+                    global::Leibniz.ComposedModelArguments.ThrowIfForwardHooks(_owner.scaled, "scaled");
                     scaledSweep = _owner.scaled.ForwardWithPullback(y, true);
                     y = scaledSweep.Output;
                 }

@@ -18,6 +18,8 @@ namespace Composition
         {
             RegisterComponents();
             if (!global::TorchSharp.torch.is_grad_enabled() || !(x.requires_grad || this.gain.requires_grad || global::Leibniz.ComposedModelArguments.RequireGrad(this.first, this.second, this.inner))) return Forward(x);
+            // Forward hooks run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.
+            if (global::Leibniz.ComposedModelArguments.HaveForwardHooks(this.first, this.second, this.inner)) return Forward(x);
             return ForwardFunction.apply(global::Leibniz.ComposedModelArguments.Of(new object[] { this, x, this.gain }, this.first, this.second, this.inner));
         }
 
@@ -56,6 +58,7 @@ namespace Composition
 
                 // Forward sweep: the function, keeping what the reverse sweep reads — off TorchSharp's tape, which it replaces.
                 using var noGrad = global::TorchSharp.torch.no_grad();
+                global::Leibniz.ComposedModelArguments.ThrowIfForwardHooks(_owner.first, "first");
                 firstSweep = _owner.first.ForwardWithPullback(x, inputGradient);
                 h = firstSweep.Output;
                 secondSweep = _owner.second.ForwardWithPullback(h, true);
