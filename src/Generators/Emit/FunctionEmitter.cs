@@ -93,7 +93,7 @@ internal static class FunctionEmitter
         writer.CloseBrace();
     }
 
-    internal static void WritePullback(SourceWriter writer, ReverseFunctionSpec function)
+    internal static void WritePullback(SourceWriter writer, ReverseFunctionSpec function, string? summary = null)
     {
         var primal = function.Primal;
         var returnType = primal.ReturnType.CSharpName();
@@ -101,7 +101,9 @@ internal static class FunctionEmitter
         var seedType = primal.ReturnType == ValueType.Tensor ? returnType + "?" : returnType;
         var signature = string.Join(", ", primal.Parameters.Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}").Append($"{seedType} {SeedParameter}").Concat(adjoints));
 
-        writer.Line($"/// <summary>Runs {primal.Name}, then adds <paramref name=\"{SeedParameter}\"/> times its derivative to each input's adjoint; returns {primal.Name}'s value. Other generated derivatives call it when they call {primal.Name}.</summary>");
+        writer.Line(summary is null
+            ? $"/// <summary>Runs {primal.Name}, then adds <paramref name=\"{SeedParameter}\"/> times its derivative to each input's adjoint; returns {primal.Name}'s value. Other generated derivatives call it when they call {primal.Name}.</summary>"
+            : $"/// <summary>{summary}</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{PullbackSuffix}({signature})");
         writer.OpenBrace();

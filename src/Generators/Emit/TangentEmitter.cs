@@ -49,6 +49,12 @@ internal static class TangentEmitter
 
                 writer.Line();
                 FunctionEmitter.WritePullback(writer, reverse);
+                if (function.OverWrt?.Reverse is { } overWrt)
+                {
+                    writer.Line();
+                    FunctionEmitter.WritePullback(writer, overWrt,
+                        $"The reverse of {function.Primal.Name}'s tangent with only its Wrt inputs varying, which {function.Primal.Name}{HessianVectorProductSuffix} runs: the other inputs' directions are zero, so no tangent or adjoint is formed for them.");
+                }
             }
         }
 
@@ -152,6 +158,9 @@ internal static class TangentEmitter
     static void WriteHessianVectorProduct(SourceWriter writer, TangentFunctionSpec function, ReverseFunctionSpec reverse)
     {
         var primal = function.Primal;
+        // Inputs outside Wrt have a zero direction: the sweep over the Wrt inputs alone carries no tangent for them.
+        if (function.OverWrt is { Reverse: { } overWrt } restricted)
+            (function, reverse) = (restricted, overWrt);
         var taken = new HashSet<string>(primal.Parameters.Select(p => p.Name));
         var wrt = function.Tangents.Where(t => t.IsWrt).ToList();
         var directions = wrt.ToDictionary(t => t.Parameter, t => Fresh("v" + t.Parameter, taken));

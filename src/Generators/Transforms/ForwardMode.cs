@@ -72,7 +72,21 @@ internal sealed class ForwardMode
         var forward = new ForwardMode(function);
         var (jvp, tangents, value) = forward.Run();
         var reverse = withReverse ? ReverseMode.Differentiate(jvp) : null;
-        return new TangentFunctionSpec(function, jvp, value, tangents, reverse);
+        return new TangentFunctionSpec(function, jvp, value, tangents, reverse)
+        {
+            OverWrt = withReverse && function.Parameters.Any(p => p.HasAdjoint && !p.IsWrt) ? OverWrtOnly(function) : null,
+        };
+    }
+
+    /// <summary>The method, private to the generated file, whose pullback a Hessian–vector product over the <c>Wrt</c> inputs runs.</summary>
+    public static string HessianSweepName(string function) => function + "HessianSweep";
+
+    static TangentFunctionSpec OverWrtOnly(FunctionSpec function)
+    {
+        var restricted = function with { Parameters = function.Parameters.Select(p => p.IsWrt ? p : p with { HasAdjoint = false }).ToEquatableArray() };
+        var (jvp, tangents, value) = new ForwardMode(restricted).Run();
+        jvp = jvp with { Name = HessianSweepName(function.Name), Accessibility = "private" };
+        return new TangentFunctionSpec(restricted, jvp, value, tangents, ReverseMode.Differentiate(jvp));
     }
 
     /// <summary>The JVP method of a function: <c>FJacobianVectorProduct</c>.</summary>

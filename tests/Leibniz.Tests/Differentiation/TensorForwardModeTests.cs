@@ -263,6 +263,30 @@ public sealed class TensorForwardModeTests
     }
 
     [Fact]
+    public void A_Hessian_vector_product_over_Wrt_inputs_only_matches_double_backward()
+    {
+        var (x, w1, b1, w2, target) = (Leaf(6, 3), Leaf(5, 3), Leaf(5), Leaf(2, 5), Leaf(6, 2));
+        var (v1, vb, v2) = (randn_like(w1), randn_like(b1), randn_like(w2));
+
+        var directional = TensorFunctions.WeightsOnlyHessianVectorProduct(x, w1, b1, w2, target, v1, vb, v2, out var g1, out var gb, out var g2, out var h1, out var hb, out var h2);
+
+        // The input is differentiable, but outside Wrt its direction is zero: the oracle holds it fixed.
+        var leaves = new[] { w1, b1, w2 }.Select(t => t.clone().requires_grad_()).ToArray();
+        var loss = nn.functional.mse_loss(nn.functional.linear(nn.functional.linear(x, leaves[0], leaves[1]).tanh(), leaves[2]), target);
+        var gradients = torch.autograd.grad(new[] { loss }, leaves, retain_graph: true, create_graph: true);
+        var jv = gradients.Zip(new[] { v1, vb, v2 }, (g, d) => (g * d).sum()).Aggregate((p, q) => p + q);
+        var oracle = torch.autograd.grad(new[] { jv }, leaves, retain_graph: true);
+
+        Assert.Equal(jv.ToDouble(), directional.ToDouble(), 10);
+        AssertTensorClose(gradients[0].detach(), g1, w1, 1e-11, "∇ w1");
+        AssertTensorClose(gradients[1].detach(), gb, b1, 1e-11, "∇ b1");
+        AssertTensorClose(gradients[2].detach(), g2, w2, 1e-11, "∇ w2");
+        AssertTensorClose(oracle[0], h1, w1, 1e-10, "(H·v) for w1");
+        AssertTensorClose(oracle[1], hb, b1, 1e-10, "(H·v) for b1");
+        AssertTensorClose(oracle[2], h2, w2, 1e-10, "(H·v) for w2");
+    }
+
+    [Fact]
     public void A_tangent_of_the_wrong_shape_is_rejected_instead_of_broadcast()
     {
         var x = Leaf(3, 4);

@@ -14,6 +14,14 @@ public static partial class TensorFunctions
         return nn.functional.mse_loss(y, target);
     }
 
+    /// <summary>The loss of a network's weights for one batch: the input is differentiable but outside Wrt.</summary>
+    [Differentiable(Wrt = new[] { nameof(w1), nameof(b1), nameof(w2) }, Modes = DerivativeModes.HessianVectorProduct)]
+    public static Tensor WeightsOnly(Tensor x, Tensor w1, Tensor b1, Tensor w2, [NoDerivative] Tensor target)
+    {
+        var h = nn.functional.linear(x, w1, b1).tanh();
+        return nn.functional.mse_loss(nn.functional.linear(h, w2), target);
+    }
+
     [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor Broadcasts(Tensor a, Tensor row, Tensor column, double s)
         => ((a * row + column) / (row * row + 1.0) - a * s).tanh().sum();

@@ -21,4 +21,12 @@ internal sealed record TangentFunctionSpec(
     FunctionSpec Jvp,
     string Value,
     EquatableArray<TangentParameter> Tangents,
-    ReverseFunctionSpec? Reverse);
+    ReverseFunctionSpec? Reverse)
+{
+    /// <summary>
+    /// When some differentiable parameters are not in <c>Wrt</c>, the same derivative with only the <c>Wrt</c> ones
+    /// varying, which the Hessian–vector product runs: no tangent is carried, and no adjoint formed, for inputs whose
+    /// direction is zero and whose rows nobody reads. Null when every differentiable parameter is in <c>Wrt</c>.
+    /// </summary>
+    public TangentFunctionSpec? OverWrt { get; init; }
+}

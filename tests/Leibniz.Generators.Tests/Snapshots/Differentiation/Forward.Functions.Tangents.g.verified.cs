@@ -529,10 +529,8 @@ namespace Forward
         public static double PowerHessianVectorProduct(double x, double y, double scale, int times, double vx, out double gx, out double hvx)
         {
             hvx = 0;
-            double _unused_y = 0;
             gx = 0;
-            double _unused_dy = 0;
-            return PowerJacobianVectorProductPullback(x, y, scale, times, vx, 0.0, 1.0, ref hvx, ref _unused_y, ref gx, ref _unused_dy);
+            return PowerHessianSweepPullback(x, y, scale, times, vx, 1.0, ref hvx, ref gx);
         }
 
         /// <summary>Runs PowerJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns PowerJacobianVectorProduct's value. Other generated derivatives call it when they call PowerJacobianVectorProduct.</summary>
@@ -700,6 +698,138 @@ namespace Forward
             dy_1 += _d_y;
             ddx += _d_dx;
             ddy += _d_dy;
+            return dresult;
+        }
+
+        /// <summary>The reverse of Power's tangent with only its Wrt inputs varying, which PowerHessianVectorProduct runs: the other inputs' directions are zero, so no tangent or adjoint is formed for them.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        private static double PowerHessianSweepPullback(double x, double y, double scale, int times, double dx, double seed, ref double dx_1, ref double ddx)
+        {
+            double p = 0;
+            int k = 0;
+            bool t0 = false;
+            int t1 = 0;
+            double t2 = 0;
+            double t3 = 0;
+            double result = 0;
+            double dp = 0;
+            double _p0 = 0;
+            double _p1 = 0;
+            double _p2 = 0;
+            double dt2 = 0;
+            double dt3 = 0;
+            double _p5 = 0;
+            double _p6 = 0;
+            double _p7 = 0;
+            double dresult = 0;
+            double _d_x = 0;
+            double _d_dx = 0;
+            double _d_dresult = 0;
+            double s0 = 0;
+            double _d_p = 0;
+            double r0 = 0;
+            double s1 = 0;
+            double _d_dp = 0;
+            double r1 = 0;
+            int n0 = 0;
+            double _d__p0 = 0;
+            double r2 = 0;
+            double _d__p1 = 0;
+            double r3 = 0;
+            double _d__p2 = 0;
+            double r4 = 0;
+            double s2 = 0;
+            double r5 = 0;
+            double s3 = 0;
+            double r6 = 0;
+            double _d_dt2 = 0;
+            double _d__p6 = 0;
+            double _d__p7 = 0;
+            double _d_dt3 = 0;
+            var tapeDouble = global::Leibniz.Tape<double>.Current;
+
+            // Forward sweep: the function, keeping what the reverse sweep reads.
+            s0 = p;
+            p = 1.0;
+            s1 = dp;
+            dp = 0.0;
+            k = 0;
+            // while (k < times)
+            n0 = 0;
+            while (true)
+            {
+                t0 = k < times;
+                if (!t0) break;
+                tapeDouble.Push(dp);
+                tapeDouble.Push(p);
+                // tangent of p *= x
+                _p0 = p * x;
+                _p1 = dp * x;
+                _p2 = p * dx;
+                dp = _p1 + _p2;
+                p = _p0;
+                t1 = k + 1;
+                k = t1;
+                n0++;
+            }
+            t2 = scale * p;
+            dt2 = scale * dp;
+            t3 = global::System.Math.Pow(x, y);
+            _p5 = y - 1.0;
+            _p6 = global::System.Math.Pow(x, _p5);
+            _p7 = y * _p6;
+            dt3 = _p7 * dx;
+            result = t2 + t3;
+            dresult = dt2 + dt3;
+
+            // Reverse sweep: adjoints from the result back to the inputs.
+            _d_dresult = seed;
+            // ∂ of: tangent of return scale * p + Math.Pow(x, y);
+            _d_dt2 = _d_dresult;
+            _d_dt3 = _d_dresult;
+            // ∂ of: tangent of Math.Pow(x, y)
+            _d__p7 = _d_dt3 * dx;
+            _d_dx = _d_dt3 * _p7;
+            // ∂ of: tangent of Math.Pow(x, y)
+            _d__p6 = _d__p7 * y;
+            // ∂ of: tangent of Math.Pow(x, y)
+            _d_x = _d__p6 * (_p5 * global::System.Math.Pow(x, _p5 - 1.0));
+            // ∂ of: tangent of scale * p
+            _d_dp = _d_dt2 * scale;
+            // ∂ of: while (k < times) — per iteration, last first: restore what it carried in, recompute it, reverse it
+            for (; n0 > 0; n0--)
+            {
+                p = tapeDouble.Pop();
+                dp = tapeDouble.Pop();
+                // ∂ of: p *= x
+                r6 = _d_p;
+                _d__p0 = r6;
+                // ∂ of: tangent of p *= x
+                r5 = _d_dp;
+                _d__p1 = r5;
+                _d__p2 = r5;
+                // ∂ of: tangent of p *= x
+                r4 = _d__p2;
+                _d_p = r4 * dx;
+                _d_dx += r4 * p;
+                // ∂ of: tangent of p *= x
+                r3 = _d__p1;
+                _d_dp = r3 * x;
+                _d_x += r3 * dp;
+                // ∂ of: p *= x
+                r2 = _d__p0;
+                _d_p += r2 * x;
+                _d_x += r2 * p;
+            }
+            // ∂ of: tangent of p = 1.0
+            dp = s1;
+            r1 = _d_dp;
+            // ∂ of: p = 1.0
+            p = s0;
+            r0 = _d_p;
+
+            dx_1 += _d_x;
+            ddx += _d_dx;
             return dresult;
         }
 
