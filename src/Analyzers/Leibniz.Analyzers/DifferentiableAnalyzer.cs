@@ -19,7 +19,8 @@ namespace Leibniz.Analyzers;
 /// hand-written <c>[Derivative]</c> does not fit its function (LZ0105); in-place tensor updates
 /// (LZ0106), conversions that zero a derivative (LZ0107), and a result independent of the
 /// differentiated inputs (LZ0108); what forward mode cannot follow in a method that asks for it (LZ0109);
-/// a [Model] field called without a generated backward to run through (LZ0110).
+/// a [Model] field called without a generated backward to run through (LZ0110); a hand-written [Tangent] that
+/// does not fit its function (LZ0111).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
@@ -35,7 +36,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.IntegerConversion,
         DiagnosticDescriptors.ResultIndependentOfInputs,
         DiagnosticDescriptors.ForwardModeUnavailable,
-        DiagnosticDescriptors.ModelCallWithoutBackward);
+        DiagnosticDescriptors.ModelCallWithoutBackward,
+        DiagnosticDescriptors.TangentSignatureMismatch);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -56,7 +58,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             // outside the node being analysed is non-local, and the IDE offers no fix for it while typing.
             start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, differentiable, model), SymbolKind.NamedType);
 
-            // LZ0105: a hand-written [Derivative] pullback whose signature does not fit its function.
+            // LZ0105 / LZ0111: a hand-written [Derivative] pullback or [Tangent] whose signature does not fit its function.
             start.RegisterSymbolAction(symbolContext =>
             {
                 var mismatch = CustomDerivatives.Check((IMethodSymbol)symbolContext.Symbol);

@@ -90,6 +90,11 @@ internal static class DiagnosticDescriptors
         "A [Model] called on a differentiable path has no generated backward",
         "'{0}' cannot be differentiated through the generated backward of [Model] '{1}': {2}");
 
+    public static readonly DiagnosticDescriptor TangentSignatureMismatch = Create(
+        "LZ0111", DifferentiationCategory, DiagnosticSeverity.Error,
+        "A [Tangent] method does not fit the function it differentiates",
+        "[Tangent] method '{0}' cannot be the tangent of '{1}': {2}");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,
         "The Leibniz generator failed unexpectedly",

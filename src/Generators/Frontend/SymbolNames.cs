@@ -10,6 +10,7 @@ internal static class SymbolNames
     public const string DifferentiableAttribute = "Leibniz.DifferentiableAttribute";
     public const string NoDerivativeAttribute = "Leibniz.NoDerivativeAttribute";
     public const string DerivativeAttribute = "Leibniz.DerivativeAttribute";
+    public const string TangentAttribute = "Leibniz.TangentAttribute";
     public const string Derivatives = "Leibniz.Derivatives";
 
     public const string Tensor = "TorchSharp.torch+Tensor";

@@ -457,7 +457,7 @@ internal sealed class ForwardMode
     DifferentiableCall TangentCall(DifferentiableCall call)
     {
         var generated = call.ContainingType + "." + call.Method + PullbackSuffix;
-        if (call.Pullback != generated)
+        if (call.Pullback != generated && call.Tangent is null)
             throw new ForwardModeException($"{call.Method} has a hand-written pullback ({call.Pullback}) and no tangent");
 
         var arguments = new List<Operand>(call.Arguments);
@@ -468,6 +468,13 @@ internal sealed class ForwardMode
             var argument = call.Arguments[i];
             arguments.Add(TangentOrNull(argument) ?? ZeroLike(argument));
             hasAdjoint.Add(true);
+        }
+
+        if (call.Tangent is { } tangent)
+        {
+            // The user's [Tangent] takes the same arguments as a generated JVP; reverse mode over it (for H·v) runs its generated pullback.
+            var dot = tangent.LastIndexOf('.');
+            return new DifferentiableCall(tangent.Substring(0, dot), tangent.Substring(dot + 1), tangent + PullbackSuffix, arguments.ToEquatableArray(), hasAdjoint.ToEquatableArray());
         }
 
         var jvp = JacobianVectorProductName(call.Method);

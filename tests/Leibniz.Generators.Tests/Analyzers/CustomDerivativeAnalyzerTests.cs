@@ -4,7 +4,10 @@ using static Leibniz.Generators.Tests.Analyzers.AnalyzerTestSetup;
 
 namespace Leibniz.Generators.Tests.Analyzers;
 
-/// <summary>LZ0105: a hand-written <c>[Derivative]</c> must have the signature of the pullback it replaces.</summary>
+/// <summary>
+/// LZ0105: a hand-written <c>[Derivative]</c> must have the signature of the pullback it replaces; LZ0111: a
+/// hand-written <c>[Tangent]</c>, that of the Jacobian–vector product it replaces.
+/// </summary>
 public sealed class CustomDerivativeAnalyzerTests
 {
     const string Header = """
@@ -19,6 +22,44 @@ public sealed class CustomDerivativeAnalyzerTests
 
     static DiagnosticResult Mismatch(string method, string problem)
         => Diagnostic(DiagnosticDescriptors.DerivativeSignatureMismatch).WithLocation(0).WithArguments(method, "Functions.F", problem);
+
+    static DiagnosticResult TangentMismatch(string method, string problem)
+        => Diagnostic(DiagnosticDescriptors.TangentSignatureMismatch).WithLocation(0).WithArguments(method, "Functions.F", problem);
+
+    [Fact]
+    public Task A_tangent_of_the_right_shape_is_accepted()
+        => VerifyAnalyzersAsync(Header + """
+                [Tangent(Of = nameof(F))]
+                public static double FTangentByHand(double x, double y, double dx, double dy) => y * dx + x * dy;
+            }
+            """);
+
+    [Fact]
+    public Task A_tangent_taking_its_tangents_by_ref_is_named_with_the_position()
+        => VerifyAnalyzersAsync(Header + """
+                [Tangent(Of = nameof(F))]
+                public static double {|#0:ByRef|}(double x, double y, ref double dx, double dy) => y * dx + x * dy;
+            }
+            """,
+            TangentMismatch("ByRef", "type mismatch at 3rd parameter: expected 'double', found 'ref double'"));
+
+    [Fact]
+    public Task A_tangent_with_a_seed_lists_the_expected_signature()
+        => VerifyAnalyzersAsync(Header + """
+                [Tangent(Of = nameof(F))]
+                public static double {|#0:LikeAPullback|}(double x, double y, double seed, double dx, double dy) => seed;
+            }
+            """,
+            TangentMismatch("LikeAPullback", "it takes 5 parameters, but a tangent of 'F' takes 4: (double, double, double, double)"));
+
+    [Fact]
+    public Task A_tangent_of_a_missing_function_is_reported()
+        => VerifyAnalyzersAsync(Header + """
+                [Tangent(Of = "G")]
+                public static double {|#0:Orphan|}(double x, double dx) => dx;
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.TangentSignatureMismatch).WithLocation(0).WithArguments("Orphan", "Functions.G", "'Functions' has no method named 'G'"));
 
     [Fact]
     public Task A_pullback_of_the_right_shape_is_accepted()

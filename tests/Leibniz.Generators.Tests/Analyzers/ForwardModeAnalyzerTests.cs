@@ -42,7 +42,30 @@ public sealed class ForwardModeAnalyzerTests
                 public static double F(double x) => {|#0:Smooth(x)|} * x;
             }
             """,
-            Unavailable("Smooth(x)", "F", "'Smooth' has a hand-written [Derivative] pullback, which gives no tangent; mark 'Smooth' [Differentiable] instead"));
+            Unavailable("Smooth(x)", "F", "'Smooth' has a hand-written [Derivative] pullback, which gives no tangent; write its [Tangent] too, or mark 'Smooth' [Differentiable] instead"));
+
+    [Fact]
+    public Task A_hand_written_tangent_lets_forward_mode_follow_the_call()
+        => VerifyAnalyzersAsync(Header + """
+                [Tangent(Of = nameof(Smooth))]
+                public static double SmoothTangent(double x, double dx) => 6 * x * (1 - x) * dx;
+
+                [Differentiable(Modes = DerivativeModes.Forward)]
+                public static double F(double x) => Smooth(x) * x;
+            }
+            """);
+
+    [Fact]
+    public Task A_Hessian_vector_product_needs_the_hand_written_tangent_to_be_Differentiable()
+        => VerifyAnalyzersAsync(Header + """
+                [Tangent(Of = nameof(Smooth))]
+                public static double SmoothTangent(double x, double dx) => 6 * x * (1 - x) * dx;
+
+                [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+                public static double F(double x) => {|#0:Smooth(x)|} * x;
+            }
+            """,
+            Unavailable("Smooth(x)", "F", "its hand-written tangent 'SmoothTangent' is not [Differentiable], and a Hessian–vector product runs reverse mode over it; mark 'SmoothTangent' [Differentiable]"));
 
     [Fact]
     public Task Without_Modes_the_same_call_is_silent_because_forward_mode_is_opt_in()

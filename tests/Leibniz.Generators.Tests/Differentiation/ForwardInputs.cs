@@ -14,6 +14,22 @@ internal static class ForwardInputs
             [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
             public static double SinTimesX(double x) => Math.Sin(x) * x;
 
+            public static double Smooth(double x) => x * x * (3 - 2 * x);
+
+            [Derivative(Of = nameof(Smooth))]
+            public static double SmoothPullback(double x, double seed, ref double dx)
+            {
+                dx += seed * 6 * x * (1 - x);
+                return x * x * (3 - 2 * x);
+            }
+
+            [Tangent(Of = nameof(Smooth))]
+            [Differentiable]
+            public static double SmoothTangent(double x, double dx) => 6 * x * (1 - x) * dx;
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static double UsesSmooth(double x, double y) => Smooth(x * y) + y;
+
             [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
             public static double Rosenbrock(double[] x)
             {

@@ -153,3 +153,62 @@ public static partial class CustomDerivativeFunctions
     [Differentiable]
     public static double UsesSmoothStep(double x, double y) => SmoothStep(x) * y + Math.Sin(SmoothStep(y));
 }
+
+/// <summary>
+/// A function the generator does not see into, with a hand-written pullback and a hand-written tangent: forward
+/// mode follows the tangent, and reverse mode over the tangent (it is [Differentiable]) gives H·v.
+/// </summary>
+public static partial class CustomTangentFunctions
+{
+    // Math.Round stands in for code no rule covers: the generator cannot differentiate this body.
+    public static double Softplus(double x) => Math.Round(Math.Log(1 + Math.Exp(x)), 15);
+
+    [Derivative(Of = nameof(Softplus))]
+    public static double SoftplusPullback(double x, double seed, ref double dx)
+    {
+        dx += seed / (1 + Math.Exp(-x));
+        return Math.Log(1 + Math.Exp(x));
+    }
+
+    [Tangent(Of = nameof(Softplus))]
+    [Differentiable]
+    public static double SoftplusTangent(double x, double dx) => dx / (1 + Math.Exp(-x));
+
+    /// <summary>A weighted sum of softplus over an array, with a tangent over the array and the weight.</summary>
+    public static double SoftplusSum(double[] x, double weight)
+    {
+        var sum = 0.0;
+        foreach (var value in x) sum += Math.Round(Math.Log(1 + Math.Exp(value)), 15);
+        return weight * sum;
+    }
+
+    [Derivative(Of = nameof(SoftplusSum))]
+    public static double SoftplusSumPullback(double[] x, double weight, double seed, double[] dx, ref double dweight)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            sum += Math.Log(1 + Math.Exp(x[i]));
+            dx[i] += seed * weight / (1 + Math.Exp(-x[i]));
+        }
+
+        dweight += seed * sum;
+        return weight * sum;
+    }
+
+    [Tangent(Of = nameof(SoftplusSum))]
+    [Differentiable]
+    public static double SoftplusSumTangent(double[] x, double weight, double[] dx, double dweight)
+    {
+        var tangent = 0.0;
+        for (var i = 0; i < x.Length; i++)
+            tangent += weight * dx[i] / (1 + Math.Exp(-x[i])) + dweight * Math.Log(1 + Math.Exp(x[i]));
+        return tangent;
+    }
+
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public static double UsesSoftplus(double x, double y) => Softplus(x * y) * y + Math.Sin(Softplus(y));
+
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public static double UsesSoftplusSum(double[] x, double weight) => SoftplusSum(x, weight * weight) + weight;
+}

@@ -7,20 +7,32 @@ using Microsoft.CodeAnalysis;
 namespace Leibniz.Generators.Frontend.Functions;
 
 /// <summary>
-/// Finds the <c>[Derivative(Of = …)]</c> pullback a user wrote for a function, and checks its
-/// signature against the function's, naming the first parameter that does not match.
+/// Finds the hand-written derivatives a user wrote for a function — a <c>[Derivative(Of = …)]</c> pullback, a
+/// <c>[Tangent(Of = …)]</c> Jacobian–vector product — and checks their signatures against the function's, naming
+/// the first parameter that does not match.
 /// </summary>
 internal static class CustomDerivatives
 {
+    enum Kind
+    {
+        Pullback,
+        Tangent,
+    }
+
     /// <summary>A valid custom pullback of <paramref name="function"/>, looked for beside it and beside <paramref name="caller"/>.</summary>
-    public static IMethodSymbol? Find(IMethodSymbol function, INamedTypeSymbol caller)
+    public static IMethodSymbol? Find(IMethodSymbol function, INamedTypeSymbol caller) => Find(function, caller, Kind.Pullback);
+
+    /// <summary>A valid custom tangent of <paramref name="function"/>, looked for beside it and beside <paramref name="caller"/>.</summary>
+    public static IMethodSymbol? FindTangent(IMethodSymbol function, INamedTypeSymbol caller) => Find(function, caller, Kind.Tangent);
+
+    static IMethodSymbol? Find(IMethodSymbol function, INamedTypeSymbol caller, Kind kind)
     {
         foreach (var type in new[] { function.ContainingType, caller }.Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default))
         {
             foreach (var candidate in type.GetMembers().OfType<IMethodSymbol>())
             {
-                if (Target(candidate) is { } target && SymbolEqualityComparer.Default.Equals(target.Type, function.ContainingType)
-                    && target.Name == function.Name && Mismatch(candidate, function) is null)
+                if (Target(candidate, kind) is { } target && SymbolEqualityComparer.Default.Equals(target.Type, function.ContainingType)
+                    && target.Name == function.Name && Mismatch(candidate, function, kind) is null)
                     return candidate;
             }
         }
@@ -28,29 +40,36 @@ internal static class CustomDerivatives
         return null;
     }
 
-    /// <summary>LZ0105 when a <c>[Derivative]</c> method names no function, or does not fit any function of that name.</summary>
-    public static DiagnosticInfo? Check(IMethodSymbol derivative)
+    /// <summary>
+    /// LZ0105 (LZ0111) when a <c>[Derivative]</c> (<c>[Tangent]</c>) method names no function, or does not fit any
+    /// function of that name.
+    /// </summary>
+    public static DiagnosticInfo? Check(IMethodSymbol method) => Check(method, Kind.Pullback) ?? Check(method, Kind.Tangent);
+
+    static DiagnosticInfo? Check(IMethodSymbol derivative, Kind kind)
     {
-        if (Target(derivative) is not { } target) return null;
+        if (Target(derivative, kind) is not { } target) return null;
+        var descriptor = kind == Kind.Pullback ? DiagnosticDescriptors.DerivativeSignatureMismatch : DiagnosticDescriptors.TangentSignatureMismatch;
         var location = derivative.Locations.FirstOrDefault();
         var candidates = target.Type.GetMembers(target.Name).OfType<IMethodSymbol>().Where(m => !SymbolEqualityComparer.Default.Equals(m, derivative)).ToList();
         if (candidates.Count == 0)
-            return DiagnosticInfo.Create(DiagnosticDescriptors.DerivativeSignatureMismatch, location, derivative.Name, $"{target.Type.Name}.{target.Name}", $"'{target.Type.Name}' has no method named '{target.Name}'");
+            return DiagnosticInfo.Create(descriptor, location, derivative.Name, $"{target.Type.Name}.{target.Name}", $"'{target.Type.Name}' has no method named '{target.Name}'");
 
         string? first = null;
         foreach (var candidate in candidates)
         {
-            var mismatch = Mismatch(derivative, candidate);
+            var mismatch = Mismatch(derivative, candidate, kind);
             if (mismatch is null) return null;
             first ??= mismatch;
         }
 
-        return DiagnosticInfo.Create(DiagnosticDescriptors.DerivativeSignatureMismatch, location, derivative.Name, $"{target.Type.Name}.{target.Name}", first!);
+        return DiagnosticInfo.Create(descriptor, location, derivative.Name, $"{target.Type.Name}.{target.Name}", first!);
     }
 
-    static (INamedTypeSymbol Type, string Name)? Target(IMethodSymbol derivative)
+    static (INamedTypeSymbol Type, string Name)? Target(IMethodSymbol derivative, Kind kind)
     {
-        var attribute = derivative.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DerivativeAttribute);
+        var attributeName = kind == Kind.Pullback ? SymbolNames.DerivativeAttribute : SymbolNames.TangentAttribute;
+        var attribute = derivative.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attributeName);
         if (attribute is null) return null;
         string? name = null;
         INamedTypeSymbol type = derivative.ContainingType;
@@ -63,20 +82,24 @@ internal static class CustomDerivatives
         return string.IsNullOrEmpty(name) ? null : (type, name!);
     }
 
-    /// <summary>Why <paramref name="derivative"/> is not a pullback of <paramref name="function"/>, or null when it is.</summary>
-    static string? Mismatch(IMethodSymbol derivative, IMethodSymbol function)
+    /// <summary>Why <paramref name="derivative"/> is not a pullback (tangent) of <paramref name="function"/>, or null when it is.</summary>
+    static string? Mismatch(IMethodSymbol derivative, IMethodSymbol function, Kind kind)
     {
+        // A pullback: the parameters, the seed, then a ref adjoint per differentiable parameter (an array as is).
+        // A tangent: the parameters, then a tangent per differentiable parameter, of its type.
         var expected = new List<(string Type, RefKind Kind)>();
         foreach (var parameter in function.Parameters) expected.Add((parameter.Type.ToDisplayString(), RefKind.None));
-        expected.Add((function.ReturnType.ToDisplayString(), RefKind.None));
+        if (kind == Kind.Pullback) expected.Add((function.ReturnType.ToDisplayString(), RefKind.None));
         foreach (var parameter in function.Parameters.Where(HasAdjoint))
-            expected.Add((parameter.Type.ToDisplayString(), parameter.Type is IArrayTypeSymbol ? RefKind.None : RefKind.Ref));
+            expected.Add((parameter.Type.ToDisplayString(), kind == Kind.Pullback && parameter.Type is not IArrayTypeSymbol ? RefKind.Ref : RefKind.None));
 
+        var role = kind == Kind.Pullback ? "a pullback" : "a tangent";
+        var returned = kind == Kind.Pullback ? "the function's value" : "the derivative along the tangents";
         if (!derivative.IsStatic || !function.IsStatic) return "both must be static";
         if (!SymbolEqualityComparer.Default.Equals(derivative.ReturnType, function.ReturnType))
-            return $"it must return '{function.ReturnType.ToDisplayString()}' (the function's value), not '{derivative.ReturnType.ToDisplayString()}'";
+            return $"it must return '{function.ReturnType.ToDisplayString()}' ({returned}), not '{derivative.ReturnType.ToDisplayString()}'";
         if (derivative.Parameters.Length != expected.Count)
-            return $"it takes {derivative.Parameters.Length} parameters, but a pullback of '{function.Name}' takes {expected.Count}: {Describe(expected)}";
+            return $"it takes {derivative.Parameters.Length} parameters, but {role} of '{function.Name}' takes {expected.Count}: {Describe(expected)}";
 
         for (var i = 0; i < expected.Count; i++)
         {

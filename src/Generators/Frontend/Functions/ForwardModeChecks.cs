@@ -54,12 +54,23 @@ internal sealed class ForwardModeChecks
         return 1;
     }
 
-    /// <summary>A call of <paramref name="callee"/>, differentiated through <paramref name="custom"/> when the user wrote one.</summary>
-    public void CheckCall(IMethodSymbol callee, IMethodSymbol? custom, SyntaxNode call)
+    /// <summary>
+    /// A call of <paramref name="callee"/>, differentiated through <paramref name="custom"/> when the user wrote one, and
+    /// followed by forward mode through <paramref name="tangent"/> when the user wrote that.
+    /// </summary>
+    public void CheckCall(IMethodSymbol callee, IMethodSymbol? custom, IMethodSymbol? tangent, SyntaxNode call)
     {
+        if (tangent is not null)
+        {
+            // A Hessian–vector product runs reverse mode over the tangent, so the tangent needs a generated pullback.
+            if (WantsHessianVectorProduct && !tangent.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute))
+                Report(call.GetLocation(), Shorten(call.ToString()), $"its hand-written tangent '{tangent.Name}' is not [Differentiable], and a Hessian–vector product runs reverse mode over it; mark '{tangent.Name}' [Differentiable]");
+            return;
+        }
+
         if (custom is not null)
         {
-            Report(call.GetLocation(), Shorten(call.ToString()), $"'{callee.Name}' has a hand-written [Derivative] pullback, which gives no tangent; mark '{callee.Name}' [Differentiable] instead");
+            Report(call.GetLocation(), Shorten(call.ToString()), $"'{callee.Name}' has a hand-written [Derivative] pullback, which gives no tangent; write its [Tangent] too, or mark '{callee.Name}' [Differentiable] instead");
             return;
         }
 

@@ -738,14 +738,18 @@ internal sealed partial class FunctionLowering
                 return null;
             }
 
-            if (_noDerivativeDepth == 0) _forward?.CheckCall(callee, custom, invocation);
+            var tangent = _forward is not null && callee.IsStatic ? CustomDerivatives.FindTangent(callee, _method.ContainingType) : null;
+            if (_noDerivativeDepth == 0) _forward?.CheckCall(callee, custom, tangent, invocation);
             var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
             var hasAdjoint = callee.Parameters
                 .Select(p => TypeOf(p.Type) is { } t && t.IsDifferentiable() && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute))
                 .ToEquatableArray();
             var owner = callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             var pullback = custom is null ? owner + "." + callee.Name + "Pullback" : custom.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + custom.Name;
-            return new DifferentiableCall(owner, callee.Name, pullback, operands, hasAdjoint);
+            return new DifferentiableCall(owner, callee.Name, pullback, operands, hasAdjoint)
+            {
+                Tangent = tangent is null ? null : tangent.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + tangent.Name,
+            };
         }
 
         var returnsFloat = TypeOf(callee.ReturnType) is { } r && r.IsDifferentiable();

@@ -62,7 +62,11 @@ internal sealed record PrimitiveCall(string Function, EquatableArray<Operand> Ar
 
 /// <summary>A call of another <c>[Differentiable]</c> method, differentiated through its generated pullback.</summary>
 /// <c>Pullback</c> is the generated <c>…Pullback</c> or the user's <c>[Derivative]</c> method, fully qualified.
-internal sealed record DifferentiableCall(string ContainingType, string Method, string Pullback, EquatableArray<Operand> Arguments, EquatableArray<bool> ArgumentHasAdjoint) : Expression;
+internal sealed record DifferentiableCall(string ContainingType, string Method, string Pullback, EquatableArray<Operand> Arguments, EquatableArray<bool> ArgumentHasAdjoint) : Expression
+{
+    /// <summary>The user's <c>[Tangent]</c> method, fully qualified, which forward mode calls instead of a generated JVP; null when there is none.</summary>
+    public string? Tangent { get; init; }
+}
 
 /// <summary>A call whose result the derivative ignores (wrapped in <c>NoDerivative(...)</c>, or integer-valued).</summary>
 internal sealed record OpaqueCall(string CSharp, EquatableArray<Operand> Arguments) : Expression;

@@ -1431,5 +1431,126 @@ namespace Forward
             SingleTangent(x, dx, out var tangent);
             return tangent;
         }
+
+        /// <summary>UsesSmooth and its derivative along a direction, by forward mode: returns the value and writes ∂UsesSmooth/∂x·dx + ∂UsesSmooth/∂y·dy to <paramref name="tangent"/>.</summary>
+        /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
+        /// <param name="dy">The tangent of <paramref name="y"/>: how fast it moves.</param>
+        /// <param name="tangent">Receives the derivative of UsesSmooth along the tangents.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static double UsesSmoothTangent(double x, double y, double dx, double dy, out double tangent)
+        {
+            double t0 = 0;
+            double t1 = 0;
+            double result = 0;
+            double dt0 = 0;
+            double _p0 = 0;
+            double _p1 = 0;
+            double dt1 = 0;
+            double dresult = 0;
+
+            // tangent of x * y
+            t0 = x * y;
+            _p0 = dx * y;
+            _p1 = x * dy;
+            dt0 = _p0 + _p1;
+            // tangent of Smooth(x * y)
+            dt1 = global::Forward.Functions.SmoothTangent(t0, dt0);
+            t1 = global::Forward.Functions.Smooth(t0);
+            // tangent of return Smooth(x * y) + y
+            result = t1 + y;
+            dresult = dt1 + dy;
+
+            tangent = dresult;
+            return result;
+        }
+
+        /// <summary>The derivative of UsesSmooth along the tangents (for a tensor result, the Jacobian–vector product), by forward mode; what the tangents of functions calling UsesSmooth call.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static double UsesSmoothJacobianVectorProduct(double x, double y, double dx, double dy)
+        {
+            UsesSmoothTangent(x, y, dx, dy, out var tangent);
+            return tangent;
+        }
+
+        /// <summary>
+        /// The Hessian of UsesSmooth times a direction v, by reverse mode over its generated tangent (∇ₓ⟨∇UsesSmooth(x), v⟩ = H·v): writes H·v to
+        /// hvx, hvy and the gradient to gx, gy on the way, and returns the directional derivative ∇UsesSmooth·v.
+        /// </summary>
+        /// <remarks>
+        /// Reverse over forward, rather than forward over reverse: the tangent is plain code the reverse-mode generator
+        /// already differentiates (loops, branches, calls, tensors), so the product needs no second transform, keeps no
+        /// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.
+        /// </remarks>
+        /// <param name="vx">The direction's component for <paramref name="x"/>: how fast it moves.</param>
+        /// <param name="vy">The direction's component for <paramref name="y"/>: how fast it moves.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static double UsesSmoothHessianVectorProduct(double x, double y, double vx, double vy, out double gx, out double gy, out double hvx, out double hvy)
+        {
+            hvx = 0;
+            hvy = 0;
+            gx = 0;
+            gy = 0;
+            return UsesSmoothJacobianVectorProductPullback(x, y, vx, vy, 1.0, ref hvx, ref hvy, ref gx, ref gy);
+        }
+
+        /// <summary>Runs UsesSmoothJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns UsesSmoothJacobianVectorProduct's value. Other generated derivatives call it when they call UsesSmoothJacobianVectorProduct.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static double UsesSmoothJacobianVectorProductPullback(double x, double y, double dx, double dy, double seed, ref double dx_1, ref double dy_1, ref double ddx, ref double ddy)
+        {
+            double t0 = 0;
+            double t1 = 0;
+            double result = 0;
+            double dt0 = 0;
+            double _p0 = 0;
+            double _p1 = 0;
+            double dt1 = 0;
+            double dresult = 0;
+            double _d_x = 0;
+            double _d_y = 0;
+            double _d_dx = 0;
+            double _d_dy = 0;
+            double _d_dresult = 0;
+            double _d_t0 = 0;
+            double _d__p0 = 0;
+            double _d__p1 = 0;
+            double _d_dt0 = 0;
+            double _d_dt1 = 0;
+
+            // Forward sweep: the function, keeping what the reverse sweep reads.
+            t0 = x * y;
+            _p0 = dx * y;
+            _p1 = x * dy;
+            dt0 = _p0 + _p1;
+            dt1 = global::Forward.Functions.SmoothTangent(t0, dt0);
+            t1 = global::Forward.Functions.Smooth(t0);
+            result = t1 + y;
+            dresult = dt1 + dy;
+
+            // Reverse sweep: adjoints from the result back to the inputs.
+            _d_dresult = seed;
+            // ∂ of: tangent of return Smooth(x * y) + y
+            _d_dt1 = _d_dresult;
+            _d_dy = _d_dresult;
+            // ∂ of: tangent of Smooth(x * y)
+            global::Forward.Functions.SmoothTangentPullback(t0, dt0, _d_dt1, ref _d_t0, ref _d_dt0);
+            // ∂ of: tangent of x * y
+            _d__p0 = _d_dt0;
+            _d__p1 = _d_dt0;
+            // ∂ of: tangent of x * y
+            _d_x = _d__p1 * dy;
+            _d_dy += _d__p1 * x;
+            // ∂ of: tangent of x * y
+            _d_dx = _d__p0 * y;
+            _d_y = _d__p0 * dx;
+            // ∂ of: x * y
+            _d_x += _d_t0 * y;
+            _d_y += _d_t0 * x;
+
+            dx_1 += _d_x;
+            dy_1 += _d_y;
+            ddx += _d_dx;
+            ddy += _d_dy;
+            return dresult;
+        }
     }
 }
