@@ -578,7 +578,8 @@ internal static class FunctionEmitter
                 writer.Line(save.Slot is null ? $"{TapeLocal(save.Type)}.Push({Id(save.Variable)});" : $"{save.Slot} = {Id(save.Variable)};");
                 break;
             case RestoreStatement restore:
-                writer.Line(restore.Slot is null ? $"{Id(restore.Variable)} = {TapeLocal(restore.Type)}.Pop();" : $"{Id(restore.Variable)} = {restore.Slot};");
+                // A tensor slot is declared nullable (nothing is kept before the forward sweep runs); here it holds the saved value.
+                writer.Line(restore.Slot is null ? $"{Id(restore.Variable)} = {TapeLocal(restore.Type)}.Pop();" : $"{Id(restore.Variable)} = {restore.Slot}{(restore.Type == ValueType.Tensor ? "!" : "")};");
                 break;
             case InductionStatement induction:
                 writer.Line($"{Id(induction.Variable)} = unchecked({induction.Entry} {InductionOffset(induction)});");
