@@ -93,6 +93,13 @@ internal static class ForwardInputs
 
             [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
             public static Tensor Softmax(Tensor x, [NoDerivative] Tensor w) => (x.softmax(1) * w).sum();
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static Tensor ConvolvedAndPooled(Tensor x, Tensor weight, [NoDerivative] Tensor other)
+            {
+                var features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2);
+                return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
+            }
         }
         """;
 

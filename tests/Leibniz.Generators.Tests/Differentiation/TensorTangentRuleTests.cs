@@ -24,13 +24,9 @@ public sealed class TensorTangentRuleTests
     /// with its sizes written element by element, the same call on the tangent when the row is linear in its first
     /// argument) and the method keeps its reverse mode. The list may only shrink.
     /// </summary>
-    static readonly string[] WithoutTangent =
-    {
-        "Tensor.amax", "Tensor.amin", "torch.amax", "torch.amin", "Tensor.max", "Tensor.min", "torch.max", "torch.min",
-        "Tensor.sum", "Tensor.mean", "torch.sum", "torch.mean", "Tensor.permute", "torch.permute", "torch.cat", "torch.concat",
-        "torch.concatenate", "torch.stack", "Tensor.index", "Tensor.slice", "Tensor.select", "torch.select", "nn.functional.conv2d",
-        "Leibniz.DropoutMask.Draw", "dropout: input·mask", "Leibniz.MaxPool2dSelection", "nn.functional.max_pool2d",
-    };
+    // amax/amin over lists of dimensions: the tangent is Σ ȧ over the ties of each slice divided by their count,
+    // which needs a sum over the same packed dimensions; not written yet (LZ0109 in methods asking for forward mode).
+    static readonly string[] WithoutTangent = { "Tensor.amax", "Tensor.amin", "torch.amax", "torch.amin" };
 
     [Fact]
     public void Rows_without_a_tangent_are_only_the_known_ones()
@@ -65,7 +61,7 @@ public sealed class TensorTangentRuleTests
     {
         foreach (var rule in TensorRules.All.Where(r => r.Vjps.All(v => v is null)))
             Assert.True(TensorTangentRules.Covers(rule), rule.Key);
-        Assert.True(TensorTangentRules.Keys.All(key => TensorRules.TryGet(key, out _)), "a tangent rule for a key the table does not have");
+        Assert.True(TensorTangentRules.Keys.All(key => TensorRules.TryGetRow(key, out _)), "a tangent rule for a key the table does not have");
     }
 
     /// <summary>A call of <c>key</c> on tensors a0, a1, … whose tangents are da_i for the <paramref name="active"/> ones.</summary>

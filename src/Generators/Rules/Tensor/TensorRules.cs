@@ -246,6 +246,7 @@ internal static class TensorRules
         new("Tensor.reshape", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "reshape back"),
         new("Tensor.view", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "view back"),
         new("Tensor.flatten", new[] { "{g}.reshape({0}.shape)", null, null }, new[] { false, false, false }, "un-flatten"),
+        new("Tensor.view_as", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "view back"),
         new("Tensor.t", new[] { "{g}.t()" }, new[] { false }, "transpose back"),
         new("Tensor.transpose", new[] { "{g}.transpose({1}, {2})", null, null }, new[] { false, false, false }, "transpose back"),
         new("Tensor.unsqueeze", new[] { "{g}.squeeze({1})", null }, new[] { false, false }, "squeeze the added dimension"),

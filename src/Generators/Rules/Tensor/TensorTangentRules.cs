@@ -299,6 +299,90 @@ internal static class TensorTangentRules
         return b.Mul(b.Mul(b.Tangent(0)!, b.Call("Tensor.pow", b.Argument(0), lowered)), p);
     }
 
+    /// <summary>
+    /// cat/stack: the same call on the list of the elements' tangents — zeros for an element that does not vary, so each
+    /// still fills its part of the output.
+    /// </summary>
+    static Operand Joined(ITangentBuilder b)
+    {
+        var list = b.Call.Packs.Single(p => p.ElementType.EndsWith("Tensor", StringComparison.Ordinal));
+        var arguments = b.Call.Arguments.Select((a, i) =>
+            i < list.First || i >= list.First + list.Count ? a : b.Tangent(i) ?? b.EmitConstant(Torch + ".zeros_like", a));
+        return b.Emit(b.Call with { Arguments = arguments.ToEquatableArray() });
+    }
+
+    // y = x ⋆ W + b is linear in each of x, W and b: ẏ = ẋ ⋆ W + x ⋆ Ẇ + ḃ, the bias tangent carried by one of the
+    // convolutions (by a convolution of zeros when only the bias varies).
+    static Operand Convolution(ITangentBuilder b)
+    {
+        var (dx, dw, dbias) = (b.Tangent(0), b.Tangent(1), b.Tangent(2));
+        var noBias = new OmittedArgument(new CodeLiteral("null"));
+        Variable Convolve(Operand input, Operand weight, Operand bias)
+            => b.Emit(b.Call with { Arguments = new[] { input, weight, bias }.Concat(b.Call.Arguments.Skip(3)).ToEquatableArray() });
+
+        Operand? total = null;
+        if (dx is not null) total = Convolve(dx, b.Argument(1), dbias ?? noBias);
+        if (dw is not null)
+        {
+            var product = Convolve(b.Argument(0), dw, total is null && dbias is not null ? dbias : noBias);
+            total = total is null ? product : b.Add(total, product);
+        }
+
+        return total ?? Convolve(b.EmitConstant(Torch + ".zeros_like", b.Argument(0)), b.Argument(1), dbias!);
+    }
+
+    // y = x·m with the mask m kept from the forward: ẏ = ẋ·m + x·ṁ, each term the same product.
+    static Operand DropoutProduct(ITangentBuilder b)
+    {
+        var (dx, dm) = (b.Tangent(0), b.Tangent(1));
+        Operand? total = dx is null ? null : b.Emit(b.Call with { Arguments = new[] { dx, b.Argument(1) }.ToEquatableArray() });
+        if (dm is null) return total!;
+        var second = b.Emit(b.Call with { Arguments = new[] { b.Argument(0), dm }.ToEquatableArray() });
+        return total is null ? second : b.Add(total, second);
+    }
+
+    // m = d/(1 − p) for the draw d held fixed: ṁ = m·ṗ/(1 − p) in training, and m = 1 (ṁ = 0) otherwise.
+    static Operand DropoutMask(ITangentBuilder b)
+    {
+        var (p, training) = (b.Argument(1), b.Argument(2));
+        if (training is OmittedArgument omitted) training = omitted.Default ?? new Literal(1, ValueType.Bool);
+        var keep = b.EmitNumber(new BinaryExpression(BinaryOperator.Subtract, Number(1), p), ValueType.Double);
+        var rate = b.EmitNumber(new BinaryExpression(BinaryOperator.Divide, b.Tangent(1)!, keep), ValueType.Double);
+        Operand scale = training switch
+        {
+            Literal { Value: 0 } => Number(0),
+            Literal => rate,
+            _ => b.EmitNumber(new ConditionalExpression(training, rate, Number(0)), ValueType.Double),
+        };
+        return b.Mul(b.Output, scale);
+    }
+
+    // max over all elements shares its derivative evenly among the ties, as the reverse rule does: ẏ = Σ ȧ·[a = y] / #[a = y].
+    static Operand AmongAllTies(ITangentBuilder b)
+    {
+        var ties = b.Call("Tensor.eq", b.Argument(0), b.Output);
+        Variable Total(Operand x) => b.Emit(CallOf("Tensor.sum(ScalarType?)", new[] { x, new OmittedArgument() }, new[] { "", "type" }));
+        return b.Div(Total(b.Mul(b.Tangent(0)!, ties)), Total(ties));
+    }
+
+    /// <summary>
+    /// (y, i) = max_d a: ẏ = ȧ read at the index i along d (kept as a dimension of size one for the gather, then squeezed
+    /// unless the call keeps it) — <paramref name="indexes"/> names the row of i.
+    /// </summary>
+    static TensorTangentRule AtIndexOf(string indexes)
+        => b =>
+        {
+            var (dimension, keepdim) = (b.Argument(1), b.Argument(2));
+            var index = b.Emit(b.Call with { Rule = indexes, Member = "indexes", Arguments = new[] { b.Argument(0), dimension, new Literal(1, ValueType.Bool) }.ToEquatableArray() });
+            var read = b.Call("Tensor.gather", b.Tangent(0)!, dimension, index);
+            return keepdim switch
+            {
+                Literal { Value: not 0 } => read,
+                Literal or OmittedArgument => b.Call("Tensor.squeeze", read, dimension),
+                _ => b.Call("Tensor.view_as", read, b.Output),
+            };
+        };
+
     static readonly Dictionary<string, TensorTangentRule> Table = new()
     {
         ["Tensor.op_Addition"] = Addition,
@@ -390,6 +474,7 @@ internal static class TensorTangentRules
         ["Tensor.reshape"] = Linear(),
         ["Tensor.view"] = Linear(),
         ["Tensor.flatten"] = Linear(),
+        ["Tensor.view_as"] = Linear(),
         ["Tensor.t"] = Linear(),
         ["Tensor.transpose"] = Linear(),
         ["Tensor.unsqueeze"] = Linear(),
@@ -404,14 +489,61 @@ internal static class TensorTangentRules
         ["Tensor.gather"] = Linear(),
         ["torch.gather"] = Linear(),
 
+        // Shape, selection and reductions over dimensions: linear in the tensor they read, the rest is data.
+        ["Tensor.permute(long[])"] = Linear(),
+        ["torch.permute(Tensor, long[])"] = Linear(),
+        ["torch.sum(Tensor, ScalarType?)"] = Linear(),
+        ["torch.sum(Tensor, long, bool, ScalarType?)"] = Linear(),
+        ["Tensor.sum(long[], bool, ScalarType?)"] = Linear(),
+        ["Tensor.sum(ReadOnlySpan<long>, bool, ScalarType?)"] = Linear(),
+        ["torch.sum(Tensor, ReadOnlySpan<long>, bool, ScalarType?)"] = Linear(),
+        ["Tensor.sum(long, long, bool, ScalarType?)"] = Linear(),
+        ["Tensor.sum(long, long, long, bool, ScalarType?)"] = Linear(),
+        ["torch.mean(Tensor)"] = Linear(),
+        ["Tensor.mean(long[], bool, ScalarType?)"] = Linear(),
+        ["torch.mean(Tensor, long[], bool, ScalarType?)"] = Linear(),
+        ["Tensor.select(long, long)"] = Linear(),
+        ["torch.select(Tensor, long, long)"] = Linear(),
+        ["Tensor.slice(long, long, long, long)"] = Linear(),
+        ["Tensor.index(TensorIndex[])"] = Linear(),
+
+        ["torch.cat(Tensor[], long)"] = Joined,
+        ["torch.cat(IList<Tensor>, long)"] = Joined,
+        ["torch.cat(ReadOnlySpan<Tensor>, long)"] = Joined,
+        ["torch.concat(Tensor[], long)"] = Joined,
+        ["torch.concat(IList<Tensor>, long)"] = Joined,
+        ["torch.concat(ReadOnlySpan<Tensor>, long)"] = Joined,
+        ["torch.concatenate(Tensor[], long)"] = Joined,
+        ["torch.concatenate(IList<Tensor>, long)"] = Joined,
+        ["torch.concatenate(ReadOnlySpan<Tensor>, long)"] = Joined,
+        ["torch.stack(IEnumerable<Tensor>, long)"] = Joined,
+
+        ["Tensor.max()"] = AmongAllTies,
+        ["torch.max(Tensor)"] = AmongAllTies,
+        ["Tensor.min()"] = AmongAllTies,
+        ["torch.min(Tensor)"] = AmongAllTies,
+        ["Tensor.max(long, bool).values"] = AtIndexOf("Tensor.max(long, bool).indexes"),
+        ["torch.max(Tensor, long, bool).values"] = AtIndexOf("torch.max(Tensor, long, bool).indexes"),
+        ["Tensor.min(long, bool).values"] = AtIndexOf("Tensor.min(long, bool).indexes"),
+
+        // Layers, as the front end lowers them: conv2d itself; dropout's mask draw and product; max_pool2d's gather at the
+        // window maxima (the positions are data, found once by the forward).
+        ["nn.functional.conv2d"] = Convolution,
+        [TensorRules.DropoutMaskDraw] = DropoutMask,
+        [TensorRules.DropoutProduct] = DropoutProduct,
+        [TensorRules.MaxPool2dGather] = Linear(),
+
         ["nn.functional.cross_entropy"] = CrossEntropy,
         ["nn.functional.nll_loss"] = Linear(),
         ["nn.functional.binary_cross_entropy_with_logits"] = BinaryCrossEntropyWithLogits,
         ["nn.functional.mse_loss"] = MeanSquaredError,
     };
 
-    /// <summary>The tangent rule of table row <paramref name="key"/>, if it has one.</summary>
-    public static bool TryGet(string key, out TensorTangentRule rule) => Table.TryGetValue(key, out rule!);
+    /// <summary>
+    /// The tangent rule of table row <paramref name="key"/>, if it has one; a key carrying the layout of packed arguments
+    /// (<c>row@…</c>) finds its row's rule, which reads the call's operands as laid out.
+    /// </summary>
+    public static bool TryGet(string key, out TensorTangentRule rule) => Table.TryGetValue(key.Split('@')[0], out rule!);
 
     static readonly string[] LinearInFirstRows =
     {
@@ -430,7 +562,7 @@ internal static class TensorTangentRules
     }
 
     /// <summary>Whether forward mode can follow a call of row <paramref name="rule"/>: it carries no derivative, or it has a tangent rule.</summary>
-    public static bool Covers(TensorRule rule) => rule.Vjps.All(v => v is null) || Table.ContainsKey(rule.Key);
+    public static bool Covers(TensorRule rule) => rule.Vjps.All(v => v is null) || Table.ContainsKey(rule.Key.Split('@')[0]);
 
     /// <summary>The rows that have a tangent rule.</summary>
     public static IEnumerable<string> Keys => Table.Keys;

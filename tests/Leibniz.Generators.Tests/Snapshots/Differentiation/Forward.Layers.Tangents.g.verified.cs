@@ -6,6 +6,258 @@ namespace Forward
 {
     partial class Layers
     {
+        /// <summary>ConvolvedAndPooled and its derivative along a direction, by forward mode: returns the value and writes ∂ConvolvedAndPooled/∂x·dx + ∂ConvolvedAndPooled/∂weight·dweight to <paramref name="tangent"/> (for a tensor result, the Jacobian–vector product, shaped like the result).</summary>
+        /// <param name="dx">The tangent of <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
+        /// <param name="dweight">The tangent of <paramref name="weight"/>: a tensor of weight's shape, dtype and device.</param>
+        /// <param name="tangent">Receives the derivative of ConvolvedAndPooled along the tangents.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static global::TorchSharp.torch.Tensor ConvolvedAndPooledTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, out global::TorchSharp.torch.Tensor tangent)
+        {
+            if (dx is null || !global::System.Linq.Enumerable.SequenceEqual(dx.shape, x.shape))
+                throw new global::System.ArgumentException($"The direction dx has shape [{(dx is null ? "null" : string.Join(", ", dx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(dx));
+            if (dweight is null || !global::System.Linq.Enumerable.SequenceEqual(dweight.shape, weight.shape))
+                throw new global::System.ArgumentException($"The direction dweight has shape [{(dweight is null ? "null" : string.Join(", ", dweight.shape))}] but weight has shape [{string.Join(", ", weight.shape)}]; pass a tensor of the same shape (zeros_like(weight) to hold it fixed).", nameof(dweight));
+            global::TorchSharp.torch.Tensor features = null!;
+            global::TorchSharp.torch.Tensor t0 = null!;
+            global::TorchSharp.torch.Tensor t1 = null!;
+            global::TorchSharp.torch.Tensor t2 = null!;
+            global::TorchSharp.torch.Tensor t3 = null!;
+            global::TorchSharp.torch.Tensor t4 = null!;
+            global::TorchSharp.torch.Tensor t5 = null!;
+            global::TorchSharp.torch.Tensor t6 = null!;
+            global::TorchSharp.torch.Tensor result = null!;
+            global::TorchSharp.torch.Tensor dt0 = null!;
+            global::TorchSharp.torch.Tensor _p0 = null!;
+            global::TorchSharp.torch.Tensor _p1 = null!;
+            global::TorchSharp.torch.Tensor dt2 = null!;
+            global::TorchSharp.torch.Tensor dfeatures = null!;
+            global::TorchSharp.torch.Tensor dt3 = null!;
+            global::TorchSharp.torch.Tensor _p4 = null!;
+            global::TorchSharp.torch.Tensor dt4 = null!;
+            global::TorchSharp.torch.Tensor _p6 = null!;
+            global::TorchSharp.torch.Tensor _p7 = null!;
+            global::TorchSharp.torch.Tensor dt5 = null!;
+            global::TorchSharp.torch.Tensor _p9 = null!;
+            global::TorchSharp.torch.Tensor dt6 = null!;
+            global::TorchSharp.torch.Tensor dresult = null!;
+
+            // tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
+            t0 = global::TorchSharp.torch.nn.functional.conv2d(x, weight, padding: new long[] { 1 });
+            _p0 = global::TorchSharp.torch.nn.functional.conv2d(dx, weight, padding: new long[] { 1 });
+            _p1 = global::TorchSharp.torch.nn.functional.conv2d(x, dweight, padding: new long[] { 1 });
+            dt0 = _p0 + _p1;
+            t1 = global::Leibniz.MaxPool2dSelection.Indices(t0, 2);
+            // tangent of features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
+            t2 = global::Leibniz.MaxPool2dSelection.Gather(t0, t1);
+            dt2 = global::Leibniz.MaxPool2dSelection.Gather(dt0, t1);
+            features = t2;
+            dfeatures = dt2;
+            // tangent of torch.cat(new[] { features, other }, 1)
+            t3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { features, other }, 1);
+            _p4 = global::TorchSharp.torch.zeros_like(other);
+            dt3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { dfeatures, _p4 }, 1);
+            // tangent of torch.cat(new[] { features, other }, 1).max(1).values
+            t4 = t3.max(1).values;
+            _p6 = t3.max(1, true).indexes;
+            _p7 = dt3.gather(1, _p6);
+            dt4 = _p7.squeeze(1);
+            // tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
+            t5 = t4.square();
+            _p9 = dt4 * t4;
+            dt5 = _p9 * 2.0;
+            // tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
+            t6 = t5.sum();
+            dt6 = dt5.sum();
+            result = t6;
+            dresult = dt6;
+
+            tangent = dresult;
+            return result;
+        }
+
+        /// <summary>The derivative of ConvolvedAndPooled along the tangents (for a tensor result, the Jacobian–vector product), by forward mode; what the tangents of functions calling ConvolvedAndPooled call.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static global::TorchSharp.torch.Tensor ConvolvedAndPooledJacobianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight)
+        {
+            ConvolvedAndPooledTangent(x, weight, other, dx, dweight, out var tangent);
+            return tangent;
+        }
+
+        /// <summary>
+        /// ConvolvedAndPooled and its Jacobians with respect to x, weight, each shaped as the result followed by the input, for inputs
+        /// small enough to form them: by columns (ConvolvedAndPooledJacobianVectorProduct, one per input element) when the inputs have no more
+        /// elements than the result, by rows (ConvolvedAndPooledPullback, one per result element) otherwise.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static global::TorchSharp.torch.Tensor ConvolvedAndPooledJacobian(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, out global::TorchSharp.torch.Tensor jx, out global::TorchSharp.torch.Tensor jweight)
+        {
+            var value = ConvolvedAndPooled(x, weight, other);
+            var jacobians = global::Leibniz.Jacobians.FromProducts(value, new[] { x, weight },
+                (input, direction) => input switch
+                {
+                    0 => ConvolvedAndPooledJacobianVectorProduct(x, weight, other, direction, global::TorchSharp.torch.zeros_like(weight)),
+                    _ => ConvolvedAndPooledJacobianVectorProduct(x, weight, other, global::TorchSharp.torch.zeros_like(x), direction),
+                },
+                seed =>
+                {
+                    global::TorchSharp.torch.Tensor? ax = null;
+                    global::TorchSharp.torch.Tensor? aweight = null;
+                    ConvolvedAndPooledPullback(x, weight, other, seed, ref ax, ref aweight);
+                    return new[] { ax ?? global::TorchSharp.torch.zeros_like(x), aweight ?? global::TorchSharp.torch.zeros_like(weight) };
+                });
+            jx = jacobians[0];
+            jweight = jacobians[1];
+            return value;
+        }
+
+        /// <summary>
+        /// The Hessian of the sum of ConvolvedAndPooled times a direction v, by reverse mode over its generated tangent (∇ₓ⟨∇ConvolvedAndPooled(x), v⟩ = H·v): writes H·v to
+        /// hvx, hvweight and the gradient to gx, gweight on the way, and returns the directional derivative ∇ConvolvedAndPooled·v.
+        /// </summary>
+        /// <remarks>
+        /// Reverse over forward, rather than forward over reverse: the tangent is plain code the reverse-mode generator
+        /// already differentiates (loops, branches, calls, tensors), so the product needs no second transform, keeps no
+        /// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.
+        /// </remarks>
+        /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
+        /// <param name="vweight">The direction's component for <paramref name="weight"/>: a tensor of weight's shape, dtype and device.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static global::TorchSharp.torch.Tensor ConvolvedAndPooledHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vweight, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gweight, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvweight)
+        {
+            if (vx is null || !global::System.Linq.Enumerable.SequenceEqual(vx.shape, x.shape))
+                throw new global::System.ArgumentException($"The direction vx has shape [{(vx is null ? "null" : string.Join(", ", vx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(vx));
+            if (vweight is null || !global::System.Linq.Enumerable.SequenceEqual(vweight.shape, weight.shape))
+                throw new global::System.ArgumentException($"The direction vweight has shape [{(vweight is null ? "null" : string.Join(", ", vweight.shape))}] but weight has shape [{string.Join(", ", weight.shape)}]; pass a tensor of the same shape (zeros_like(weight) to hold it fixed).", nameof(vweight));
+            hvx = null;
+            hvweight = null;
+            gx = null;
+            gweight = null;
+            return ConvolvedAndPooledJacobianVectorProductPullback(x, weight, other, vx, vweight, null, ref hvx, ref hvweight, ref gx, ref gweight);
+        }
+
+        /// <summary>Runs ConvolvedAndPooledJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns ConvolvedAndPooledJacobianVectorProduct's value. Other generated derivatives call it when they call ConvolvedAndPooledJacobianVectorProduct.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static global::TorchSharp.torch.Tensor ConvolvedAndPooledJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dweight_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddweight)
+        {
+            global::TorchSharp.torch.Tensor features = null!;
+            global::TorchSharp.torch.Tensor t0 = null!;
+            global::TorchSharp.torch.Tensor t1 = null!;
+            global::TorchSharp.torch.Tensor t2 = null!;
+            global::TorchSharp.torch.Tensor t3 = null!;
+            global::TorchSharp.torch.Tensor t4 = null!;
+            global::TorchSharp.torch.Tensor t5 = null!;
+            global::TorchSharp.torch.Tensor t6 = null!;
+            global::TorchSharp.torch.Tensor result = null!;
+            global::TorchSharp.torch.Tensor dt0 = null!;
+            global::TorchSharp.torch.Tensor _p0 = null!;
+            global::TorchSharp.torch.Tensor _p1 = null!;
+            global::TorchSharp.torch.Tensor dt2 = null!;
+            global::TorchSharp.torch.Tensor dfeatures = null!;
+            global::TorchSharp.torch.Tensor dt3 = null!;
+            global::TorchSharp.torch.Tensor _p4 = null!;
+            global::TorchSharp.torch.Tensor dt4 = null!;
+            global::TorchSharp.torch.Tensor _p6 = null!;
+            global::TorchSharp.torch.Tensor _p7 = null!;
+            global::TorchSharp.torch.Tensor dt5 = null!;
+            global::TorchSharp.torch.Tensor _p9 = null!;
+            global::TorchSharp.torch.Tensor dt6 = null!;
+            global::TorchSharp.torch.Tensor dresult = null!;
+            global::TorchSharp.torch.Tensor? _d_x = null;
+            global::TorchSharp.torch.Tensor? _d_weight = null;
+            global::TorchSharp.torch.Tensor? _d_dx = null;
+            global::TorchSharp.torch.Tensor? _d_dweight = null;
+            global::TorchSharp.torch.Tensor? _d_dresult = null;
+            global::TorchSharp.torch.Tensor? _d_t0 = null;
+            global::TorchSharp.torch.Tensor? _d__p0 = null;
+            global::TorchSharp.torch.Tensor? _d__p1 = null;
+            global::TorchSharp.torch.Tensor? _d_dt0 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? _d_dt2 = null;
+            global::TorchSharp.torch.Tensor? _d_features = null;
+            global::TorchSharp.torch.Tensor? _d_dfeatures = null;
+            global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? _d_dt3 = null;
+            global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? _d__p7 = null;
+            global::TorchSharp.torch.Tensor? _d_dt4 = null;
+            global::TorchSharp.torch.Tensor? _d__p9 = null;
+            global::TorchSharp.torch.Tensor? _d_dt5 = null;
+            global::TorchSharp.torch.Tensor? _d_dt6 = null;
+
+            // Forward sweep: the function, keeping what the reverse sweep reads.
+            t0 = global::TorchSharp.torch.nn.functional.conv2d(x, weight, padding: new long[] { 1 });
+            _p0 = global::TorchSharp.torch.nn.functional.conv2d(dx, weight, padding: new long[] { 1 });
+            _p1 = global::TorchSharp.torch.nn.functional.conv2d(x, dweight, padding: new long[] { 1 });
+            dt0 = _p0 + _p1;
+            t1 = global::Leibniz.MaxPool2dSelection.Indices(t0, 2);
+            t2 = global::Leibniz.MaxPool2dSelection.Gather(t0, t1);
+            dt2 = global::Leibniz.MaxPool2dSelection.Gather(dt0, t1);
+            features = t2;
+            dfeatures = dt2;
+            t3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { features, other }, 1);
+            _p4 = global::TorchSharp.torch.zeros_like(other);
+            dt3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { dfeatures, _p4 }, 1);
+            t4 = t3.max(1).values;
+            _p6 = t3.max(1, true).indexes;
+            _p7 = dt3.gather(1, _p6);
+            dt4 = _p7.squeeze(1);
+            t5 = t4.square();
+            _p9 = dt4 * t4;
+            dt5 = _p9 * 2.0;
+            t6 = t5.sum();
+            dt6 = dt5.sum();
+            result = t6;
+            dresult = dt6;
+
+            // Reverse sweep: adjoints from the result back to the inputs.
+            _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
+            // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
+            _d_dt6 = _d_dresult;
+            // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
+            _d_dt5 = _d_dt6.expand_as(dt5);
+            // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
+            _d__p9 = global::Leibniz.Broadcasting.SumToShape(_d_dt5.mul(2.0), _p9.shape);
+            // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
+            _d_dt4 = global::Leibniz.Broadcasting.SumToShape(_d__p9.mul(t4), dt4.shape);
+            _d_t4 = global::Leibniz.Broadcasting.SumToShape(_d__p9.mul(dt4), t4.shape);
+            // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
+            _d__p7 = _d_dt4.reshape(_p7.shape);
+            // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
+            _d_dt3 = dt3.zeros_like().scatter_add(1, _p6, _d__p7);
+            // ∂ of: torch.cat(new[] { features, other }, 1).max(1).values
+            _d_t3 = t3.zeros_like().scatter(1, t3.max(1, true).indexes, _d_t4.dim() < t3.dim() ? _d_t4.unsqueeze(1) : _d_t4);
+            // ∂ of: tangent of torch.cat(new[] { features, other }, 1)
+            _d_dfeatures = _d_dt3.narrow(1, 0, dfeatures.size((int)1));
+            // ∂ of: torch.cat(new[] { features, other }, 1)
+            _d_features = _d_t3.narrow(1, 0, features.size((int)1));
+            // ∂ of: tangent of features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
+            _d_dt2 = _d_dfeatures;
+            // ∂ of: features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
+            _d_t2 = _d_features;
+            // ∂ of: tangent of features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
+            _d_dt0 = global::Leibniz.MaxPool2dSelection.Scatter(_d_dt2, dt0, t1);
+            // ∂ of: features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
+            _d_t0 = global::Leibniz.MaxPool2dSelection.Scatter(_d_t2, t0, t1);
+            // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
+            _d__p0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape);
+            _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape);
+            // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
+            _d_x = global::Leibniz.Conv2dAdjoints.Input(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
+            _d_dweight = global::Leibniz.Conv2dAdjoints.Weight(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
+            // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
+            _d_dx = global::Leibniz.Conv2dAdjoints.Input(_d__p0, dx, weight, null, new long[] { 1 }, null, 1L);
+            _d_weight = global::Leibniz.Conv2dAdjoints.Weight(_d__p0, dx, weight, null, new long[] { 1 }, null, 1L);
+            // ∂ of: nn.functional.conv2d(x, weight, padding: new long[] { 1 })
+            _d_x = global::Leibniz.Adjoints.Add(_d_x, global::Leibniz.Conv2dAdjoints.Input(_d_t0, x, weight, null, new long[] { 1 }, null, 1L));
+            _d_weight = global::Leibniz.Adjoints.Add(_d_weight, global::Leibniz.Conv2dAdjoints.Weight(_d_t0, x, weight, null, new long[] { 1 }, null, 1L));
+
+            if (_d_x is not null) dx_1 = global::Leibniz.Adjoints.Add(dx_1, _d_x);
+            if (_d_weight is not null) dweight_1 = global::Leibniz.Adjoints.Add(dweight_1, _d_weight);
+            if (_d_dx is not null) ddx = global::Leibniz.Adjoints.Add(ddx, _d_dx);
+            if (_d_dweight is not null) ddweight = global::Leibniz.Adjoints.Add(ddweight, _d_dweight);
+            return dresult;
+        }
+
         /// <summary>Mlp and its derivative along a direction, by forward mode: returns the value and writes ∂Mlp/∂x·dx + ∂Mlp/∂w1·dw1 + ∂Mlp/∂b1·db1 + ∂Mlp/∂w2·dw2 to <paramref name="tangent"/> (for a tensor result, the Jacobian–vector product, shaped like the result).</summary>
         /// <param name="dx">The tangent of <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
         /// <param name="dw1">The tangent of <paramref name="w1"/>: a tensor of w1's shape, dtype and device.</param>
