@@ -50,4 +50,21 @@ public static class Reductions
         using var share = spread.div(counts);
         return ties.mul(share);
     }
+
+    /// <summary>
+    /// The tangent of <c>amax</c> or <c>amin</c> over <paramref name="dims"/>, consistent with <see cref="ShareAmongTies"/>:
+    /// the input's tangent <paramref name="tangent"/> averaged over the elements of each slice that equal its extremum
+    /// <paramref name="extremum"/>, shaped like <paramref name="extremum"/> (kept or not).
+    /// </summary>
+    public static Tensor TiesTangent(Tensor input, Tensor extremum, Tensor tangent, long[] dims)
+    {
+        var kept = KeptShape(input.shape, dims);
+        using var restored = extremum.reshape(kept);
+        using var ties = input.eq(restored);
+        using var counts = ties.sum(dims, keepdim: true);
+        using var chosen = tangent.mul(ties);
+        using var summed = chosen.sum(dims, keepdim: true);
+        using var mean = summed.div(counts);
+        return mean.reshape(extremum.shape);
+    }
 }

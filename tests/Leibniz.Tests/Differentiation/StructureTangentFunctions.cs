@@ -17,6 +17,12 @@ public static partial class StructureTangentFunctions
             + x.mean(new long[] { -1, 0 }).cos().sum() + torch.mean(x, new long[] { 2 }, true).exp().sum()
             + x.sum(0, 2).sin().sum() + torch.sum(x, new long[] { 1 }, keepdim: true).square().sum() + x.sum(dim: 1L).cos().sum();
 
+    /// <remarks><paramref name="x"/> is (2, 3, 4).</remarks>
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public static Tensor ExtremaOverDimensions(Tensor x)
+        => x.amax(new long[] { 0, 2 }).sin().sum() + x.amin(new long[] { 1 }, keepdim: true).square().sum() + x.amax(-1).cos().sum()
+            + torch.amax(x, new long[] { 1, 2 }).exp().sum() + torch.amin(x, new long[] { -3 }, keepdim: false).sin().sum() + x.amin().exp();
+
     /// <remarks><paramref name="x"/> is (m, n); the indices scale the values they came with, as data.</remarks>
     [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor ExtremaAlongADimension(Tensor x)

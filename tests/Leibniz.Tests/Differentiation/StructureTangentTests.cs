@@ -9,6 +9,8 @@ namespace Leibniz.Tests.Differentiation;
 /// <see cref="TensorForwardModeChecks.Check"/>: against TorchSharp autograd, central differences, the generated
 /// reverse mode (⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩) and TorchSharp's double backward, in float64.
 /// </summary>
+/// <remarks>Dropout's tests draw masks from TorchSharp's one global generator, so no other test may draw meanwhile.</remarks>
+[Collection(SeededDraws.Name)]
 public sealed class StructureTangentTests
 {
     public StructureTangentTests() => manual_seed(41);
@@ -19,6 +21,23 @@ public sealed class StructureTangentTests
             (a, d) => (StructureTangentFunctions.SumsAndMeansOverDimensionsTangent(a[0], d[0], out var t), t),
             a => { StructureTangentFunctions.SumsAndMeansOverDimensionsWithGradient(a[0], out var g); return new[] { g }; },
             (a, d) => (StructureTangentFunctions.SumsAndMeansOverDimensionsHessianVectorProduct(a[0], d[0], out var g, out var h), new[] { g }, new[] { h })));
+
+    [Fact]
+    public void Amax_and_amin_over_lists_of_dimensions()
+        => Check(new("amax/amin", new[] { Leaf(2, 3, 4) }, a => StructureTangentFunctions.ExtremaOverDimensions(a[0]),
+            (a, d) => (StructureTangentFunctions.ExtremaOverDimensionsTangent(a[0], d[0], out var t), t),
+            a => { StructureTangentFunctions.ExtremaOverDimensionsWithGradient(a[0], out var g); return new[] { g }; },
+            (a, d) => (StructureTangentFunctions.ExtremaOverDimensionsHessianVectorProduct(a[0], d[0], out var g, out var h), new[] { g }, new[] { h })));
+
+    [Fact]
+    public void Amax_s_tangent_at_a_tie_is_the_mean_of_the_tied_tangents()
+    {
+        var x = tensor(new[] { 1.0, 3.0, 3.0, -2.0, 0.5, 0.5 }, dtype: ScalarType.Float64).reshape(2, 3);
+        var dx = tensor(new[] { 5.0, 0.4, -0.2, 7.0, 1.0, 3.0 }, dtype: ScalarType.Float64).reshape(2, 3);
+        StructureTangentFunctions.ExtremaOverDimensionsTangent(x.reshape(2, 3, 1).expand(2, 3, 4).contiguous(), dx.reshape(2, 3, 1).expand(2, 3, 4).contiguous(), out var tangent);
+        StructureTangentFunctions.ExtremaOverDimensionsWithGradient(x.reshape(2, 3, 1).expand(2, 3, 4).contiguous(), out var gradient);
+        Assert.Equal((gradient! * dx.reshape(2, 3, 1).expand(2, 3, 4)).sum().ToDouble(), tangent.ToDouble(), 10);
+    }
 
     [Theory]
     [InlineData(3, 5)]

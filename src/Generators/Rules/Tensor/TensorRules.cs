@@ -90,6 +90,9 @@ internal static class TensorRules
 
     const string Conv2d = "global::Leibniz.Conv2dAdjoints";
 
+    /// <summary>The tangent of amax/amin over a list of dimensions (written by TensorTangentRules; a row so that H·v can reverse it).</summary>
+    public const string TiesTangent = "Leibniz.Reductions.TiesTangent(Tensor, Tensor, Tensor, long[])";
+
     static readonly TensorRule[] Table =
     {
         Flat("Tensor.gt", "a > b is piecewise constant: no derivative"),
@@ -315,6 +318,8 @@ internal static class TensorRules
         // erfc: the Gaussian CDF in GELU's slope. nll_loss: linear in its input, the tangent of cross-entropy.
         Elementwise("Tensor.erfc", "{g}.mul({0}.square().neg().exp()).mul(-1.1283791670955126)", "d erfc a = −(2/√π)·e^(−a²)·da"),
         Elementwise("torch.erfc", "{g}.mul({0}.square().neg().exp()).mul(-1.1283791670955126)", "d erfc a = −(2/√π)·e^(−a²)·da"),
+        new(TiesTangent, new[] { null, null, "global::Leibniz.Reductions.ShareAmongTies({0}, {1}, {g}, {3})", null }, new[] { false, false, false, false },
+            "ẏ = mean of ȧ over the ties of each slice: linear in ȧ, whose adjoint shares ȳ among the same ties"),
         new("nn.functional.nll_loss", new[] { NllLoss, null }, new[] { false, false },
             "ℓ = −mean over kept n of x[n, tₙ]: x̄ = −onehot(t)·[t ≠ −100]·ȳ / #kept") { DefaultsFrom = 2 },
     };

@@ -383,6 +383,26 @@ internal static class TensorTangentRules
             };
         };
 
+    /// <summary>
+    /// amax/amin over dimensions D: ẏ = the mean of ȧ over the elements of each slice equal to its extremum — the tangent
+    /// of the reverse rule's even share among ties — passing on the call's list of dimensions as it was written.
+    /// </summary>
+    static Operand AmongTies(ITangentBuilder b)
+    {
+        const string target = "global::Leibniz.Reductions.TiesTangent";
+        var leading = new[] { b.Argument(0), b.Output, b.Tangent(0)! };
+        if (b.Call.Packs.FirstOrDefault(p => p.Parameter == 1) is not { } dims)
+        {
+            var plain = leading.Append(b.Argument(1)).ToArray();
+            return b.Emit(new TensorCall(TensorRules.TiesTangent, TensorRules.TiesTangent, CallForm.Static, target, plain.ToEquatableArray(), plain.Select(_ => "").ToEquatableArray()));
+        }
+
+        var arguments = leading.Concat(b.Call.Arguments.Skip(dims.First).Take(dims.Count)).ToArray();
+        var laid = dims with { Parameter = 3, First = 3, Params = false };
+        return b.Emit(new TensorCall(TensorRules.TiesTangent, PackedArgument.KeyOf(TensorRules.TiesTangent, new[] { laid }), CallForm.Static, target,
+            arguments.ToEquatableArray(), arguments.Select(_ => "").ToEquatableArray()) { Packs = new[] { laid }.ToEquatableArray() });
+    }
+
     static readonly Dictionary<string, TensorTangentRule> Table = new()
     {
         ["Tensor.op_Addition"] = Addition,
@@ -518,6 +538,18 @@ internal static class TensorTangentRules
         ["torch.concatenate(ReadOnlySpan<Tensor>, long)"] = Joined,
         ["torch.stack(IEnumerable<Tensor>, long)"] = Joined,
 
+        ["Tensor.amax(long[], bool, Tensor?)"] = AmongTies,
+        ["Tensor.amax(long[])"] = AmongTies,
+        ["Tensor.amax(ReadOnlySpan<long>, bool, Tensor?)"] = AmongTies,
+        ["torch.amax(Tensor, long[], bool, Tensor?)"] = AmongTies,
+        ["torch.amax(Tensor, long[])"] = AmongTies,
+        ["torch.amax(Tensor, ReadOnlySpan<long>, bool, Tensor?)"] = AmongTies,
+        ["Tensor.amin(long[], bool, Tensor?)"] = AmongTies,
+        ["Tensor.amin(long[])"] = AmongTies,
+        ["Tensor.amin(ReadOnlySpan<long>, bool, Tensor?)"] = AmongTies,
+        ["torch.amin(Tensor, long[], bool, Tensor?)"] = AmongTies,
+        ["torch.amin(Tensor, ReadOnlySpan<long>, bool, Tensor?)"] = AmongTies,
+        [TensorRules.TiesTangent] = b => b.Emit(b.Call with { Arguments = b.Call.Arguments.Select((a, i) => i == 2 ? b.Tangent(2)! : a).ToEquatableArray() }),
         ["Tensor.max()"] = AmongAllTies,
         ["torch.max(Tensor)"] = AmongAllTies,
         ["Tensor.min()"] = AmongAllTies,
