@@ -31,6 +31,12 @@ internal static class TangentEmitter
             WriteTangent(writer, function);
             writer.Line();
             WriteJacobianVectorProduct(writer, function);
+            if (function.Primal.IsModelMethod && function.Primal.ReturnType == ValueType.Tensor)
+            {
+                writer.Line();
+                WriteGaussNewtonProduct(writer, function);
+            }
+
             if (HasJacobian(function))
             {
                 writer.Line();
@@ -105,6 +111,48 @@ internal static class TangentEmitter
         var result = ((Variable)jvp.Body.Statements.OfType<ReturnStatement>().Single().Value).Name;
         writer.Line($"{Id(output)} = {Id(result)};");
         writer.Line($"return {Id(function.Value)};");
+        writer.CloseBrace();
+    }
+
+    /// <summary>
+    /// <c>ForwardGaussNewtonProduct</c> of a model: Jᵀ·H_ℓ·J·v over its parameters — the generated tangent for J·v, the
+    /// loss's Hessian product at the output, the generated pullback for Jᵀ — so curvature tools get the Gauss–Newton
+    /// matrix without a tape.
+    /// </summary>
+    static void WriteGaussNewtonProduct(SourceWriter writer, TangentFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var input = primal.Parameters.First(p => !p.IsField);
+        var parameters = function.Tangents.Where(t => primal.Parameters.Any(p => p.Name == t.Parameter && p.IsField)).ToList();
+        var taken = new HashSet<string>(function.Jvp.Parameters.Select(p => p.Name)) { "lossCurvature", "sweep", "gradients", "jv" };
+        var directions = parameters.ToDictionary(t => t.Parameter, t => Fresh("v" + t.Parameter, taken));
+        var tensor = ValueType.Tensor.CSharpName();
+        var tuple = "(" + string.Join(", ", parameters.Select(t => $"{tensor}? {Id(t.Parameter)}")) + ")";
+        var signature = new[] { $"{tensor} {Id(input.Name)}" }
+            .Concat(parameters.Select(t => $"{tensor} {Id(directions[t.Parameter])}"))
+            .Append("global::Leibniz.Curvature.LossHessianProduct lossCurvature");
+
+        writer.Line($"/// <summary>");
+        writer.Line($"/// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of {primal.Name} and a loss ℓ of its output, over the parameters: J is the Jacobian of");
+        writer.Line($"/// {primal.Name}(<paramref name=\"{input.Name}\"/>) in the parameters (J·v by the generated tangent, Jᵀ by the generated pullback) and H_ℓ the");
+        writer.Line($"/// loss's Hessian in the output. Positive semidefinite when ℓ is convex in the output (cross-entropy, squared error), unlike the");
+        writer.Line($"/// Hessian; for cross-entropy it is also the Fisher information.");
+        writer.Line($"/// </summary>");
+        foreach (var t in parameters)
+            writer.Line($"/// <param name=\"{directions[t.Parameter]}\">The direction's component for the parameter field <c>{t.Parameter}</c>, of its shape.</param>");
+        writer.Line($"/// <param name=\"lossCurvature\">H_ℓ·u at the output: <see cref=\"global::Leibniz.Curvature.LossCurvature\"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>");
+        writer.Line($"/// <returns>G·v, one tensor per parameter field; null where the output does not depend on the field.</returns>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"public {tuple} {primal.Name}GaussNewtonProduct({string.Join(", ", signature)})");
+        writer.OpenBrace();
+        writer.Line("if (lossCurvature is null) throw new global::System.ArgumentNullException(nameof(lossCurvature));");
+        writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
+        var tangentArguments = new[] { Id(input.Name), $"global::TorchSharp.torch.zeros_like({Id(input.Name)})" }
+            .Concat(function.Tangents.Where(t => t.Parameter != input.Name).Select(t => directions.TryGetValue(t.Parameter, out var d) ? Id(d) : $"global::TorchSharp.torch.zeros_like({Id(t.Parameter)})"));
+        writer.Line($"{primal.Name}{TangentSuffix}({string.Join(", ", tangentArguments)}, out var jv);");
+        writer.Line($"var sweep = {primal.Name}WithPullback({Id(input.Name)}, inputGradient: false);");
+        writer.Line("var gradients = sweep.Pullback(lossCurvature(sweep.Output, jv));");
+        writer.Line("return (" + string.Join(", ", parameters.Select(t => "gradients." + Id(t.Parameter))) + ");");
         writer.CloseBrace();
     }
 

@@ -88,6 +88,28 @@ namespace Forward
         }
 
         /// <summary>
+        /// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of Forward and a loss ℓ of its output, over the parameters: J is the Jacobian of
+        /// Forward(<paramref name="x"/>) in the parameters (J·v by the generated tangent, Jᵀ by the generated pullback) and H_ℓ the
+        /// loss's Hessian in the output. Positive semidefinite when ℓ is convex in the output (cross-entropy, squared error), unlike the
+        /// Hessian; for cross-entropy it is also the Fisher information.
+        /// </summary>
+        /// <param name="vw1">The direction's component for the parameter field <c>w1</c>, of its shape.</param>
+        /// <param name="vb1">The direction's component for the parameter field <c>b1</c>, of its shape.</param>
+        /// <param name="vw2">The direction's component for the parameter field <c>w2</c>, of its shape.</param>
+        /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
+        /// <returns>G·v, one tensor per parameter field; null where the output does not depend on the field.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public (global::TorchSharp.torch.Tensor? w1, global::TorchSharp.torch.Tensor? b1, global::TorchSharp.torch.Tensor? w2) ForwardGaussNewtonProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
+        {
+            if (lossCurvature is null) throw new global::System.ArgumentNullException(nameof(lossCurvature));
+            using var noGrad = global::TorchSharp.torch.no_grad();
+            ForwardTangent(x, global::TorchSharp.torch.zeros_like(x), vw1, vb1, vw2, out var jv);
+            var sweep = ForwardWithPullback(x, inputGradient: false);
+            var gradients = sweep.Pullback(lossCurvature(sweep.Output, jv));
+            return (gradients.w1, gradients.b1, gradients.w2);
+        }
+
+        /// <summary>
         /// The Hessian of the sum of Forward times a direction v, by reverse mode over its generated tangent (∇ₓ⟨∇Forward(x), v⟩ = H·v): writes H·v to
         /// hvx, hvw1, hvb1, hvw2 and the gradient to gx, gw1, gb1, gw2 on the way, and returns the directional derivative ∇Forward·v.
         /// </summary>
