@@ -183,12 +183,12 @@ internal static class FunctionEmitter
         }
         else
         {
-            // Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's.
             var called = string.Join(", ", models.Select(m => "this." + Id(m.Name)));
-            writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled() || !({requiresGrad} || {ComposedArgumentsType}.RequireGrad({called}))) return {name}({Id(input.Name)});");
-            writer.Line("// Forward hooks run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.");
-            writer.Line($"if ({ComposedArgumentsType}.HaveForwardHooks({called})) return {name}({Id(input.Name)});");
-            writer.Line($"return {autogradFunction}.apply({ComposedArgumentsType}.Of(new object[] {{ {applyArguments} }}, {called}));");
+            writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled()) return {name}({Id(input.Name)});");
+            writer.Line("// Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's. Forward hooks");
+            writer.Line("// run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.");
+            writer.Line($"var arguments = {ComposedArgumentsType}.ForApply(new object[] {{ {applyArguments} }}, {requiresGrad}, {called});");
+            writer.Line($"return arguments is null ? {name}({Id(input.Name)}) : {autogradFunction}.apply(arguments);");
         }
         writer.CloseBrace();
         writer.Line();

@@ -14,24 +14,34 @@ namespace Leibniz;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ComposedModelArguments
 {
-    /// <summary><paramref name="leading"/>, then every parameter of each called model.</summary>
-    public static object[] Of(object[] leading, params nn.Module[] called)
-        => leading.Concat(called.SelectMany(Parameters)).ToArray();
+    /// <summary>
+    /// The arguments of <c>apply</c> — <paramref name="leading"/>, then every parameter of each called model — or null when
+    /// the caller should run its plain <c>Forward</c> instead: nothing requires a gradient, or a called model (or one
+    /// inside it) has forward hooks, which only <c>call</c> runs and a sweep would skip. One walk over the called models.
+    /// </summary>
+    public static object[]? ForApply(object[] leading, bool leadingRequireGrad, params nn.Module[] called)
+    {
+        var arguments = new List<object>(leading);
+        var requireGrad = leadingRequireGrad;
+        foreach (var model in called)
+        {
+            if (HasHooks(model)) return null;
+            foreach (var (_, parameter) in model.named_parameters())
+            {
+                arguments.Add(parameter);
+                requireGrad |= parameter.requires_grad;
+            }
+        }
+
+        return requireGrad ? arguments.ToArray() : null;
+    }
+
+    static bool HasHooks(nn.Module model)
+        => model is IForwardHookSource { HasForwardHooks: true } || model.named_modules().Any(d => d.module is IForwardHookSource { HasForwardHooks: true });
 
     /// <summary><paramref name="leading"/>, then every parameter of each called model.</summary>
     public static Tensor[] Tensors(Tensor[] leading, params nn.Module[] called)
         => leading.Concat(called.SelectMany(Parameters)).ToArray();
-
-    /// <summary>Whether some parameter of a called model requires a gradient.</summary>
-    public static bool RequireGrad(params nn.Module[] called)
-        => called.SelectMany(Parameters).Any(p => p.requires_grad);
-
-    /// <summary>
-    /// Whether a called model, or a model inside it, has forward hooks, which only <c>call</c> runs: the caller then
-    /// goes through autograd on its plain <c>Forward</c>, where <c>call</c> runs them, rather than through its sweep.
-    /// </summary>
-    public static bool HaveForwardHooks(params nn.Module[] called)
-        => called.Any(m => m is IForwardHookSource { HasForwardHooks: true } || m.named_modules().Any(d => d.module is IForwardHookSource { HasForwardHooks: true }));
 
     /// <summary>Refuses to run a tape-free sweep past a model whose forward hooks <c>call</c> would run.</summary>
     /// <exception cref="System.InvalidOperationException"><paramref name="called"/> has forward hooks.</exception>

@@ -17,10 +17,11 @@ namespace Composition
         global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
-            if (!global::TorchSharp.torch.is_grad_enabled() || !(x.requires_grad || this.gain.requires_grad || global::Leibniz.ComposedModelArguments.RequireGrad(this.first, this.second, this.inner))) return Forward(x);
-            // Forward hooks run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.
-            if (global::Leibniz.ComposedModelArguments.HaveForwardHooks(this.first, this.second, this.inner)) return Forward(x);
-            return ForwardFunction.apply(global::Leibniz.ComposedModelArguments.Of(new object[] { this, x, this.gain }, this.first, this.second, this.inner));
+            if (!global::TorchSharp.torch.is_grad_enabled()) return Forward(x);
+            // Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's. Forward hooks
+            // run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.
+            var arguments = global::Leibniz.ComposedModelArguments.ForApply(new object[] { this, x, this.gain }, x.requires_grad || this.gain.requires_grad, this.first, this.second, this.inner);
+            return arguments is null ? Forward(x) : ForwardFunction.apply(arguments);
         }
 
         /// <summary>The recorded forward pass of Forward: its output, and a pullback that runs once.</summary>
