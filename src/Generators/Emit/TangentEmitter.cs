@@ -304,7 +304,8 @@ internal static class TangentEmitter
 
     /// <summary>One input to differentiate with respect to, a tensor or a double array: its Hessian is one tensor or one matrix.</summary>
     static bool HasHessian(TangentFunctionSpec function)
-        => !function.Primal.IsModelMethod && function.Tangents.Count(t => t.IsWrt) == 1 && function.Tangents.Single(t => t.IsWrt).Type is ValueType.Tensor or ValueType.DoubleArray;
+        => !function.Primal.IsModelMethod && function.Tangents.Count(t => t.IsWrt) is var count && count >= 1
+           && (count == 1 ? function.Tangents.Single(t => t.IsWrt).Type is ValueType.Tensor or ValueType.DoubleArray : function.Tangents.Where(t => t.IsWrt).All(t => t.Type == ValueType.Tensor));
 
     /// <summary>The zero a product takes for a parameter it does not move.</summary>
     static string ZeroTangent(TangentParameter t) => t.Type switch
@@ -373,6 +374,12 @@ internal static class TangentEmitter
     {
         var primal = function.Primal;
         var taken = new HashSet<string>(primal.Parameters.Select(p => p.Name));
+        if (function.Tangents.Count(t => t.IsWrt) > 1)
+        {
+            WriteJointHessian(writer, function, taken);
+            return;
+        }
+
         var wrt = function.Tangents.Single(t => t.IsWrt);
         var x = Id(wrt.Parameter);
         var arguments = string.Join(", ", primal.Parameters.Select(p => Id(p.Name)));
@@ -402,6 +409,35 @@ internal static class TangentEmitter
         writer.OpenBrace();
         writer.Line($"var {gradient} = new double[{x}.Length];");
         writer.Line($"global::Leibniz.Jacobians.Hessian({x}.Length, ({direction}, {product}) => {hvp}({arguments}, {direction}, {gradient}, {product}), {Id(hessian)});");
+        writer.CloseBrace();
+    }
+
+    /// <summary>The Hessian over several tensor inputs together: one N × N matrix over their elements flattened in order.</summary>
+    static void WriteJointHessian(SourceWriter writer, TangentFunctionSpec function, HashSet<string> taken)
+    {
+        var primal = function.Primal;
+        var wrt = function.Tangents.Where(t => t.IsWrt).ToList();
+        var arguments = string.Join(", ", primal.Parameters.Select(p => Id(p.Name)));
+        var directions = Fresh("directions", taken);
+        var products = wrt.Select(t => Fresh("h" + t.Parameter, taken)).ToList();
+        var names = string.Join(", ", wrt.Select(t => t.Parameter));
+        var of = primal.ReturnType == ValueType.Tensor ? $"the sum of {primal.Name}" : primal.Name;
+        var hvp = primal.Name + HessianVectorProductSuffix;
+        var tensor = ValueType.Tensor.CSharpName();
+
+        writer.Line($"/// <summary>");
+        writer.Line($"/// The Hessian of {of} with respect to {names} together, for inputs small enough to form it: N × N over their elements");
+        writer.Line($"/// flattened and concatenated in that order (N their total count), block (i, j) holding ∂²/∂xᵢ∂xⱼ. By columns: one {hvp} per element.");
+        writer.Line($"/// </summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} static {tensor} {primal.Name}Hessian({string.Join(", ", PrimalParameters(primal))})");
+        writer.OpenBrace();
+        writer.Line($"return global::Leibniz.Jacobians.Hessian(new[] {{ {string.Join(", ", wrt.Select(t => Id(t.Parameter)))} }}, {directions} =>");
+        writer.Line("{");
+        var outputs = wrt.Select(_ => "out _").Concat(products.Select(h => $"out var {Id(h)}"));
+        writer.Line($"    {hvp}({arguments}, {string.Join(", ", wrt.Select((_, i) => $"{directions}[{i}]"))}, {string.Join(", ", outputs)});");
+        writer.Line($"    return new[] {{ {string.Join(", ", wrt.Select((t, i) => $"{Id(products[i])} ?? global::TorchSharp.torch.zeros_like({Id(t.Parameter)})"))} }};");
+        writer.Line("});");
         writer.CloseBrace();
     }
 

@@ -67,6 +67,38 @@ public static class Jacobians
         return stack(columns, dim: 1).reshape(input.shape.Concat(input.shape).ToArray());
     }
 
+    /// <summary>
+    /// The Hessian of a scalar function of several tensors together, over their elements flattened and concatenated in
+    /// the order given: an N × N matrix, N the total number of elements, the block (i, j) holding ∂²f/∂xᵢ∂xⱼ. By
+    /// columns: one Hessian–vector product per element, its direction a unit vector split back into the inputs' shapes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The product returned the wrong number of tensors, or one with the wrong number of elements.</exception>
+    public static Tensor Hessian(Tensor[] inputs, Func<Tensor[], Tensor[]> hessianVectorProduct)
+    {
+        var sizes = inputs.Select(x => x.numel()).ToArray();
+        var n = sizes.Sum();
+        using var basis = eye(n, dtype: inputs[0].dtype, device: inputs[0].device);
+        var columns = new Tensor[n];
+        for (var j = 0; j < n; j++)
+        {
+            using var scope = NewDisposeScope();
+            var offset = 0L;
+            var directions = new Tensor[inputs.Length];
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                directions[i] = basis[j].narrow(0, offset, sizes[i]).reshape(inputs[i].shape);
+                offset += sizes[i];
+            }
+
+            var products = hessianVectorProduct(directions);
+            if (products.Length != inputs.Length)
+                throw new ArgumentException($"The Hessian–vector product returned {products.Length} tensors for {inputs.Length} inputs.", nameof(hessianVectorProduct));
+            columns[j] = cat(products.Select((h, i) => Flat(h, sizes[i], $"Hessian–vector product for input {i}")).ToArray(), 0).MoveToOuterDisposeScope();
+        }
+
+        return stack(columns, dim: 1);
+    }
+
     /// <summary>The Hessian of a scalar function of an array, by columns: one Hessian–vector product per element.</summary>
     /// <param name="size">The array's length.</param>
     /// <param name="hessianVectorProduct">(v, product) ↦ writes H·v into <c>product</c>.</param>

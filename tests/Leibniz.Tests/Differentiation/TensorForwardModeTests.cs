@@ -287,6 +287,28 @@ public sealed class TensorForwardModeTests
     }
 
     [Fact]
+    public void The_joint_Hessian_over_several_inputs_is_the_tape_s_second_derivative_block_by_block()
+    {
+        var (x, w1, b1, w2, target) = (Leaf(4, 2), Leaf(3, 2), Leaf(3), Leaf(2, 3), Leaf(4, 2));
+
+        var hessian = TensorFunctions.WeightsOnlyHessian(x, w1, b1, w2, target);
+
+        // Column by column on the tape: double backward along each unit direction of the flattened (w1, b1, w2).
+        var leaves = new[] { w1, b1, w2 }.Select(t => t.clone().requires_grad_()).ToArray();
+        var loss = nn.functional.mse_loss(nn.functional.linear(nn.functional.linear(x, leaves[0], leaves[1]).tanh(), leaves[2]), target);
+        var gradient = cat(torch.autograd.grad(new[] { loss }, leaves, retain_graph: true, create_graph: true).Select(g => g.reshape(-1)).ToArray(), 0);
+        var n = gradient.shape[0];
+        Assert.Equal(new[] { n, n }, hessian.shape);
+        for (var j = 0; j < n; j++)
+        {
+            var column = cat(torch.autograd.grad(new[] { gradient[j] }, leaves, retain_graph: true).Select(g => g.reshape(-1)).ToArray(), 0);
+            AssertTensorClose(column, hessian[.., j], column, 1e-10, $"column {j}");
+        }
+
+        Assert.True(hessian.allclose(hessian.t(), rtol: 1e-12, atol: 1e-14), "the Hessian is symmetric");
+    }
+
+    [Fact]
     public void A_tangent_of_the_wrong_shape_is_rejected_instead_of_broadcast()
     {
         var x = Leaf(3, 4);

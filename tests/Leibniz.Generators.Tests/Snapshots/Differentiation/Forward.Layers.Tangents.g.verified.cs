@@ -135,6 +135,20 @@ namespace Forward
             return ConvolvedAndPooledJacobianVectorProductPullback(x, weight, other, vx, vweight, null, ref hvx, ref hvweight, ref gx, ref gweight);
         }
 
+        /// <summary>
+        /// The Hessian of the sum of ConvolvedAndPooled with respect to x, weight together, for inputs small enough to form it: N × N over their elements
+        /// flattened and concatenated in that order (N their total count), block (i, j) holding ∂²/∂xᵢ∂xⱼ. By columns: one ConvolvedAndPooledHessianVectorProduct per element.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static global::TorchSharp.torch.Tensor ConvolvedAndPooledHessian(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other)
+        {
+            return global::Leibniz.Jacobians.Hessian(new[] { x, weight }, directions =>
+            {
+                ConvolvedAndPooledHessianVectorProduct(x, weight, other, directions[0], directions[1], out _, out _, out var hx, out var hweight);
+                return new[] { hx ?? global::TorchSharp.torch.zeros_like(x), hweight ?? global::TorchSharp.torch.zeros_like(weight) };
+            });
+        }
+
         /// <summary>Runs ConvolvedAndPooledJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns ConvolvedAndPooledJacobianVectorProduct's value. Other generated derivatives call it when they call ConvolvedAndPooledJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dweight_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddweight)
@@ -412,6 +426,20 @@ namespace Forward
             gb1 = null;
             gw2 = null;
             return MlpJacobianVectorProductPullback(x, w1, b1, w2, target, vx, vw1, vb1, vw2, null, ref hvx, ref hvw1, ref hvb1, ref hvw2, ref gx, ref gw1, ref gb1, ref gw2);
+        }
+
+        /// <summary>
+        /// The Hessian of the sum of Mlp with respect to x, w1, b1, w2 together, for inputs small enough to form it: N × N over their elements
+        /// flattened and concatenated in that order (N their total count), block (i, j) holding ∂²/∂xᵢ∂xⱼ. By columns: one MlpHessianVectorProduct per element.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static global::TorchSharp.torch.Tensor MlpHessian(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target)
+        {
+            return global::Leibniz.Jacobians.Hessian(new[] { x, w1, b1, w2 }, directions =>
+            {
+                MlpHessianVectorProduct(x, w1, b1, w2, target, directions[0], directions[1], directions[2], directions[3], out _, out _, out _, out _, out var hx, out var hw1, out var hb1, out var hw2);
+                return new[] { hx ?? global::TorchSharp.torch.zeros_like(x), hw1 ?? global::TorchSharp.torch.zeros_like(w1), hb1 ?? global::TorchSharp.torch.zeros_like(b1), hw2 ?? global::TorchSharp.torch.zeros_like(w2) };
+            });
         }
 
         /// <summary>Runs MlpJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns MlpJacobianVectorProduct's value. Other generated derivatives call it when they call MlpJacobianVectorProduct.</summary>

@@ -189,6 +189,20 @@ namespace HessianSpectrum
             return OfJacobianVectorProductPullback(w1, b1, w2, b2, w3, b3, points, labels, vw1, vb1, vw2, vb2, vw3, vb3, null, ref hvw1, ref hvb1, ref hvw2, ref hvb2, ref hvw3, ref hvb3, ref gw1, ref gb1, ref gw2, ref gb2, ref gw3, ref gb3);
         }
 
+        /// <summary>
+        /// The Hessian of the sum of Of with respect to w1, b1, w2, b2, w3, b3 together, for inputs small enough to form it: N × N over their elements
+        /// flattened and concatenated in that order (N their total count), block (i, j) holding ∂²/∂xᵢ∂xⱼ. By columns: one OfHessianVectorProduct per element.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static global::TorchSharp.torch.Tensor OfHessian(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels)
+        {
+            return global::Leibniz.Jacobians.Hessian(new[] { w1, b1, w2, b2, w3, b3 }, directions =>
+            {
+                OfHessianVectorProduct(w1, b1, w2, b2, w3, b3, points, labels, directions[0], directions[1], directions[2], directions[3], directions[4], directions[5], out _, out _, out _, out _, out _, out _, out var hw1, out var hb1, out var hw2, out var hb2, out var hw3, out var hb3);
+                return new[] { hw1 ?? global::TorchSharp.torch.zeros_like(w1), hb1 ?? global::TorchSharp.torch.zeros_like(b1), hw2 ?? global::TorchSharp.torch.zeros_like(w2), hb2 ?? global::TorchSharp.torch.zeros_like(b2), hw3 ?? global::TorchSharp.torch.zeros_like(w3), hb3 ?? global::TorchSharp.torch.zeros_like(b3) };
+            });
+        }
+
         /// <summary>Runs OfJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns OfJacobianVectorProduct's value. Other generated derivatives call it when they call OfJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfJacobianVectorProductPullback(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? db2_1, ref global::TorchSharp.torch.Tensor? dw3_1, ref global::TorchSharp.torch.Tensor? db3_1, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2, ref global::TorchSharp.torch.Tensor? ddb2, ref global::TorchSharp.torch.Tensor? ddw3, ref global::TorchSharp.torch.Tensor? ddb3)
