@@ -305,7 +305,9 @@ internal static class TangentEmitter
     /// <summary>One input to differentiate with respect to, a tensor or a double array: its Hessian is one tensor or one matrix.</summary>
     static bool HasHessian(TangentFunctionSpec function)
         => !function.Primal.IsModelMethod && function.Tangents.Count(t => t.IsWrt) is var count && count >= 1
-           && (count == 1 ? function.Tangents.Single(t => t.IsWrt).Type is ValueType.Tensor or ValueType.DoubleArray : function.Tangents.Where(t => t.IsWrt).All(t => t.Type == ValueType.Tensor));
+           && (count == 1
+               ? function.Tangents.Single(t => t.IsWrt).Type is ValueType.Tensor or ValueType.DoubleArray
+               : function.Tangents.Where(t => t.IsWrt).All(t => t.Type == ValueType.Tensor) || function.Tangents.Where(t => t.IsWrt).All(t => t.Type == ValueType.Double));
 
     /// <summary>The zero a product takes for a parameter it does not move.</summary>
     static string ZeroTangent(TangentParameter t) => t.Type switch
@@ -376,7 +378,8 @@ internal static class TangentEmitter
         var taken = new HashSet<string>(primal.Parameters.Select(p => p.Name));
         if (function.Tangents.Count(t => t.IsWrt) > 1)
         {
-            WriteJointHessian(writer, function, taken);
+            if (function.Tangents.Where(t => t.IsWrt).All(t => t.Type == ValueType.Double)) WriteScalarsHessian(writer, function, taken);
+            else WriteJointHessian(writer, function, taken);
             return;
         }
 
@@ -409,6 +412,26 @@ internal static class TangentEmitter
         writer.OpenBrace();
         writer.Line($"var {gradient} = new double[{x}.Length];");
         writer.Line($"global::Leibniz.Jacobians.Hessian({x}.Length, ({direction}, {product}) => {hvp}({arguments}, {direction}, {gradient}, {product}), {Id(hessian)});");
+        writer.CloseBrace();
+    }
+
+    /// <summary>The Hessian over several <c>double</c> inputs: an n × n array, one Hessian–vector product per input.</summary>
+    static void WriteScalarsHessian(SourceWriter writer, TangentFunctionSpec function, HashSet<string> taken)
+    {
+        var primal = function.Primal;
+        var wrt = function.Tangents.Where(t => t.IsWrt).ToList();
+        var arguments = string.Join(", ", primal.Parameters.Select(p => Id(p.Name)));
+        var (direction, product, hessian) = (Fresh("direction", taken), Fresh("product", taken), Fresh("hessian", taken));
+        var hvp = primal.Name + HessianVectorProductSuffix;
+
+        writer.Line($"/// <summary>The Hessian of {primal.Name} with respect to {string.Join(", ", wrt.Select(t => t.Parameter))}, in that order, by columns: one {hvp} per input.</summary>");
+        writer.Line($"/// <param name=\"{hessian}\">Receives the Hessian; must be {wrt.Count} × {wrt.Count}.</param>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} static void {primal.Name}Hessian({string.Join(", ", PrimalParameters(primal).Append($"double[,] {Id(hessian)}"))})");
+        writer.OpenBrace();
+        var directions = string.Join(", ", wrt.Select((_, i) => $"{direction}[{i}]"));
+        var outputs = string.Join(", ", wrt.Select(_ => "out _").Concat(wrt.Select((_, i) => $"out {product}[{i}]")));
+        writer.Line($"global::Leibniz.Jacobians.Hessian({wrt.Count}, ({direction}, {product}) => {hvp}({arguments}, {directions}, {outputs}), {Id(hessian)});");
         writer.CloseBrace();
     }
 

@@ -347,6 +347,30 @@ public sealed class ScalarForwardModeTests
         Assert.Throws<ArgumentException>(() => ScalarFunctions.RosenbrockHessianVectorProduct(new double[4], new double[5], new double[4], new double[4]));
     }
 
+    [Theory]
+    [InlineData(0.8, 0.3)]
+    [InlineData(-1.2, 2.0)]
+    public void The_Hessian_over_several_scalar_inputs_is_the_central_differences_of_the_gradient(double x, double y)
+    {
+        var hessian = new double[2, 2];
+        ScalarFunctions.CompoundAssignmentsHessian(x, y, hessian);
+
+        double Gradient(double a, double b, int component)
+        {
+            ScalarFunctions.CompoundAssignmentsWithGradient(a, b, out var dx, out var dy);
+            return component == 0 ? dx : dy;
+        }
+
+        for (var j = 0; j < 2; j++)
+        {
+            AssertClose(Derivative(s => Gradient(x + s, y, j), 0), hessian[j, 0], 1e-8, $"H[{j}, 0]");
+            AssertClose(Derivative(s => Gradient(x, y + s, j), 0), hessian[j, 1], 1e-8, $"H[{j}, 1]");
+        }
+
+        Assert.Equal(hessian[0, 1], hessian[1, 0], 12);
+        Assert.Throws<ArgumentException>(() => ScalarFunctions.CompoundAssignmentsHessian(x, y, new double[2, 3]));
+    }
+
     [Fact]
     public void Forward_mode_keeps_the_tape_balanced()
     {

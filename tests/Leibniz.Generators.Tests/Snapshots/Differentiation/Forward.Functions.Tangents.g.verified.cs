@@ -66,6 +66,14 @@ namespace Forward
             return CallsJacobianVectorProductPullback(x, y, vx, vy, 1.0, ref hvx, ref hvy, ref gx, ref gy);
         }
 
+        /// <summary>The Hessian of Calls with respect to x, y, in that order, by columns: one CallsHessianVectorProduct per input.</summary>
+        /// <param name="hessian">Receives the Hessian; must be 2 × 2.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static void CallsHessian(double x, double y, double[,] hessian)
+        {
+            global::Leibniz.Jacobians.Hessian(2, (direction, product) => CallsHessianVectorProduct(x, y, direction[0], direction[1], out _, out _, out product[0], out product[1]), hessian);
+        }
+
         /// <summary>Runs CallsJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns CallsJacobianVectorProduct's value. Other generated derivatives call it when they call CallsJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double CallsJacobianVectorProductPullback(double x, double y, double dx, double dy, double seed, ref double dx_1, ref double dy_1, ref double ddx, ref double ddy)
@@ -229,6 +237,14 @@ namespace Forward
             gx = 0;
             gy = 0;
             return PiecewiseJacobianVectorProductPullback(x, y, vx, vy, 1.0, ref hvx, ref hvy, ref gx, ref gy);
+        }
+
+        /// <summary>The Hessian of Piecewise with respect to x, y, in that order, by columns: one PiecewiseHessianVectorProduct per input.</summary>
+        /// <param name="hessian">Receives the Hessian; must be 2 × 2.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static void PiecewiseHessian(double x, double y, double[,] hessian)
+        {
+            global::Leibniz.Jacobians.Hessian(2, (direction, product) => PiecewiseHessianVectorProduct(x, y, direction[0], direction[1], out _, out _, out product[0], out product[1]), hessian);
         }
 
         /// <summary>Runs PiecewiseJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns PiecewiseJacobianVectorProduct's value. Other generated derivatives call it when they call PiecewiseJacobianVectorProduct.</summary>
@@ -1491,6 +1507,14 @@ namespace Forward
             gx = 0;
             gy = 0;
             return UsesSmoothJacobianVectorProductPullback(x, y, vx, vy, 1.0, ref hvx, ref hvy, ref gx, ref gy);
+        }
+
+        /// <summary>The Hessian of UsesSmooth with respect to x, y, in that order, by columns: one UsesSmoothHessianVectorProduct per input.</summary>
+        /// <param name="hessian">Receives the Hessian; must be 2 × 2.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public static void UsesSmoothHessian(double x, double y, double[,] hessian)
+        {
+            global::Leibniz.Jacobians.Hessian(2, (direction, product) => UsesSmoothHessianVectorProduct(x, y, direction[0], direction[1], out _, out _, out product[0], out product[1]), hessian);
         }
 
         /// <summary>Runs UsesSmoothJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns UsesSmoothJacobianVectorProduct's value. Other generated derivatives call it when they call UsesSmoothJacobianVectorProduct.</summary>
