@@ -295,6 +295,22 @@ internal static class FunctionEmitter
             writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
             writer.Line($"public {tensor}? Descend({tensor}? {SeedParameter}, double learningRate)");
             writer.OpenBrace();
+            if (ModelPullbacks(descent.Reverse).Any(p => p.Descends) && models.Count > 1)
+            {
+                // Two fields holding one model: its updates inside the sweep would change weights the other call's pullback still reads.
+                writer.Line($"if ({ComposedArgumentsType}.ShareAModel({string.Join(", ", models.Select(m => $"{OwnerField}.{Id(m.Name)}"))}))");
+                writer.OpenBrace();
+                writer.Line($"var gradients = Pullback({SeedParameter});");
+                writer.Line("using var noGradAfter = global::TorchSharp.torch.no_grad();");
+                foreach (var g in parameterGradients)
+                    writer.Line($"if (gradients.{Id(g.Parameter.Name)} is not null) {Id(g.Parameter.Name)}.add_(gradients.{Id(g.Parameter.Name)}, alpha: {DescentFusion.Alpha});");
+                foreach (var model in models)
+                    writer.Line($"gradients.{Id(model.Name)}.Descend(learningRate);");
+                writer.Line($"return gradients.{Id(input.Name)};");
+                writer.CloseBrace();
+                writer.Line();
+            }
+
             writer.Line("BeginReverseSweep();");
             writer.Line("// Parameters are leaves that require grad: updating them in place must not be recorded.");
             writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");

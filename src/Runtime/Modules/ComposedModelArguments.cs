@@ -36,6 +36,15 @@ public static class ComposedModelArguments
         return requireGrad ? arguments.ToArray() : null;
     }
 
+    /// <summary>Whether two of the called fields hold the same model instance.</summary>
+    public static bool ShareAModel(params nn.Module[] called)
+    {
+        for (var i = 0; i < called.Length; i++)
+            for (var j = i + 1; j < called.Length; j++)
+                if (ReferenceEquals(called[i], called[j])) return true;
+        return false;
+    }
+
     static bool HasHooks(nn.Module model)
         => model is IForwardHookSource { HasForwardHooks: true } || model.named_modules().Any(d => d.module is IForwardHookSource { HasForwardHooks: true });
 

@@ -202,6 +202,25 @@ public sealed class ComposedModelTests
     }
 
     [Fact]
+    public void Descend_with_one_layer_in_two_fields_applies_the_summed_gradient_once_per_use()
+    {
+        using var layer = new TanhLayer(3, 3, ScalarType.Float64);
+        using var model = new SharedLayerTwice(layer);
+        var x = randn(4, 3, dtype: ScalarType.Float64).requires_grad_();
+        using var seed = randn(4, 3, dtype: ScalarType.Float64);
+        var weights = layer.named_parameters().Select(p => p.parameter).ToArray();
+        foreach (var w in weights) w.grad = null;
+        (model.Reference(x) * seed).sum().backward();
+        var expected = weights.Select(w => (w.detach() - LearningRate * w.grad!).clone()).ToArray();
+
+        Tensor? inputGradient;
+        using (no_grad()) inputGradient = model.ForwardWithPullback(x).Descend(seed, LearningRate);
+
+        AssertClose(x.grad, inputGradient, "x");
+        for (var i = 0; i < weights.Length; i++) AssertClose(expected[i], weights[i].detach(), layer.named_parameters().ElementAt(i).name);
+    }
+
+    [Fact]
     public void Double_backward_through_a_composite_gives_autograd_s_Hessian_vector_product()
     {
         using var model = new Autoencoder(inputs: 3, hidden: 4);

@@ -180,3 +180,22 @@ public partial class ReassigningMlp
         return linear(x, w2);
     }
 }
+
+/// <summary>Two fields holding one layer: the same weights applied twice, reached through both fields.</summary>
+[Model]
+public partial class SharedLayerTwice
+{
+    TanhLayer first;
+    TanhLayer second;
+
+    public SharedLayerTwice(TanhLayer layer)
+    {
+        first = layer;
+        second = layer;
+    }
+
+    [Differentiable]
+    public Tensor Forward(Tensor x) => second.Forward(first.Forward(x) * 1.5);
+
+    public Tensor Reference(Tensor x) => first.Reference(first.Reference(x) * 1.5);
+}

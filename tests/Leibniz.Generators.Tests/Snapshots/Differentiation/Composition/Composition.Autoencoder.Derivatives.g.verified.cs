@@ -177,6 +177,16 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? Descend(global::TorchSharp.torch.Tensor? seed, double learningRate)
             {
+                if (global::Leibniz.ComposedModelArguments.ShareAModel(_owner.encoder, _owner.decoder, _owner.scaled))
+                {
+                    var gradients = Pullback(seed);
+                    using var noGradAfter = global::TorchSharp.torch.no_grad();
+                    gradients.encoder.Descend(learningRate);
+                    gradients.decoder.Descend(learningRate);
+                    gradients.scaled.Descend(learningRate);
+                    return gradients.x;
+                }
+
                 BeginReverseSweep();
                 // Parameters are leaves that require grad: updating them in place must not be recorded.
                 using var noGrad = global::TorchSharp.torch.no_grad();

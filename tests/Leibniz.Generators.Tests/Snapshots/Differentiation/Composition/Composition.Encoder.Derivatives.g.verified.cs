@@ -144,6 +144,17 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? Descend(global::TorchSharp.torch.Tensor? seed, double learningRate)
             {
+                if (global::Leibniz.ComposedModelArguments.ShareAModel(_owner.first, _owner.second, _owner.inner))
+                {
+                    var gradients = Pullback(seed);
+                    using var noGradAfter = global::TorchSharp.torch.no_grad();
+                    if (gradients.gain is not null) gain.add_(gradients.gain, alpha: -learningRate);
+                    gradients.first.Descend(learningRate);
+                    gradients.second.Descend(learningRate);
+                    gradients.inner.Descend(learningRate);
+                    return gradients.x;
+                }
+
                 BeginReverseSweep();
                 // Parameters are leaves that require grad: updating them in place must not be recorded.
                 using var noGrad = global::TorchSharp.torch.no_grad();
