@@ -33,6 +33,12 @@ public static partial class StructureTangentFunctions
             + torch.max(x, 0, true).values.exp().sum() + x.min(1).values.sin().sum();
     }
 
+    /// <summary>Activations with their scalars moved off the defaults, which their tangents must read.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public static Tensor ScaledActivations(Tensor x, [NoDerivative] Tensor w)
+        => (nn.functional.softplus(x, 2.0, 3.0) * w).sum() + (nn.functional.leaky_relu(x, 0.3) * w.sin()).sum()
+            + (x.elu(0.6) * w.square()).sum() + (nn.functional.elu(x, 1.7) * w.cos()).sum();
+
     /// <summary>keepdim known only at run time: the tangent is reshaped to the value's shape.</summary>
     [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor MaximaKeptOrNot(Tensor x, bool keep)

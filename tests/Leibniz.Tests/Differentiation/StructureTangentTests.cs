@@ -48,6 +48,16 @@ public sealed class StructureTangentTests
             a => { StructureTangentFunctions.ExtremaAlongADimensionWithGradient(a[0], out var g); return new[] { g }; },
             (a, d) => (StructureTangentFunctions.ExtremaAlongADimensionHessianVectorProduct(a[0], d[0], out var g, out var h), new[] { g }, new[] { h })));
 
+    [Fact]
+    public void Activations_read_their_scalars_when_the_call_sets_them()
+    {
+        var w = Leaf(3, 4);
+        Check(new("scaled activations", new[] { Leaf(3, 4) }, a => StructureTangentFunctions.ScaledActivations(a[0], w),
+            (a, d) => (StructureTangentFunctions.ScaledActivationsTangent(a[0], w, d[0], out var t), t),
+            a => { StructureTangentFunctions.ScaledActivationsWithGradient(a[0], w, out var g); return new[] { g }; },
+            (a, d) => (StructureTangentFunctions.ScaledActivationsHessianVectorProduct(a[0], w, d[0], out var g, out var h), new[] { g }, new[] { h })));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

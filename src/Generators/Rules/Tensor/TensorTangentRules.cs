@@ -72,6 +72,9 @@ internal static class TensorTangentRules
 
     static Variable Neg(this ITangentBuilder b, Operand x) => b.Call("Tensor.op_UnaryNegation", x);
 
+    /// <summary>x·s, or x itself for a scale the call left at (or set to) one.</summary>
+    static Operand Scale(this ITangentBuilder b, Operand x, Operand scale) => scale is Literal { Value: 1 } ? x : b.Mul(x, scale);
+
     /// <summary>Σ_d over dimension <paramref name="dimension"/>, keepdim spelled out: <c>t.sum(0)</c> would bind to <c>sum(ScalarType?)</c>.</summary>
     static Variable SumOver(this ITangentBuilder b, Operand x, Operand dimension, Operand keepdim)
         => b.Call("Tensor.sum(long, bool, ScalarType?)", x, dimension, keepdim);
@@ -284,8 +287,13 @@ internal static class TensorTangentRules
     static readonly TensorTangentRule Sigmoid = Elementwise((b, _, y) => b.Mul(y, b.Sub(Number(1), y)));
     static readonly TensorTangentRule Square = b => b.Mul(b.Mul(b.Tangent(0)!, b.Argument(0)), Number(2));
     static readonly TensorTangentRule Relu = Elementwise((b, _, y) => b.Call("Tensor.gt", y, Number(0)));
-    // Above its threshold (20) TorchSharp's softplus is a itself, so the slope there is exactly 1.
-    static readonly TensorTangentRule Softplus = b => b.Call("Tensor.where", b.Tangent(0)!, b.Call("Tensor.gt", b.Argument(0), Number(20)), b.Mul(b.Tangent(0)!, b.Call("Tensor.sigmoid", b.Argument(0))));
+    // softplus(a, β, t) = log(1 + e^(β·a))/β is a itself where β·a > t, so the slope there is exactly 1, and σ(β·a) elsewhere.
+    static Operand Softplus(ITangentBuilder b)
+    {
+        var (da, a, beta) = (b.Tangent(0)!, b.Argument(0), ValueOr(b.Argument(1), 1));
+        var scaled = b.Scale(a, beta);
+        return b.Call("Tensor.where", da, b.Call("Tensor.gt", scaled, ValueOr(b.Argument(2), 20)), b.Mul(da, b.Call("Tensor.sigmoid", scaled)));
+    }
     static readonly TensorTangentRule Clamped = Elementwise((b, a, y) => b.Call("Tensor.eq", y, a));
     static readonly TensorTangentRule Erfc = Elementwise((b, a, _) => b.Mul(b.Call("Tensor.exp", b.Neg(b.Call("Tensor.square", a))), Number(-1.1283791670955126)));
 
@@ -460,9 +468,9 @@ internal static class TensorTangentRules
         ["torch.erfc"] = Erfc,
 
         ["Tensor.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, b.Argument(1))),
-        ["nn.functional.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, Number(0.01))),
-        ["nn.functional.elu"] = ByPositive((b, da, a) => b.Mul(b.Mul(da, b.Call("Tensor.exp", a)), ValueOr(b.Argument(1), 1))),
-        ["Tensor.elu(double)"] = ByPositive((b, da, a) => b.Mul(da, b.Call("Tensor.exp", a))),
+        ["nn.functional.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, ValueOr(b.Argument(1), 0.01))),
+        ["nn.functional.elu"] = ByPositive((b, da, a) => b.Scale(b.Mul(da, b.Call("Tensor.exp", a)), ValueOr(b.Argument(1), 1))),
+        ["Tensor.elu(double)"] = ByPositive((b, da, a) => b.Scale(b.Mul(da, b.Call("Tensor.exp", a)), ValueOr(b.Argument(1), 1))),
         ["Tensor.elu(Scalar, Scalar, Scalar)"] = ScaledElu,
 
         ["Tensor.clamp(Scalar?, Scalar?)"] = Clamped,
