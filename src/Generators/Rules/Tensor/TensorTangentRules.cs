@@ -360,7 +360,8 @@ internal static class TensorTangentRules
         {
             Literal { Value: 0 } => Number(0),
             Literal => rate,
-            _ => b.EmitNumber(new ConditionalExpression(training, rate, Number(0)), ValueType.Double),
+            // rate·[training], not training ? rate : 0: reverse mode treats a conditional's value as a constant, and H·v needs ∂rate/∂p.
+            _ => b.EmitNumber(new BinaryExpression(BinaryOperator.Multiply, rate, b.EmitNumber(new ConditionalExpression(training, Number(1), Number(0)), ValueType.Double)), ValueType.Double),
         };
         return b.Mul(b.Output, scale);
     }
