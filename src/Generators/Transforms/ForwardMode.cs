@@ -217,6 +217,9 @@ internal sealed class ForwardMode
             return;
         }
 
+        // dx = dx: the statement left the tangent as it was (x += c with c inactive).
+        if (value is Variable same && same.Name == tangent) return;
+
         if (value is Variable v && _pending.Contains(v.Name) && _block.Count > 0 && _block[_block.Count - 1] is Assignment last && last.Target == v.Name)
         {
             _block[_block.Count - 1] = last with { Target = tangent };

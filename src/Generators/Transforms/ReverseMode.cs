@@ -223,11 +223,39 @@ internal sealed class ReverseMode
         var reads = new HashSet<string>();
         SweepReads(new Block(kept.ToEquatableArray()), reads);
         SweepReads(iterationReverse, reads);
+        if (iterationReverse.Statements.Count > 0)
+        {
+            // The reverse loop recomputes iterations from what they read; a value it reads that the loop itself does not
+            // assign must be back at its loop-time value when the reverse loop runs, so code after the loop that overwrites
+            // it saves it first (an int, a constant, a parameter, an outer loop's counter incremented after this loop).
+            var assignedInLoop = new HashSet<string>();
+            Assigned(loop.Header, assignedInLoop);
+            Assigned(loop.Body, assignedInLoop);
+            Assigned(loop.Step, assignedInLoop);
+            foreach (var v in reads)
+                if (!assignedInLoop.Contains(v) && _types.ContainsKey(v)) _needed.Add(v);
+        }
+
         // A value the reverse of code before the loop reads must come back to its pre-loop value, so it is pushed even
         // when this loop's own reverse does not read it.
         bool Restored(string v) => reads.Contains(v) || _needed.Contains(v);
         var recomputed = carried.Where(v => inductions.ContainsKey(v) && reads.Contains(v)).ToList();
         var pushed = carried.Where(v => !inductions.ContainsKey(v) && Restored(v)).ToList();
+
+        if (iterationReverse.Statements.Count == 0)
+        {
+            // No adjoint flows through this loop, but code before it reads values the loop overwrites: they are kept
+            // once, before the loop, and put back in its place in the reverse sweep (no tape, nothing left pushed).
+            foreach (var v in pushed)
+            {
+                var slot = Local("s" + (_slots++).ToString(CultureInfo.InvariantCulture), _types[v]);
+                forward.Add(new SaveStatement(v, _types[v], slot));
+                reverse.Add(new RestoreStatement(v, _types[v], slot));
+            }
+
+            forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, loop.Body, loop.Step, counter, loop.Source));
+            return;
+        }
 
         var entries = new Dictionary<string, string>();
         foreach (var v in recomputed)
@@ -243,7 +271,6 @@ internal sealed class ReverseMode
         var forwardBody = saves.Concat(WithTapedSaves(loop.Body).Statements).ToEquatableArray();
         forward.Add(new CountedLoopStatement(loop.Header, loop.Condition, new Block(forwardBody), WithTapedSaves(loop.Step), counter, loop.Source));
 
-        if (iterationReverse.Statements.Count == 0) return;
         // Popped in the reverse order of the pushes: the tensors pushed during the iteration, then the carried state.
         var tapedInOrder = loop.Body.Statements.Concat(loop.Step.Statements).OfType<Assignment>().Select(a => a.Target).Where(taped.Contains).ToList();
         var restores = Enumerable.Reverse(tapedInOrder).Select(v => (Statement)new RestoreStatement(v, _types[v], null))

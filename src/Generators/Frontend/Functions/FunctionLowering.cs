@@ -197,6 +197,13 @@ internal sealed partial class FunctionLowering
                 return;
             }
 
+            if (statement is IfStatementSyntax constantBranch && ContainsReturn(constantBranch) && ConstantCondition(constantBranch.Condition) is { } taken)
+            {
+                var chosen = taken ? Flatten(constantBranch.Statement) : constantBranch.Else is null ? Enumerable.Empty<StatementSyntax>() : Flatten(constantBranch.Else.Statement);
+                LowerSequence(chosen.Concat(rest).ToList());
+                return;
+            }
+
             if (statement is IfStatementSyntax branch && ContainsReturn(branch))
             {
                 var condition = Lower(branch.Condition);
@@ -209,6 +216,13 @@ internal sealed partial class FunctionLowering
             LowerStatement(statement);
         }
     }
+
+    /// <summary>
+    /// The value of a condition C# knows at compile time (<c>1 &lt;= 1</c>): only the branch it takes is lowered, since the
+    /// other would be unreachable code in the generated sweep (CS0162) where the source had a ternary.
+    /// </summary>
+    bool? ConstantCondition(ExpressionSyntax condition)
+        => _model.GetConstantValue(condition, _cancellationToken) is { HasValue: true, Value: bool value } ? value : null;
 
     static IEnumerable<StatementSyntax> Flatten(StatementSyntax statement)
         => statement is BlockSyntax block ? block.Statements : new[] { statement };
@@ -230,6 +244,10 @@ internal sealed partial class FunctionLowering
                 break;
             case ExpressionStatementSyntax expression:
                 LowerExpressionStatement(expression.Expression, expression);
+                break;
+            case IfStatementSyntax branch when ConstantCondition(branch.Condition) is { } taken:
+                if (taken) LowerStatement(branch.Statement);
+                else if (branch.Else is not null) LowerStatement(branch.Else.Statement);
                 break;
             case IfStatementSyntax branch:
             {
@@ -515,7 +533,9 @@ internal sealed partial class FunctionLowering
         switch (syntax)
         {
             case ParenthesizedExpressionSyntax parenthesized:
-                return LowerToExpression(parenthesized.Expression);
+                // Roslyn reports an implicit conversion of (e) on e too; the parentheses' caller applies it once, so e
+                // is lowered at its natural type here.
+                return LowerNatural(parenthesized.Expression);
             case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member
                 when _model.GetSymbolInfo(member, _cancellationToken).Symbol is IFieldSymbol field && FieldInput(field) is { } input:
                 return new CopyExpression(new Variable(input));
@@ -657,9 +677,10 @@ internal sealed partial class FunctionLowering
         return new ConvertExpression(target.Value, Lower(cast.Expression));
     }
 
-    Expression LowerConditional(ConditionalExpressionSyntax conditional)
+    Expression? LowerConditional(ConditionalExpressionSyntax conditional)
     {
         // Lowered to a branch so that only the chosen side runs, as in C#.
+        if (ConstantCondition(conditional.Condition) is { } taken) return LowerToExpression(taken ? conditional.WhenTrue : conditional.WhenFalse)!;
         var type = TypeOf(_model.GetTypeInfo(conditional, _cancellationToken).Type) ?? ValueType.Double;
         var result = Temporary(type);
         var condition = Lower(conditional.Condition);
@@ -964,7 +985,12 @@ internal sealed partial class FunctionLowering
         return new Block(statements.ToEquatableArray());
     }
 
-    void Emit(Statement statement) => _blocks.Peek().Add(statement);
+    void Emit(Statement statement)
+    {
+        // x = x; changes nothing, and its copy in generated code would warn (CS1717).
+        if (statement is Assignment { Value: CopyExpression { Value: Variable copied } } assignment && copied.Name == assignment.Target) return;
+        _blocks.Peek().Add(statement);
+    }
 
     string Temporary(ValueType type)
     {

@@ -1,0 +1,560 @@
+using System.Globalization;
+using System.Text;
+using CsCheck;
+
+namespace Leibniz.Fuzzing.Tests.Scalar;
+
+/// <summary>
+/// Random programs over the documented scalar subset (docs/testing.md has the grammar). Programs are written
+/// imperatively from a PCG stream so that scoping, int ranges and safe domains are tracked while writing; CsCheck drives
+/// the stream and shrinks a failure by the program's size.
+/// </summary>
+internal sealed class ScalarProgramGenerator : Gen<ScalarProgram>
+{
+    /// <summary>Whether identifiers are drawn from names the generator itself uses (<c>seed</c>, <c>t0</c>, <c>_d_x</c>…).</summary>
+    readonly bool _generatedLookingNames;
+
+    public ScalarProgramGenerator(bool generatedLookingNames = true) => _generatedLookingNames = generatedLookingNames;
+
+    public override ScalarProgram Generate(PCG pcg, Size? min, out Size size)
+    {
+        var seed = pcg.ToString();
+        var program = new ScalarProgramWriter(pcg, _generatedLookingNames).Write(seed);
+        size = new Size((ulong)program.Size);
+        return program;
+    }
+
+    /// <summary>The program drawn from <paramref name="seed"/> (a CsCheck seed string), as a failure report names it.</summary>
+    public ScalarProgram FromSeed(string seed) => Generate(PCG.Parse(seed), null, out _);
+}
+
+/// <summary>Writes one program. Every name is unique where C# would reject a reuse, and every int has a known range.</summary>
+internal sealed class ScalarProgramWriter
+{
+    static readonly string[] PlainNames = { "a", "b", "c", "u", "w", "z", "acc", "total", "prev", "h", "q", "p" };
+    static readonly string[] GeneratedLookingNames =
+    {
+        "seed", "result", "t0", "t1", "_d_x", "_d_a", "tape", "tapeDouble", "dx", "da", "s0", "r0", "e0", "value", "tangent",
+        "gx", "hvx", "vx", "ddx", "dx_1", "_d_unused", "_unused_a", "direction", "input", "jacobians", "x_1",
+    };
+    static readonly string[] IntNames = { "i", "j", "k", "m", "step", "n0", "e1", "count" };
+
+    readonly PCG _pcg;
+    readonly bool _generatedLookingNames;
+    readonly StringBuilder _text = new();
+    readonly List<Scope> _scopes = new();
+    readonly HashSet<string> _features = new();
+    bool _isFloat;
+    int _indent = 2;
+    int _size;
+    int _loopDepth;
+    int _statementBudget;
+    string? _array;
+    string? _intParameter;
+
+    public ScalarProgramWriter(PCG pcg, bool generatedLookingNames)
+    {
+        _pcg = pcg;
+        _generatedLookingNames = generatedLookingNames;
+    }
+
+    sealed class Scope
+    {
+        public readonly List<string> Numbers = new();
+        public readonly List<string> AssignableNumbers = new();
+        public readonly List<IntVariable> Ints = new();
+        public readonly HashSet<string> DeclaredWithin = new();
+        public readonly HashSet<string> DeclaredHere = new();
+
+        /// <summary>Loop counters, which the loop's own step assigns: never assigned by the body.</summary>
+        public readonly HashSet<string> Frozen = new();
+    }
+
+    sealed record IntVariable(string Name, int Low, int High);
+
+    int Next(int n) => (int)_pcg.Next((uint)n);
+
+    bool Chance(int percent) => Next(100) < percent;
+
+    T Pick<T>(IReadOnlyList<T> items) => items[Next(items.Count)];
+
+    string T => _isFloat ? "float" : "double";
+
+    string M => _isFloat ? "MathF" : "Math";
+
+    string Lit(double value)
+    {
+        var text = value.ToString("0.0##", CultureInfo.InvariantCulture);
+        return _isFloat ? text + "f" : text;
+    }
+
+    public ScalarProgram Write(string seed)
+    {
+        _isFloat = Chance(15);
+        _scopes.Add(new Scope());
+        var parameters = new List<ProgramParameter>();
+        var numberCount = 1 + Next(3);
+        for (var i = 0; i < numberCount; i++)
+        {
+            var name = NewName(i == 0 ? new[] { "x" } : i == 1 ? new[] { "y", "seed", "result" } : new[] { "z", "t0", "_d_x" });
+            parameters.Add(new ProgramParameter(name, ParameterKind.Number));
+            Declare(name, number: true, assignable: Chance(70));
+        }
+
+        if (Chance(40))
+        {
+            _array = NewName(new[] { "v", "tape", "dv" });
+            parameters.Add(new ProgramParameter(_array, ParameterKind.Array));
+            Current.DeclaredHere.Add(_array);
+            foreach (var scope in _scopes) scope.DeclaredWithin.Add(_array);
+            _features.Add("array");
+        }
+
+        if (Chance(50))
+        {
+            _intParameter = NewName(new[] { "n", "times", "e0" });
+            parameters.Add(new ProgramParameter(_intParameter, ParameterKind.Int));
+            DeclareInt(_intParameter, 2, 3);
+        }
+
+        _statementBudget = 4 + Next(9);
+        while (_statementBudget > 0) Statement();
+        Line("return " + NumberExpression(3) + ";");
+        var intArgument = 2 + Next(2);
+        return new ScalarProgram(seed, _isFloat, parameters, _text.ToString(), _size, string.Join(", ", _features.OrderBy(f => f, StringComparer.Ordinal)))
+        {
+            IntArgument = intArgument,
+        };
+    }
+
+    // ---- names and scopes ----
+
+    Scope Current => _scopes[^1];
+
+    /// <summary>A name C# accepts here: not declared in an enclosing scope, nor anywhere inside this one already.</summary>
+    bool Free(string name) => !Current.DeclaredWithin.Contains(name) && !_scopes.Any(s => s.DeclaredHere.Contains(name));
+
+    string NewName(IReadOnlyList<string> preferred)
+    {
+        var pool = _generatedLookingNames && Chance(50) ? GeneratedLookingNames : PlainNames;
+        var candidates = preferred.Where(name => Free(name) && (_generatedLookingNames || !GeneratedLookingNames.Contains(name))).ToList();
+        if (candidates.Count > 0 && Chance(60)) return Pick(candidates);
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var name = Pick(pool);
+            if (Free(name)) return name;
+        }
+
+        for (var i = 0; ; i++)
+        {
+            var name = "v" + i.ToString(CultureInfo.InvariantCulture);
+            if (Free(name)) return name;
+        }
+    }
+
+    string NewIntName()
+    {
+        var candidates = IntNames.Where(Free).ToList();
+        if (candidates.Count > 0) return Pick(candidates);
+        for (var i = 0; ; i++)
+        {
+            var name = "k" + i.ToString(CultureInfo.InvariantCulture);
+            if (Free(name)) return name;
+        }
+    }
+
+    void Declare(string name, bool number, bool assignable)
+    {
+        Current.DeclaredHere.Add(name);
+        foreach (var scope in _scopes) scope.DeclaredWithin.Add(name);
+        if (!number) return;
+        Current.Numbers.Add(name);
+        if (assignable) Current.AssignableNumbers.Add(name);
+    }
+
+    void DeclareInt(string name, int low, int high, bool frozen = false)
+    {
+        Current.DeclaredHere.Add(name);
+        foreach (var scope in _scopes) scope.DeclaredWithin.Add(name);
+        Current.Ints.Add(new IntVariable(name, low, high));
+        if (frozen) Current.Frozen.Add(name);
+    }
+
+    IEnumerable<string> Numbers => _scopes.SelectMany(s => s.Numbers);
+
+    IEnumerable<string> AssignableNumbers => _scopes.SelectMany(s => s.AssignableNumbers);
+
+    IEnumerable<IntVariable> Ints => _scopes.SelectMany(s => s.Ints);
+
+    IEnumerable<IntVariable> AssignableInts => _scopes.SelectMany(s => s.Ints.Where(i => !s.Frozen.Contains(i.Name) && i.Name != _intParameter));
+
+    void Open() => _scopes.Add(new Scope());
+
+    void Close() => _scopes.RemoveAt(_scopes.Count - 1);
+
+    void Line(string text)
+    {
+        _text.Append(' ', _indent * 4).Append(text).Append('\n');
+        _size++;
+    }
+
+    // ---- statements ----
+
+    void Statement()
+    {
+        _statementBudget--;
+        var nestingAllowed = _scopes.Count < 6;
+        var roll = Next(100);
+        if (roll < 22) DeclareNumber();
+        else if (roll < 40) AssignNumber();
+        else if (roll < 50) IntStatement();
+        else if (roll < 65 && nestingAllowed) Branch();
+        else if (roll < 72 && _loopDepth == 0 && _scopes.Count < 4) EarlyReturn();
+        else if (roll < 95 && _loopDepth < 3 && nestingAllowed) Loop();
+        else AssignNumber();
+    }
+
+    void DeclareNumber()
+    {
+        var value = NumberExpression(3);
+        var name = NewName(Array.Empty<string>());
+        Line(T + " " + name + " = " + value + ";");
+        Declare(name, number: true, assignable: true);
+    }
+
+    void AssignNumber()
+    {
+        var targets = AssignableNumbers.ToList();
+        if (targets.Count == 0)
+        {
+            DeclareNumber();
+            return;
+        }
+
+        var target = Pick(targets);
+        var value = NumberExpression(3);
+        switch (Next(6))
+        {
+            case 0: Line(target + " += " + value + ";"); _features.Add("compound"); break;
+            case 1: Line(target + " -= " + value + ";"); _features.Add("compound"); break;
+            case 2: Line(target + " *= " + Bounded(value) + ";"); _features.Add("compound"); break;
+            case 3: Line(target + " = " + target + " * " + Lit(0.5 + Next(5) / 10.0) + " + " + value + ";"); break;
+            default: Line(target + " = " + value + ";"); break;
+        }
+
+        if (_loopDepth > 0) _features.Add("loop-carried");
+    }
+
+    /// <summary>An expression kept in [−1.5, 1.5]-ish so that products in loops stay finite: bounded functions of anything.</summary>
+    string Bounded(string value) => Next(3) switch
+    {
+        0 => M + ".Tanh(" + value + ")",
+        1 => M + ".Cos(" + value + ")",
+        _ => "(" + Lit(1.0) + " + " + Lit(0.5) + " * " + M + ".Sin(" + value + "))",
+    };
+
+    void IntStatement()
+    {
+        var assignable = AssignableInts.ToList();
+        if (assignable.Count > 0 && Chance(50))
+        {
+            var target = Pick(assignable);
+            var (expression, low, high) = IntExpression(2, nonNegative: true);
+            // Keeps ranges known: an int is only ever assigned a value within the range it was declared with.
+            if (low >= target.Low && high <= target.High)
+            {
+                Line(target.Name + " = " + expression + ";");
+                _features.Add("int-overwrite");
+                return;
+            }
+
+            Line(target.Name + " = " + Clamp(expression, target.Low, target.High) + ";");
+            _features.Add("int-overwrite");
+            return;
+        }
+
+        var (value, lo, hi) = IntExpression(2, nonNegative: true);
+        var name = NewIntName();
+        Line("int " + name + " = " + value + ";");
+        DeclareInt(name, Math.Min(lo, 0), Math.Max(hi, 4));
+    }
+
+    static string Clamp(string expression, int low, int high) => "Math.Clamp(" + expression + ", " + low.ToString(CultureInfo.InvariantCulture) + ", " + high.ToString(CultureInfo.InvariantCulture) + ")";
+
+    void Branch()
+    {
+        _features.Add("if");
+        Line("if (" + Condition() + ")");
+        Block(1 + Next(3));
+        if (Chance(60))
+        {
+            Line("else");
+            Block(1 + Next(3));
+        }
+    }
+
+    void EarlyReturn()
+    {
+        _features.Add("early-return");
+        Line("if (" + Condition() + ") return " + NumberExpression(2) + ";");
+    }
+
+    void Block(int statements)
+    {
+        Line("{");
+        _indent++;
+        Open();
+        var budget = _statementBudget;
+        _statementBudget = statements;
+        while (_statementBudget > 0) Statement();
+        _statementBudget = Math.Max(0, budget - statements);
+        Close();
+        _indent--;
+        Line("}");
+    }
+
+    void Loop()
+    {
+        _loopDepth++;
+        _features.Add("loop" + _loopDepth.ToString(CultureInfo.InvariantCulture));
+        var counter = NewIntName();
+        var enclosingCounters = Ints.Where(i => i.High <= 3 && i.Low >= 0).ToList();
+        string header;
+        int low, high;
+        var kind = Next(7);
+        switch (kind)
+        {
+            case 0 when _intParameter is not null:
+                header = $"for (int {counter} = 0; {counter} < {_intParameter}; {counter}++)";
+                (low, high) = (0, 2);
+                _features.Add("input-bound");
+                break;
+            case 1 when enclosingCounters.Count > 0:
+            {
+                var outer = Pick(enclosingCounters);
+                header = $"for (int {counter} = 0; {counter} <= {outer.Name}; {counter}++)";
+                (low, high) = (0, outer.High);
+                _features.Add("triangular");
+                break;
+            }
+            case 2:
+                header = $"for (int {counter} = 0; {counter} < 5; {counter} += 2)";
+                (low, high) = (0, 4);
+                _features.Add("step-2");
+                break;
+            case 3:
+                header = $"for (int {counter} = 3; {counter} > 0; {counter}--)";
+                (low, high) = (1, 3);
+                _features.Add("count-down");
+                break;
+            case 4:
+            {
+                // A while loop whose counter the body never assigns.
+                Line($"int {counter} = 0;");
+                DeclareInt(counter, 0, 3, frozen: true);
+                Line($"while ({counter} < {1 + Next(3)})");
+                Line("{");
+                _indent++;
+                Open();
+                LoopBody();
+                Line($"{counter}++;");
+                Close();
+                _indent--;
+                Line("}");
+                _features.Add("while");
+                _loopDepth--;
+                return;
+            }
+            default:
+            {
+                var bound = 1 + Next(3);
+                header = $"for (int {counter} = 0; {counter} < {bound}; {counter}++)";
+                (low, high) = (0, bound - 1);
+                break;
+            }
+        }
+
+        Line(header);
+        Line("{");
+        _indent++;
+        Open();
+        DeclareInt(counter, low, high, frozen: true);
+        LoopBody();
+        Close();
+        _indent--;
+        Line("}");
+        _loopDepth--;
+    }
+
+    void LoopBody()
+    {
+        var budget = _statementBudget;
+        _statementBudget = 1 + Next(3);
+        while (_statementBudget > 0) Statement();
+        _statementBudget = Math.Max(0, budget - 2);
+    }
+
+    // ---- expressions ----
+
+    string Condition()
+    {
+        switch (Next(5))
+        {
+            case 0:
+            case 1:
+                return NumberExpression(1) + (Chance(50) ? " < " : " > ") + NumberExpression(1);
+            case 2:
+                return NumberExpression(1) + " > " + Lit(Next(3) * 0.5 - 0.5);
+            case 3 when Ints.Any():
+            {
+                var (e, _, _) = IntExpression(1, nonNegative: false);
+                _features.Add("int-condition");
+                return Paren(e) + " % 2 == 0";
+            }
+            default:
+                if (!Ints.Any()) return NumberExpression(1) + " <= " + NumberExpression(1);
+                var (left, _, _) = IntExpression(1, nonNegative: false);
+                return left + (Chance(50) ? " > " : " <= ") + (1 + Next(2)).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    (string Text, int Low, int High) IntExpression(int depth, bool nonNegative)
+    {
+        var ints = Ints.ToList();
+        if (depth <= 0 || Chance(40))
+        {
+            if (ints.Count > 0 && Chance(75))
+            {
+                var v = Pick(ints);
+                return (v.Name, v.Low, v.High);
+            }
+
+            var c = Next(4);
+            return (c.ToString(CultureInfo.InvariantCulture), c, c);
+        }
+
+        var (l, ll, lh) = IntExpression(depth - 1, nonNegative);
+        var (r, rl, rh) = IntExpression(depth - 1, nonNegative);
+        switch (Next(nonNegative ? 2 : 3))
+        {
+            case 0: return (l + " + " + r, ll + rl, lh + rh);
+            case 1: return ((Chance(50) ? "(" + l + ")" : l) + " * " + r, Math.Min(ll * rl, Math.Min(ll * rh, lh * rl)), Math.Max(lh * rh, Math.Max(ll * rl, ll * rh)));
+            default: return (l + " - " + r, ll - rh, lh - rl);
+        }
+    }
+
+    /// <summary>A number-valued expression; every function's argument is kept inside its domain.</summary>
+    string NumberExpression(int depth)
+    {
+        _size++;
+        if (depth <= 0 || Chance(25)) return Leaf();
+        var a = NumberExpression(depth - 1);
+        switch (Next(16))
+        {
+            case 0: return a + " + " + NumberExpression(depth - 1);
+            case 1: return a + " - " + Paren(NumberExpression(depth - 1));
+            case 2:
+            case 3: return Paren(a) + " * " + Paren(NumberExpression(depth - 1));
+            case 4: return Paren(a) + " / (" + Lit(1.5) + " + " + M + ".Cos(" + NumberExpression(depth - 1) + "))";
+            case 5: return "-" + Paren(a);
+            case 6: return IntInArithmetic(a);
+            case 7: return "(" + Condition() + " ? " + a + " : " + NumberExpression(depth - 1) + ")";
+            case 8: return Call(a, depth);
+            default: return MathFunction(a, depth);
+        }
+    }
+
+    static string Paren(string e) => e.All(ch => char.IsLetterOrDigit(ch) || ch is '_' or '.' or '[' or ']') ? e : "(" + e + ")";
+
+    string Leaf()
+    {
+        var numbers = Numbers.ToList();
+        var roll = Next(10);
+        if (roll < 6 && numbers.Count > 0) return Pick(numbers);
+        if (roll < 8 && _array is not null) return _array + "[" + Index() + "]";
+        if (roll < 9 && Ints.Any()) return IntInArithmetic(null);
+        var literal = Next(7) * 0.5 - 1.0;
+        return Lit(literal == 0 ? 0.25 : literal);
+    }
+
+    string Index()
+    {
+        _features.Add("index");
+        var safe = Ints.Where(i => i.Low >= 0 && i.High < ScalarProgram.ArrayLength).ToList();
+        if (safe.Count > 0 && Chance(50)) return Pick(safe).Name;
+        var (e, low, _) = IntExpression(2, nonNegative: true);
+        if (low < 0) e = "(" + e + " + 36)";
+        return "(" + e + ") % " + ScalarProgram.ArrayLength.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>An int read in number arithmetic: implicitly, cast, in parentheses, as a ternary of ints.</summary>
+    string IntInArithmetic(string? with)
+    {
+        _features.Add("int-in-arithmetic");
+        var (e, low, high) = IntExpression(2, nonNegative: false);
+        string number = Next(6) switch
+        {
+            0 => "(" + e + ")",
+            1 => "((" + T + ")" + Paren(e) + ")",
+            2 => "(" + e + " > 1 ? 2 : 3)",
+            3 => "(" + Paren(e) + ")",
+            _ => Paren(e),
+        };
+        if (with is null) return number;
+        return Next(4) switch
+        {
+            0 when low >= 1 || high <= -1 => Paren(with) + " / " + number,
+            1 => M + ".Sin(" + number + ") * " + Paren(with),
+            _ => Paren(with) + " * " + number,
+        };
+    }
+
+    string MathFunction(string a, int depth)
+    {
+        _features.Add("math");
+        var m = M;
+        switch (Next(15))
+        {
+            case 0: return m + ".Sin(" + a + ")";
+            case 1: return m + ".Cos(" + a + ")";
+            case 2: return m + ".Tan(" + Lit(0.5) + " * " + m + ".Sin(" + a + "))";
+            case 3: return m + ".Exp(" + m + ".Sin(" + a + "))";
+            case 4: return m + ".Log(" + Lit(1.0) + " + " + Paren(a) + " * " + Paren(a) + ")";
+            case 5: return m + ".Log10(" + Lit(2.0) + " + " + m + ".Cos(" + a + "))";
+            case 6: return m + ".Sqrt(" + Lit(1.0) + " + " + Paren(a) + " * " + Paren(a) + ")";
+            case 7: return m + ".Tanh(" + a + ")";
+            case 8: return m + ".Atan(" + a + ")";
+            case 9: return m + ".Atan2(" + a + ", " + Lit(1.5) + " + " + m + ".Cos(" + NumberExpression(depth - 1) + "))";
+            case 10: return m + ".Pow(" + Lit(1.5) + " + " + m + ".Sin(" + a + "), " + m + ".Cos(" + NumberExpression(depth - 1) + "))";
+            case 11: return m + ".Pow(" + a + ", " + (Chance(50) ? Lit(2.0) : "3") + ")";
+            case 12: _features.Add("kink"); return m + ".Abs(" + a + ")";
+            case 13: _features.Add("kink"); return m + (Chance(50) ? ".Min(" : ".Max(") + a + ", " + NumberExpression(depth - 1) + ")";
+            // MathF has no Clamp: float code calls Math.Clamp's float overload.
+            default: _features.Add("kink"); return "Math.Clamp(" + a + ", " + Lit(-1.0) + ", " + Lit(1.0) + ")";
+        }
+    }
+
+    string Call(string a, int depth)
+    {
+        _features.Add("call");
+        if (_isFloat)
+        {
+            return Chance(50) ? "Helpers.SquareF(" + a + ")" : "Helpers.RepeatF(" + a + ", " + (1 + Next(3)).ToString(CultureInfo.InvariantCulture) + ")";
+        }
+
+        switch (Next(4))
+        {
+            case 0: return "Helpers.Square(" + a + ")";
+            case 1: return "Helpers.Blend(" + a + ", " + NumberExpression(depth - 1) + ")";
+            case 2:
+            {
+                var (count, _, _) = IntExpression(1, nonNegative: true);
+                _features.Add("call-loop");
+                return "Helpers.Repeat(" + a + ", " + count + ")";
+            }
+            default:
+                _features.Add("call-recursive");
+                return "Helpers.Nest(" + a + ", " + (1 + Next(3)).ToString(CultureInfo.InvariantCulture) + ")";
+        }
+    }
+}
