@@ -148,8 +148,13 @@ internal sealed partial class FunctionLowering
         {
             generated.Add((name + "Tangent", "method"));
             generated.Add((name + "JacobianVectorProduct", "method"));
-            generated.Add((name + "HessianVectorProduct", "method"));
             if (_isModelMethod) generated.Add((name + "GaussNewtonProduct", "method"));
+            if (_forward.WantsHessianVectorProduct)
+            {
+                generated.Add((name + "HessianVectorProduct", "method"));
+                generated.Add((name + "JacobianVectorProductPullback", "method"));
+                generated.Add((name + "HessianSweepPullback", "method"));
+            }
         }
 
         var members = new HashSet<string>(_method.ContainingType.GetMembers()
