@@ -20,7 +20,7 @@ namespace Leibniz.Analyzers;
 /// (LZ0106), conversions that zero a derivative (LZ0107), and a result independent of the
 /// differentiated inputs (LZ0108); what forward mode cannot follow in a method that asks for it (LZ0109);
 /// a [Model] field called without a generated backward to run through (LZ0110); a hand-written [Tangent] that
-/// does not fit its function (LZ0111).
+/// does not fit its function (LZ0111); a user name that a generated member callers reach by name needs (LZ0112).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
@@ -37,7 +37,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.ResultIndependentOfInputs,
         DiagnosticDescriptors.ForwardModeUnavailable,
         DiagnosticDescriptors.ModelCallWithoutBackward,
-        DiagnosticDescriptors.TangentSignatureMismatch);
+        DiagnosticDescriptors.TangentSignatureMismatch,
+        DiagnosticDescriptors.GeneratedNameTaken);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

@@ -95,6 +95,11 @@ internal static class DiagnosticDescriptors
         "A [Tangent] method does not fit the function it differentiates",
         "[Tangent] method '{0}' cannot be the tangent of '{1}': {2}");
 
+    public static readonly DiagnosticDescriptor GeneratedNameTaken = Create(
+        "LZ0112", DifferentiationCategory, DiagnosticSeverity.Error,
+        "A user name is the name of a generated member callers use",
+        "'{0}' is the name of the generated {1} for '{2}', which callers reach by that name; rename '{0}'");
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,
         "The Leibniz generator failed unexpectedly",

@@ -62,6 +62,7 @@ internal static class FunctionEmitter
         writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{WithGradientSuffix}({signature})");
         writer.OpenBrace();
 
+        var scope = new Scope(primal.Parameters.Select(p => p.Name).Concat(wrt.Select(a => a.OutputName)));
         var arguments = new List<string>();
         foreach (var parameter in primal.Parameters) arguments.Add(Id(parameter.Name));
         arguments.Add(primal.ReturnType == ValueType.Tensor ? "null" : Literal(1, primal.ReturnType));
@@ -83,7 +84,7 @@ internal static class FunctionEmitter
             }
             else
             {
-                var unused = "_unused_" + adjoint.Parameter;
+                var unused = scope.Fresh("_unused_" + adjoint.Parameter);
                 writer.Line($"{Nullable(adjoint.Type)} {unused} = {(adjoint.Type == ValueType.Tensor ? "null" : "0")};");
                 arguments.Add("ref " + unused);
             }
@@ -99,10 +100,15 @@ internal static class FunctionEmitter
         var returnType = primal.ReturnType.CSharpName();
         var adjoints = function.Adjoints.Select(a => a.Type.IsArray() ? $"{a.Type.CSharpName()} {Id(a.OutputName)}" : $"ref {Nullable(a.Type)} {Id(a.OutputName)}");
         var seedType = primal.ReturnType == ValueType.Tensor ? returnType + "?" : returnType;
-        var signature = string.Join(", ", primal.Parameters.Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}").Append($"{seedType} {SeedParameter}").Concat(adjoints));
+        var scope = new Scope(primal.Parameters.Select(p => p.Name)
+            .Concat(function.Adjoints.Select(a => a.OutputName))
+            .Concat(primal.Locals.Select(l => l.Name))
+            .Concat(function.SweepLocals.Select(l => l.Name)));
+        var seed = scope.Fresh(SeedParameter);
+        var signature = string.Join(", ", primal.Parameters.Select(p => $"{p.Type.CSharpName()} {Id(p.Name)}").Append($"{seedType} {seed}").Concat(adjoints));
 
         writer.Line(summary is null
-            ? $"/// <summary>Runs {primal.Name}, then adds <paramref name=\"{SeedParameter}\"/> times its derivative to each input's adjoint; returns {primal.Name}'s value. Other generated derivatives call it when they call {primal.Name}.</summary>"
+            ? $"/// <summary>Runs {primal.Name}, then adds <paramref name=\"{seed}\"/> times its derivative to each input's adjoint; returns {primal.Name}'s value. Other generated derivatives call it when they call {primal.Name}.</summary>"
             : $"/// <summary>{summary}</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{PullbackSuffix}({signature})");
@@ -119,18 +125,18 @@ internal static class FunctionEmitter
         foreach (var local in function.SweepLocals)
             writer.Line(local.Type == ValueType.Tensor ? $"{local.Type.CSharpName()}? {Id(local.Name)} = null;" : $"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
         foreach (var tape in TapesUsed(function))
-            writer.Line($"var {TapeLocal(tape)} = {TapeType}<{tape.CSharpName()}>.Current;");
+            writer.Line($"var {scope.Tape(tape)} = {TapeType}<{tape.CSharpName()}>.Current;");
 
         writer.Line();
         writer.Line("// Forward sweep: the function, keeping what the reverse sweep reads.");
-        WriteBlock(writer, function.Forward);
+        WriteBlock(writer, function.Forward, scope);
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
         writer.Line(primal.ReturnType == ValueType.Tensor
-            ? $"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});"
-            : $"{function.ResultAdjoint} = {SeedParameter};");
-        WriteBlock(writer, function.Reverse);
+            ? $"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});"
+            : $"{function.ResultAdjoint} = {seed};");
+        WriteBlock(writer, function.Reverse, scope);
         writer.Line();
         foreach (var adjoint in function.Adjoints.Where(a => a.LocalAdjoint is not null))
         {
@@ -161,12 +167,46 @@ internal static class FunctionEmitter
         var gradients = primal.Parameters.Select(p => (Parameter: p, Adjoint: function.Adjoints.FirstOrDefault(a => a.Parameter == p.Name))).ToList();
         var models = primal.ModelFields;
         var tupleType = "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}").Concat(models.Select(m => $"{ModelGradientsType} {Id(m.Name)}"))) + ")";
+        var flagParameter = WithPullbackFlag(input.Name);
+        var applied = new Scope(new[] { input.Name }).Fresh("arguments");
+        var assignments = new List<Assignment>();
+        ActivityAnalysis.Collect(primal.Body, assignments);
+        var inputReassigned = assignments.Any(a => a.Target == input.Name);
+
+        // The sweep class holds the input, the fields and the locals under the user's names; what it adds is named around them.
+        var scope = new Scope(primal.Parameters.Select(p => p.Name)
+            .Concat(primal.Locals.Select(l => l.Name))
+            .Concat(function.SweepLocals.Select(l => l.Name))
+            .Concat(ModelCalls(function.Forward).Select(c => c.Sweep))
+            .Concat(models.Select(m => m.Gradients))
+            .Concat(GeneratedNames.SweepApi)
+            .Concat(new[] { sweep, autogradFunction }));
+        scope.Owner = scope.Fresh(OwnerField);
+        scope.InputGradient = scope.Fresh(InputGradientFlag);
+        scope.LearningRate = scope.Fresh(LearningRateParameter);
+        var originalInput = inputReassigned ? scope.Fresh(OriginalInputField) : Id(input.Name);
+        var pulledBack = scope.Fresh("pulledBack");
+        var reverseSweepRan = scope.Fresh("ReverseSweepRan");
+        var again = scope.Fresh("Again");
+        var onTheTape = scope.Fresh("GradientsOnTheTape");
+        var ownerProperty = scope.Fresh("Owner");
+        var beginReverseSweep = scope.Fresh("BeginReverseSweep");
+        var seed = scope.Fresh(SeedParameter);
+        var modelParameter = scope.Fresh("model");
+        var noGrad = scope.Fresh("noGrad");
+        var noGradAfter = scope.Fresh("noGradAfter");
+        var gradientsLocal = scope.Fresh("gradients");
+        var pulled = scope.Fresh("pulled");
+        var outputGradient = scope.Fresh("outputGradient");
+        var flag = scope.InputGradient;
+        var owner = scope.Owner;
+        var learningRate = scope.LearningRate;
 
         writer.Line($"/// <summary>Runs {name} and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>");
         writer.Line($"/// <param name=\"{input.Name}\">The input.</param>");
-        writer.Line($"/// <param name=\"{InputGradientFlag}\">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>");
+        writer.Line($"/// <param name=\"{flagParameter}\">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {InputGradientFlag} = true) => new {sweep}(this, {Id(input.Name)}, {InputGradientFlag});");
+        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {flagParameter} = true) => new {sweep}(this, {Id(input.Name)}, {flagParameter});");
         writer.Line();
 
         writer.Line($"/// <summary>{name} through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain {name} otherwise.</summary>");
@@ -187,8 +227,8 @@ internal static class FunctionEmitter
             writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled()) return {name}({Id(input.Name)});");
             writer.Line("// Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's. Forward hooks");
             writer.Line("// run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.");
-            writer.Line($"var arguments = {ComposedArgumentsType}.ForApply(new object[] {{ {applyArguments} }}, {requiresGrad}, {called});");
-            writer.Line($"return arguments is null ? {name}({Id(input.Name)}) : {autogradFunction}.apply(arguments);");
+            writer.Line($"var {applied} = {ComposedArgumentsType}.ForApply(new object[] {{ {applyArguments} }}, {requiresGrad}, {called});");
+            writer.Line($"return {applied} is null ? {name}({Id(input.Name)}) : {autogradFunction}.apply({applied});");
         }
         writer.CloseBrace();
         writer.Line();
@@ -198,88 +238,84 @@ internal static class FunctionEmitter
         writer.Line($"public sealed class {sweep}");
         writer.OpenBrace();
         // An input the body reassigns is a working variable of the sweeps; the call's input is kept apart for reruns.
-        var assignments = new List<Assignment>();
-        ActivityAnalysis.Collect(primal.Body, assignments);
-        var inputReassigned = assignments.Any(a => a.Target == input.Name);
-        var originalInput = inputReassigned ? OriginalInputField : Id(input.Name);
         foreach (var parameter in primal.Parameters)
             writer.Line(parameter == input && inputReassigned
                 ? $"{parameter.Type.CSharpName()} {Id(parameter.Name)};"
                 : $"readonly {parameter.Type.CSharpName()} {Id(parameter.Name)};");
-        if (inputReassigned) writer.Line($"readonly {tensor} {OriginalInputField};");
+        if (inputReassigned) writer.Line($"readonly {tensor} {originalInput};");
         foreach (var local in primal.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
         foreach (var local in function.SweepLocals)
             writer.Line(local.Type == ValueType.Tensor ? $"{tensor}? {Id(local.Name)};" : $"{local.Type.CSharpName()} {Id(local.Name)};");
         foreach (var tape in TapesUsed(function))
-            writer.Line($"readonly {TapeType}<{tape.CSharpName()}> {TapeLocal(tape)} = new();");
+            writer.Line($"readonly {TapeType}<{tape.CSharpName()}> {scope.Tape(tape)} = new();");
         foreach (var call in ModelCalls(function.Forward))
             writer.Line($"{call.ModelType}.{ForwardMethod}Sweep {call.Sweep} = null!;");
         foreach (var model in models)
             writer.Line($"readonly {ModelGradientsType} {model.Gradients} = new();");
-        writer.Line($"readonly {modelType} {OwnerField};");
-        writer.Line($"readonly bool {InputGradientFlag};");
-        writer.Line("bool pulledBack;");
+        writer.Line($"readonly {modelType} {owner};");
+        writer.Line($"readonly bool {flag};");
+        writer.Line($"bool {pulledBack};");
         writer.Line();
 
         // The constructor's parameter would shadow a reassigned input's field in the forward sweep below.
-        writer.Line($"internal {sweep}({modelType} model, {tensor} {originalInput}, bool {InputGradientFlag})");
+        writer.Line($"internal {sweep}({modelType} {modelParameter}, {tensor} {originalInput}, bool {flag})");
         writer.OpenBrace();
-        if (inputReassigned) writer.Line($"this.{OriginalInputField} = {OriginalInputField};");
+        if (inputReassigned) writer.Line($"this.{originalInput} = {originalInput};");
         writer.Line($"this.{Id(input.Name)} = {originalInput};");
-        writer.Line($"{OwnerField} = model;");
-        writer.Line($"this.{InputGradientFlag} = {InputGradientFlag};");
+        writer.Line($"{owner} = {modelParameter};");
+        writer.Line($"this.{flag} = {flag};");
         foreach (var field in fields)
-            writer.Line($"{Id(field.Name)} = model.{Id(field.Name)};");
+            writer.Line($"{Id(field.Name)} = {modelParameter}.{Id(field.Name)};");
         writer.Line();
         writer.Line("// Forward sweep: the function, keeping what the reverse sweep reads — off TorchSharp's tape, which it replaces.");
-        writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
-        WriteBlock(writer, function.Forward);
+        writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
+        WriteBlock(writer, function.Forward, scope);
         writer.CloseBrace();
         writer.Line();
 
         writer.Line($"/// <summary>{name}'s output.</summary>");
         writer.Line($"public {tensor} Output => {resultName};");
         writer.Line();
-        writer.Line($"/// <summary>The gradients of ⟨<paramref name=\"seed\"/>, {name}⟩ (of the sum of the output when <paramref name=\"seed\"/> is null) with respect to the input and each parameter; null where none flows.</summary>");
+        writer.Line($"/// <summary>The gradients of ⟨<paramref name=\"{seed}\"/>, {name}⟩ (of the sum of the output when <paramref name=\"{seed}\"/> is null) with respect to the input and each parameter; null where none flows.</summary>");
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The pullback already ran: it consumes what the forward pass kept.</exception>");
-        writer.Line($"public {tupleType} Pullback({tensor}? {SeedParameter} = null)");
+        writer.Line($"public {tupleType} Pullback({tensor}? {seed} = null)");
         writer.OpenBrace();
-        writer.Line("BeginReverseSweep();");
-        writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
+        writer.Line($"{beginReverseSweep}();");
+        writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
-        writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
+        writer.Line($"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});");
         var inputAdjoint = function.Adjoints.FirstOrDefault(a => a.Parameter == input.Name)?.LocalAdjoint;
         // A reassigned input's adjoint also carries what flows to the parameters before the reassignment, so it is
         // always formed; only returning it depends on the flag.
         var guardedAdjoint = inputReassigned ? null : inputAdjoint;
-        var returnedInputAdjoint = inputReassigned && inputAdjoint is not null ? $"({InputGradientFlag} ? {inputAdjoint} : null)" : inputAdjoint;
-        WriteBlock(writer, guardedAdjoint is null ? function.Reverse : GuardAccumulations(function.Reverse, guardedAdjoint, InputGradientFlag));
+        var returnedInputAdjoint = inputReassigned && inputAdjoint is not null ? $"({flag} ? {inputAdjoint} : null)" : inputAdjoint;
+        WriteBlock(writer, guardedAdjoint is null ? function.Reverse : GuardAccumulations(function.Reverse, guardedAdjoint, flag), scope);
         writer.Line("return (" + string.Join(", ", gradients.Select(g => (g.Parameter == input ? returnedInputAdjoint : g.Adjoint?.LocalAdjoint) ?? "null").Concat(models.Select(m => m.Gradients))) + ");");
         writer.CloseBrace();
 
-        WritePullbackInto(writer, name, input.Name, gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).Select(g => g.Parameter.Name), models);
+        WritePullbackInto(writer, name, input.Name, gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).Select(g => g.Parameter.Name), models, seed, gradientsLocal, pulled);
 
         var parameterGradients = gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).ToList();
         if (parameterGradients.Count > 0 || models.Count > 0)
         {
             writer.Line();
             writer.Line($"/// <summary>");
-            writer.Line($"/// The reverse sweep as <c>loss.backward()</c> would run it: each parameter's gradient of ⟨<paramref name=\"seed\"/>, {name}⟩");
+            writer.Line($"/// The reverse sweep as <c>loss.backward()</c> would run it: each parameter's gradient of ⟨<paramref name=\"{seed}\"/>, {name}⟩");
             writer.Line($"/// is accumulated into its <c>.grad</c>, where any TorchSharp optimizer reads it — without TorchSharp's tape or");
             writer.Line($"/// <c>autograd.Function</c> bridge. The seed is the loss's gradient with respect to <see cref=\"Output\"/>.");
             writer.Line($"/// </summary>");
             writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
             writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
-            writer.Line($"public {tensor}? Backward({tensor}? {SeedParameter} = null)");
+            writer.Line($"public {tensor}? Backward({tensor}? {seed} = null)");
             writer.OpenBrace();
-            writer.Line($"var gradients = Pullback({SeedParameter});");
+            writer.Line($"var {gradientsLocal} = Pullback({seed});");
             foreach (var g in parameterGradients)
-                writer.Line($"global::Leibniz.GradientAccumulation.Accumulate({Id(g.Parameter.Name)}, gradients.{Id(g.Parameter.Name)});");
+                writer.Line($"global::Leibniz.GradientAccumulation.Accumulate({Id(g.Parameter.Name)}, {gradientsLocal}.{Id(g.Parameter.Name)});");
             foreach (var model in models)
-                writer.Line($"gradients.{Id(model.Name)}.Accumulate();");
-            writer.Line($"return gradients.{Id(input.Name)};");
+                writer.Line($"{gradientsLocal}.{Id(model.Name)}.Accumulate();");
+            writer.Line($"return {gradientsLocal}.{Id(input.Name)};");
             writer.CloseBrace();
         }
 
@@ -287,66 +323,66 @@ internal static class FunctionEmitter
         {
             writer.Line();
             writer.Line($"/// <summary>");
-            writer.Line($"/// The reverse sweep as one step of plain gradient descent, in place: every parameter p ← p − <paramref name=\"learningRate\"/>·∂p,");
-            writer.Line($"/// for the gradient of ⟨<paramref name=\"seed\"/>, {name}⟩. Where a rule has an in-place form (a linear layer's weight: one");
+            writer.Line($"/// The reverse sweep as one step of plain gradient descent, in place: every parameter p ← p − <paramref name=\"{learningRate}\"/>·∂p,");
+            writer.Line($"/// for the gradient of ⟨<paramref name=\"{seed}\"/>, {name}⟩. Where a rule has an in-place form (a linear layer's weight: one");
             writer.Line($"/// <c>addmm_</c>) the update is folded into the backward and that gradient is never materialised.");
             writer.Line($"/// </summary>");
             writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
             writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
-            writer.Line($"public {tensor}? Descend({tensor}? {SeedParameter}, double learningRate)");
+            writer.Line($"public {tensor}? Descend({tensor}? {seed}, double {learningRate})");
             writer.OpenBrace();
             if (ModelPullbacks(descent.Reverse).Any(p => p.Descends) && models.Count > 1)
             {
                 // Two fields holding one model: its updates inside the sweep would change weights the other call's pullback still reads.
-                writer.Line($"if ({ComposedArgumentsType}.ShareAModel({string.Join(", ", models.Select(m => $"{OwnerField}.{Id(m.Name)}"))}))");
+                writer.Line($"if ({ComposedArgumentsType}.ShareAModel({string.Join(", ", models.Select(m => $"{owner}.{Id(m.Name)}"))}))");
                 writer.OpenBrace();
-                writer.Line($"var gradients = Pullback({SeedParameter});");
-                writer.Line("using var noGradAfter = global::TorchSharp.torch.no_grad();");
+                writer.Line($"var {gradientsLocal} = Pullback({seed});");
+                writer.Line($"using var {noGradAfter} = global::TorchSharp.torch.no_grad();");
                 foreach (var g in parameterGradients)
-                    writer.Line($"if (gradients.{Id(g.Parameter.Name)} is not null) {Id(g.Parameter.Name)}.add_(gradients.{Id(g.Parameter.Name)}, alpha: {DescentFusion.Alpha});");
+                    writer.Line($"if ({gradientsLocal}.{Id(g.Parameter.Name)} is not null) {Id(g.Parameter.Name)}.add_({gradientsLocal}.{Id(g.Parameter.Name)}, alpha: -{learningRate});");
                 foreach (var model in models)
-                    writer.Line($"gradients.{Id(model.Name)}.Descend(learningRate);");
-                writer.Line($"return gradients.{Id(input.Name)};");
+                    writer.Line($"{gradientsLocal}.{Id(model.Name)}.Descend({learningRate});");
+                writer.Line($"return {gradientsLocal}.{Id(input.Name)};");
                 writer.CloseBrace();
                 writer.Line();
             }
 
-            writer.Line("BeginReverseSweep();");
+            writer.Line($"{beginReverseSweep}();");
             writer.Line("// Parameters are leaves that require grad: updating them in place must not be recorded.");
-            writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
+            writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
             writer.Line();
             writer.Line("// Reverse sweep, each parameter updated where its gradient is formed.");
-            writer.Line($"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});");
-            WriteBlock(writer, guardedAdjoint is null ? descent.Reverse : GuardAccumulations(descent.Reverse, guardedAdjoint, InputGradientFlag));
+            writer.Line($"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});");
+            WriteBlock(writer, guardedAdjoint is null ? descent.Reverse : GuardAccumulations(descent.Reverse, guardedAdjoint, flag), scope);
             foreach (var adjoint in descent.UpdatedAfter)
-                writer.Line($"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.Parameter)}.add_({adjoint.LocalAdjoint}, alpha: {DescentFusion.Alpha});");
+                writer.Line($"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.Parameter)}.add_({adjoint.LocalAdjoint}, alpha: -{learningRate});");
             foreach (var gathered in ModelPullbacks(descent.Reverse).Where(p => !p.Descends).Select(p => p.Gradients).Distinct())
-                writer.Line($"{gathered}.Descend(learningRate);");
+                writer.Line($"{gathered}.Descend({learningRate});");
             writer.Line($"return {returnedInputAdjoint ?? "null"};");
             writer.CloseBrace();
         }
 
         writer.Line();
-        writer.Line("internal bool ReverseSweepRan => pulledBack;");
+        writer.Line($"internal bool {reverseSweepRan} => {pulledBack};");
         writer.Line();
-        writer.Line($"internal {sweep} Again() => new {sweep}({OwnerField}, {originalInput}, {InputGradientFlag});");
+        writer.Line($"internal {sweep} {again}() => new {sweep}({owner}, {originalInput}, {flag});");
         writer.Line();
-        writer.Line($"internal global::System.Collections.Generic.List<{tensor}> GradientsOnTheTape({tensor} outputGradient)");
+        writer.Line($"internal global::System.Collections.Generic.List<{tensor}> {onTheTape}({tensor} {outputGradient})");
         var tapeInputs = string.Join(", ", new[] { originalInput }.Concat(fields.Select(f => Id(f.Name))));
         writer.Line(models.Count == 0
-            ? $"    => global::Leibniz.HigherOrderBackward.Gradients(() => {OwnerField}.{name}({originalInput}), outputGradient, {tapeInputs});"
-            : $"    => global::Leibniz.HigherOrderBackward.Gradients(() => {OwnerField}.{name}({originalInput}), outputGradient, {ComposedArgumentsType}.Tensors(new[] {{ {tapeInputs} }}, {string.Join(", ", models.Select(m => OwnerField + "." + Id(m.Name)))}));");
+            ? $"    => global::Leibniz.HigherOrderBackward.Gradients(() => {owner}.{name}({originalInput}), {outputGradient}, {tapeInputs});"
+            : $"    => global::Leibniz.HigherOrderBackward.Gradients(() => {owner}.{name}({originalInput}), {outputGradient}, {ComposedArgumentsType}.Tensors(new[] {{ {tapeInputs} }}, {string.Join(", ", models.Select(m => owner + "." + Id(m.Name)))}));");
         if (models.Count > 0)
         {
             writer.Line();
-            writer.Line($"internal {modelType} Owner => {OwnerField};");
+            writer.Line($"internal {modelType} {ownerProperty} => {owner};");
         }
         writer.Line();
-        writer.Line("void BeginReverseSweep()");
+        writer.Line($"void {beginReverseSweep}()");
         writer.OpenBrace();
-        writer.Line("if (pulledBack)");
+        writer.Line($"if ({pulledBack})");
         writer.Line($"    throw new global::System.InvalidOperationException(\"The reverse sweep of {name} already ran; it consumes what the forward pass kept. Call {name}WithPullback again for another one.\");");
-        writer.Line("pulledBack = true;");
+        writer.Line($"{pulledBack} = true;");
         writer.CloseBrace();
         writer.CloseBrace();
         writer.Line();
@@ -372,9 +408,9 @@ internal static class FunctionEmitter
         writer.OpenBrace();
         writer.Line($"var sweep = ({sweep})ctx.get_data(SweepKey);");
         writer.Line("// create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.");
-        writer.Line("if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);");
+        writer.Line($"if (global::TorchSharp.torch.is_grad_enabled()) return sweep.{onTheTape}(grad_output);");
         writer.Line("// retain_graph: autograd may run this backward again; the sweep then runs the forward again first.");
-        writer.Line("if (sweep.ReverseSweepRan) sweep = sweep.Again();");
+        writer.Line($"if (sweep.{reverseSweepRan}) sweep = sweep.{again}();");
         writer.Line("var gradients = sweep.Pullback(grad_output);");
         writer.Line("// One entry per argument of apply: none for the model, then the input and the parameters.");
         var listed = $"new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }}";
@@ -387,11 +423,51 @@ internal static class FunctionEmitter
             writer.Line($"var result = {listed};");
             writer.Line("// Then the called models' parameters, as apply received them.");
             foreach (var model in models)
-                writer.Line($"result.AddRange(gradients.{Id(model.Name)}.InOrderOf(sweep.Owner.{Id(model.Name)}));");
+                writer.Line($"result.AddRange(gradients.{Id(model.Name)}.InOrderOf(sweep.{ownerProperty}.{Id(model.Name)}));");
             writer.Line("return result;");
         }
         writer.CloseBrace();
         writer.CloseBrace();
+    }
+
+    const string LearningRateParameter = "learningRate";
+
+    /// <summary>
+    /// The flag parameter of <c>FWithPullback</c>: <c>inputGradient</c>, which callers pass by name, unless the input itself
+    /// is called that. The Gauss–Newton product, emitted elsewhere, passes it by the same rule.
+    /// </summary>
+    internal static string WithPullbackFlag(string input) => new Scope(new[] { input }).Fresh(InputGradientFlag);
+
+    /// <summary>
+    /// The names a generated method or class gives what it adds (a seed, tapes, the owner, its own locals and members), each
+    /// chosen against the names the user's code uses there: the name itself when free, else the first free <c>name_k</c>.
+    /// </summary>
+    internal sealed class Scope
+    {
+        readonly HashSet<string> _taken;
+        readonly Dictionary<ValueType, string> _tapes = new();
+
+        public Scope(IEnumerable<string> taken) => _taken = new HashSet<string>(taken);
+
+        public string Owner { get; set; } = OwnerField;
+
+        public string InputGradient { get; set; } = InputGradientFlag;
+
+        public string LearningRate { get; set; } = LearningRateParameter;
+
+        public string Fresh(string preferred)
+        {
+            var name = preferred;
+            for (var i = 1; !_taken.Add(name); i++) name = preferred + "_" + i.ToString(CultureInfo.InvariantCulture);
+            return name;
+        }
+
+        /// <summary>The tape of <paramref name="type"/>'s values: <c>tapeDouble</c>, named on first use.</summary>
+        public string Tape(ValueType type)
+        {
+            if (!_tapes.TryGetValue(type, out var name)) _tapes[type] = name = Fresh("tape" + type);
+            return name;
+        }
     }
 
     const string InputGradientFlag = "inputGradient";
@@ -405,24 +481,24 @@ internal static class FunctionEmitter
     /// <c>PullbackInto</c>: the pullback as a model calling this one runs it, adding the parameters' gradients under their
     /// <c>named_parameters()</c> names, so a caller need not know this model's parameters to report them.
     /// </summary>
-    static void WritePullbackInto(SourceWriter writer, string name, string input, IEnumerable<string> parameters, EquatableArray<ModelFieldSpec> models)
+    static void WritePullbackInto(SourceWriter writer, string name, string input, IEnumerable<string> parameters, EquatableArray<ModelFieldSpec> models, string seed, string gradients, string pulled)
     {
         var tensor = ValueType.Tensor.CSharpName();
         writer.Line();
         writer.Line($"/// <summary>");
-        writer.Line($"/// The pullback as a model calling {name} runs it: each parameter's gradient of ⟨<paramref name=\"seed\"/>, {name}⟩ is added to");
-        writer.Line($"/// <paramref name=\"gradients\"/> under its <c>named_parameters()</c> name.");
+        writer.Line($"/// The pullback as a model calling {name} runs it: each parameter's gradient of ⟨<paramref name=\"{seed}\"/>, {name}⟩ is added to");
+        writer.Line($"/// <paramref name=\"{gradients}\"/> under its <c>named_parameters()</c> name.");
         writer.Line($"/// </summary>");
         writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
-        writer.Line($"public {tensor}? PullbackInto({tensor}? {SeedParameter}, {ModelGradientsType} gradients)");
+        writer.Line($"public {tensor}? PullbackInto({tensor}? {seed}, {ModelGradientsType} {gradients})");
         writer.OpenBrace();
-        writer.Line($"var pulled = Pullback({SeedParameter});");
+        writer.Line($"var {pulled} = Pullback({seed});");
         foreach (var parameter in parameters)
-            writer.Line($"gradients.Add(\"{parameter}\", {Id(parameter)}, pulled.{Id(parameter)});");
+            writer.Line($"{gradients}.Add(\"{parameter}\", {Id(parameter)}, {pulled}.{Id(parameter)});");
         foreach (var model in models)
-            writer.Line($"gradients.Add(\"{model.Name}\", pulled.{Id(model.Name)});");
-        writer.Line($"return pulled.{Id(input)};");
+            writer.Line($"{gradients}.Add(\"{model.Name}\", {pulled}.{Id(model.Name)});");
+        writer.Line($"return {pulled}.{Id(input)};");
         writer.CloseBrace();
     }
 
@@ -451,24 +527,24 @@ internal static class FunctionEmitter
         }
     }
 
-    static void WriteModelCall(SourceWriter writer, string target, ModelCall call)
+    static void WriteModelCall(SourceWriter writer, string target, ModelCall call, Scope scope)
     {
         var inputGradient = call.InputGradient switch
         {
             CalleeInputGradient.Never => "false",
-            CalleeInputGradient.WhenRequested => InputGradientFlag,
+            CalleeInputGradient.WhenRequested => scope.InputGradient,
             _ => "true",
         };
         if (call.ThroughCall)
-            writer.Line($"{ComposedArgumentsType}.ThrowIfForwardHooks({OwnerField}.{Id(call.Field)}, \"{call.Field}\");");
-        writer.Line($"{call.Sweep} = {OwnerField}.{Id(call.Field)}.{ForwardMethod}WithPullback({Operand(call.Input)}, {inputGradient});");
+            writer.Line($"{ComposedArgumentsType}.ThrowIfForwardHooks({scope.Owner}.{Id(call.Field)}, \"{call.Field}\");");
+        writer.Line($"{call.Sweep} = {scope.Owner}.{Id(call.Field)}.{ForwardMethod}WithPullback({Operand(call.Input)}, {inputGradient});");
         writer.Line($"{Id(target)} = {call.Sweep}.Output;");
     }
 
-    static string ModelPullback(ModelPullbackStatement pullback)
+    static string ModelPullback(ModelPullbackStatement pullback, Scope scope)
     {
         var call = pullback.Descends
-            ? $"{pullback.Sweep}.Descend({pullback.Seed}, learningRate)"
+            ? $"{pullback.Sweep}.Descend({pullback.Seed}, {scope.LearningRate})"
             : $"{pullback.Sweep}.PullbackInto({pullback.Seed}, {pullback.Gradients})";
         if (pullback.InputAdjoint is not { } input) return call + ";";
         return pullback.Assigns ? $"{input} = {call};" : $"{input} = global::Leibniz.Adjoints.Sum({input}, {call});";
@@ -530,33 +606,33 @@ internal static class FunctionEmitter
         }
     }
 
-    static string TapeLocal(ValueType type) => "tape" + type;
-
-    static void WriteBlock(SourceWriter writer, Block block)
+    static void WriteBlock(SourceWriter writer, Block block, Scope scope)
     {
-        foreach (var statement in block.Statements) WriteStatement(writer, statement);
+        foreach (var statement in block.Statements) WriteStatement(writer, statement, scope);
     }
 
-    internal static void WriteStatement(SourceWriter writer, Statement statement)
+    /// <summary>Writes one statement; <paramref name="scope"/> names what the generated method adds (tapes, the owner), fixed names without it.</summary>
+    internal static void WriteStatement(SourceWriter writer, Statement statement, Scope? scope = null)
     {
+        scope ??= new Scope(Enumerable.Empty<string>());
         switch (statement)
         {
             case Assignment { Value: ModelCall call } assignment:
-                WriteModelCall(writer, assignment.Target, call);
+                WriteModelCall(writer, assignment.Target, call, scope);
                 break;
             case Assignment assignment:
-                writer.Line($"{Id(assignment.Target)} = {Expression(assignment.Value)};");
+                writer.Line($"{Id(assignment.Target)} = {Expression(assignment.Value, scope)};");
                 break;
             case IfStatement branch:
                 writer.Line($"if ({Operand(branch.Condition)})");
                 writer.OpenBrace();
-                WriteBlock(writer, branch.Then);
+                WriteBlock(writer, branch.Then, scope);
                 writer.CloseBrace();
                 if (branch.Else.Statements.Count > 0)
                 {
                     writer.Line("else");
                     writer.OpenBrace();
-                    WriteBlock(writer, branch.Else);
+                    WriteBlock(writer, branch.Else, scope);
                     writer.CloseBrace();
                 }
 
@@ -566,10 +642,10 @@ internal static class FunctionEmitter
                 writer.Line($"{loop.Counter} = 0;");
                 writer.Line("while (true)");
                 writer.OpenBrace();
-                WriteBlock(writer, loop.Header);
+                WriteBlock(writer, loop.Header, scope);
                 writer.Line($"if (!{Operand(loop.Condition)}) break;");
-                WriteBlock(writer, loop.Body);
-                WriteBlock(writer, loop.Step);
+                WriteBlock(writer, loop.Body, scope);
+                WriteBlock(writer, loop.Step, scope);
                 writer.Line($"{loop.Counter}++;");
                 writer.CloseBrace();
                 break;
@@ -577,25 +653,25 @@ internal static class FunctionEmitter
                 writer.Line("// " + loop.Source);
                 writer.Line("while (true)");
                 writer.OpenBrace();
-                WriteBlock(writer, loop.Header);
+                WriteBlock(writer, loop.Header, scope);
                 writer.Line($"if (!{Operand(loop.Condition)}) break;");
-                WriteBlock(writer, loop.Body);
-                WriteBlock(writer, loop.Step);
+                WriteBlock(writer, loop.Body, scope);
+                WriteBlock(writer, loop.Step, scope);
                 writer.CloseBrace();
                 break;
             case ReverseLoopStatement loop:
                 writer.Line("// ∂ of: " + loop.Source + " — per iteration, last first: restore what it carried in, recompute it, reverse it");
                 writer.Line($"for (; {loop.Counter} > 0; {loop.Counter}--)");
                 writer.OpenBrace();
-                WriteBlock(writer, loop.Body);
+                WriteBlock(writer, loop.Body, scope);
                 writer.CloseBrace();
                 break;
             case SaveStatement save:
-                writer.Line(save.Slot is null ? $"{TapeLocal(save.Type)}.Push({Id(save.Variable)});" : $"{save.Slot} = {Id(save.Variable)};");
+                writer.Line(save.Slot is null ? $"{scope.Tape(save.Type)}.Push({Id(save.Variable)});" : $"{save.Slot} = {Id(save.Variable)};");
                 break;
             case RestoreStatement restore:
                 // A tensor slot is declared nullable (nothing is kept before the forward sweep runs); here it holds the saved value.
-                writer.Line(restore.Slot is null ? $"{Id(restore.Variable)} = {TapeLocal(restore.Type)}.Pop();" : $"{Id(restore.Variable)} = {restore.Slot}{(restore.Type == ValueType.Tensor ? "!" : "")};");
+                writer.Line(restore.Slot is null ? $"{Id(restore.Variable)} = {scope.Tape(restore.Type)}.Pop();" : $"{Id(restore.Variable)} = {restore.Slot}{(restore.Type == ValueType.Tensor ? "!" : "")};");
                 break;
             case InductionStatement induction:
                 writer.Line($"{Id(induction.Variable)} = unchecked({induction.Entry} {InductionOffset(induction)});");
@@ -611,12 +687,12 @@ internal static class FunctionEmitter
                 writer.Line(TensorAccumulation(accumulate));
                 break;
             case DescentUpdateStatement update:
-                writer.Line(DescentUpdate(update));
+                writer.Line(DescentUpdate(update, scope));
                 break;
             case WhenAdjointStatement guard:
                 writer.Line($"if ({guard.Seed} is not null)");
                 writer.OpenBrace();
-                WriteBlock(writer, guard.Body);
+                WriteBlock(writer, guard.Body, scope);
                 writer.CloseBrace();
                 break;
             case AccumulateStatement accumulate:
@@ -626,7 +702,7 @@ internal static class FunctionEmitter
                 writer.Line(PullbackCall(call));
                 break;
             case ModelPullbackStatement pullback:
-                writer.Line(ModelPullback(pullback));
+                writer.Line(ModelPullback(pullback, scope));
                 break;
             default:
                 throw new System.InvalidOperationException($"the emitter has no form for {statement.GetType().Name}");
@@ -644,12 +720,14 @@ internal static class FunctionEmitter
         return $"{target} {(accumulate.Negate ? "-=" : "+=")} {value};";
     }
 
-    static string DescentUpdate(DescentUpdateStatement update)
+    static string DescentUpdate(DescentUpdateStatement update, Scope scope)
     {
         var contribution = update.Contribution;
+        // The fused update scales by the Descend method's own learning-rate parameter, named around the user's names.
+        var alpha = update.Alpha == DescentFusion.Alpha ? "-" + scope.LearningRate : update.Alpha;
         if (contribution.Into is { } into && contribution.ReduceToShapeOf is null)
-            return Template(into.Replace("{acc}", Id(update.Parameter)).Replace("{alpha}", update.Alpha), contribution.Seed, contribution.Output, contribution.Arguments) + ";";
-        return $"{Id(update.Parameter)}.add_({Contribution(contribution)}, alpha: {update.Alpha});";
+            return Template(into.Replace("{acc}", Id(update.Parameter)).Replace("{alpha}", alpha), contribution.Seed, contribution.Output, contribution.Arguments) + ";";
+        return $"{Id(update.Parameter)}.add_({Contribution(contribution)}, alpha: {alpha});";
     }
 
     static string Contribution(AccumulateTensorStatement accumulate)
@@ -776,7 +854,7 @@ internal static class FunctionEmitter
         return $"{call.Pullback}({string.Join(", ", arguments)});";
     }
 
-    static string Expression(Expression expression) => expression switch
+    static string Expression(Expression expression, Scope scope) => expression switch
     {
         CopyExpression e => Operand(e.Value),
         UnaryExpression { Operator: UnaryOperator.Negate } e => "-" + Operand(e.Operand),
@@ -790,7 +868,7 @@ internal static class FunctionEmitter
         ConditionalExpression e => $"{Operand(e.Condition)} ? {Operand(e.WhenTrue)} : {Operand(e.WhenFalse)}",
         ConvertExpression e => $"({e.Target.CSharpName()}){Operand(e.Value)}",
         TensorCall e => TensorCallText(e),
-        FrozenModelCall e => $"{OwnerField}.{Id(e.Field)}.{e.Method}({Operand(e.Input)})",
+        FrozenModelCall e => $"{scope.Owner}.{Id(e.Field)}.{e.Method}({Operand(e.Input)})",
         _ => throw new System.InvalidOperationException($"the emitter has no form for {expression.GetType().Name}"),
     };
 

@@ -85,7 +85,7 @@ internal static class TangentEmitter
     {
         var primal = function.Primal;
         var jvp = function.Jvp;
-        var taken = new HashSet<string>(jvp.Parameters.Select(p => p.Name));
+        var taken = new HashSet<string>(jvp.Parameters.Select(p => p.Name).Concat(jvp.Locals.Select(l => l.Name)));
         var output = Fresh("tangent", taken);
         var returnType = primal.ReturnType.CSharpName();
         var parameters = PrimalParameters(primal)
@@ -124,13 +124,15 @@ internal static class TangentEmitter
         var primal = function.Primal;
         var input = primal.Parameters.First(p => !p.IsField);
         var parameters = function.Tangents.Where(t => primal.Parameters.Any(p => p.Name == t.Parameter && p.IsField)).ToList();
-        var taken = new HashSet<string>(function.Jvp.Parameters.Select(p => p.Name)) { "lossCurvature", "sweep", "gradients", "jv" };
+        var taken = new HashSet<string>(function.Jvp.Parameters.Select(p => p.Name));
+        var (lossCurvature, sweep, gradients, jv) = (Fresh("lossCurvature", taken), Fresh("sweep", taken), Fresh("gradients", taken), Fresh("jv", taken));
         var directions = parameters.ToDictionary(t => t.Parameter, t => Fresh("v" + t.Parameter, taken));
+        var noGrad = Fresh("noGrad", taken);
         var tensor = ValueType.Tensor.CSharpName();
         var tuple = "(" + string.Join(", ", parameters.Select(t => $"{tensor}? {Id(t.Parameter)}")) + ")";
         var signature = new[] { $"{tensor} {Id(input.Name)}" }
             .Concat(parameters.Select(t => $"{tensor} {Id(directions[t.Parameter])}"))
-            .Append("global::Leibniz.Curvature.LossHessianProduct lossCurvature");
+            .Append($"global::Leibniz.Curvature.LossHessianProduct {lossCurvature}");
 
         writer.Line($"/// <summary>");
         writer.Line($"/// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of {primal.Name} and a loss ℓ of its output, over the parameters: J is the Jacobian of");
@@ -140,19 +142,19 @@ internal static class TangentEmitter
         writer.Line($"/// </summary>");
         foreach (var t in parameters)
             writer.Line($"/// <param name=\"{directions[t.Parameter]}\">The direction's component for the parameter field <c>{t.Parameter}</c>, of its shape.</param>");
-        writer.Line($"/// <param name=\"lossCurvature\">H_ℓ·u at the output: <see cref=\"global::Leibniz.Curvature.LossCurvature\"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>");
+        writer.Line($"/// <param name=\"{lossCurvature}\">H_ℓ·u at the output: <see cref=\"global::Leibniz.Curvature.LossCurvature\"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>");
         writer.Line($"/// <returns>G·v, one tensor per parameter field; null where the output does not depend on the field.</returns>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"public {tuple} {primal.Name}GaussNewtonProduct({string.Join(", ", signature)})");
         writer.OpenBrace();
-        writer.Line("if (lossCurvature is null) throw new global::System.ArgumentNullException(nameof(lossCurvature));");
-        writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
+        writer.Line($"if ({lossCurvature} is null) throw new global::System.ArgumentNullException(nameof({lossCurvature}));");
+        writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
         var tangentArguments = new[] { Id(input.Name), $"global::TorchSharp.torch.zeros_like({Id(input.Name)})" }
             .Concat(function.Tangents.Where(t => t.Parameter != input.Name).Select(t => directions.TryGetValue(t.Parameter, out var d) ? Id(d) : $"global::TorchSharp.torch.zeros_like({Id(t.Parameter)})"));
-        writer.Line($"{primal.Name}{TangentSuffix}({string.Join(", ", tangentArguments)}, out var jv);");
-        writer.Line($"var sweep = {primal.Name}WithPullback({Id(input.Name)}, inputGradient: false);");
-        writer.Line("var gradients = sweep.Pullback(lossCurvature(sweep.Output, jv));");
-        writer.Line("return (" + string.Join(", ", parameters.Select(t => "gradients." + Id(t.Parameter))) + ");");
+        writer.Line($"{primal.Name}{TangentSuffix}({string.Join(", ", tangentArguments)}, out var {jv});");
+        writer.Line($"var {sweep} = {primal.Name}WithPullback({Id(input.Name)}, {FunctionEmitter.WithPullbackFlag(input.Name)}: false);");
+        writer.Line($"var {gradients} = {sweep}.Pullback({lossCurvature}({sweep}.Output, {jv}));");
+        writer.Line("return (" + string.Join(", ", parameters.Select(t => gradients + "." + Id(t.Parameter))) + ");");
         writer.CloseBrace();
     }
 

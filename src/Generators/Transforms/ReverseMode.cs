@@ -26,6 +26,8 @@ internal sealed class ReverseMode
     readonly List<LocalSpec> _sweepLocals = new();
     readonly HashSet<string> _names = new();
     readonly HashSet<string> _adjointLocals = new();
+    readonly Dictionary<string, string> _adjointNames = new();
+    readonly Dictionary<string, string> _scratchNames = new();
     readonly Dictionary<string, string> _arrayAdjoints = new();
     string? _previousSource;
     readonly HashSet<string> _iterationInputs = new();
@@ -776,22 +778,23 @@ internal sealed class ReverseMode
 
     // ---- names ----
 
+    /// <summary>The adjoint of <paramref name="variable"/>: <c>_d_</c> and its name, suffixed where the user's code already uses that name.</summary>
     string AdjointOf(string variable)
     {
-        var name = "_d_" + variable;
-        if (_adjointLocals.Add(name))
-        {
-            _names.Add(name);
-            _sweepLocals.Add(new LocalSpec(name, _types[variable]));
-        }
-
+        if (_adjointNames.TryGetValue(variable, out var name)) return name;
+        name = Unique("_d_" + variable);
+        _adjointNames[variable] = name;
+        _adjointLocals.Add(name);
+        _sweepLocals.Add(new LocalSpec(name, _types[variable]));
         return name;
     }
 
+    /// <summary>A new sweep local; with <paramref name="reuse"/>, the one this sweep already made for <paramref name="preferred"/>.</summary>
     string Local(string preferred, ValueType type, bool reuse = false)
     {
-        if (reuse && _sweepLocals.Any(l => l.Name == preferred)) return preferred;
+        if (reuse && _scratchNames.TryGetValue(preferred, out var reused)) return reused;
         var name = Unique(preferred);
+        if (reuse) _scratchNames[preferred] = name;
         _sweepLocals.Add(new LocalSpec(name, type));
         return name;
     }

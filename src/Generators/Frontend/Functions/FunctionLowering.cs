@@ -39,7 +39,7 @@ internal sealed partial class FunctionLowering
     readonly SortedDictionary<string, ParameterSpec> _fieldInputs = new(System.StringComparer.Ordinal);
     readonly bool _isModelMethod;
     readonly ForwardModeChecks? _forward;
-    readonly string _result;
+    string _result = ResultName;
     int _loopDepth;
     int _noDerivativeDepth;
     int _temporaries;
@@ -56,7 +56,6 @@ internal sealed partial class FunctionLowering
         {
             foreach (var field in method.ContainingType.GetMembers().OfType<IFieldSymbol>()) _taken.Add(field.Name);
         }
-        _result = Fresh(ResultName);
     }
 
     /// <summary>Lowers <paramref name="method"/>, or returns the diagnostics saying why it cannot be.</summary>
@@ -77,6 +76,8 @@ internal sealed partial class FunctionLowering
         foreach (var designation in declaration.DescendantNodes().OfType<SingleVariableDesignationSyntax>())
             _taken.Add(designation.Identifier.ValueText);
 
+        // Named after every local is known, so a user's own `result` keeps its name.
+        _result = Fresh(ResultName);
         var body = new List<Statement>();
         _blocks.Push(body);
         if (declaration.ExpressionBody is { } arrow)
@@ -117,7 +118,66 @@ internal sealed partial class FunctionLowering
             ModelFields = ModelFieldsInDeclarationOrder(),
         };
         if (ReportScalarsWithoutDerivative(spec)) return new FrontendResult<FunctionSpec>(null, _diagnostics.ToEquatableArray());
+        if (ReportGeneratedNamesTaken(spec, declaration)) return new FrontendResult<FunctionSpec>(null, _diagnostics.ToEquatableArray());
         return new FrontendResult<FunctionSpec>(spec, _diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// LZ0112: a member of the user's type with the name of a generated method or class callers reach by name, or, in a model
+    /// method, an input, field or local (each a field of the generated sweep class) named like a public member of that class.
+    /// Private generated names are chosen around the user's instead, so only these can collide.
+    /// </summary>
+    bool ReportGeneratedNamesTaken(FunctionSpec spec, MethodDeclarationSyntax declaration)
+    {
+        var name = _method.Name;
+        var generated = new List<(string Name, string What)>();
+        if (_isModelMethod)
+        {
+            generated.Add((name + "WithPullback", "method"));
+            generated.Add((name + "ThroughGeneratedBackward", "method"));
+            generated.Add((name + "Sweep", "sweep class"));
+            generated.Add((name + "Function", "autograd function"));
+        }
+        else
+        {
+            generated.Add((name + "WithGradient", "method"));
+            generated.Add((name + "Pullback", "method"));
+        }
+
+        if (_forward is not null)
+        {
+            generated.Add((name + "Tangent", "method"));
+            generated.Add((name + "JacobianVectorProduct", "method"));
+            if (_isModelMethod) generated.Add((name + "GaussNewtonProduct", "method"));
+            if (_forward.WantsHessianVectorProduct)
+            {
+                generated.Add((name + "HessianVectorProduct", "method"));
+                generated.Add((name + "JacobianVectorProductPullback", "method"));
+                generated.Add((name + "HessianSweepPullback", "method"));
+            }
+        }
+
+        var members = new HashSet<string>(_method.ContainingType.GetMembers()
+            .Where(m => !m.IsImplicitlyDeclared && !m.GetAttributes().Any(a => a.AttributeClass?.Name == "GeneratedCodeAttribute"))
+            .Select(m => m.Name));
+        var reported = false;
+        foreach (var (member, what) in generated.Where(g => members.Contains(g.Name)))
+        {
+            Report(DiagnosticDescriptors.GeneratedNameTaken, declaration.Identifier.GetLocation(), member, what, name);
+            reported = true;
+        }
+
+        if (_isModelMethod)
+        {
+            var sweepFields = new HashSet<string>(spec.Parameters.Select(p => p.Name).Concat(spec.Locals.Select(l => l.Name)));
+            foreach (var member in GeneratedNames.SweepApi.Where(sweepFields.Contains))
+            {
+                Report(DiagnosticDescriptors.GeneratedNameTaken, declaration.Identifier.GetLocation(), member, $"member of {name}Sweep", name);
+                reported = true;
+            }
+        }
+
+        return reported;
     }
 
     EquatableArray<ParameterSpec>? ReadSignature(MethodDeclarationSyntax declaration)
