@@ -25,7 +25,6 @@ internal static class GeneratedAssembly
     static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12);
 
     static int s_compilations;
-    public static TimeSpan GeneratorTime, DiagnosticsTime, EmitTime;
 
     /// <summary>
     /// Runs the generators over <paramref name="source"/> and compiles the result. The outcome lists the generator's
@@ -44,16 +43,13 @@ internal static class GeneratedAssembly
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new DifferentiableGenerator().AsSourceGenerator(), new ForwardModeGenerator().AsSourceGenerator(), new ModelGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-        GeneratorTime += clock.Elapsed;
 
         var generated = output.SyntaxTrees.Where(t => !ReferenceEquals(t, tree)).ToList();
         // One emit binds everything once and reports every diagnostic; asking for diagnostics first would bind twice.
         using var stream = new MemoryStream();
         var emitted = output.Emit(stream);
         var all = emitted.Diagnostics;
-        DiagnosticsTime += clock.Elapsed;
         var leibnizDiagnostics = generatorDiagnostics.Concat(all.Where(d => d.Id.StartsWith("LZ", StringComparison.Ordinal))).ToList();
         var generatedProblems = all
             .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } t && !ReferenceEquals(t, tree))
@@ -68,7 +64,6 @@ internal static class GeneratedAssembly
             assembly = new AssemblyLoadContext(name, isCollectible: true).LoadFromStream(stream);
         }
 
-        EmitTime += clock.Elapsed;
         return new CompilationOutcome(assembly, leibnizDiagnostics, generatedProblems, sourceErrors, generatedText);
     }
 }

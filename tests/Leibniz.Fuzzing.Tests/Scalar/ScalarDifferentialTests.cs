@@ -16,7 +16,7 @@ public sealed class ScalarDifferentialTests(ITestOutputHelper output)
     public void Random_scalar_programs_get_exact_derivatives_or_a_diagnostic()
     {
         var clock = Stopwatch.StartNew();
-        var generator = new ScalarProgramGenerator(generatedLookingNames: false);
+        var generator = new ScalarProgramGenerator();
         var programs = FuzzSettings.Replay is { } replay
             ? new List<ScalarProgram> { generator.FromSeed(replay) }
             : Enumerable.Range(0, FuzzSettings.ScalarPrograms).Select(i => generator.Generate(new PCG((uint)i, FuzzSettings.Seed), null, out _)).ToList();
@@ -25,7 +25,6 @@ public sealed class ScalarDifferentialTests(ITestOutputHelper output)
         var counts = results.GroupBy(r => r.Result.Verdict).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine($"{programs.Count} programs (seed {FuzzSettings.Seed}) in {clock.Elapsed.TotalSeconds:F1} s: "
             + string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}")));
-        output.WriteLine($"generator {GeneratedAssembly.GeneratorTime} diagnostics {GeneratedAssembly.DiagnosticsTime} emit {GeneratedAssembly.EmitTime}");
         foreach (var feature in programs.SelectMany(p => p.Features.Split(", ", StringSplitOptions.RemoveEmptyEntries)).GroupBy(f => f).OrderBy(g => g.Key, StringComparer.Ordinal))
             output.WriteLine($"  {feature.Key}: {feature.Count()} programs");
         foreach (var (program, result) in results.Where(r => r.Result.Verdict == Verdict.Refused))

@@ -16,10 +16,13 @@ internal static class ScalarFuzzer
 
     public static List<(ScalarProgram Program, CheckResult Result)> Check(IReadOnlyList<ScalarProgram> programs)
     {
-        var results = new List<(ScalarProgram, CheckResult)>();
-        for (var start = 0; start < programs.Count; start += BatchSize)
-            results.AddRange(CheckBatch(programs.Skip(start).Take(BatchSize).ToList()));
-        return results;
+        // Batches compile and run side by side, one per core; each keeps its own thread's tapes.
+        var batches = Enumerable.Range(0, (programs.Count + BatchSize - 1) / BatchSize)
+            .Select(b => programs.Skip(b * BatchSize).Take(BatchSize).ToList())
+            .ToList();
+        var results = new List<(ScalarProgram Program, CheckResult Result)>[batches.Count];
+        Parallel.For(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b => results[b] = CheckBatch(batches[b]));
+        return results.SelectMany(r => r).ToList();
     }
 
     /// <summary>One program on its own, as the shrinker needs it.</summary>

@@ -28,6 +28,9 @@ internal sealed record ScalarProgram(
     /// <summary>The value every int parameter has when the program runs: loops bounded by it run two or three times.</summary>
     public int IntArgument { get; init; } = 2;
 
+    /// <summary>Whether H·v is generated and checked too (a double program only; it triples the generated code, so not every one).</summary>
+    public bool WithHessianVectorProduct { get; init; }
+
     public string Type => IsFloat ? "float" : "double";
 
     /// <summary>The method in a class of its own, so that its generated file and diagnostics are told apart from other programs'.</summary>
@@ -39,7 +42,7 @@ internal sealed record ScalarProgram(
             ParameterKind.Array => Type + "[] " + p.Name,
             _ => "int " + p.Name,
         }));
-        var modes = IsFloat ? "DerivativeModes.Forward" : "DerivativeModes.HessianVectorProduct";
+        var modes = WithHessianVectorProduct ? "DerivativeModes.HessianVectorProduct" : "DerivativeModes.Forward";
         return $"// seed {Seed}: {Features}\npublic static partial class {className}\n{{\n    [Differentiable(Modes = {modes})]\n    public static {Type} F({parameters})\n    {{\n{Body}    }}\n}}\n";
     }
 

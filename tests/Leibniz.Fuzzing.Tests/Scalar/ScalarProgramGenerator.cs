@@ -124,6 +124,7 @@ internal sealed class ScalarProgramWriter
         return new ScalarProgram(seed, _isFloat, parameters, _text.ToString(), _size, string.Join(", ", _features.OrderBy(f => f, StringComparer.Ordinal)))
         {
             IntArgument = intArgument,
+            WithHessianVectorProduct = !_isFloat && Chance(40),
         };
     }
 

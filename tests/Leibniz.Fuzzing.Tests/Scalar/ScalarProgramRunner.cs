@@ -22,7 +22,7 @@ internal sealed class ScalarProgramRunner
         _function = Method("F");
         _pullback = Method("FPullback");
         _tangent = Method("FTangent");
-        _hessianVectorProduct = program.IsFloat ? null : Method("FHessianVectorProduct");
+        _hessianVectorProduct = program.WithHessianVectorProduct ? Method("FHessianVectorProduct") : null;
     }
 
     IEnumerable<ProgramParameter> Differentiable => _program.Parameters.Where(p => p.Kind != ParameterKind.Int);
