@@ -16,7 +16,8 @@ internal static class FiniteDifferences
     public static double Directional(Func<double[], double> f, double[] x, double[] direction)
     {
         var scale = Math.Max(1, x.Max(Math.Abs));
-        return Derivative(t => f(x.Select((xi, i) => xi + t * direction[i] / scale).ToArray()), 0) / scale;
+        // The step along the direction grows with the input's size; g(t) = f(x + t·scale·v) has g'(0) = scale·⟨∇f, v⟩.
+        return Derivative(t => f(x.Select((xi, i) => xi + t * direction[i] * scale).ToArray()), 0) / scale;
     }
 
     public static double[] UnitVector(Random random, int length)

@@ -27,7 +27,8 @@ internal static class ScalarRules
         new("Tanh", 1, new[] { 1 - F("Tanh", A) * F("Tanh", A) }, "d tanh a = 1 − tanh² a"),
         new("Atan", 1, new[] { 1 / (1 + A * A) }, "d atan a = 1 / (1 + a²)"),
         new("Atan2", 2, new[] { B / (A * A + B * B), -A / (A * A + B * B) }, "atan2(a, b): ∂a = b / (a² + b²), ∂b = −a / (a² + b²)"),
-        new("Pow", 2, new[] { B * F("Pow", A, B - 1), F("Pow", A, B) * F("Log", A) }, "pow(a, b): ∂a = b·a^(b−1), ∂b = a^b·ln a"),
+        // At a = 0, a^b·ln a is 0·(−∞) = NaN; the limit (and PyTorch's choice) is 0, so a^b with a = 0 gives b no gradient.
+        new("Pow", 2, new[] { B * F("Pow", A, B - 1), new Piecewise(A, "==", 0, 0, F("Pow", A, B) * F("Log", A)) }, "pow(a, b): ∂a = b·a^(b−1), ∂b = a^b·ln a (0 where a = 0)"),
         new("Abs", 1, new DerivativeExpression?[] { new Piecewise(A, ">=", 0, 1, -1) }, "d |a| = sign a (taken as +1 at 0)"),
         new("Min", 2, new DerivativeExpression?[] { new Piecewise(A, "<=", B, 1, 0), new Piecewise(A, "<=", B, 0, 1) }, "min(a, b): the smaller argument gets the derivative (a on ties)"),
         new("Max", 2, new DerivativeExpression?[] { new Piecewise(A, ">=", B, 1, 0), new Piecewise(A, ">=", B, 0, 1) }, "max(a, b): the larger argument gets the derivative (a on ties)"),
