@@ -4,6 +4,7 @@ using System.Runtime.Loader;
 using Leibniz.Generators.Pipelines;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Leibniz.Fuzzing.Tests.Infrastructure;
 
@@ -64,7 +65,10 @@ internal static class GeneratedAssembly
             assembly = new AssemblyLoadContext(name, isCollectible: true).LoadFromStream(stream);
         }
 
-        return new CompilationOutcome(assembly, leibnizDiagnostics, generatedProblems, sourceErrors, generatedText);
+        IReadOnlyList<Diagnostic> Analyze() => output
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new Leibniz.Analyzers.DifferentiableAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return new CompilationOutcome(assembly, leibnizDiagnostics, generatedProblems, sourceErrors, generatedText, Analyze);
     }
 }
 
@@ -74,14 +78,18 @@ internal sealed record CompilationOutcome(
     IReadOnlyList<Diagnostic> LeibnizDiagnostics,
     IReadOnlyList<Diagnostic> GeneratedProblems,
     IReadOnlyList<Diagnostic> SourceErrors,
-    string GeneratedText)
+    string GeneratedText,
+    Func<IReadOnlyList<Diagnostic>> Analyze)
 {
     /// <summary>The diagnostics that belong to the class named <paramref name="typeName"/> (by the span of its declaration in <paramref name="source"/>).</summary>
-    public IEnumerable<Diagnostic> LeibnizDiagnosticsIn(string source, string typeName)
+    public IEnumerable<Diagnostic> LeibnizDiagnosticsIn(string source, string typeName) => In(LeibnizDiagnostics, source, typeName);
+
+    /// <summary>The diagnostics of <paramref name="diagnostics"/> inside the class named <paramref name="typeName"/>.</summary>
+    public static IEnumerable<Diagnostic> In(IEnumerable<Diagnostic> diagnostics, string source, string typeName)
     {
         var start = source.IndexOf("class " + typeName + "\n", StringComparison.Ordinal);
         if (start < 0) return Enumerable.Empty<Diagnostic>();
         var end = source.IndexOf("\n}\n", start, StringComparison.Ordinal);
-        return LeibnizDiagnostics.Where(d => d.Location.IsInSource && d.Location.SourceSpan.Start >= start && d.Location.SourceSpan.Start <= end);
+        return diagnostics.Where(d => d.Location.IsInSource && d.Location.SourceSpan.Start >= start && d.Location.SourceSpan.Start <= end);
     }
 }

@@ -73,9 +73,21 @@ internal static class ScalarFuzzer
                 continue;
             }
 
+            // A method the generator skipped without a word is one the analyzer reports, as it would in the IDE.
+            IReadOnlyList<Microsoft.CodeAnalysis.Diagnostic>? analyzerDiagnostics = null;
             foreach (var i in pending.Where(i => verdicts[i] is null))
             {
                 var type = outcome.Assembly.GetType(ClassName(i))!;
+                if (type.GetMethod("FPullback") is null)
+                {
+                    analyzerDiagnostics ??= outcome.Analyze();
+                    var reported = CompilationOutcome.In(analyzerDiagnostics.Where(d => d.Id.StartsWith("LZ", StringComparison.Ordinal)), source, ClassName(i)).ToList();
+                    verdicts[i] = reported.Count > 0
+                        ? new CheckResult(Verdict.Refused, string.Join("; ", reported.Select(d => d.Id + ": " + d.GetMessage())))
+                        : new CheckResult(Verdict.Failed, "no derivative was generated and neither the generator nor the analyzer says why");
+                    continue;
+                }
+
                 verdicts[i] = ScalarProgramCheck.Run(programs[i], type);
             }
 

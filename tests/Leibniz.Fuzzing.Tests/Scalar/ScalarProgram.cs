@@ -28,6 +28,9 @@ internal sealed record ScalarProgram(
     /// <summary>The value every int parameter has when the program runs: loops bounded by it run two or three times.</summary>
     public int IntArgument { get; init; } = 2;
 
+    /// <summary>The construct outside the subset this program holds on purpose, if any: the generator must refuse it with an LZ diagnostic.</summary>
+    public string? Unsupported { get; init; }
+
     /// <summary>Whether H·v is generated and checked too (a double program only; it triples the generated code, so not every one).</summary>
     public bool WithHessianVectorProduct { get; init; }
 

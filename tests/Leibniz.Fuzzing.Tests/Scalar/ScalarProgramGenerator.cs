@@ -118,13 +118,21 @@ internal sealed class ScalarProgramWriter
         }
 
         _statementBudget = 4 + Next(9);
-        while (_statementBudget > 0) Statement();
+        var unsupportedAt = Chance(6) ? Next(_statementBudget) : -1;
+        string? unsupported = null;
+        while (_statementBudget > 0)
+        {
+            if (_statementBudget == unsupportedAt && unsupported is null) unsupported = UnsupportedStatement();
+            else Statement();
+        }
+
         Line("return " + NumberExpression(3) + ";");
         var intArgument = 2 + Next(2);
         return new ScalarProgram(seed, _isFloat, parameters, _text.ToString(), _size, string.Join(", ", _features.OrderBy(f => f, StringComparer.Ordinal)))
         {
             IntArgument = intArgument,
             WithHessianVectorProduct = !_isFloat && Chance(40),
+            Unsupported = unsupported,
         };
     }
 
@@ -213,6 +221,34 @@ internal sealed class ScalarProgramWriter
         else if (roll < 72 && _loopDepth == 0 && _scopes.Count < 4) EarlyReturn();
         else if (roll < 95 && _loopDepth < 3 && nestingAllowed) Loop();
         else AssignNumber();
+    }
+
+    /// <summary>One statement outside the documented subset, written where it is valid C#; returns what it is.</summary>
+    string UnsupportedStatement()
+    {
+        _statementBudget--;
+        var target = AssignableNumbers.FirstOrDefault();
+        var value = NumberExpression(1);
+        var kinds = new List<(string Name, string Text)>
+        {
+            ("break", "for (int q9 = 0; q9 < 3; q9++) { if (q9 > 1) break; }"),
+            ("continue", "for (int q9 = 0; q9 < 3; q9++) { if (q9 > 1) continue; }"),
+            ("do-while", "do { } while (false);"),
+            ("switch", "switch (" + (Ints.FirstOrDefault()?.Name ?? "1") + ") { case 0: break; default: break; }"),
+            ("try", "try { } finally { }"),
+            ("local function", T + " Twice(" + T + " q) => q * 2;"),
+            ("round", T + " q9 = " + M + ".Round(" + value + ");"),
+            ("floor", T + " q9 = " + M + ".Floor(" + value + ");"),
+            ("throw", "if (" + value + " > 1e9) throw new InvalidOperationException();"),
+        };
+        if (_array is not null) kinds.Add(("array write", _array + "[0] = " + value + ";"));
+        if (_array is not null) kinds.Add(("foreach", "foreach (var q9 in " + _array + ") { }"));
+        if (target is not null) kinds.Add(("increment of a number", target + "++;"));
+        var (name, text) = Pick(kinds);
+        if (!Free("q9") || !Free("Twice")) (name, text) = ("try", "try { } finally { }");
+        Line(text);
+        _features.Add("unsupported " + name);
+        return name;
     }
 
     void DeclareNumber()
