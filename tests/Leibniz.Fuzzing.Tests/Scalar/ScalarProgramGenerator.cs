@@ -255,7 +255,27 @@ internal sealed class ScalarProgramWriter
     {
         var value = NumberExpression(3);
         var name = NewName(Array.Empty<string>());
-        Line(T + " " + name + " = " + value + ";");
+        switch (Next(6))
+        {
+            case 0:
+                // var takes the literal's type, whatever the expression's leaves are.
+                Line("var " + name + " = " + Lit(0.5) + " * " + Paren(value) + ";");
+                _features.Add("var");
+                break;
+            case 1:
+            {
+                Declare(name, number: true, assignable: true);
+                var second = NewName(Array.Empty<string>());
+                Line(T + " " + name + " = " + value + ", " + second + " = " + NumberExpression(2) + ";");
+                Declare(second, number: true, assignable: true);
+                _features.Add("two-declarators");
+                return;
+            }
+            default:
+                Line(T + " " + name + " = " + value + ";");
+                break;
+        }
+
         Declare(name, number: true, assignable: true);
     }
 
@@ -270,8 +290,9 @@ internal sealed class ScalarProgramWriter
 
         var target = Pick(targets);
         var value = NumberExpression(3);
-        switch (Next(6))
+        switch (Next(7))
         {
+            case 6: Line(target + " /= " + Lit(1.5) + " + " + M + ".Cos(" + value + ");"); _features.Add("compound"); break;
             case 0: Line(target + " += " + value + ";"); _features.Add("compound"); break;
             case 1: Line(target + " -= " + value + ";"); _features.Add("compound"); break;
             case 2: Line(target + " *= " + Bounded(value) + ";"); _features.Add("compound"); break;
@@ -358,7 +379,7 @@ internal sealed class ScalarProgramWriter
         var enclosingCounters = Ints.Where(i => i.High <= 3 && i.Low >= 0).ToList();
         string header;
         int low, high;
-        var kind = Next(7);
+        var kind = Next(8);
         switch (kind)
         {
             case 0 when _intParameter is not null:
@@ -379,6 +400,11 @@ internal sealed class ScalarProgramWriter
                 (low, high) = (0, 4);
                 _features.Add("step-2");
                 break;
+            case 5 when _array is not null:
+                header = $"for (var {counter} = 0; {counter} < {_array}.Length; {counter} += 1)";
+                (low, high) = (0, ScalarProgram.ArrayLength - 1);
+                _features.Add("length-bound");
+                break;
             case 3:
                 header = $"for (int {counter} = 3; {counter} > 0; {counter}--)";
                 (low, high) = (1, 3);
@@ -389,7 +415,8 @@ internal sealed class ScalarProgramWriter
                 // A while loop whose counter the body never assigns.
                 Line($"int {counter} = 0;");
                 DeclareInt(counter, 0, 3, frozen: true);
-                Line($"while ({counter} < {1 + Next(3)})");
+                var guard = Chance(30) ? " && " + NumberExpression(1) + " < " + Lit(100.0) : "";
+                Line($"while ({counter} < {1 + Next(3)}{guard})");
                 Line("{");
                 _indent++;
                 Open();
@@ -442,6 +469,11 @@ internal sealed class ScalarProgramWriter
                 return NumberExpression(1) + (Chance(50) ? " < " : " > ") + NumberExpression(1);
             case 2:
                 return NumberExpression(1) + " > " + Lit(Next(3) * 0.5 - 0.5);
+            case 3 when Chance(30):
+                _features.Add("logical");
+                return Chance(50)
+                    ? "(" + NumberExpression(1) + " < " + Lit(0.5) + " && " + NumberExpression(1) + " > " + Lit(-0.5) + ")"
+                    : "!(" + NumberExpression(1) + " < " + Lit(0.25) + ") || " + NumberExpression(1) + " != " + Lit(0.0);
             case 3 when Ints.Any():
             {
                 var (e, _, _) = IntExpression(1, nonNegative: false);
@@ -510,6 +542,7 @@ internal sealed class ScalarProgramWriter
         if (roll < 6 && numbers.Count > 0) return Pick(numbers);
         if (roll < 8 && _array is not null) return _array + "[" + Index() + "]";
         if (roll < 9 && Ints.Any()) return IntInArithmetic(null);
+        if (Chance(10)) return M + (Chance(50) ? ".PI" : ".E");
         var literal = Next(7) * 0.5 - 1.0;
         return Lit(literal == 0 ? 0.25 : literal);
     }
@@ -565,7 +598,10 @@ internal sealed class ScalarProgramWriter
             case 10: return m + ".Pow(" + Lit(1.5) + " + " + m + ".Sin(" + a + "), " + m + ".Cos(" + NumberExpression(depth - 1) + "))";
             case 11: return m + ".Pow(" + a + ", " + (Chance(50) ? Lit(2.0) : "3") + ")";
             case 12: _features.Add("kink"); return m + ".Abs(" + a + ")";
-            case 13: _features.Add("kink"); return m + (Chance(50) ? ".Min(" : ".Max(") + a + ", " + NumberExpression(depth - 1) + ")";
+            case 13:
+                _features.Add("kink");
+                // Math.Max(0, x): an int literal beside a number picks the number's overload.
+                return m + (Chance(50) ? ".Min(" : ".Max(") + a + ", " + (Chance(25) ? "0" : NumberExpression(depth - 1)) + ")";
             // MathF has no Clamp: float code calls Math.Clamp's float overload.
             default: _features.Add("kink"); return "Math.Clamp(" + a + ", " + Lit(-1.0) + ", " + Lit(1.0) + ")";
         }
