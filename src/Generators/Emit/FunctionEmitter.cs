@@ -62,6 +62,11 @@ internal static class FunctionEmitter
         writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{WithGradientSuffix}({signature})");
         writer.OpenBrace();
 
+        foreach (var parameter in primal.Parameters.Where(p => p.Type.IsArray()))
+            writer.Line($"global::Leibniz.Validation.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
+        foreach (var array in wrt.Where(a => a.Type.IsArray()))
+            writer.Line($"global::Leibniz.Validation.Buffer({Id(array.OutputName)}, {Id(array.Parameter)}, nameof({Id(array.OutputName)}), \"{array.Parameter}\");");
+
         var arguments = new List<string>();
         foreach (var parameter in primal.Parameters) arguments.Add(Id(parameter.Name));
         arguments.Add(primal.ReturnType == ValueType.Tensor ? "null" : Literal(1, primal.ReturnType));
@@ -108,10 +113,23 @@ internal static class FunctionEmitter
         writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{PullbackSuffix}({signature})");
         writer.OpenBrace();
 
-        foreach (var array in function.Adjoints.Where(a => a.Type.IsArray()))
+        // Bad arguments are reported here, in managed code: a libtorch error inside an autograd callback ends the process.
+        var firstTensor = primal.Parameters.FirstOrDefault(p => p.Type == ValueType.Tensor);
+        foreach (var parameter in primal.Parameters)
         {
-            writer.Line($"if ({Id(array.OutputName)}.Length != {Id(array.Parameter)}.Length)");
-            writer.Line($"    throw new global::System.ArgumentException($\"The gradient buffer has {{{Id(array.OutputName)}.Length}} elements but {array.Parameter} has {{{Id(array.Parameter)}.Length}}; pass an array of the same length.\", nameof({Id(array.OutputName)}));");
+            if (parameter.Type.IsArray())
+                writer.Line($"global::Leibniz.Validation.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
+            else if (parameter.Type == ValueType.Tensor)
+                writer.Line(parameter == firstTensor
+                    ? $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");"
+                    : $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\", {Id(firstTensor!.Name)}, \"{firstTensor.Name}\");");
+        }
+        foreach (var adjoint in function.Adjoints)
+        {
+            if (adjoint.Type.IsArray())
+                writer.Line($"global::Leibniz.Validation.Buffer({Id(adjoint.OutputName)}, {Id(adjoint.Parameter)}, nameof({Id(adjoint.OutputName)}), \"{adjoint.Parameter}\");");
+            else if (adjoint.Type == ValueType.Tensor)
+                writer.Line($"global::Leibniz.Validation.Adjoint({Id(adjoint.OutputName)}, {Id(adjoint.Parameter)}, nameof({Id(adjoint.OutputName)}), \"{adjoint.Parameter}\");");
         }
 
         foreach (var local in primal.Locals)
@@ -127,6 +145,8 @@ internal static class FunctionEmitter
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
+        if (primal.ReturnType == ValueType.Tensor)
+            writer.Line($"global::Leibniz.Validation.Seed({SeedParameter}, {resultName}, nameof({SeedParameter}), \"{primal.Name}\");");
         writer.Line(primal.ReturnType == ValueType.Tensor
             ? $"{function.ResultAdjoint} = {SeedParameter} ?? global::TorchSharp.torch.ones_like({resultName});"
             : $"{function.ResultAdjoint} = {SeedParameter};");
@@ -166,7 +186,13 @@ internal static class FunctionEmitter
         writer.Line($"/// <param name=\"{input.Name}\">The input.</param>");
         writer.Line($"/// <param name=\"{InputGradientFlag}\">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {InputGradientFlag} = true) => new {sweep}(this, {Id(input.Name)}, {InputGradientFlag});");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{input.Name}\"/> is null, disposed, or on another device than the parameters.</exception>");
+        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {InputGradientFlag} = true)");
+        writer.OpenBrace();
+        var inputCheck = InputCheck(input.Name, name, fields);
+        writer.Line(inputCheck);
+        writer.Line($"return new {sweep}(this, {Id(input.Name)}, {InputGradientFlag});");
+        writer.CloseBrace();
         writer.Line();
 
         writer.Line($"/// <summary>{name} through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain {name} otherwise.</summary>");
@@ -175,6 +201,7 @@ internal static class FunctionEmitter
         writer.OpenBrace();
         var requiresGrad = string.Join(" || ", new[] { Id(input.Name) }.Concat(fields.Where(f => f.HasAdjoint).Select(f => "this." + Id(f.Name))).Select(t => t + ".requires_grad"));
         writer.Line("RegisterComponents();");
+        writer.Line(inputCheck);
         var applyArguments = string.Join(", ", new[] { "this", Id(input.Name) }.Concat(fields.Select(f => "this." + Id(f.Name))));
         if (models.Count == 0)
         {
@@ -245,7 +272,7 @@ internal static class FunctionEmitter
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The pullback already ran: it consumes what the forward pass kept.</exception>");
         writer.Line($"public {tupleType} Pullback({tensor}? {SeedParameter} = null)");
         writer.OpenBrace();
-        writer.Line("BeginReverseSweep();");
+        writer.Line($"BeginReverseSweep({SeedParameter});");
         writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
@@ -311,7 +338,7 @@ internal static class FunctionEmitter
                 writer.Line();
             }
 
-            writer.Line("BeginReverseSweep();");
+            writer.Line($"BeginReverseSweep({SeedParameter});");
             writer.Line("// Parameters are leaves that require grad: updating them in place must not be recorded.");
             writer.Line("using var noGrad = global::TorchSharp.torch.no_grad();");
             writer.Line();
@@ -341,11 +368,33 @@ internal static class FunctionEmitter
             writer.Line();
             writer.Line($"internal {modelType} Owner => {OwnerField};");
         }
+        var intermediates = new[] { resultName }.Concat(primal.Locals.Where(l => l.Type == ValueType.Tensor).Select(l => Id(l.Name))).Distinct().ToList();
+        if (inputReassigned) intermediates.Add(Id(input.Name));
+        var shared = new[] { originalInput }.Concat(fields.Select(f => Id(f.Name))).ToList();
+        var nestedSweeps = ModelCalls(function.Forward).Select(c => c.Sweep).Distinct().ToList();
         writer.Line();
-        writer.Line("void BeginReverseSweep()");
+        writer.Line("/// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>");
+        writer.Line("internal void KeepAlive()");
+        writer.OpenBrace();
+        writer.Line($"global::Leibniz.SweepLifetime.Detach({string.Join(", ", new[] { originalInput }.Concat(intermediates))});");
+        foreach (var nested in nestedSweeps)
+            writer.Line($"{nested}?.KeepAlive();");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line("/// <summary>Disposes the intermediates the reverse sweep read, once autograd's backward has run it; the input, parameters and output stay.</summary>");
+        writer.Line("internal void ReleaseIntermediates()");
+        writer.OpenBrace();
+        writer.Line($"global::Leibniz.SweepLifetime.Release(new[] {{ {string.Join(", ", intermediates.Where(i => i != resultName))} }}, {string.Join(", ", shared.Append(resultName))});");
+        foreach (var nested in nestedSweeps)
+            writer.Line($"{nested}?.ReleaseIntermediates();");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line($"void BeginReverseSweep({tensor}? {SeedParameter})");
         writer.OpenBrace();
         writer.Line("if (pulledBack)");
         writer.Line($"    throw new global::System.InvalidOperationException(\"The reverse sweep of {name} already ran; it consumes what the forward pass kept. Call {name}WithPullback again for another one.\");");
+        writer.Line($"global::Leibniz.Validation.Seed({SeedParameter}, {resultName}, nameof({SeedParameter}), \"{name}\");");
+        writer.Line($"global::Leibniz.Validation.Kept(\"{name}\", {string.Join(", ", shared.Concat(intermediates).Distinct().Select(t => $"(\"{t.TrimStart('@')}\", {t})"))});");
         writer.Line("pulledBack = true;");
         writer.CloseBrace();
         writer.CloseBrace();
@@ -364,6 +413,8 @@ internal static class FunctionEmitter
         writer.Line("var input = (" + tensor + ")vars[1];");
         writer.Line("// Autograd asks for the input's gradient only when the input requires one.");
         writer.Line($"var sweep = (({modelType})vars[0]).{name}WithPullback(input, input.requires_grad);");
+        writer.Line("// The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.");
+        writer.Line("sweep.KeepAlive();");
         writer.Line("ctx.save_data(SweepKey, sweep);");
         writer.Line("return sweep.Output;");
         writer.CloseBrace();
@@ -376,6 +427,7 @@ internal static class FunctionEmitter
         writer.Line("// retain_graph: autograd may run this backward again; the sweep then runs the forward again first.");
         writer.Line("if (sweep.ReverseSweepRan) sweep = sweep.Again();");
         writer.Line("var gradients = sweep.Pullback(grad_output);");
+        writer.Line("sweep.ReleaseIntermediates();");
         writer.Line("// One entry per argument of apply: none for the model, then the input and the parameters.");
         var listed = $"new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }}";
         if (models.Count == 0)
@@ -392,6 +444,15 @@ internal static class FunctionEmitter
         }
         writer.CloseBrace();
         writer.CloseBrace();
+    }
+
+    /// <summary>A model method's input: not null, not disposed, and on the device of the model's first tensor field.</summary>
+    static string InputCheck(string input, string method, List<ParameterSpec> fields)
+    {
+        var reference = fields.FirstOrDefault(f => f.Type == ValueType.Tensor);
+        return reference is null
+            ? $"global::Leibniz.Validation.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\");"
+            : $"global::Leibniz.Validation.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\", this.{Id(reference.Name)}, \"{reference.Name}\");";
     }
 
     const string InputGradientFlag = "inputGradient";

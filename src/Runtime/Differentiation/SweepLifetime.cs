@@ -1,0 +1,36 @@
+using System.ComponentModel;
+using static TorchSharp.torch;
+
+namespace Leibniz;
+
+/// <summary>
+/// The lifetime of what a generated sweep keeps between its forward pass and its reverse sweep when autograd runs
+/// it: the forward may run inside a dispose scope that ends before <c>loss.backward()</c> (a loop that moves only
+/// the loss out), so the sweep takes its tensors out of that scope, as PyTorch's graph keeps what a node saved,
+/// and releases its intermediates once the backward has used them. Meant for generated code.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SweepLifetime
+{
+    /// <summary>Takes each live tensor out of the dispose scope that owns it; nulls (values not formed) are skipped.</summary>
+    public static void Detach(params Tensor?[] kept)
+    {
+        foreach (var tensor in kept)
+            if (tensor is not null && !tensor.IsInvalid) tensor.DetachFromDisposeScope();
+    }
+
+    /// <summary>
+    /// Disposes the sweep's <paramref name="intermediates"/> after its backward ran, except any that is one of
+    /// <paramref name="shared"/> (the input, the parameters and the output, which others own): a variable may
+    /// simply name one of them.
+    /// </summary>
+    public static void Release(Tensor?[] intermediates, params Tensor?[] shared)
+    {
+        foreach (var tensor in intermediates)
+        {
+            if (tensor is null || tensor.IsInvalid) continue;
+            if (System.Array.Exists(shared, s => ReferenceEquals(s, tensor))) continue;
+            tensor.Dispose();
+        }
+    }
+}
