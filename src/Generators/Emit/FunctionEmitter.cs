@@ -185,8 +185,9 @@ internal static class FunctionEmitter
         writer.Line($"/// <summary>Runs {name} and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>");
         writer.Line($"/// <param name=\"{input.Name}\">The input.</param>");
         writer.Line($"/// <param name=\"{InputGradientFlag}\">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{input.Name}\"/> is null (<see cref=\"global::System.ArgumentNullException\"/>) or on another device than the parameters.</exception>");
+        writer.Line($"/// <exception cref=\"global::System.ObjectDisposedException\"><paramref name=\"{input.Name}\"/> was disposed.</exception>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{input.Name}\"/> is null, disposed, or on another device than the parameters.</exception>");
         writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {InputGradientFlag} = true)");
         writer.OpenBrace();
         var inputCheck = InputCheck(input.Name, name, fields);
@@ -393,8 +394,8 @@ internal static class FunctionEmitter
         writer.OpenBrace();
         writer.Line("if (pulledBack)");
         writer.Line($"    throw new global::System.InvalidOperationException(\"The reverse sweep of {name} already ran; it consumes what the forward pass kept. Call {name}WithPullback again for another one.\");");
-        writer.Line($"global::Leibniz.Validation.Seed({SeedParameter}, {resultName}, nameof({SeedParameter}), \"{name}\");");
         writer.Line($"global::Leibniz.Validation.Kept(\"{name}\", {string.Join(", ", shared.Concat(intermediates).Distinct().Select(t => $"(\"{t.TrimStart('@')}\", {t})"))});");
+        writer.Line($"global::Leibniz.Validation.Seed({SeedParameter}, {resultName}, nameof({SeedParameter}), \"{name}\");");
         writer.Line("pulledBack = true;");
         writer.CloseBrace();
         writer.CloseBrace();
@@ -478,6 +479,7 @@ internal static class FunctionEmitter
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
         writer.Line($"public {tensor}? PullbackInto({tensor}? {SeedParameter}, {ModelGradientsType} gradients)");
         writer.OpenBrace();
+        writer.Line("global::Leibniz.Validation.NotNull(gradients, nameof(gradients), \"PullbackInto\");");
         writer.Line($"var pulled = Pullback({SeedParameter});");
         foreach (var parameter in parameters)
             writer.Line($"gradients.Add(\"{parameter}\", {Id(parameter)}, pulled.{Id(parameter)});");

@@ -102,6 +102,13 @@ public static class Validation
                 name);
     }
 
+    /// <summary>Any other reference argument: not null.</summary>
+    public static void NotNull<T>(T? value, string name, string function) where T : class
+    {
+        if (value is null)
+            throw new ArgumentNullException(name, $"{name} is null; {function} needs one.");
+    }
+
     /// <summary>An array argument: not null.</summary>
     public static void Array<T>(T[]? value, string name, string function)
     {
@@ -144,5 +151,7 @@ public static class Validation
     static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
 
     static string Device(Tensor tensor)
-        => tensor.device_type == DeviceType.CPU ? "cpu" : $"{tensor.device_type.ToString().ToLowerInvariant()}:{tensor.device_index}";
+        => tensor.device_type == DeviceType.CPU || tensor.device_index < 0
+            ? tensor.device_type.ToString().ToLowerInvariant()
+            : $"{tensor.device_type.ToString().ToLowerInvariant()}:{tensor.device_index}";
 }

@@ -148,6 +148,22 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ForwardJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "ForwardJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dx, nameof(dx), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(db1, nameof(db1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -227,6 +243,7 @@ namespace Forward
             dresult = dt3;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "ForwardJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
             _d_dt3 = _d_dresult;

@@ -1004,10 +1004,10 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockJacobianVectorProductPullback(double[] x, double[] dx, double seed, double[] dx_1, double[] ddx)
         {
-            if (dx_1.Length != x.Length)
-                throw new global::System.ArgumentException($"The gradient buffer has {dx_1.Length} elements but x has {x.Length}; pass an array of the same length.", nameof(dx_1));
-            if (ddx.Length != dx.Length)
-                throw new global::System.ArgumentException($"The gradient buffer has {ddx.Length} elements but dx has {dx.Length}; pass an array of the same length.", nameof(ddx));
+            global::Leibniz.Validation.Array(x, nameof(x), "RosenbrockJacobianVectorProduct");
+            global::Leibniz.Validation.Array(dx, nameof(dx), "RosenbrockJacobianVectorProduct");
+            global::Leibniz.Validation.Buffer(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Buffer(ddx, dx, nameof(ddx), "dx");
             double sum = 0;
             int i = 0;
             int t0 = 0;

@@ -153,6 +153,15 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dweight_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddweight)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "ConvolvedAndPooledJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(weight, nameof(weight), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(other, nameof(other), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dx, nameof(dx), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dweight, nameof(dweight), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Adjoint(dweight_1, weight, nameof(dweight_1), "weight");
+            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Validation.Adjoint(ddweight, dweight, nameof(ddweight), "dweight");
             global::TorchSharp.torch.Tensor features = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -224,6 +233,7 @@ namespace Forward
             dresult = dt6;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "ConvolvedAndPooledJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
             _d_dt6 = _d_dresult;
@@ -446,6 +456,23 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "MlpJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(target, nameof(target), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dx, nameof(dx), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(db1, nameof(db1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
             global::TorchSharp.torch.Tensor h = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -533,6 +560,7 @@ namespace Forward
             dresult = dt4;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "MlpJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d_dt4 = _d_dresult;
@@ -710,6 +738,11 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? ddx)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "SoftmaxJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(w, nameof(w), "SoftmaxJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dx, nameof(dx), "SoftmaxJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -746,6 +779,7 @@ namespace Forward
             dresult = dt2;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "SoftmaxJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
             _d_dt2 = _d_dresult;

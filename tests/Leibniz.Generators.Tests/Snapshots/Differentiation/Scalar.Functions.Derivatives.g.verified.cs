@@ -230,6 +230,8 @@ namespace Scalar
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockWithGradient(double[] x, double[] dx)
         {
+            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Validation.Buffer(dx, x, nameof(dx), "x");
             global::System.Array.Clear(dx, 0, dx.Length);
             return RosenbrockPullback(x, 1.0, dx);
         }
@@ -238,8 +240,8 @@ namespace Scalar
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockPullback(double[] x, double seed, double[] dx)
         {
-            if (dx.Length != x.Length)
-                throw new global::System.ArgumentException($"The gradient buffer has {dx.Length} elements but x has {x.Length}; pass an array of the same length.", nameof(dx));
+            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Validation.Buffer(dx, x, nameof(dx), "x");
             double sum = 0;
             int i = 0;
             int t0 = 0;

@@ -10,13 +10,19 @@ namespace Composition
         /// <param name="x">The input.</param>
         /// <param name="inputGradient">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true) => new ForwardSweep(this, x, inputGradient);
+        /// <exception cref="global::System.ArgumentException"><paramref name="x"/> is null, disposed, or on another device than the parameters.</exception>
+        public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
+        {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
+            return new ForwardSweep(this, x, inputGradient);
+        }
 
         /// <summary>Forward through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain Forward otherwise.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
             if (!global::TorchSharp.torch.is_grad_enabled()) return Forward(x);
             // Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's. Forward hooks
             // run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.
@@ -96,7 +102,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The pullback already ran: it consumes what the forward pass kept.</exception>
             public (global::TorchSharp.torch.Tensor? x, global::TorchSharp.torch.Tensor? flag, global::Leibniz.ModelGradients encoder, global::Leibniz.ModelGradients decoder, global::Leibniz.ModelGradients scaled) Pullback(global::TorchSharp.torch.Tensor? seed = null)
             {
-                BeginReverseSweep();
+                BeginReverseSweep(seed);
                 using var noGrad = global::TorchSharp.torch.no_grad();
 
                 // Reverse sweep: adjoints from the result back to the inputs.
@@ -145,6 +151,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
             {
+                global::Leibniz.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
                 var pulled = Pullback(seed);
                 gradients.Add("encoder", pulled.encoder);
                 gradients.Add("decoder", pulled.decoder);
@@ -187,7 +194,7 @@ namespace Composition
                     return gradients.x;
                 }
 
-                BeginReverseSweep();
+                BeginReverseSweep(seed);
                 // Parameters are leaves that require grad: updating them in place must not be recorded.
                 using var noGrad = global::TorchSharp.torch.no_grad();
 
@@ -239,10 +246,32 @@ namespace Composition
 
             internal Autoencoder Owner => _owner;
 
-            void BeginReverseSweep()
+            /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
+            internal void KeepAlive()
+            {
+                global::Leibniz.SweepLifetime.Detach(x, result, z, t0, t1, t2, t3, y, t4);
+                encoderSweep?.KeepAlive();
+                decoderSweep?.KeepAlive();
+                decoderSweep1?.KeepAlive();
+                scaledSweep?.KeepAlive();
+            }
+
+            /// <summary>Disposes the intermediates the reverse sweep read, once autograd's backward has run it; the input, parameters and output stay.</summary>
+            internal void ReleaseIntermediates()
+            {
+                global::Leibniz.SweepLifetime.Release(new[] { z, t0, t1, t2, t3, y, t4 }, x, flag, result);
+                encoderSweep?.ReleaseIntermediates();
+                decoderSweep?.ReleaseIntermediates();
+                decoderSweep1?.ReleaseIntermediates();
+                scaledSweep?.ReleaseIntermediates();
+            }
+
+            void BeginReverseSweep(global::TorchSharp.torch.Tensor? seed)
             {
                 if (pulledBack)
                     throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
+                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
+                global::Leibniz.Validation.Kept("Forward", ("x", x), ("flag", flag), ("result", result), ("z", z), ("t0", t0), ("t1", t1), ("t2", t2), ("t3", t3), ("y", y), ("t4", t4));
                 pulledBack = true;
             }
         }
@@ -260,6 +289,8 @@ namespace Composition
                 var input = (global::TorchSharp.torch.Tensor)vars[1];
                 // Autograd asks for the input's gradient only when the input requires one.
                 var sweep = ((Autoencoder)vars[0]).ForwardWithPullback(input, input.requires_grad);
+                // The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.
+                sweep.KeepAlive();
                 ctx.save_data(SweepKey, sweep);
                 return sweep.Output;
             }
@@ -272,6 +303,7 @@ namespace Composition
                 // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.
                 if (sweep.ReverseSweepRan) sweep = sweep.Again();
                 var gradients = sweep.Pullback(grad_output);
+                sweep.ReleaseIntermediates();
                 // One entry per argument of apply: none for the model, then the input and the parameters.
                 var result = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { null!, gradients.x!, gradients.flag! };
                 // Then the called models' parameters, as apply received them.

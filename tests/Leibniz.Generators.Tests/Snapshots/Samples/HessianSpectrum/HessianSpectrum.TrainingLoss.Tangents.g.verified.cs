@@ -207,6 +207,32 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfJacobianVectorProductPullback(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? db2_1, ref global::TorchSharp.torch.Tensor? dw3_1, ref global::TorchSharp.torch.Tensor? db3_1, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2, ref global::TorchSharp.torch.Tensor? ddb2, ref global::TorchSharp.torch.Tensor? ddw3, ref global::TorchSharp.torch.Tensor? ddb3)
         {
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "OfJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(b2, nameof(b2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(w3, nameof(w3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(b3, nameof(b3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(points, nameof(points), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(labels, nameof(labels), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(db1, nameof(db1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(db2, nameof(db2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(dw3, nameof(dw3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(db3, nameof(db3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Validation.Adjoint(db2_1, b2, nameof(db2_1), "b2");
+            global::Leibniz.Validation.Adjoint(dw3_1, w3, nameof(dw3_1), "w3");
+            global::Leibniz.Validation.Adjoint(db3_1, b3, nameof(db3_1), "b3");
+            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
+            global::Leibniz.Validation.Adjoint(ddb2, db2, nameof(ddb2), "db2");
+            global::Leibniz.Validation.Adjoint(ddw3, dw3, nameof(ddw3), "dw3");
+            global::Leibniz.Validation.Adjoint(ddb3, db3, nameof(ddb3), "db3");
             global::TorchSharp.torch.Tensor h1 = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -303,6 +329,7 @@ namespace HessianSpectrum
             dresult = dt5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "OfJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
             _d_dt5 = _d_dresult;
