@@ -382,10 +382,11 @@ internal static class FunctionEmitter
             writer.Line($"{nested}?.KeepAlive();");
         writer.CloseBrace();
         writer.Line();
-        writer.Line("/// <summary>Disposes the intermediates the reverse sweep read, once autograd's backward has run it; the input, parameters and output stay.</summary>");
+        // Autograd hands the caller its own handle on the output, so the sweep's may go too.
+        writer.Line("/// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>");
         writer.Line("internal void ReleaseIntermediates()");
         writer.OpenBrace();
-        writer.Line($"global::Leibniz.SweepLifetime.Release(new[] {{ {string.Join(", ", intermediates.Where(i => i != resultName))} }}, {string.Join(", ", shared.Append(resultName))});");
+        writer.Line($"global::Leibniz.SweepLifetime.Release(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
         foreach (var nested in nestedSweeps)
             writer.Line($"{nested}?.ReleaseIntermediates();");
         writer.CloseBrace();
@@ -447,10 +448,10 @@ internal static class FunctionEmitter
         writer.CloseBrace();
     }
 
-    /// <summary>A model method's input: not null, not disposed, and on the device of the model's first tensor field.</summary>
+    /// <summary>A model method's input: not null, not disposed, and on the device of the model's first parameter (else its first tensor field).</summary>
     static string InputCheck(string input, string method, List<ParameterSpec> fields)
     {
-        var reference = fields.FirstOrDefault(f => f.Type == ValueType.Tensor);
+        var reference = fields.FirstOrDefault(f => f.Type == ValueType.Tensor && f.HasAdjoint) ?? fields.FirstOrDefault(f => f.Type == ValueType.Tensor);
         return reference is null
             ? $"global::Leibniz.Validation.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\");"
             : $"global::Leibniz.Validation.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\", this.{Id(reference.Name)}, \"{reference.Name}\");";

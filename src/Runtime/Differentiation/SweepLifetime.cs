@@ -21,8 +21,8 @@ public static class SweepLifetime
 
     /// <summary>
     /// Disposes the sweep's <paramref name="intermediates"/> after its backward ran, except any that is one of
-    /// <paramref name="shared"/> (the input, the parameters and the output, which others own): a variable may
-    /// simply name one of them.
+    /// <paramref name="shared"/> (the input and the parameters, which others own): a variable may simply name one
+    /// of them.
     /// </summary>
     public static void Release(Tensor?[] intermediates, params Tensor?[] shared)
     {

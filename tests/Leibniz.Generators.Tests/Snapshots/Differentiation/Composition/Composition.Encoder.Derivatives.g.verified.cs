@@ -9,8 +9,9 @@ namespace Composition
         /// <summary>Runs Forward and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>
         /// <param name="x">The input.</param>
         /// <param name="inputGradient">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="x"/> is null (<see cref="global::System.ArgumentNullException"/>) or on another device than the parameters.</exception>
+        /// <exception cref="global::System.ObjectDisposedException"><paramref name="x"/> was disposed.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        /// <exception cref="global::System.ArgumentException"><paramref name="x"/> is null, disposed, or on another device than the parameters.</exception>
         public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
         {
             global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.gain, "gain");
@@ -221,8 +222,8 @@ namespace Composition
             {
                 if (pulledBack)
                     throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
-                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
                 global::Leibniz.Validation.Kept("Forward", ("x", x), ("gain", gain), ("result", result), ("h", h), ("t0", t0), ("t1", t1));
+                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
                 pulledBack = true;
             }
         }
