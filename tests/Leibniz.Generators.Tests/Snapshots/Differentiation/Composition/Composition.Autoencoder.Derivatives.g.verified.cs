@@ -257,10 +257,10 @@ namespace Composition
                 scaledSweep?.KeepAlive();
             }
 
-            /// <summary>Disposes the intermediates the reverse sweep read, once autograd's backward has run it; the input, parameters and output stay.</summary>
+            /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
             internal void ReleaseIntermediates()
             {
-                global::Leibniz.SweepLifetime.Release(new[] { z, t0, t1, t2, t3, y, t4 }, x, flag, result);
+                global::Leibniz.SweepLifetime.Release(new[] { result, z, t0, t1, t2, t3, y, t4 }, x, flag);
                 encoderSweep?.ReleaseIntermediates();
                 decoderSweep?.ReleaseIntermediates();
                 decoderSweep1?.ReleaseIntermediates();

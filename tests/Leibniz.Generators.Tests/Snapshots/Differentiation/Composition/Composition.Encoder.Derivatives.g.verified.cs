@@ -209,10 +209,10 @@ namespace Composition
                 innerSweep?.KeepAlive();
             }
 
-            /// <summary>Disposes the intermediates the reverse sweep read, once autograd's backward has run it; the input, parameters and output stay.</summary>
+            /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
             internal void ReleaseIntermediates()
             {
-                global::Leibniz.SweepLifetime.Release(new[] { h, t0, t1 }, x, gain, result);
+                global::Leibniz.SweepLifetime.Release(new[] { result, h, t0, t1 }, x, gain);
                 firstSweep?.ReleaseIntermediates();
                 secondSweep?.ReleaseIntermediates();
                 innerSweep?.ReleaseIntermediates();

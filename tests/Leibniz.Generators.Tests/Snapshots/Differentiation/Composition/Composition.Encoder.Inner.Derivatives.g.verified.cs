@@ -147,10 +147,10 @@ namespace Composition
                     global::Leibniz.SweepLifetime.Detach(x, result, t0);
                 }
 
-                /// <summary>Disposes the intermediates the reverse sweep read, once autograd's backward has run it; the input, parameters and output stay.</summary>
+                /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
                 internal void ReleaseIntermediates()
                 {
-                    global::Leibniz.SweepLifetime.Release(new[] { t0 }, x, w, result);
+                    global::Leibniz.SweepLifetime.Release(new[] { result, t0 }, x, w);
                 }
 
                 void BeginReverseSweep(global::TorchSharp.torch.Tensor? seed)

@@ -218,10 +218,10 @@ namespace Quickstart
                 global::Leibniz.SweepLifetime.Detach(x, result, h1, t0, t1, h2, t2, t3, t4);
             }
 
-            /// <summary>Disposes the intermediates the reverse sweep read, once autograd's backward has run it; the input, parameters and output stay.</summary>
+            /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
             internal void ReleaseIntermediates()
             {
-                global::Leibniz.SweepLifetime.Release(new[] { h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3, result);
+                global::Leibniz.SweepLifetime.Release(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
             }
 
             void BeginReverseSweep(global::TorchSharp.torch.Tensor? seed)
