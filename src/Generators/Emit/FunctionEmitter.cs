@@ -231,10 +231,11 @@ internal static class FunctionEmitter
         var inputReassigned = assignments.Any(a => a.Target == input.Name);
         var originalInput = inputReassigned ? OriginalInputField : Id(input.Name);
         foreach (var parameter in primal.Parameters)
-            writer.Line(parameter == input && inputReassigned
+            // The input is rebound to autograd's own handle when the caller's is disposed before backward().
+            writer.Line(parameter == input
                 ? $"{parameter.Type.CSharpName()} {Id(parameter.Name)};"
                 : $"readonly {parameter.Type.CSharpName()} {Id(parameter.Name)};");
-        if (inputReassigned) writer.Line($"readonly {tensor} {OriginalInputField};");
+        if (inputReassigned) writer.Line($"{tensor} {OriginalInputField};");
         foreach (var local in primal.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
         foreach (var local in function.SweepLocals)
@@ -377,9 +378,21 @@ internal static class FunctionEmitter
         writer.Line("/// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>");
         writer.Line("internal void KeepAlive()");
         writer.OpenBrace();
-        writer.Line($"global::Leibniz.SweepLifetime.Detach({string.Join(", ", new[] { originalInput }.Concat(intermediates))});");
+        writer.Line($"global::Leibniz.SweepLifetime.Detach(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
         foreach (var nested in nestedSweeps)
             writer.Line($"{nested}?.KeepAlive();");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line("/// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>");
+        writer.Line("internal bool InputReleased => " + string.Join(" || ", new[] { $"{originalInput}.IsInvalid" }.Concat(nestedSweeps.Select(n => $"{n}?.InputReleased == true"))) + ";");
+        writer.Line();
+        writer.Line($"/// <summary>Points every disposed handle on the input at <paramref name=\"saved\"/>, the same tensor as autograd saved it.</summary>");
+        writer.Line($"internal void RestoreInput({tensor} saved)");
+        writer.OpenBrace();
+        writer.Line($"if ({originalInput}.IsInvalid) {originalInput} = saved;");
+        if (inputReassigned) writer.Line($"if ({Id(input.Name)}.IsInvalid) {Id(input.Name)} = saved;");
+        foreach (var nested in nestedSweeps)
+            writer.Line($"{nested}?.RestoreInput(saved);");
         writer.CloseBrace();
         writer.Line();
         // Autograd hands the caller its own handle on the output, so the sweep's may go too.
@@ -417,6 +430,7 @@ internal static class FunctionEmitter
         writer.Line($"var sweep = (({modelType})vars[0]).{name}WithPullback(input, input.requires_grad);");
         writer.Line("// The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.");
         writer.Line("sweep.KeepAlive();");
+        writer.Line("ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });");
         writer.Line("ctx.save_data(SweepKey, sweep);");
         writer.Line("return sweep.Output;");
         writer.CloseBrace();
@@ -424,6 +438,7 @@ internal static class FunctionEmitter
         writer.Line($"public override global::System.Collections.Generic.List<{tensor}> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, {tensor} grad_output)");
         writer.OpenBrace();
         writer.Line($"var sweep = ({sweep})ctx.get_data(SweepKey);");
+        writer.Line("if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);");
         writer.Line("// create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.");
         writer.Line("if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);");
         writer.Line("// retain_graph: autograd may run this backward again; the sweep then runs the forward again first.");

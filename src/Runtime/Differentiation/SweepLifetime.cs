@@ -12,11 +12,19 @@ namespace Leibniz;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class SweepLifetime
 {
-    /// <summary>Takes each live tensor out of the dispose scope that owns it; nulls (values not formed) are skipped.</summary>
-    public static void Detach(params Tensor?[] kept)
+    /// <summary>
+    /// Takes each live tensor of <paramref name="kept"/> out of the dispose scope that owns it, except any that is one
+    /// of <paramref name="shared"/> (the input and the parameters, which stay the caller's); nulls (values not
+    /// formed) are skipped.
+    /// </summary>
+    public static void Detach(Tensor?[] kept, params Tensor?[] shared)
     {
         foreach (var tensor in kept)
-            if (tensor is not null && !tensor.IsInvalid) tensor.DetachFromDisposeScope();
+        {
+            if (tensor is null || tensor.IsInvalid) continue;
+            if (System.Array.Exists(shared, s => ReferenceEquals(s, tensor))) continue;
+            tensor.DetachFromDisposeScope();
+        }
     }
 
     /// <summary>

@@ -87,3 +87,44 @@ public sealed class DisposeScopeBackwardTests
         AssertSame(oracle, generated);
     }
 }
+
+/// <summary>Keeping a sweep's tensors past the forward's dispose scope must not keep them past the backward.</summary>
+public sealed class DisposeScopeLifetimeTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Batches_made_inside_the_scope_leave_no_live_tensors_behind(bool backwardAfterTheScope)
+    {
+        using var model = new GeneratedMlp(3, 6, 2, ScalarType.Float32);
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        using var data = randn(8, 3);
+        using var target = randn(8, 2);
+
+        void Train(int steps)
+        {
+            for (var step = 0; step < steps; step++)
+            {
+                // The step's scope; inside it, the forward's own scope, which only the loss leaves.
+                using var stepScope = NewDisposeScope();
+                optimizer.zero_grad();
+                Tensor loss;
+                using (NewDisposeScope())
+                {
+                    var batch = data.mul(1.0f);
+                    loss = mse_loss(model.call(batch), target);
+                    if (!backwardAfterTheScope) loss.backward();
+                    loss.MoveToOuterDisposeScope();
+                }
+                if (backwardAfterTheScope) loss.backward();
+                optimizer.step();
+            }
+        }
+
+        Train(50);
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Train(1_000);
+        var growth = DisposeScopeManager.Statistics.ThreadTotalLiveCount - live;
+        Assert.True(growth <= 10, $"{growth} more tensors are alive after 1,000 steps than after 50");
+    }
+}

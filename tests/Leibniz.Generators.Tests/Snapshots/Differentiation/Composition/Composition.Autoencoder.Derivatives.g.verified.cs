@@ -35,7 +35,7 @@ namespace Composition
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public sealed class ForwardSweep
         {
-            readonly global::TorchSharp.torch.Tensor x;
+            global::TorchSharp.torch.Tensor x;
             readonly global::TorchSharp.torch.Tensor flag;
             global::TorchSharp.torch.Tensor z = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
@@ -250,11 +250,24 @@ namespace Composition
             /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
             internal void KeepAlive()
             {
-                global::Leibniz.SweepLifetime.Detach(x, result, z, t0, t1, t2, t3, y, t4);
+                global::Leibniz.SweepLifetime.Detach(new[] { result, z, t0, t1, t2, t3, y, t4 }, x, flag);
                 encoderSweep?.KeepAlive();
                 decoderSweep?.KeepAlive();
                 decoderSweep1?.KeepAlive();
                 scaledSweep?.KeepAlive();
+            }
+
+            /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
+            internal bool InputReleased => x.IsInvalid || encoderSweep?.InputReleased == true || decoderSweep?.InputReleased == true || decoderSweep1?.InputReleased == true || scaledSweep?.InputReleased == true;
+
+            /// <summary>Points every disposed handle on the input at <paramref name="saved"/>, the same tensor as autograd saved it.</summary>
+            internal void RestoreInput(global::TorchSharp.torch.Tensor saved)
+            {
+                if (x.IsInvalid) x = saved;
+                encoderSweep?.RestoreInput(saved);
+                decoderSweep?.RestoreInput(saved);
+                decoderSweep1?.RestoreInput(saved);
+                scaledSweep?.RestoreInput(saved);
             }
 
             /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
@@ -292,6 +305,7 @@ namespace Composition
                 var sweep = ((Autoencoder)vars[0]).ForwardWithPullback(input, input.requires_grad);
                 // The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.
                 sweep.KeepAlive();
+                ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });
                 ctx.save_data(SweepKey, sweep);
                 return sweep.Output;
             }
@@ -299,6 +313,7 @@ namespace Composition
             public override global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
             {
                 var sweep = (ForwardSweep)ctx.get_data(SweepKey);
+                if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);
                 // create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.
                 if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);
                 // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.

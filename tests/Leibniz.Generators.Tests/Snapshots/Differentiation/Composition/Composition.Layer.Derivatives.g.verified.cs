@@ -32,7 +32,7 @@ namespace Composition
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public sealed class ForwardSweep
         {
-            readonly global::TorchSharp.torch.Tensor x;
+            global::TorchSharp.torch.Tensor x;
             readonly global::TorchSharp.torch.Tensor weight;
             readonly global::TorchSharp.torch.Tensor bias;
             global::TorchSharp.torch.Tensor t0 = null!;
@@ -156,7 +156,16 @@ namespace Composition
             /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
             internal void KeepAlive()
             {
-                global::Leibniz.SweepLifetime.Detach(x, result, t0, t1);
+                global::Leibniz.SweepLifetime.Detach(new[] { result, t0, t1 }, x, weight, bias);
+            }
+
+            /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
+            internal bool InputReleased => x.IsInvalid;
+
+            /// <summary>Points every disposed handle on the input at <paramref name="saved"/>, the same tensor as autograd saved it.</summary>
+            internal void RestoreInput(global::TorchSharp.torch.Tensor saved)
+            {
+                if (x.IsInvalid) x = saved;
             }
 
             /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
@@ -190,6 +199,7 @@ namespace Composition
                 var sweep = ((Layer)vars[0]).ForwardWithPullback(input, input.requires_grad);
                 // The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.
                 sweep.KeepAlive();
+                ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });
                 ctx.save_data(SweepKey, sweep);
                 return sweep.Output;
             }
@@ -197,6 +207,7 @@ namespace Composition
             public override global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
             {
                 var sweep = (ForwardSweep)ctx.get_data(SweepKey);
+                if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);
                 // create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.
                 if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);
                 // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.

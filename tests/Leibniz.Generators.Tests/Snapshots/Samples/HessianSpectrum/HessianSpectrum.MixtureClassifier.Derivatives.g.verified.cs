@@ -32,7 +32,7 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public sealed class ForwardSweep
         {
-            readonly global::TorchSharp.torch.Tensor x;
+            global::TorchSharp.torch.Tensor x;
             readonly global::TorchSharp.torch.Tensor w1;
             readonly global::TorchSharp.torch.Tensor b1;
             readonly global::TorchSharp.torch.Tensor w2;
@@ -215,7 +215,16 @@ namespace HessianSpectrum
             /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
             internal void KeepAlive()
             {
-                global::Leibniz.SweepLifetime.Detach(x, result, h1, t0, t1, h2, t2, t3, t4);
+                global::Leibniz.SweepLifetime.Detach(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
+            }
+
+            /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
+            internal bool InputReleased => x.IsInvalid;
+
+            /// <summary>Points every disposed handle on the input at <paramref name="saved"/>, the same tensor as autograd saved it.</summary>
+            internal void RestoreInput(global::TorchSharp.torch.Tensor saved)
+            {
+                if (x.IsInvalid) x = saved;
             }
 
             /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
@@ -249,6 +258,7 @@ namespace HessianSpectrum
                 var sweep = ((MixtureClassifier)vars[0]).ForwardWithPullback(input, input.requires_grad);
                 // The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.
                 sweep.KeepAlive();
+                ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });
                 ctx.save_data(SweepKey, sweep);
                 return sweep.Output;
             }
@@ -256,6 +266,7 @@ namespace HessianSpectrum
             public override global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
             {
                 var sweep = (ForwardSweep)ctx.get_data(SweepKey);
+                if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);
                 // create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.
                 if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);
                 // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.
