@@ -84,6 +84,18 @@ public static class Program
         Case("Weighted.WithGradient:dx-long", () => ArrayFunctions.WeightedWithGradient(new[] { 1.0, 2.0 }, 2, new double[3], out _));
         Case("Weighted.WithGradient:x-null", () => ArrayFunctions.WeightedWithGradient(null!, 2, new double[2], out _));
 
+        // Forward mode: directions must match what they move.
+        Tensor Like(Tensor t) => zeros_like(t);
+        Case("model.ForwardTangent:dx-shape", () => model.ForwardTangent(X(), ones(3, 5, dtype: F64), Like(model.w1), Like(model.b1), Like(model.w2), Like(model.b2), out _));
+        Case("model.ForwardTangent:dw1-null", () => model.ForwardTangent(X(), Like(X()), null!, Like(model.b1), Like(model.w2), Like(model.b2), out _));
+        Case("model.ForwardTangent:db2-dtype", () => model.ForwardTangent(X(), Like(X()), Like(model.w1), Like(model.b1), Like(model.w2), zeros(5), out _));
+        Case("model.ForwardTangent:x-null", () => model.ForwardTangent(null!, Like(X()), Like(model.w1), Like(model.b1), Like(model.w2), Like(model.b2), out _));
+        Case("model.ForwardJacobianVectorProduct:dw2-disposed", () => model.ForwardJacobianVectorProduct(X(), Like(X()), Like(model.w1), Like(model.b1), Disposed(5, 6), Like(model.b2)));
+        Case("Blend.Tangent:dy-shape", () => TensorFunctions.BlendTangent(X(), X(), Like(X()), ones(4, 3, dtype: F64), out _));
+        Case("Blend.JacobianVectorProduct:dx-null", () => TensorFunctions.BlendJacobianVectorProduct(X(), X(), null!, Like(X())));
+        Case("Weighted.Tangent:dx-short", () => ArrayFunctions.WeightedTangent(new[] { 1.0, 2.0 }, 2, new double[1], 0, out _));
+        Case("Weighted.Tangent:x-null", () => ArrayFunctions.WeightedTangent(null!, 2, new double[2], 0, out _));
+
         // A control: good arguments throw nothing, so the driver itself is not what throws.
         Case("control:good-arguments", () =>
         {

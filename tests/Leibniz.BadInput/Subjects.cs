@@ -17,7 +17,7 @@ public partial class SmallMlp
         b2 = randn(5, dtype: ScalarType.Float64) * 0.1;
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.Forward)]
     public Tensor Forward(Tensor x) => linear(tanh(linear(x, w1, b1)), w2, b2);
 
     /// <summary>The same computation on TorchSharp's tape, for the oracle.</summary>
@@ -27,7 +27,7 @@ public partial class SmallMlp
 public static partial class TensorFunctions
 {
     /// <summary>A tensor-valued function of two tensors.</summary>
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.Forward)]
     public static Tensor Blend(Tensor x, Tensor y) => x.tanh() * y + x;
 
     /// <summary>A scalar-valued (0-dimensional) tensor function.</summary>
@@ -38,7 +38,7 @@ public static partial class TensorFunctions
 public static partial class ArrayFunctions
 {
     /// <summary>Σ xᵢ² · y.</summary>
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.Forward)]
     public static double Weighted(double[] x, double y)
     {
         var s = 0.0;

@@ -102,6 +102,39 @@ public static class Validation
                 name);
     }
 
+    /// <summary>
+    /// A direction (tangent) for forward mode: not null, alive, and of <paramref name="primal"/>'s shape, dtype and
+    /// device — a tensor of another shape would broadcast into a wrong result without a word.
+    /// </summary>
+    /// <param name="direction">The direction passed.</param>
+    /// <param name="primal">The input it moves.</param>
+    /// <param name="name">The direction parameter's name.</param>
+    /// <param name="primalName">The input's parameter name.</param>
+    public static void Direction(Tensor? direction, Tensor primal, string name, string primalName)
+    {
+        var hint = $"(zeros_like({primalName}) to hold it fixed)";
+        if (direction is null)
+            throw new ArgumentNullException(name, $"{name} is null; pass a direction shaped like {primalName} {hint}.");
+        if (direction.IsInvalid)
+            throw new ObjectDisposedException(name, $"{name} was disposed before forward mode read it; keep it alive until the call returns.");
+        var (directionShape, primalShape) = (direction.shape, primal.shape);
+        if (!directionShape.AsSpan().SequenceEqual(primalShape))
+            throw new ArgumentException($"{name} has shape {Shape(directionShape)} but {primalName} has shape {Shape(primalShape)}; pass a direction shaped like {primalName} {hint}.", name);
+        if (direction.dtype != primal.dtype)
+            throw new ArgumentException($"{name} has dtype {direction.dtype} but {primalName} has dtype {primal.dtype}; pass a direction of {primalName}'s dtype {hint}.", name);
+        if (direction.device_type != primal.device_type || direction.device_index != primal.device_index)
+            throw new ArgumentException($"{name} is on {Device(direction)} but {primalName} is on {Device(primal)}; pass a direction on {primalName}'s device {hint}.", name);
+    }
+
+    /// <summary>A direction (tangent) array for forward mode: not null, and as long as <paramref name="primal"/>.</summary>
+    public static void Direction<T>(T[]? direction, T[] primal, string name, string primalName)
+    {
+        if (direction is null)
+            throw new ArgumentNullException(name, $"{name} is null; pass a direction of {primalName}'s length ({primal.Length}).");
+        if (direction.Length != primal.Length)
+            throw new ArgumentException($"{name} has length {direction.Length} but {primalName} has length {primal.Length}; pass a direction of {primalName}'s length.", name);
+    }
+
     /// <summary>Any other reference argument: not null.</summary>
     public static void NotNull<T>(T? value, string name, string function) where T : class
     {

@@ -93,6 +93,15 @@ public sealed class BadInputTests
         data.Add("Weighted.WithGradient:dx-null", nameof(ArgumentNullException), "dx");
         data.Add("Weighted.WithGradient:dx-long", nameof(ArgumentException), "dx");
         data.Add("Weighted.WithGradient:x-null", nameof(ArgumentNullException), "x");
+        data.Add("model.ForwardTangent:dx-shape", nameof(ArgumentException), "dx");
+        data.Add("model.ForwardTangent:dw1-null", nameof(ArgumentNullException), "dw1");
+        data.Add("model.ForwardTangent:db2-dtype", nameof(ArgumentException), "db2");
+        data.Add("model.ForwardTangent:x-null", nameof(ArgumentNullException), "x");
+        data.Add("model.ForwardJacobianVectorProduct:dw2-disposed", nameof(ObjectDisposedException), "dw2");
+        data.Add("Blend.Tangent:dy-shape", nameof(ArgumentException), "dy");
+        data.Add("Blend.JacobianVectorProduct:dx-null", nameof(ArgumentNullException), "dx");
+        data.Add("Weighted.Tangent:dx-short", nameof(ArgumentException), "dx");
+        data.Add("Weighted.Tangent:x-null", nameof(ArgumentNullException), "x");
         return data;
     }
 

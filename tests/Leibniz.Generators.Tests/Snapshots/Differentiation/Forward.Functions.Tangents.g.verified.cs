@@ -855,8 +855,8 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockTangent(double[] x, double[] dx, out double tangent)
         {
-            if (dx.Length != x.Length)
-                throw new global::System.ArgumentException($"The direction dx has {dx.Length} elements but x has {x.Length}; pass an array of the same length.", nameof(dx));
+            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
             double sum = 0;
             int i = 0;
             int t0 = 0;
@@ -984,8 +984,7 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockHessianVectorProduct(double[] x, double[] vx, double[] gx, double[] hvx)
         {
-            if (vx.Length != x.Length)
-                throw new global::System.ArgumentException($"The direction vx has {vx.Length} elements but x has {x.Length}; pass an array of the same length.", nameof(vx));
+            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
             global::System.Array.Clear(hvx, 0, hvx.Length);
             global::System.Array.Clear(gx, 0, gx.Length);
             return RosenbrockJacobianVectorProductPullback(x, vx, 1.0, hvx, gx);
