@@ -96,6 +96,22 @@ public static class Program
         Case("Weighted.Tangent:dx-short", () => ArrayFunctions.WeightedTangent(new[] { 1.0, 2.0 }, 2, new double[1], 0, out _));
         Case("Weighted.Tangent:x-null", () => ArrayFunctions.WeightedTangent(null!, 2, new double[2], 0, out _));
 
+        // A model whose forward loops keeps per-iteration values on a tape: backward() after the forward's dispose
+        // scope ended must still find them, and match TorchSharp's autograd (no exception, the control below).
+        Case("control:looped-model-backward-after-the-scope", () =>
+        {
+            var looped = new LoopedLayer();
+            var x = randn(3, 4, dtype: F64);
+            Tensor loss;
+            using (NewDisposeScope()) loss = looped.call(x).square().sum().MoveToOuterDisposeScope();
+            loss.backward();
+            var generated = looped.w.grad!.clone();
+            looped.w.grad = null;
+            looped.Reference(x).square().sum().backward();
+            if (!generated.allclose(looped.w.grad!, rtol: 1e-10, atol: 1e-12))
+                throw new InvalidOperationException("the looped model's gradient differs from autograd's");
+        });
+
         // A control: good arguments throw nothing, so the driver itself is not what throws.
         Case("control:good-arguments", () =>
         {

@@ -46,3 +46,27 @@ public static partial class ArrayFunctions
         return s * y;
     }
 }
+
+/// <summary>A model whose forward loops: its sweep keeps per-iteration values on a tape.</summary>
+[Model]
+public partial class LoopedLayer
+{
+    [Parameter] public Tensor w;
+
+    public LoopedLayer() => w = randn(4, 4, dtype: ScalarType.Float64) * 0.3;
+
+    [Differentiable]
+    public Tensor Forward(Tensor x)
+    {
+        var h = x;
+        for (var i = 0; i < 3; i++) h = tanh(linear(h, w));
+        return h;
+    }
+
+    public Tensor Reference(Tensor x)
+    {
+        var h = x;
+        for (var i = 0; i < 3; i++) h = tanh(linear(h, w));
+        return h;
+    }
+}

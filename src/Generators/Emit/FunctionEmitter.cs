@@ -379,6 +379,8 @@ internal static class FunctionEmitter
         writer.Line("internal void KeepAlive()");
         writer.OpenBrace();
         writer.Line($"global::Leibniz.SweepLifetime.Detach(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
+        if (TapesUsed(function).Contains(ValueType.Tensor))
+            writer.Line($"global::Leibniz.SweepLifetime.Detach({TapeLocal(ValueType.Tensor)});");
         foreach (var nested in nestedSweeps)
             writer.Line($"{nested}?.KeepAlive();");
         writer.CloseBrace();

@@ -27,6 +27,13 @@ public static class SweepLifetime
         }
     }
 
+    /// <summary>Takes the tensors a sweep's loops kept on its tape out of the dispose scope that owns them.</summary>
+    public static void Detach(Tape<Tensor> tape)
+    {
+        foreach (var tensor in tape.Values)
+            if (tensor is not null && !tensor.IsInvalid) tensor.DetachFromDisposeScope();
+    }
+
     /// <summary>
     /// Disposes the sweep's <paramref name="intermediates"/> after its backward ran, except any that is one of
     /// <paramref name="shared"/> (the input and the parameters, which others own): a variable may simply name one
