@@ -63,6 +63,11 @@ internal static class FunctionEmitter
         writer.OpenBrace();
 
         var scope = new Scope(primal.Parameters.Select(p => p.Name).Concat(wrt.Select(a => a.OutputName)));
+        foreach (var parameter in primal.Parameters.Where(p => p.Type.IsArray()))
+            writer.Line($"global::Leibniz.Validation.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
+        foreach (var array in wrt.Where(a => a.Type.IsArray()))
+            writer.Line($"global::Leibniz.Validation.Buffer({Id(array.OutputName)}, {Id(array.Parameter)}, nameof({Id(array.OutputName)}), \"{array.Parameter}\");");
+
         var arguments = new List<string>();
         foreach (var parameter in primal.Parameters) arguments.Add(Id(parameter.Name));
         arguments.Add(primal.ReturnType == ValueType.Tensor ? "null" : Literal(1, primal.ReturnType));
@@ -114,10 +119,23 @@ internal static class FunctionEmitter
         writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{PullbackSuffix}({signature})");
         writer.OpenBrace();
 
-        foreach (var array in function.Adjoints.Where(a => a.Type.IsArray()))
+        // Bad arguments are reported here, in managed code: a libtorch error inside an autograd callback ends the process.
+        var firstTensor = primal.Parameters.FirstOrDefault(p => p.Type == ValueType.Tensor);
+        foreach (var parameter in primal.Parameters)
         {
-            writer.Line($"if ({Id(array.OutputName)}.Length != {Id(array.Parameter)}.Length)");
-            writer.Line($"    throw new global::System.ArgumentException($\"The gradient buffer has {{{Id(array.OutputName)}.Length}} elements but {array.Parameter} has {{{Id(array.Parameter)}.Length}}; pass an array of the same length.\", nameof({Id(array.OutputName)}));");
+            if (parameter.Type.IsArray())
+                writer.Line($"global::Leibniz.Validation.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
+            else if (parameter.Type == ValueType.Tensor)
+                writer.Line(parameter == firstTensor
+                    ? $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");"
+                    : $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\", {Id(firstTensor!.Name)}, \"{firstTensor.Name}\");");
+        }
+        foreach (var adjoint in function.Adjoints)
+        {
+            if (adjoint.Type.IsArray())
+                writer.Line($"global::Leibniz.Validation.Buffer({Id(adjoint.OutputName)}, {Id(adjoint.Parameter)}, nameof({Id(adjoint.OutputName)}), \"{adjoint.Parameter}\");");
+            else if (adjoint.Type == ValueType.Tensor)
+                writer.Line($"global::Leibniz.Validation.Adjoint({Id(adjoint.OutputName)}, {Id(adjoint.Parameter)}, nameof({Id(adjoint.OutputName)}), \"{adjoint.Parameter}\");");
         }
 
         foreach (var local in primal.Locals)
@@ -133,6 +151,8 @@ internal static class FunctionEmitter
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
+        if (primal.ReturnType == ValueType.Tensor)
+            writer.Line($"global::Leibniz.Validation.Seed({seed}, {resultName}, nameof({seed}), \"{primal.Name}\");");
         writer.Line(primal.ReturnType == ValueType.Tensor
             ? $"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});"
             : $"{function.ResultAdjoint} = {seed};");
@@ -205,8 +225,15 @@ internal static class FunctionEmitter
         writer.Line($"/// <summary>Runs {name} and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>");
         writer.Line($"/// <param name=\"{input.Name}\">The input.</param>");
         writer.Line($"/// <param name=\"{flagParameter}\">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{input.Name}\"/> is null (<see cref=\"global::System.ArgumentNullException\"/>) or on another device than the parameters.</exception>");
+        writer.Line($"/// <exception cref=\"global::System.ObjectDisposedException\"><paramref name=\"{input.Name}\"/> was disposed.</exception>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {flagParameter} = true) => new {sweep}(this, {Id(input.Name)}, {flagParameter});");
+        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {flagParameter} = true)");
+        writer.OpenBrace();
+        var inputCheck = InputCheck(input.Name, name, fields);
+        writer.Line(inputCheck);
+        writer.Line($"return new {sweep}(this, {Id(input.Name)}, {flagParameter});");
+        writer.CloseBrace();
         writer.Line();
 
         writer.Line($"/// <summary>{name} through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain {name} otherwise.</summary>");
@@ -215,6 +242,7 @@ internal static class FunctionEmitter
         writer.OpenBrace();
         var requiresGrad = string.Join(" || ", new[] { Id(input.Name) }.Concat(fields.Where(f => f.HasAdjoint).Select(f => "this." + Id(f.Name))).Select(t => t + ".requires_grad"));
         writer.Line("RegisterComponents();");
+        writer.Line(inputCheck);
         var applyArguments = string.Join(", ", new[] { "this", Id(input.Name) }.Concat(fields.Select(f => "this." + Id(f.Name))));
         if (models.Count == 0)
         {
@@ -239,10 +267,11 @@ internal static class FunctionEmitter
         writer.OpenBrace();
         // An input the body reassigns is a working variable of the sweeps; the call's input is kept apart for reruns.
         foreach (var parameter in primal.Parameters)
-            writer.Line(parameter == input && inputReassigned
+            // The input is rebound to autograd's own handle when the caller's is disposed before backward().
+            writer.Line(parameter == input
                 ? $"{parameter.Type.CSharpName()} {Id(parameter.Name)};"
                 : $"readonly {parameter.Type.CSharpName()} {Id(parameter.Name)};");
-        if (inputReassigned) writer.Line($"readonly {tensor} {originalInput};");
+        if (inputReassigned) writer.Line($"{tensor} {originalInput};");
         foreach (var local in primal.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
         foreach (var local in function.SweepLocals)
@@ -281,7 +310,7 @@ internal static class FunctionEmitter
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The pullback already ran: it consumes what the forward pass kept.</exception>");
         writer.Line($"public {tupleType} Pullback({tensor}? {seed} = null)");
         writer.OpenBrace();
-        writer.Line($"{beginReverseSweep}();");
+        writer.Line($"{beginReverseSweep}({seed});");
         writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
@@ -347,7 +376,7 @@ internal static class FunctionEmitter
                 writer.Line();
             }
 
-            writer.Line($"{beginReverseSweep}();");
+            writer.Line($"{beginReverseSweep}({seed});");
             writer.Line("// Parameters are leaves that require grad: updating them in place must not be recorded.");
             writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
             writer.Line();
@@ -377,11 +406,48 @@ internal static class FunctionEmitter
             writer.Line();
             writer.Line($"internal {modelType} {ownerProperty} => {owner};");
         }
+        var intermediates = new[] { resultName }.Concat(primal.Locals.Where(l => l.Type == ValueType.Tensor).Select(l => Id(l.Name))).Distinct().ToList();
+        if (inputReassigned) intermediates.Add(Id(input.Name));
+        var shared = new[] { originalInput }.Concat(fields.Select(f => Id(f.Name))).ToList();
+        var nestedSweeps = ModelCalls(function.Forward).Select(c => c.Sweep).Distinct().ToList();
         writer.Line();
-        writer.Line($"void {beginReverseSweep}()");
+        writer.Line("/// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>");
+        writer.Line("internal void KeepAlive()");
+        writer.OpenBrace();
+        writer.Line($"global::Leibniz.SweepLifetime.Detach(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
+        if (TapesUsed(function).Contains(ValueType.Tensor))
+            writer.Line($"global::Leibniz.SweepLifetime.Detach({scope.Tape(ValueType.Tensor)});");
+        foreach (var nested in nestedSweeps)
+            writer.Line($"{nested}?.KeepAlive();");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line("/// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>");
+        writer.Line("internal bool InputReleased => " + string.Join(" || ", new[] { $"{originalInput}.IsInvalid" }.Concat(nestedSweeps.Select(n => $"{n}?.InputReleased == true"))) + ";");
+        writer.Line();
+        writer.Line($"/// <summary>Points every disposed handle on the input at <paramref name=\"saved\"/>, the same tensor as autograd saved it.</summary>");
+        writer.Line($"internal void RestoreInput({tensor} saved)");
+        writer.OpenBrace();
+        writer.Line($"if ({originalInput}.IsInvalid) {originalInput} = saved;");
+        if (inputReassigned) writer.Line($"if ({Id(input.Name)}.IsInvalid) {Id(input.Name)} = saved;");
+        foreach (var nested in nestedSweeps)
+            writer.Line($"{nested}?.RestoreInput(saved);");
+        writer.CloseBrace();
+        writer.Line();
+        // Autograd hands the caller its own handle on the output, so the sweep's may go too.
+        writer.Line("/// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>");
+        writer.Line("internal void ReleaseIntermediates()");
+        writer.OpenBrace();
+        writer.Line($"global::Leibniz.SweepLifetime.Release(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
+        foreach (var nested in nestedSweeps)
+            writer.Line($"{nested}?.ReleaseIntermediates();");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line($"void {beginReverseSweep}({tensor}? {seed})");
         writer.OpenBrace();
         writer.Line($"if ({pulledBack})");
         writer.Line($"    throw new global::System.InvalidOperationException(\"The reverse sweep of {name} already ran; it consumes what the forward pass kept. Call {name}WithPullback again for another one.\");");
+        writer.Line($"global::Leibniz.Validation.Kept(\"{name}\", {string.Join(", ", shared.Concat(intermediates).Distinct().Select(t => $"(\"{t.TrimStart('@')}\", {t})"))});");
+        writer.Line($"global::Leibniz.Validation.Seed({seed}, {resultName}, nameof({seed}), \"{name}\");");
         writer.Line($"{pulledBack} = true;");
         writer.CloseBrace();
         writer.CloseBrace();
@@ -400,6 +466,9 @@ internal static class FunctionEmitter
         writer.Line("var input = (" + tensor + ")vars[1];");
         writer.Line("// Autograd asks for the input's gradient only when the input requires one.");
         writer.Line($"var sweep = (({modelType})vars[0]).{name}WithPullback(input, input.requires_grad);");
+        writer.Line("// The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.");
+        writer.Line("sweep.KeepAlive();");
+        writer.Line("ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });");
         writer.Line("ctx.save_data(SweepKey, sweep);");
         writer.Line("return sweep.Output;");
         writer.CloseBrace();
@@ -407,11 +476,13 @@ internal static class FunctionEmitter
         writer.Line($"public override global::System.Collections.Generic.List<{tensor}> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, {tensor} grad_output)");
         writer.OpenBrace();
         writer.Line($"var sweep = ({sweep})ctx.get_data(SweepKey);");
+        writer.Line("if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);");
         writer.Line("// create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.");
         writer.Line($"if (global::TorchSharp.torch.is_grad_enabled()) return sweep.{onTheTape}(grad_output);");
         writer.Line("// retain_graph: autograd may run this backward again; the sweep then runs the forward again first.");
         writer.Line($"if (sweep.{reverseSweepRan}) sweep = sweep.{again}();");
         writer.Line("var gradients = sweep.Pullback(grad_output);");
+        writer.Line("sweep.ReleaseIntermediates();");
         writer.Line("// One entry per argument of apply: none for the model, then the input and the parameters.");
         var listed = $"new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }}";
         if (models.Count == 0)
@@ -470,6 +541,15 @@ internal static class FunctionEmitter
         }
     }
 
+    /// <summary>A model method's input: not null, not disposed, and on the device of the model's first parameter (else its first tensor field).</summary>
+    static string InputCheck(string input, string method, List<ParameterSpec> fields)
+    {
+        var reference = fields.FirstOrDefault(f => f.Type == ValueType.Tensor && f.HasAdjoint) ?? fields.FirstOrDefault(f => f.Type == ValueType.Tensor);
+        return reference is null
+            ? $"global::Leibniz.Validation.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\");"
+            : $"global::Leibniz.Validation.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\", this.{Id(reference.Name)}, \"{reference.Name}\");";
+    }
+
     const string InputGradientFlag = "inputGradient";
     const string OwnerField = "_owner";
     const string OriginalInputField = "_input";
@@ -493,6 +573,7 @@ internal static class FunctionEmitter
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
         writer.Line($"public {tensor}? PullbackInto({tensor}? {seed}, {ModelGradientsType} {gradients})");
         writer.OpenBrace();
+        writer.Line($"global::Leibniz.Validation.NotNull({gradients}, nameof({gradients}), \"PullbackInto\");");
         writer.Line($"var {pulled} = Pullback({seed});");
         foreach (var parameter in parameters)
             writer.Line($"{gradients}.Add(\"{parameter}\", {Id(parameter)}, {pulled}.{Id(parameter)});");

@@ -100,6 +100,7 @@ internal static class TangentEmitter
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"{primal.Accessibility} {Static(primal)}{returnType} {primal.Name}{TangentSuffix}({string.Join(", ", parameters)})");
         writer.OpenBrace();
+        WritePrimalChecks(writer, primal);
         WriteTangentChecks(writer, function.Tangents.Select(t => (t, t.Tangent)));
 
         foreach (var local in jvp.Locals)
@@ -170,17 +171,24 @@ internal static class TangentEmitter
     {
         foreach (var (tangent, name) in directions)
         {
-            var (parameter, direction) = (Id(tangent.Parameter), Id(name));
-            if (tangent.Type == ValueType.Tensor)
-            {
-                writer.Line($"if ({direction} is null || !global::System.Linq.Enumerable.SequenceEqual({direction}.shape, {parameter}.shape))");
-                writer.Line($"    throw new global::System.ArgumentException($\"The direction {name} has shape [{{({direction} is null ? \"null\" : string.Join(\", \", {direction}.shape))}}] but {tangent.Parameter} has shape [{{string.Join(\", \", {parameter}.shape)}}]; pass a tensor of the same shape (zeros_like({tangent.Parameter}) to hold it fixed).\", nameof({direction}));");
-            }
-            else if (tangent.Type.IsArray())
-            {
-                writer.Line($"if ({direction}.Length != {parameter}.Length)");
-                writer.Line($"    throw new global::System.ArgumentException($\"The direction {name} has {{{direction}.Length}} elements but {tangent.Parameter} has {{{parameter}.Length}}; pass an array of the same length.\", nameof({direction}));");
-            }
+            if (tangent.Type == ValueType.Tensor || tangent.Type.IsArray())
+                writer.Line($"global::Leibniz.Validation.Direction({Id(name)}, {Id(tangent.Parameter)}, nameof({Id(name)}), \"{tangent.Parameter}\");");
+        }
+    }
+
+    /// <summary>The primal arguments a caller passes: tensors not null, not disposed, on the first one's device; arrays not null.</summary>
+    static void WritePrimalChecks(SourceWriter writer, FunctionSpec primal)
+    {
+        var passed = primal.Parameters.Where(p => !p.IsField).ToList();
+        var first = passed.FirstOrDefault(p => p.Type == ValueType.Tensor);
+        foreach (var parameter in passed)
+        {
+            if (parameter.Type.IsArray())
+                writer.Line($"global::Leibniz.Validation.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
+            else if (parameter.Type == ValueType.Tensor)
+                writer.Line(parameter == first
+                    ? $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");"
+                    : $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\", {Id(first!.Name)}, \"{first.Name}\");");
         }
     }
 

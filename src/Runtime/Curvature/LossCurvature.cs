@@ -23,10 +23,15 @@ public static class LossCurvature
     public static LossHessianProduct CrossEntropy(Tensor targets)
     {
         if (targets is null) throw new ArgumentNullException(nameof(targets));
+        if (targets.IsInvalid)
+            throw new ObjectDisposedException(nameof(targets), "The targets were disposed; the returned product reads them each time it runs, so keep them alive while it is used.");
         if (targets.dim() != 1)
             throw new ArgumentException($"Expected one class index per row (a 1-D tensor), but the targets have shape [{string.Join(", ", targets.shape)}]; for logits of more dimensions, flatten them to (rows, classes) first.", nameof(targets));
         return (logits, direction) =>
         {
+            CheckDirection(logits, direction, nameof(logits));
+            if (targets.IsInvalid)
+                throw new ObjectDisposedException(nameof(targets), "The targets given to CrossEntropy were disposed before its product ran; keep them alive while the product is used.");
             if (logits.dim() != 2 || logits.shape[0] != targets.shape[0])
                 throw new ArgumentException($"Expected logits of shape ({targets.shape[0]}, classes) to match the targets, but they have shape [{string.Join(", ", logits.shape)}].", nameof(logits));
             using var kept = targets.ne(IgnoredTarget);
@@ -41,7 +46,11 @@ public static class LossCurvature
     }
 
     /// <summary>Mean squared error over all n elements of the output: H = 2·I/n.</summary>
-    public static LossHessianProduct MeanSquaredError() => (output, direction) => direction.mul(2.0 / output.numel());
+    public static LossHessianProduct MeanSquaredError() => (output, direction) =>
+    {
+        CheckDirection(output, direction, nameof(output));
+        return direction.mul(2.0 / output.numel());
+    };
 
     /// <summary>
     /// Mean binary cross-entropy of logits over all n elements (<c>binary_cross_entropy_with_logits</c>): H is diagonal,
@@ -50,8 +59,25 @@ public static class LossCurvature
     public static LossHessianProduct BinaryCrossEntropyWithLogits()
         => (logits, direction) =>
         {
+            CheckDirection(logits, direction, nameof(logits));
             using var s = logits.sigmoid();
             using var slope = s.mul(s.neg().add(1));
             return direction.mul(slope).div(logits.numel());
         };
+
+    /// <summary>
+    /// The product's arguments: both live, the direction shaped, typed and placed like the output, checked here so a
+    /// mismatch is an exception rather than a libtorch error inside a backward callback.
+    /// </summary>
+    static void CheckDirection(Tensor output, Tensor direction, string outputName)
+    {
+        Validation.Tensor(output, outputName, "the loss's Hessian product");
+        Validation.Tensor(direction, nameof(direction), "the loss's Hessian product", output, outputName);
+        if (!direction.shape.SequenceEqual(output.shape))
+            throw new ArgumentException(
+                $"direction has shape [{string.Join(", ", direction.shape)}] but {outputName} has shape [{string.Join(", ", output.shape)}]; pass a direction shaped like the output.",
+                nameof(direction));
+        if (direction.dtype != output.dtype)
+            throw new ArgumentException($"direction has dtype {direction.dtype} but {outputName} has dtype {output.dtype}; pass a direction of the output's dtype.", nameof(direction));
+    }
 }

@@ -45,6 +45,8 @@ public sealed class ParameterLayout
         for (var i = 0; i < list.Count; i++)
         {
             var tensor = list[i] ?? throw new ArgumentException($"Parameter {i} is null.", nameof(parameters));
+            if (tensor.IsInvalid)
+                throw new ObjectDisposedException(nameof(parameters), $"Parameter {i} was disposed; lay out the parameters of a live model.");
             if (tensor.dtype is not (ScalarType.Float32 or ScalarType.Float64))
                 throw new ArgumentException($"Parameter {i} is {tensor.dtype}; the curvature tools need float32 or float64 parameters.", nameof(parameters));
             if (tensor.dtype != first.dtype)
@@ -112,6 +114,8 @@ public sealed class ParameterLayout
     public Tensor[] Unflatten(Tensor flat)
     {
         ArgumentNullException.ThrowIfNull(flat);
+        if (flat.IsInvalid)
+            throw new ObjectDisposedException(nameof(flat), "The flat vector was disposed before the layout read it.");
         if (flat.dim() != 1 || flat.shape[0] != Dimension)
             throw new ArgumentException($"The flat vector has shape {SymmetricOperator.Format(flat.shape)}; this layout needs [{Dimension}].", nameof(flat));
 

@@ -71,6 +71,7 @@ public sealed class SymmetricOperator
     public static SymmetricOperator FromMatrix(Tensor matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
+        ObjectDisposedException.ThrowIf(matrix.IsInvalid, matrix);
         if (matrix.dim() != 2 || matrix.shape[0] != matrix.shape[1])
             throw new ArgumentException($"The matrix must be square, not of shape {Format(matrix.shape)}.", nameof(matrix));
 
@@ -115,6 +116,8 @@ public sealed class SymmetricOperator
     public Tensor Apply(Tensor vector)
     {
         ArgumentNullException.ThrowIfNull(vector);
+        if (vector.IsInvalid)
+            throw new ObjectDisposedException(nameof(vector), "The vector was disposed before the operator read it; keep it alive until Apply returns.");
         if (!Fits(vector))
             throw new ArgumentException(
                 $"The vector is {Describe(vector)}; this operator acts on {Describe(Dimension, DType, Device)}.", nameof(vector));

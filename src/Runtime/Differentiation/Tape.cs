@@ -25,6 +25,9 @@ public sealed class Tape<T>
     /// <summary>How many values are on the tape.</summary>
     public int Count => _count;
 
+    /// <summary>The values on the tape, oldest first.</summary>
+    internal ReadOnlySpan<T> Values => _items.AsSpan(0, _count);
+
     /// <summary>Keeps <paramref name="value"/> for the reverse sweep.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(T value)

@@ -15,14 +15,11 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, out global::TorchSharp.torch.Tensor tangent)
         {
-            if (dx is null || !global::System.Linq.Enumerable.SequenceEqual(dx.shape, x.shape))
-                throw new global::System.ArgumentException($"The direction dx has shape [{(dx is null ? "null" : string.Join(", ", dx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(dx));
-            if (dw1 is null || !global::System.Linq.Enumerable.SequenceEqual(dw1.shape, w1.shape))
-                throw new global::System.ArgumentException($"The direction dw1 has shape [{(dw1 is null ? "null" : string.Join(", ", dw1.shape))}] but w1 has shape [{string.Join(", ", w1.shape)}]; pass a tensor of the same shape (zeros_like(w1) to hold it fixed).", nameof(dw1));
-            if (db1 is null || !global::System.Linq.Enumerable.SequenceEqual(db1.shape, b1.shape))
-                throw new global::System.ArgumentException($"The direction db1 has shape [{(db1 is null ? "null" : string.Join(", ", db1.shape))}] but b1 has shape [{string.Join(", ", b1.shape)}]; pass a tensor of the same shape (zeros_like(b1) to hold it fixed).", nameof(db1));
-            if (dw2 is null || !global::System.Linq.Enumerable.SequenceEqual(dw2.shape, w2.shape))
-                throw new global::System.ArgumentException($"The direction dw2 has shape [{(dw2 is null ? "null" : string.Join(", ", dw2.shape))}] but w2 has shape [{string.Join(", ", w2.shape)}]; pass a tensor of the same shape (zeros_like(w2) to hold it fixed).", nameof(dw2));
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward");
+            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
+            global::Leibniz.Validation.Direction(dw1, w1, nameof(dw1), "w1");
+            global::Leibniz.Validation.Direction(db1, b1, nameof(db1), "b1");
+            global::Leibniz.Validation.Direction(dw2, w2, nameof(dw2), "w2");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -125,14 +122,10 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2)
         {
-            if (vx is null || !global::System.Linq.Enumerable.SequenceEqual(vx.shape, x.shape))
-                throw new global::System.ArgumentException($"The direction vx has shape [{(vx is null ? "null" : string.Join(", ", vx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(vx));
-            if (vw1 is null || !global::System.Linq.Enumerable.SequenceEqual(vw1.shape, w1.shape))
-                throw new global::System.ArgumentException($"The direction vw1 has shape [{(vw1 is null ? "null" : string.Join(", ", vw1.shape))}] but w1 has shape [{string.Join(", ", w1.shape)}]; pass a tensor of the same shape (zeros_like(w1) to hold it fixed).", nameof(vw1));
-            if (vb1 is null || !global::System.Linq.Enumerable.SequenceEqual(vb1.shape, b1.shape))
-                throw new global::System.ArgumentException($"The direction vb1 has shape [{(vb1 is null ? "null" : string.Join(", ", vb1.shape))}] but b1 has shape [{string.Join(", ", b1.shape)}]; pass a tensor of the same shape (zeros_like(b1) to hold it fixed).", nameof(vb1));
-            if (vw2 is null || !global::System.Linq.Enumerable.SequenceEqual(vw2.shape, w2.shape))
-                throw new global::System.ArgumentException($"The direction vw2 has shape [{(vw2 is null ? "null" : string.Join(", ", vw2.shape))}] but w2 has shape [{string.Join(", ", w2.shape)}]; pass a tensor of the same shape (zeros_like(w2) to hold it fixed).", nameof(vw2));
+            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
+            global::Leibniz.Validation.Direction(vw1, w1, nameof(vw1), "w1");
+            global::Leibniz.Validation.Direction(vb1, b1, nameof(vb1), "b1");
+            global::Leibniz.Validation.Direction(vw2, w2, nameof(vw2), "w2");
             hvx = null;
             hvw1 = null;
             hvb1 = null;
@@ -148,6 +141,22 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ForwardJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "ForwardJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dx, nameof(dx), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(db1, nameof(db1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -227,6 +236,7 @@ namespace Forward
             dresult = dt3;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "ForwardJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
             _d_dt3 = _d_dresult;

@@ -479,9 +479,11 @@ namespace Forward
             double _p6 = 0;
             double _p7 = 0;
             double _p8 = 0;
-            double _p9 = 0;
+            bool _p9 = false;
             double _p10 = 0;
             double _p11 = 0;
+            double _p12 = 0;
+            double _p13 = 0;
             double dresult = 0;
 
             // tangent of p = 1.0
@@ -511,10 +513,19 @@ namespace Forward
             _p6 = global::System.Math.Pow(x, _p5);
             _p7 = y * _p6;
             _p8 = _p7 * dx;
-            _p9 = global::System.Math.Log(x);
-            _p10 = t3 * _p9;
-            _p11 = _p10 * dy;
-            dt3 = _p8 + _p11;
+            _p9 = x == 0.0;
+            if (_p9)
+            {
+                _p10 = 0.0;
+            }
+            else
+            {
+                _p11 = global::System.Math.Log(x);
+                _p12 = t3 * _p11;
+                _p10 = _p12;
+            }
+            _p13 = _p10 * dy;
+            dt3 = _p8 + _p13;
             // tangent of return scale * p + Math.Pow(x, y);
             result = t2 + t3;
             dresult = dt2 + dt3;
@@ -570,9 +581,11 @@ namespace Forward
             double _p6 = 0;
             double _p7 = 0;
             double _p8 = 0;
-            double _p9 = 0;
+            bool _p9 = false;
             double _p10 = 0;
             double _p11 = 0;
+            double _p12 = 0;
+            double _p13 = 0;
             double dresult = 0;
             double _d_x = 0;
             double _d_y = 0;
@@ -602,9 +615,14 @@ namespace Forward
             double _d__p6 = 0;
             double _d__p7 = 0;
             double _d__p8 = 0;
-            double _d__p9 = 0;
+            double s4 = 0;
             double _d__p10 = 0;
+            double r7 = 0;
             double _d__p11 = 0;
+            double _d__p12 = 0;
+            double s5 = 0;
+            double r8 = 0;
+            double _d__p13 = 0;
             double _d_dt3 = 0;
             var tapeDouble = global::Leibniz.Tape<double>.Current;
 
@@ -639,10 +657,21 @@ namespace Forward
             _p6 = global::System.Math.Pow(x, _p5);
             _p7 = y * _p6;
             _p8 = _p7 * dx;
-            _p9 = global::System.Math.Log(x);
-            _p10 = t3 * _p9;
-            _p11 = _p10 * dy;
-            dt3 = _p8 + _p11;
+            _p9 = x == 0.0;
+            if (_p9)
+            {
+                s4 = _p10;
+                _p10 = 0.0;
+            }
+            else
+            {
+                _p11 = global::System.Math.Log(x);
+                _p12 = t3 * _p11;
+                s5 = _p10;
+                _p10 = _p12;
+            }
+            _p13 = _p10 * dy;
+            dt3 = _p8 + _p13;
             result = t2 + t3;
             dresult = dt2 + dt3;
 
@@ -653,15 +682,26 @@ namespace Forward
             _d_dt3 = _d_dresult;
             // ∂ of: tangent of Math.Pow(x, y)
             _d__p8 = _d_dt3;
-            _d__p11 = _d_dt3;
+            _d__p13 = _d_dt3;
             // ∂ of: tangent of Math.Pow(x, y)
-            _d__p10 = _d__p11 * dy;
-            _d_dy = _d__p11 * _p10;
-            // ∂ of: tangent of Math.Pow(x, y)
-            _d_t3 = _d__p10 * _p9;
-            _d__p9 = _d__p10 * t3;
-            // ∂ of: tangent of Math.Pow(x, y)
-            _d_x = _d__p9 * (1.0 / x);
+            _d__p10 = _d__p13 * dy;
+            _d_dy = _d__p13 * _p10;
+            if (_p9)
+            {
+                _p10 = s4;
+                r7 = _d__p10;
+            }
+            else
+            {
+                _p10 = s5;
+                r8 = _d__p10;
+                _d__p12 = r8;
+                // ∂ of: tangent of Math.Pow(x, y)
+                _d_t3 = _d__p12 * _p11;
+                _d__p11 = _d__p12 * t3;
+                // ∂ of: tangent of Math.Pow(x, y)
+                _d_x = _d__p11 * (1.0 / x);
+            }
             // ∂ of: tangent of Math.Pow(x, y)
             _d__p7 = _d__p8 * dx;
             _d_dx = _d__p8 * _p7;
@@ -670,12 +710,12 @@ namespace Forward
             _d__p6 = _d__p7 * y;
             // ∂ of: tangent of Math.Pow(x, y)
             _d_x += _d__p6 * (_p5 * global::System.Math.Pow(x, _p5 - 1.0));
-            _d__p5 = _d__p6 * (global::System.Math.Pow(x, _p5) * global::System.Math.Log(x));
+            _d__p5 = _d__p6 * (x == 0.0 ? 0.0 : (global::System.Math.Pow(x, _p5) * global::System.Math.Log(x)));
             // ∂ of: tangent of Math.Pow(x, y)
             _d_y += _d__p5;
             // ∂ of: Math.Pow(x, y)
             _d_x += _d_t3 * (y * global::System.Math.Pow(x, y - 1.0));
-            _d_y += _d_t3 * (global::System.Math.Pow(x, y) * global::System.Math.Log(x));
+            _d_y += _d_t3 * (x == 0.0 ? 0.0 : (global::System.Math.Pow(x, y) * global::System.Math.Log(x)));
             // ∂ of: tangent of scale * p
             _d_dp = _d_dt2 * scale;
             // ∂ of: while (k < times) — per iteration, last first: restore what it carried in, recompute it, reverse it
@@ -855,8 +895,8 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockTangent(double[] x, double[] dx, out double tangent)
         {
-            if (dx.Length != x.Length)
-                throw new global::System.ArgumentException($"The direction dx has {dx.Length} elements but x has {x.Length}; pass an array of the same length.", nameof(dx));
+            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
             double sum = 0;
             int i = 0;
             int t0 = 0;
@@ -984,8 +1024,7 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockHessianVectorProduct(double[] x, double[] vx, double[] gx, double[] hvx)
         {
-            if (vx.Length != x.Length)
-                throw new global::System.ArgumentException($"The direction vx has {vx.Length} elements but x has {x.Length}; pass an array of the same length.", nameof(vx));
+            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
             global::System.Array.Clear(hvx, 0, hvx.Length);
             global::System.Array.Clear(gx, 0, gx.Length);
             return RosenbrockJacobianVectorProductPullback(x, vx, 1.0, hvx, gx);
@@ -1004,10 +1043,10 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockJacobianVectorProductPullback(double[] x, double[] dx, double seed, double[] dx_1, double[] ddx)
         {
-            if (dx_1.Length != x.Length)
-                throw new global::System.ArgumentException($"The gradient buffer has {dx_1.Length} elements but x has {x.Length}; pass an array of the same length.", nameof(dx_1));
-            if (ddx.Length != dx.Length)
-                throw new global::System.ArgumentException($"The gradient buffer has {ddx.Length} elements but dx has {dx.Length}; pass an array of the same length.", nameof(ddx));
+            global::Leibniz.Validation.Array(x, nameof(x), "RosenbrockJacobianVectorProduct");
+            global::Leibniz.Validation.Array(dx, nameof(dx), "RosenbrockJacobianVectorProduct");
+            global::Leibniz.Validation.Buffer(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Buffer(ddx, dx, nameof(ddx), "dx");
             double sum = 0;
             int i = 0;
             int t0 = 0;

@@ -13,10 +13,11 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, out global::TorchSharp.torch.Tensor tangent)
         {
-            if (dx is null || !global::System.Linq.Enumerable.SequenceEqual(dx.shape, x.shape))
-                throw new global::System.ArgumentException($"The direction dx has shape [{(dx is null ? "null" : string.Join(", ", dx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(dx));
-            if (dweight is null || !global::System.Linq.Enumerable.SequenceEqual(dweight.shape, weight.shape))
-                throw new global::System.ArgumentException($"The direction dweight has shape [{(dweight is null ? "null" : string.Join(", ", dweight.shape))}] but weight has shape [{string.Join(", ", weight.shape)}]; pass a tensor of the same shape (zeros_like(weight) to hold it fixed).", nameof(dweight));
+            global::Leibniz.Validation.Tensor(x, nameof(x), "ConvolvedAndPooled");
+            global::Leibniz.Validation.Tensor(weight, nameof(weight), "ConvolvedAndPooled", x, "x");
+            global::Leibniz.Validation.Tensor(other, nameof(other), "ConvolvedAndPooled", x, "x");
+            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
+            global::Leibniz.Validation.Direction(dweight, weight, nameof(dweight), "weight");
             global::TorchSharp.torch.Tensor features = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -124,10 +125,8 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vweight, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gweight, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvweight)
         {
-            if (vx is null || !global::System.Linq.Enumerable.SequenceEqual(vx.shape, x.shape))
-                throw new global::System.ArgumentException($"The direction vx has shape [{(vx is null ? "null" : string.Join(", ", vx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(vx));
-            if (vweight is null || !global::System.Linq.Enumerable.SequenceEqual(vweight.shape, weight.shape))
-                throw new global::System.ArgumentException($"The direction vweight has shape [{(vweight is null ? "null" : string.Join(", ", vweight.shape))}] but weight has shape [{string.Join(", ", weight.shape)}]; pass a tensor of the same shape (zeros_like(weight) to hold it fixed).", nameof(vweight));
+            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
+            global::Leibniz.Validation.Direction(vweight, weight, nameof(vweight), "weight");
             hvx = null;
             hvweight = null;
             gx = null;
@@ -153,6 +152,15 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dweight_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddweight)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "ConvolvedAndPooledJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(weight, nameof(weight), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(other, nameof(other), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dx, nameof(dx), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dweight, nameof(dweight), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Adjoint(dweight_1, weight, nameof(dweight_1), "weight");
+            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Validation.Adjoint(ddweight, dweight, nameof(ddweight), "dweight");
             global::TorchSharp.torch.Tensor features = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -224,6 +232,7 @@ namespace Forward
             dresult = dt6;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "ConvolvedAndPooledJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
             _d_dt6 = _d_dresult;
@@ -281,14 +290,15 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, out global::TorchSharp.torch.Tensor tangent)
         {
-            if (dx is null || !global::System.Linq.Enumerable.SequenceEqual(dx.shape, x.shape))
-                throw new global::System.ArgumentException($"The direction dx has shape [{(dx is null ? "null" : string.Join(", ", dx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(dx));
-            if (dw1 is null || !global::System.Linq.Enumerable.SequenceEqual(dw1.shape, w1.shape))
-                throw new global::System.ArgumentException($"The direction dw1 has shape [{(dw1 is null ? "null" : string.Join(", ", dw1.shape))}] but w1 has shape [{string.Join(", ", w1.shape)}]; pass a tensor of the same shape (zeros_like(w1) to hold it fixed).", nameof(dw1));
-            if (db1 is null || !global::System.Linq.Enumerable.SequenceEqual(db1.shape, b1.shape))
-                throw new global::System.ArgumentException($"The direction db1 has shape [{(db1 is null ? "null" : string.Join(", ", db1.shape))}] but b1 has shape [{string.Join(", ", b1.shape)}]; pass a tensor of the same shape (zeros_like(b1) to hold it fixed).", nameof(db1));
-            if (dw2 is null || !global::System.Linq.Enumerable.SequenceEqual(dw2.shape, w2.shape))
-                throw new global::System.ArgumentException($"The direction dw2 has shape [{(dw2 is null ? "null" : string.Join(", ", dw2.shape))}] but w2 has shape [{string.Join(", ", w2.shape)}]; pass a tensor of the same shape (zeros_like(w2) to hold it fixed).", nameof(dw2));
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Mlp");
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "Mlp", x, "x");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "Mlp", x, "x");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "Mlp", x, "x");
+            global::Leibniz.Validation.Tensor(target, nameof(target), "Mlp", x, "x");
+            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
+            global::Leibniz.Validation.Direction(dw1, w1, nameof(dw1), "w1");
+            global::Leibniz.Validation.Direction(db1, b1, nameof(db1), "b1");
+            global::Leibniz.Validation.Direction(dw2, w2, nameof(dw2), "w2");
             global::TorchSharp.torch.Tensor h = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -409,14 +419,10 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2)
         {
-            if (vx is null || !global::System.Linq.Enumerable.SequenceEqual(vx.shape, x.shape))
-                throw new global::System.ArgumentException($"The direction vx has shape [{(vx is null ? "null" : string.Join(", ", vx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(vx));
-            if (vw1 is null || !global::System.Linq.Enumerable.SequenceEqual(vw1.shape, w1.shape))
-                throw new global::System.ArgumentException($"The direction vw1 has shape [{(vw1 is null ? "null" : string.Join(", ", vw1.shape))}] but w1 has shape [{string.Join(", ", w1.shape)}]; pass a tensor of the same shape (zeros_like(w1) to hold it fixed).", nameof(vw1));
-            if (vb1 is null || !global::System.Linq.Enumerable.SequenceEqual(vb1.shape, b1.shape))
-                throw new global::System.ArgumentException($"The direction vb1 has shape [{(vb1 is null ? "null" : string.Join(", ", vb1.shape))}] but b1 has shape [{string.Join(", ", b1.shape)}]; pass a tensor of the same shape (zeros_like(b1) to hold it fixed).", nameof(vb1));
-            if (vw2 is null || !global::System.Linq.Enumerable.SequenceEqual(vw2.shape, w2.shape))
-                throw new global::System.ArgumentException($"The direction vw2 has shape [{(vw2 is null ? "null" : string.Join(", ", vw2.shape))}] but w2 has shape [{string.Join(", ", w2.shape)}]; pass a tensor of the same shape (zeros_like(w2) to hold it fixed).", nameof(vw2));
+            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
+            global::Leibniz.Validation.Direction(vw1, w1, nameof(vw1), "w1");
+            global::Leibniz.Validation.Direction(vb1, b1, nameof(vb1), "b1");
+            global::Leibniz.Validation.Direction(vw2, w2, nameof(vw2), "w2");
             hvx = null;
             hvw1 = null;
             hvb1 = null;
@@ -446,6 +452,23 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "MlpJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(target, nameof(target), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dx, nameof(dx), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(db1, nameof(db1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
             global::TorchSharp.torch.Tensor h = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -533,6 +556,7 @@ namespace Forward
             dresult = dt4;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "MlpJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d_dt4 = _d_dresult;
@@ -610,8 +634,9 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor dx, out global::TorchSharp.torch.Tensor tangent)
         {
-            if (dx is null || !global::System.Linq.Enumerable.SequenceEqual(dx.shape, x.shape))
-                throw new global::System.ArgumentException($"The direction dx has shape [{(dx is null ? "null" : string.Join(", ", dx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(dx));
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Softmax");
+            global::Leibniz.Validation.Tensor(w, nameof(w), "Softmax", x, "x");
+            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -688,8 +713,7 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor vx, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? hvx)
         {
-            if (vx is null || !global::System.Linq.Enumerable.SequenceEqual(vx.shape, x.shape))
-                throw new global::System.ArgumentException($"The direction vx has shape [{(vx is null ? "null" : string.Join(", ", vx.shape))}] but x has shape [{string.Join(", ", x.shape)}]; pass a tensor of the same shape (zeros_like(x) to hold it fixed).", nameof(vx));
+            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
             hvx = null;
             gx = null;
             return SoftmaxJacobianVectorProductPullback(x, w, vx, null, ref hvx, ref gx);
@@ -710,6 +734,11 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? ddx)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "SoftmaxJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(w, nameof(w), "SoftmaxJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Tensor(dx, nameof(dx), "SoftmaxJacobianVectorProduct", x, "x");
+            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -746,6 +775,7 @@ namespace Forward
             dresult = dt2;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "SoftmaxJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
             _d_dt2 = _d_dresult;

@@ -20,6 +20,13 @@ namespace Layers
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvPoolDropoutPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor kernels, global::TorchSharp.torch.Tensor bias, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx, ref global::TorchSharp.torch.Tensor? dkernels, ref global::TorchSharp.torch.Tensor? dbias)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "ConvPoolDropout");
+            global::Leibniz.Validation.Tensor(kernels, nameof(kernels), "ConvPoolDropout", x, "x");
+            global::Leibniz.Validation.Tensor(bias, nameof(bias), "ConvPoolDropout", x, "x");
+            global::Leibniz.Validation.Tensor(target, nameof(target), "ConvPoolDropout", x, "x");
+            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Validation.Adjoint(dkernels, kernels, nameof(dkernels), "kernels");
+            global::Leibniz.Validation.Adjoint(dbias, bias, nameof(dbias), "bias");
             global::TorchSharp.torch.Tensor h = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -61,6 +68,7 @@ namespace Layers
             result = t7;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "ConvPoolDropout");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return nn.functional.mse_loss(dropped.flatten(1), target);

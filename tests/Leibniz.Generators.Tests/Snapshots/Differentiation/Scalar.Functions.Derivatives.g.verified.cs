@@ -204,7 +204,7 @@ namespace Scalar
             _d_t3 = _d_result;
             // ∂ of: Math.Pow(x, y)
             _d_x = _d_t3 * (y * global::System.Math.Pow(x, y - 1.0));
-            _d_y = _d_t3 * (global::System.Math.Pow(x, y) * global::System.Math.Log(x));
+            _d_y = _d_t3 * (x == 0.0 ? 0.0 : (global::System.Math.Pow(x, y) * global::System.Math.Log(x)));
             // ∂ of: scale * p
             _d_p = _d_t2 * scale;
             // ∂ of: while (k < times) — per iteration, last first: restore what it carried in, recompute it, reverse it
@@ -230,6 +230,8 @@ namespace Scalar
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockWithGradient(double[] x, double[] dx)
         {
+            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Validation.Buffer(dx, x, nameof(dx), "x");
             global::System.Array.Clear(dx, 0, dx.Length);
             return RosenbrockPullback(x, 1.0, dx);
         }
@@ -238,8 +240,8 @@ namespace Scalar
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockPullback(double[] x, double seed, double[] dx)
         {
-            if (dx.Length != x.Length)
-                throw new global::System.ArgumentException($"The gradient buffer has {dx.Length} elements but x has {x.Length}; pass an array of the same length.", nameof(dx));
+            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Validation.Buffer(dx, x, nameof(dx), "x");
             double sum = 0;
             int i = 0;
             int t0 = 0;

@@ -19,6 +19,10 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ElementwisePullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor row, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da, ref global::TorchSharp.torch.Tensor? drow)
         {
+            global::Leibniz.Validation.Tensor(a, nameof(a), "Elementwise");
+            global::Leibniz.Validation.Tensor(row, nameof(row), "Elementwise", a, "a");
+            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Validation.Adjoint(drow, row, nameof(drow), "row");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -52,6 +56,7 @@ namespace TensorFamilies
             result = t7;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Elementwise");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return a.exp() * row.sigmoid() - tanh(a) / 2.0 + row.square()
@@ -94,6 +99,14 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor LinearPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor m, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx, ref global::TorchSharp.torch.Tensor? dw, ref global::TorchSharp.torch.Tensor? db, ref global::TorchSharp.torch.Tensor? dm)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Linear");
+            global::Leibniz.Validation.Tensor(w, nameof(w), "Linear", x, "x");
+            global::Leibniz.Validation.Tensor(b, nameof(b), "Linear", x, "x");
+            global::Leibniz.Validation.Tensor(m, nameof(m), "Linear", x, "x");
+            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Validation.Adjoint(dw, w, nameof(dw), "w");
+            global::Leibniz.Validation.Adjoint(db, b, nameof(db), "b");
+            global::Leibniz.Validation.Adjoint(dm, m, nameof(dm), "m");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor result = null!;
@@ -111,6 +124,7 @@ namespace TensorFamilies
             result = t1;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Linear");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t1 = _d_result;
             // ∂ of: return linear(x, w, b).matmul(m)
@@ -140,6 +154,10 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor LossesPullback(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor classes, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dlogits)
         {
+            global::Leibniz.Validation.Tensor(logits, nameof(logits), "Losses");
+            global::Leibniz.Validation.Tensor(classes, nameof(classes), "Losses", logits, "logits");
+            global::Leibniz.Validation.Tensor(target, nameof(target), "Losses", logits, "logits");
+            global::Leibniz.Validation.Adjoint(dlogits, logits, nameof(dlogits), "logits");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -160,6 +178,7 @@ namespace TensorFamilies
             result = t3;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Losses");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t3 = _d_result;
             // ∂ of: return cross_entropy(logits, classes) + mse_loss(logits.relu(), target)
@@ -189,6 +208,10 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor RecurrencePullback(global::TorchSharp.torch.Tensor h, global::TorchSharp.torch.Tensor w, int steps, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dh, ref global::TorchSharp.torch.Tensor? dw)
         {
+            global::Leibniz.Validation.Tensor(h, nameof(h), "Recurrence");
+            global::Leibniz.Validation.Tensor(w, nameof(w), "Recurrence", h, "h");
+            global::Leibniz.Validation.Adjoint(dh, h, nameof(dh), "h");
+            global::Leibniz.Validation.Adjoint(dw, w, nameof(dw), "w");
             int i = 0;
             bool t0 = false;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -230,6 +253,7 @@ namespace TensorFamilies
             result = t4;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Recurrence");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return h.sum();
@@ -267,6 +291,8 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ReductionsPullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da)
         {
+            global::Leibniz.Validation.Tensor(a, nameof(a), "Reductions");
+            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -290,6 +316,7 @@ namespace TensorFamilies
             result = t4;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Reductions");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return a.sum(dim: 1L, keepdim: true).mean() + a.logsumexp(0L).sum()
@@ -321,6 +348,10 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SelectionPullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da, ref global::TorchSharp.torch.Tensor? db)
         {
+            global::Leibniz.Validation.Tensor(a, nameof(a), "Selection");
+            global::Leibniz.Validation.Tensor(b, nameof(b), "Selection", a, "a");
+            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Validation.Adjoint(db, b, nameof(db), "b");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -347,6 +378,7 @@ namespace TensorFamilies
             result = t5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Selection");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0).sum()
@@ -380,6 +412,8 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ShapePullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da)
         {
+            global::Leibniz.Validation.Tensor(a, nameof(a), "Shape");
+            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -406,6 +440,7 @@ namespace TensorFamilies
             result = t5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Shape");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return a.reshape(-1, 2).t().unsqueeze(0).squeeze(0).expand(3, 2, -1).sum()
@@ -437,6 +472,8 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxPullback(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dlogits)
         {
+            global::Leibniz.Validation.Tensor(logits, nameof(logits), "Softmax");
+            global::Leibniz.Validation.Adjoint(dlogits, logits, nameof(dlogits), "logits");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -457,6 +494,7 @@ namespace TensorFamilies
             result = t3;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Softmax");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t3 = _d_result;
             // ∂ of: return (log_softmax(logits, 1L) * softmax(logits, 1L)).sum()

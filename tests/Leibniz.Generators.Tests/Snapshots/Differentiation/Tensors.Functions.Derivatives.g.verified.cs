@@ -18,6 +18,8 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ExtremaPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Extrema");
+            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor values = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor indexes = null!;
@@ -54,6 +56,7 @@ namespace Tensors
             result = t7;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Extrema");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return x.amax(-1).square().sum() + (values * indexes).sum();
@@ -89,6 +92,8 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor IndexingPullback(global::TorchSharp.torch.Tensor x, int k, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Indexing");
+            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -127,6 +132,7 @@ namespace Tensors
             result = t9;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Indexing");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t9 = _d_result;
             // ∂ of: return x[.., 1..^1].sin().sum() + x[k].square().sum() + x.select(0, -1).sum()
@@ -169,6 +175,10 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor JoinsPullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da, ref global::TorchSharp.torch.Tensor? db)
         {
+            global::Leibniz.Validation.Tensor(a, nameof(a), "Joins");
+            global::Leibniz.Validation.Tensor(b, nameof(b), "Joins", a, "a");
+            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Validation.Adjoint(db, b, nameof(db), "b");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -199,6 +209,7 @@ namespace Tensors
             result = t6;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Joins");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t6 = _d_result;
             // ∂ of: return torch.cat(new[] { a, b }, 1).sin().sum() + torch.stack(new[] { a, a.exp() }).sum()
@@ -236,6 +247,8 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor PermutePullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Permute");
+            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -253,6 +266,7 @@ namespace Tensors
             result = t2;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Permute");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t2 = _d_result;
             // ∂ of: return x.permute(2, 0, 1).sin().sum()
@@ -278,6 +292,8 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ReductionsPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Reductions");
+            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -307,6 +323,7 @@ namespace Tensors
             result = t6;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Reductions");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t6 = _d_result;
             // ∂ of: return x.sum(new long[] { 0, 2 }).sin().sum() + x.mean(new long[] { 1 }, keepdim: true).square().sum()
@@ -343,6 +360,12 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ScalarsPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx, ref global::TorchSharp.torch.Tensor? da, ref global::TorchSharp.torch.Tensor? db)
         {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Scalars");
+            global::Leibniz.Validation.Tensor(a, nameof(a), "Scalars", x, "x");
+            global::Leibniz.Validation.Tensor(b, nameof(b), "Scalars", x, "x");
+            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Validation.Adjoint(db, b, nameof(db), "b");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -377,6 +400,7 @@ namespace Tensors
             result = t7;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Scalars");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return nn.functional.softplus(x, 2.0, 3.0).sum() + nn.functional.leaky_relu(x).sum() + x.addmm(a, b, alpha: 0.5f).sum()

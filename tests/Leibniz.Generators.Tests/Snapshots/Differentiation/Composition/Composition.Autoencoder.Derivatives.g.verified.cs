@@ -9,14 +9,21 @@ namespace Composition
         /// <summary>Runs Forward and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>
         /// <param name="x">The input.</param>
         /// <param name="inputGradient">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="x"/> is null (<see cref="global::System.ArgumentNullException"/>) or on another device than the parameters.</exception>
+        /// <exception cref="global::System.ObjectDisposedException"><paramref name="x"/> was disposed.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true) => new ForwardSweep(this, x, inputGradient);
+        public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
+        {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
+            return new ForwardSweep(this, x, inputGradient);
+        }
 
         /// <summary>Forward through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain Forward otherwise.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
             if (!global::TorchSharp.torch.is_grad_enabled()) return Forward(x);
             // Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's. Forward hooks
             // run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.
@@ -28,7 +35,7 @@ namespace Composition
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public sealed class ForwardSweep
         {
-            readonly global::TorchSharp.torch.Tensor x;
+            global::TorchSharp.torch.Tensor x;
             readonly global::TorchSharp.torch.Tensor flag;
             global::TorchSharp.torch.Tensor z = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
@@ -96,7 +103,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The pullback already ran: it consumes what the forward pass kept.</exception>
             public (global::TorchSharp.torch.Tensor? x, global::TorchSharp.torch.Tensor? flag, global::Leibniz.ModelGradients encoder, global::Leibniz.ModelGradients decoder, global::Leibniz.ModelGradients scaled) Pullback(global::TorchSharp.torch.Tensor? seed = null)
             {
-                BeginReverseSweep();
+                BeginReverseSweep(seed);
                 using var noGrad = global::TorchSharp.torch.no_grad();
 
                 // Reverse sweep: adjoints from the result back to the inputs.
@@ -145,6 +152,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
             {
+                global::Leibniz.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
                 var pulled = Pullback(seed);
                 gradients.Add("encoder", pulled.encoder);
                 gradients.Add("decoder", pulled.decoder);
@@ -187,7 +195,7 @@ namespace Composition
                     return gradients.x;
                 }
 
-                BeginReverseSweep();
+                BeginReverseSweep(seed);
                 // Parameters are leaves that require grad: updating them in place must not be recorded.
                 using var noGrad = global::TorchSharp.torch.no_grad();
 
@@ -239,10 +247,45 @@ namespace Composition
 
             internal Autoencoder Owner => _owner;
 
-            void BeginReverseSweep()
+            /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
+            internal void KeepAlive()
+            {
+                global::Leibniz.SweepLifetime.Detach(new[] { result, z, t0, t1, t2, t3, y, t4 }, x, flag);
+                encoderSweep?.KeepAlive();
+                decoderSweep?.KeepAlive();
+                decoderSweep1?.KeepAlive();
+                scaledSweep?.KeepAlive();
+            }
+
+            /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
+            internal bool InputReleased => x.IsInvalid || encoderSweep?.InputReleased == true || decoderSweep?.InputReleased == true || decoderSweep1?.InputReleased == true || scaledSweep?.InputReleased == true;
+
+            /// <summary>Points every disposed handle on the input at <paramref name="saved"/>, the same tensor as autograd saved it.</summary>
+            internal void RestoreInput(global::TorchSharp.torch.Tensor saved)
+            {
+                if (x.IsInvalid) x = saved;
+                encoderSweep?.RestoreInput(saved);
+                decoderSweep?.RestoreInput(saved);
+                decoderSweep1?.RestoreInput(saved);
+                scaledSweep?.RestoreInput(saved);
+            }
+
+            /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
+            internal void ReleaseIntermediates()
+            {
+                global::Leibniz.SweepLifetime.Release(new[] { result, z, t0, t1, t2, t3, y, t4 }, x, flag);
+                encoderSweep?.ReleaseIntermediates();
+                decoderSweep?.ReleaseIntermediates();
+                decoderSweep1?.ReleaseIntermediates();
+                scaledSweep?.ReleaseIntermediates();
+            }
+
+            void BeginReverseSweep(global::TorchSharp.torch.Tensor? seed)
             {
                 if (pulledBack)
                     throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
+                global::Leibniz.Validation.Kept("Forward", ("x", x), ("flag", flag), ("result", result), ("z", z), ("t0", t0), ("t1", t1), ("t2", t2), ("t3", t3), ("y", y), ("t4", t4));
+                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
                 pulledBack = true;
             }
         }
@@ -260,6 +303,9 @@ namespace Composition
                 var input = (global::TorchSharp.torch.Tensor)vars[1];
                 // Autograd asks for the input's gradient only when the input requires one.
                 var sweep = ((Autoencoder)vars[0]).ForwardWithPullback(input, input.requires_grad);
+                // The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.
+                sweep.KeepAlive();
+                ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });
                 ctx.save_data(SweepKey, sweep);
                 return sweep.Output;
             }
@@ -267,11 +313,13 @@ namespace Composition
             public override global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
             {
                 var sweep = (ForwardSweep)ctx.get_data(SweepKey);
+                if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);
                 // create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.
                 if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);
                 // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.
                 if (sweep.ReverseSweepRan) sweep = sweep.Again();
                 var gradients = sweep.Pullback(grad_output);
+                sweep.ReleaseIntermediates();
                 // One entry per argument of apply: none for the model, then the input and the parameters.
                 var result = new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { null!, gradients.x!, gradients.flag! };
                 // Then the called models' parameters, as apply received them.

@@ -9,14 +9,21 @@ namespace HessianSpectrum
         /// <summary>Runs Forward and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>
         /// <param name="x">The input.</param>
         /// <param name="inputGradient">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="x"/> is null (<see cref="global::System.ArgumentNullException"/>) or on another device than the parameters.</exception>
+        /// <exception cref="global::System.ObjectDisposedException"><paramref name="x"/> was disposed.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true) => new ForwardSweep(this, x, inputGradient);
+        public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
+        {
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.w1, "w1");
+            return new ForwardSweep(this, x, inputGradient);
+        }
 
         /// <summary>Forward through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain Forward otherwise.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
+            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.w1, "w1");
             if (!global::TorchSharp.torch.is_grad_enabled() || !(x.requires_grad || this.w1.requires_grad || this.b1.requires_grad || this.w2.requires_grad || this.b2.requires_grad || this.w3.requires_grad || this.b3.requires_grad)) return Forward(x);
             return ForwardFunction.apply(this, x, this.w1, this.b1, this.w2, this.b2, this.w3, this.b3);
         }
@@ -25,7 +32,7 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public sealed class ForwardSweep
         {
-            readonly global::TorchSharp.torch.Tensor x;
+            global::TorchSharp.torch.Tensor x;
             readonly global::TorchSharp.torch.Tensor w1;
             readonly global::TorchSharp.torch.Tensor b1;
             readonly global::TorchSharp.torch.Tensor w2;
@@ -90,7 +97,7 @@ namespace HessianSpectrum
             /// <exception cref="global::System.InvalidOperationException">The pullback already ran: it consumes what the forward pass kept.</exception>
             public (global::TorchSharp.torch.Tensor? x, global::TorchSharp.torch.Tensor? w1, global::TorchSharp.torch.Tensor? b1, global::TorchSharp.torch.Tensor? w2, global::TorchSharp.torch.Tensor? b2, global::TorchSharp.torch.Tensor? w3, global::TorchSharp.torch.Tensor? b3) Pullback(global::TorchSharp.torch.Tensor? seed = null)
             {
-                BeginReverseSweep();
+                BeginReverseSweep(seed);
                 using var noGrad = global::TorchSharp.torch.no_grad();
 
                 // Reverse sweep: adjoints from the result back to the inputs.
@@ -128,6 +135,7 @@ namespace HessianSpectrum
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
             {
+                global::Leibniz.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
                 var pulled = Pullback(seed);
                 gradients.Add("w1", w1, pulled.w1);
                 gradients.Add("b1", b1, pulled.b1);
@@ -166,7 +174,7 @@ namespace HessianSpectrum
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? Descend(global::TorchSharp.torch.Tensor? seed, double learningRate)
             {
-                BeginReverseSweep();
+                BeginReverseSweep(seed);
                 // Parameters are leaves that require grad: updating them in place must not be recorded.
                 using var noGrad = global::TorchSharp.torch.no_grad();
 
@@ -204,10 +212,33 @@ namespace HessianSpectrum
             internal global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> GradientsOnTheTape(global::TorchSharp.torch.Tensor outputGradient)
                 => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, x, w1, b1, w2, b2, w3, b3);
 
-            void BeginReverseSweep()
+            /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
+            internal void KeepAlive()
+            {
+                global::Leibniz.SweepLifetime.Detach(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
+            }
+
+            /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
+            internal bool InputReleased => x.IsInvalid;
+
+            /// <summary>Points every disposed handle on the input at <paramref name="saved"/>, the same tensor as autograd saved it.</summary>
+            internal void RestoreInput(global::TorchSharp.torch.Tensor saved)
+            {
+                if (x.IsInvalid) x = saved;
+            }
+
+            /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
+            internal void ReleaseIntermediates()
+            {
+                global::Leibniz.SweepLifetime.Release(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
+            }
+
+            void BeginReverseSweep(global::TorchSharp.torch.Tensor? seed)
             {
                 if (pulledBack)
                     throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
+                global::Leibniz.Validation.Kept("Forward", ("x", x), ("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2), ("w3", w3), ("b3", b3), ("result", result), ("h1", h1), ("t0", t0), ("t1", t1), ("h2", h2), ("t2", t2), ("t3", t3), ("t4", t4));
+                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
                 pulledBack = true;
             }
         }
@@ -225,6 +256,9 @@ namespace HessianSpectrum
                 var input = (global::TorchSharp.torch.Tensor)vars[1];
                 // Autograd asks for the input's gradient only when the input requires one.
                 var sweep = ((MixtureClassifier)vars[0]).ForwardWithPullback(input, input.requires_grad);
+                // The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.
+                sweep.KeepAlive();
+                ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });
                 ctx.save_data(SweepKey, sweep);
                 return sweep.Output;
             }
@@ -232,11 +266,13 @@ namespace HessianSpectrum
             public override global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
             {
                 var sweep = (ForwardSweep)ctx.get_data(SweepKey);
+                if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);
                 // create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.
                 if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);
                 // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.
                 if (sweep.ReverseSweepRan) sweep = sweep.Again();
                 var gradients = sweep.Pullback(grad_output);
+                sweep.ReleaseIntermediates();
                 // One entry per argument of apply: none for the model, then the input and the parameters.
                 return new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { null!, gradients.x!, gradients.w1!, gradients.b1!, gradients.w2!, gradients.b2!, gradients.w3!, gradients.b3! };
             }

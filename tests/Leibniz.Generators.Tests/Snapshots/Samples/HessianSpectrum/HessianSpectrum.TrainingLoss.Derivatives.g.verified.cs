@@ -23,6 +23,20 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfPullback(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dw1, ref global::TorchSharp.torch.Tensor? db1, ref global::TorchSharp.torch.Tensor? dw2, ref global::TorchSharp.torch.Tensor? db2, ref global::TorchSharp.torch.Tensor? dw3, ref global::TorchSharp.torch.Tensor? db3)
         {
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "Of");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(b2, nameof(b2), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(w3, nameof(w3), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(b3, nameof(b3), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(points, nameof(points), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(labels, nameof(labels), "Of", w1, "w1");
+            global::Leibniz.Validation.Adjoint(dw1, w1, nameof(dw1), "w1");
+            global::Leibniz.Validation.Adjoint(db1, b1, nameof(db1), "b1");
+            global::Leibniz.Validation.Adjoint(dw2, w2, nameof(dw2), "w2");
+            global::Leibniz.Validation.Adjoint(db2, b2, nameof(db2), "b2");
+            global::Leibniz.Validation.Adjoint(dw3, w3, nameof(dw3), "w3");
+            global::Leibniz.Validation.Adjoint(db3, b3, nameof(db3), "b3");
             global::TorchSharp.torch.Tensor h1 = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -60,6 +74,7 @@ namespace HessianSpectrum
             result = t5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Of");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return cross_entropy(linear(h2, w3, b3), labels);

@@ -17,18 +17,20 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfTangent(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3, out global::TorchSharp.torch.Tensor tangent)
         {
-            if (dw1 is null || !global::System.Linq.Enumerable.SequenceEqual(dw1.shape, w1.shape))
-                throw new global::System.ArgumentException($"The direction dw1 has shape [{(dw1 is null ? "null" : string.Join(", ", dw1.shape))}] but w1 has shape [{string.Join(", ", w1.shape)}]; pass a tensor of the same shape (zeros_like(w1) to hold it fixed).", nameof(dw1));
-            if (db1 is null || !global::System.Linq.Enumerable.SequenceEqual(db1.shape, b1.shape))
-                throw new global::System.ArgumentException($"The direction db1 has shape [{(db1 is null ? "null" : string.Join(", ", db1.shape))}] but b1 has shape [{string.Join(", ", b1.shape)}]; pass a tensor of the same shape (zeros_like(b1) to hold it fixed).", nameof(db1));
-            if (dw2 is null || !global::System.Linq.Enumerable.SequenceEqual(dw2.shape, w2.shape))
-                throw new global::System.ArgumentException($"The direction dw2 has shape [{(dw2 is null ? "null" : string.Join(", ", dw2.shape))}] but w2 has shape [{string.Join(", ", w2.shape)}]; pass a tensor of the same shape (zeros_like(w2) to hold it fixed).", nameof(dw2));
-            if (db2 is null || !global::System.Linq.Enumerable.SequenceEqual(db2.shape, b2.shape))
-                throw new global::System.ArgumentException($"The direction db2 has shape [{(db2 is null ? "null" : string.Join(", ", db2.shape))}] but b2 has shape [{string.Join(", ", b2.shape)}]; pass a tensor of the same shape (zeros_like(b2) to hold it fixed).", nameof(db2));
-            if (dw3 is null || !global::System.Linq.Enumerable.SequenceEqual(dw3.shape, w3.shape))
-                throw new global::System.ArgumentException($"The direction dw3 has shape [{(dw3 is null ? "null" : string.Join(", ", dw3.shape))}] but w3 has shape [{string.Join(", ", w3.shape)}]; pass a tensor of the same shape (zeros_like(w3) to hold it fixed).", nameof(dw3));
-            if (db3 is null || !global::System.Linq.Enumerable.SequenceEqual(db3.shape, b3.shape))
-                throw new global::System.ArgumentException($"The direction db3 has shape [{(db3 is null ? "null" : string.Join(", ", db3.shape))}] but b3 has shape [{string.Join(", ", b3.shape)}]; pass a tensor of the same shape (zeros_like(b3) to hold it fixed).", nameof(db3));
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "Of");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(b2, nameof(b2), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(w3, nameof(w3), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(b3, nameof(b3), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(points, nameof(points), "Of", w1, "w1");
+            global::Leibniz.Validation.Tensor(labels, nameof(labels), "Of", w1, "w1");
+            global::Leibniz.Validation.Direction(dw1, w1, nameof(dw1), "w1");
+            global::Leibniz.Validation.Direction(db1, b1, nameof(db1), "b1");
+            global::Leibniz.Validation.Direction(dw2, w2, nameof(dw2), "w2");
+            global::Leibniz.Validation.Direction(db2, b2, nameof(db2), "b2");
+            global::Leibniz.Validation.Direction(dw3, w3, nameof(dw3), "w3");
+            global::Leibniz.Validation.Direction(db3, b3, nameof(db3), "b3");
             global::TorchSharp.torch.Tensor h1 = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -162,18 +164,12 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfHessianVectorProduct(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, global::TorchSharp.torch.Tensor vb2, global::TorchSharp.torch.Tensor vw3, global::TorchSharp.torch.Tensor vb3, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? gb2, out global::TorchSharp.torch.Tensor? gw3, out global::TorchSharp.torch.Tensor? gb3, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2, out global::TorchSharp.torch.Tensor? hvb2, out global::TorchSharp.torch.Tensor? hvw3, out global::TorchSharp.torch.Tensor? hvb3)
         {
-            if (vw1 is null || !global::System.Linq.Enumerable.SequenceEqual(vw1.shape, w1.shape))
-                throw new global::System.ArgumentException($"The direction vw1 has shape [{(vw1 is null ? "null" : string.Join(", ", vw1.shape))}] but w1 has shape [{string.Join(", ", w1.shape)}]; pass a tensor of the same shape (zeros_like(w1) to hold it fixed).", nameof(vw1));
-            if (vb1 is null || !global::System.Linq.Enumerable.SequenceEqual(vb1.shape, b1.shape))
-                throw new global::System.ArgumentException($"The direction vb1 has shape [{(vb1 is null ? "null" : string.Join(", ", vb1.shape))}] but b1 has shape [{string.Join(", ", b1.shape)}]; pass a tensor of the same shape (zeros_like(b1) to hold it fixed).", nameof(vb1));
-            if (vw2 is null || !global::System.Linq.Enumerable.SequenceEqual(vw2.shape, w2.shape))
-                throw new global::System.ArgumentException($"The direction vw2 has shape [{(vw2 is null ? "null" : string.Join(", ", vw2.shape))}] but w2 has shape [{string.Join(", ", w2.shape)}]; pass a tensor of the same shape (zeros_like(w2) to hold it fixed).", nameof(vw2));
-            if (vb2 is null || !global::System.Linq.Enumerable.SequenceEqual(vb2.shape, b2.shape))
-                throw new global::System.ArgumentException($"The direction vb2 has shape [{(vb2 is null ? "null" : string.Join(", ", vb2.shape))}] but b2 has shape [{string.Join(", ", b2.shape)}]; pass a tensor of the same shape (zeros_like(b2) to hold it fixed).", nameof(vb2));
-            if (vw3 is null || !global::System.Linq.Enumerable.SequenceEqual(vw3.shape, w3.shape))
-                throw new global::System.ArgumentException($"The direction vw3 has shape [{(vw3 is null ? "null" : string.Join(", ", vw3.shape))}] but w3 has shape [{string.Join(", ", w3.shape)}]; pass a tensor of the same shape (zeros_like(w3) to hold it fixed).", nameof(vw3));
-            if (vb3 is null || !global::System.Linq.Enumerable.SequenceEqual(vb3.shape, b3.shape))
-                throw new global::System.ArgumentException($"The direction vb3 has shape [{(vb3 is null ? "null" : string.Join(", ", vb3.shape))}] but b3 has shape [{string.Join(", ", b3.shape)}]; pass a tensor of the same shape (zeros_like(b3) to hold it fixed).", nameof(vb3));
+            global::Leibniz.Validation.Direction(vw1, w1, nameof(vw1), "w1");
+            global::Leibniz.Validation.Direction(vb1, b1, nameof(vb1), "b1");
+            global::Leibniz.Validation.Direction(vw2, w2, nameof(vw2), "w2");
+            global::Leibniz.Validation.Direction(vb2, b2, nameof(vb2), "b2");
+            global::Leibniz.Validation.Direction(vw3, w3, nameof(vw3), "w3");
+            global::Leibniz.Validation.Direction(vb3, b3, nameof(vb3), "b3");
             hvw1 = null;
             hvb1 = null;
             hvw2 = null;
@@ -207,6 +203,32 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfJacobianVectorProductPullback(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? db2_1, ref global::TorchSharp.torch.Tensor? dw3_1, ref global::TorchSharp.torch.Tensor? db3_1, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2, ref global::TorchSharp.torch.Tensor? ddb2, ref global::TorchSharp.torch.Tensor? ddw3, ref global::TorchSharp.torch.Tensor? ddb3)
         {
+            global::Leibniz.Validation.Tensor(w1, nameof(w1), "OfJacobianVectorProduct");
+            global::Leibniz.Validation.Tensor(b1, nameof(b1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(w2, nameof(w2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(b2, nameof(b2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(w3, nameof(w3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(b3, nameof(b3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(points, nameof(points), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(labels, nameof(labels), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(db1, nameof(db1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(db2, nameof(db2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(dw3, nameof(dw3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Tensor(db3, nameof(db3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Validation.Adjoint(db2_1, b2, nameof(db2_1), "b2");
+            global::Leibniz.Validation.Adjoint(dw3_1, w3, nameof(dw3_1), "w3");
+            global::Leibniz.Validation.Adjoint(db3_1, b3, nameof(db3_1), "b3");
+            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
+            global::Leibniz.Validation.Adjoint(ddb2, db2, nameof(ddb2), "db2");
+            global::Leibniz.Validation.Adjoint(ddw3, dw3, nameof(ddw3), "dw3");
+            global::Leibniz.Validation.Adjoint(ddb3, db3, nameof(ddb3), "db3");
             global::TorchSharp.torch.Tensor h1 = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -303,6 +325,7 @@ namespace HessianSpectrum
             dresult = dt5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
+            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "OfJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
             _d_dt5 = _d_dresult;
