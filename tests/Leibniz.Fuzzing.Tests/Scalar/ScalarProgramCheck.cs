@@ -64,7 +64,14 @@ internal static class ScalarProgramCheck
         var gradient = runner.Gradient(x);
         if (TapeCheck("the pullback") is { } unbalanced) return unbalanced;
         if (gradient.Any(g => !double.IsFinite(g)))
+        {
+            // A value that does not move near x while an intermediate overflowed gives 0·∞ in the adjoints, as in any
+            // reverse mode (PyTorch's too); only a NaN where the function varies is a wrong derivative.
+            var probe = UnitVector(random, runner.Dimension);
+            if (runner.Value(x.Select((xi, i) => xi + 1e-3 * probe[i]).ToArray()) == value && runner.Value(x.Select((xi, i) => xi - 1e-3 * probe[i]).ToArray()) == value)
+                return new CheckResult(Verdict.Inconclusive, $"a non-finite gradient where the value {value} is locally constant (an overflowed intermediate)");
             return new CheckResult(Verdict.Failed, $"a non-finite gradient [{Format(gradient)}] at a finite value {value}");
+        }
         var scale = Math.Max(1, Norm(gradient));
 
         // The pullback adds seed times the gradient to whatever adjoints it is handed, and returns the value.
