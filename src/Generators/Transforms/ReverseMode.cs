@@ -31,6 +31,7 @@ internal sealed class ReverseMode
     readonly Dictionary<string, string> _arrayAdjoints = new();
     string? _previousSource;
     readonly HashSet<string> _iterationInputs = new();
+    readonly HashSet<string> _readBeforeAssigned = new();
     int _iterationDepth;
     int _slots;
     int _seeds;
@@ -56,6 +57,10 @@ internal sealed class ReverseMode
         ActivityAnalysis.Collect(function.Body, assignments);
         foreach (var assignment in assignments)
             _assignmentSites[assignment.Target] = _assignmentSites.TryGetValue(assignment.Target, out var n) ? n + 1 : 1;
+
+        // A local read before its first assignment holds its declared default until then (a forward-mode tangent of a
+        // [NoDerivative] input, say): its one assignment still overwrites a value the reverse sweep may read.
+        UpwardExposed(function.Body.Statements, new HashSet<string>(_parameters), _readBeforeAssigned);
 
         _activity = new ActivityAnalysis(function, assignments);
         FindNeeded(function.Body);
@@ -590,7 +595,7 @@ internal sealed class ReverseMode
     void TransformAssignment(Assignment assignment, List<Statement> forward, List<Statement> reverse)
     {
         var target = assignment.Target;
-        var overwritten = _assignmentSites[target] > 1 || _parameters.Contains(target) || _iterationInputs.Contains(target);
+        var overwritten = _assignmentSites[target] > 1 || _parameters.Contains(target) || _iterationInputs.Contains(target) || _readBeforeAssigned.Contains(target);
         var save = _needed.Contains(target) && overwritten;
         string? slot = null;
         if (save)

@@ -6,6 +6,9 @@ internal enum ParameterKind
     Number,
     Array,
     Int,
+
+    /// <summary>A number marked <c>[NoDerivative]</c>: data, with no adjoint or tangent.</summary>
+    Data,
 }
 
 internal sealed record ProgramParameter(string Name, ParameterKind Kind);
@@ -28,6 +31,9 @@ internal sealed record ScalarProgram(
     /// <summary>The value every int parameter has when the program runs: loops bounded by it run two or three times.</summary>
     public int IntArgument { get; init; } = 2;
 
+    /// <summary>The value every <c>[NoDerivative]</c> number parameter has when the program runs.</summary>
+    public const double DataArgument = 0.75;
+
     /// <summary>The construct outside the subset this program holds on purpose, if any: the generator must refuse it with an LZ diagnostic.</summary>
     public string? Unsupported { get; init; }
 
@@ -42,6 +48,7 @@ internal sealed record ScalarProgram(
         var parameters = string.Join(", ", Parameters.Select(p => p.Kind switch
         {
             ParameterKind.Number => Type + " " + p.Name,
+            ParameterKind.Data => "[NoDerivative] " + Type + " " + p.Name,
             ParameterKind.Array => Type + "[] " + p.Name,
             _ => "int " + p.Name,
         }));

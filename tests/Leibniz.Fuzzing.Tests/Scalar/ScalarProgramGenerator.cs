@@ -97,7 +97,9 @@ internal sealed class ScalarProgramWriter
         for (var i = 0; i < numberCount; i++)
         {
             var name = NewName(i == 0 ? new[] { "x" } : i == 1 ? new[] { "y", "seed", "result" } : new[] { "z", "t0", "_d_x" });
-            parameters.Add(new ProgramParameter(name, ParameterKind.Number));
+            var data = i > 0 && Chance(20);
+            if (data) _features.Add("no-derivative");
+            parameters.Add(new ProgramParameter(name, data ? ParameterKind.Data : ParameterKind.Number));
             Declare(name, number: true, assignable: Chance(70));
         }
 

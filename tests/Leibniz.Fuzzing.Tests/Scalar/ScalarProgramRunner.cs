@@ -25,7 +25,7 @@ internal sealed class ScalarProgramRunner
         _hessianVectorProduct = program.WithHessianVectorProduct ? Method("FHessianVectorProduct") : null;
     }
 
-    IEnumerable<ProgramParameter> Differentiable => _program.Parameters.Where(p => p.Kind != ParameterKind.Int);
+    IEnumerable<ProgramParameter> Differentiable => _program.Parameters.Where(p => p.Kind is ParameterKind.Number or ParameterKind.Array);
 
     /// <summary>The number of differentiable inputs.</summary>
     public int Dimension => Differentiable.Sum(p => p.Kind == ParameterKind.Array ? ScalarProgram.ArrayLength : 1);
@@ -72,7 +72,12 @@ internal sealed class ScalarProgramRunner
     {
         var differentiable = Split(x);
         var next = 0;
-        return _program.Parameters.Select(p => p.Kind == ParameterKind.Int ? _program.IntArgument : differentiable[next++]).ToArray();
+        return _program.Parameters.Select(p => p.Kind switch
+        {
+            ParameterKind.Int => _program.IntArgument,
+            ParameterKind.Data => Number(ScalarProgram.DataArgument),
+            _ => differentiable[next++],
+        }).ToArray();
     }
 
     static object? Invoke(MethodInfo method, object?[] arguments)

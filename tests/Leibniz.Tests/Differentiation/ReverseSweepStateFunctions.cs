@@ -117,6 +117,18 @@ public static partial class ReverseSweepStateFunctions
         return y * x;
     }
 
+    /// <summary>
+    /// A [NoDerivative] input that becomes active when reassigned: its tangent is a local read (as zero) before its one
+    /// assignment, so reverse mode over the tangent must keep that zero for the read before it.
+    /// </summary>
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public static double DataInputReassigned(double x, [NoDerivative] double s)
+    {
+        double p = x * s;
+        s -= Math.Sin(x);
+        return p * s;
+    }
+
     /// <summary>pow(|x|, y) at x = 0: the exponent's partial a^b·ln a is 0·(−∞); its limit, 0, is the gradient.</summary>
     [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double PowerOfAbsolute(double x, double y) => Math.Pow(Math.Abs(x), y);

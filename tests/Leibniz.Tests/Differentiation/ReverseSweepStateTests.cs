@@ -96,6 +96,18 @@ public class ReverseSweepStateTests
         AssertClose(3 * x * x + 1, dx, 1e-14, "d/dx (x² + 1)·x");
     }
 
+    [Theory]
+    [InlineData(0.7, 0.75)]
+    [InlineData(-1.3, 2.0)]
+    public void A_data_input_reassigned_with_an_active_value_has_an_exact_hessian_vector_product(double x, double s)
+    {
+        // f = x·s·(s − sin x): f' = s(s − sin x) − x·s·cos x, f'' = s(x·sin x − 2cos x).
+        var derivative = F.DataInputReassignedHessianVectorProduct(x, s, 1.0, out var gradient, out var curvature);
+        AssertClose(s * (s - Math.Sin(x)) - x * s * Math.Cos(x), gradient, 1e-14, "f'");
+        AssertClose(gradient, derivative, 1e-14, "⟨∇f, v⟩");
+        AssertClose(s * (x * Math.Sin(x) - 2 * Math.Cos(x)), curvature, 1e-14, "f''");
+    }
+
     [Fact]
     public void A_power_of_zero_gives_its_exponent_no_gradient_rather_than_nan()
     {
