@@ -998,6 +998,13 @@ internal static class FunctionEmitter
 
     internal static string Literal(double value, ValueType type)
     {
+        // A constant C# folded to a non-finite value (0.25 / (double)(2 - 2)) has no literal spelling.
+        if (type is ValueType.Double or ValueType.Float && (double.IsNaN(value) || double.IsInfinity(value)))
+        {
+            var owner = type == ValueType.Float ? "float" : "double";
+            return double.IsNaN(value) ? owner + ".NaN" : value > 0 ? owner + ".PositiveInfinity" : owner + ".NegativeInfinity";
+        }
+
         var text = type switch
         {
             ValueType.Bool => value != 0 ? "true" : "false",

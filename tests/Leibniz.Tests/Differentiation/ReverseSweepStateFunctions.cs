@@ -129,6 +129,15 @@ public static partial class ReverseSweepStateFunctions
         return p * s;
     }
 
+    /// <summary>Constants C# folds to infinity and NaN: the generated code spells them as double's constants.</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public static double NonFiniteConstants(double x)
+    {
+        double y = x * Math.Atan(0.25 / ((double)(0 - 2 + 2)));
+        double z = x > -1e300 / 0.0 ? x * x : 0.0 / 0.0;
+        return y + z;
+    }
+
     /// <summary>pow(|x|, y) at x = 0: the exponent's partial a^b·ln a is 0·(−∞); its limit, 0, is the gradient.</summary>
     [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double PowerOfAbsolute(double x, double y) => Math.Pow(Math.Abs(x), y);

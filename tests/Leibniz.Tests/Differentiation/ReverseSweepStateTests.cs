@@ -108,6 +108,17 @@ public class ReverseSweepStateTests
         AssertClose(s * (x * Math.Sin(x) - 2 * Math.Cos(x)), curvature, 1e-14, "f''");
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(-2.0)]
+    public void Constants_folded_to_infinity_compile_and_differentiate(double x)
+    {
+        // x·atan(∞) + x² (the NaN sits in the branch not taken).
+        F.NonFiniteConstantsWithGradient(x, out var dx);
+        Assert.Equal(Math.PI / 2 + 2 * x, dx, 14);
+        Assert.Equal(x * Math.PI / 2 + x * x, F.NonFiniteConstants(x), 14);
+    }
+
     [Fact]
     public void A_power_of_zero_gives_its_exponent_no_gradient_rather_than_nan()
     {
