@@ -70,6 +70,10 @@ internal static class ScalarProgramCheck
             var probe = UnitVector(random, runner.Dimension);
             if (runner.Value(x.Select((xi, i) => xi + 1e-3 * probe[i]).ToArray()) == value && runner.Value(x.Select((xi, i) => xi - 1e-3 * probe[i]).ToArray()) == value)
                 return new CheckResult(Verdict.Inconclusive, $"a non-finite gradient where the value {value} is locally constant (an overflowed intermediate)");
+            // Forward mode computes the derivative by another route; where it overflows too, so does the derivative itself
+            // (a float program's products of large partials, an infinite intermediate under a flat function).
+            if (!double.IsFinite(runner.Tangent(x, probe).Tangent))
+                return new CheckResult(Verdict.Inconclusive, $"the derivative overflows in forward and reverse mode alike at a finite value {value}");
             return new CheckResult(Verdict.Failed, $"a non-finite gradient [{Format(gradient)}] at a finite value {value}");
         }
         var scale = Math.Max(1, Norm(gradient));

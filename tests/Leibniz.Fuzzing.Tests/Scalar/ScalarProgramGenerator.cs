@@ -506,11 +506,18 @@ internal sealed class ScalarProgramWriter
 
         var (l, ll, lh) = IntExpression(depth - 1, nonNegative);
         var (r, rl, rh) = IntExpression(depth - 1, nonNegative);
+        // Operands that are sums or differences are parenthesized, so that the text means the tree whose range is tracked.
+        static string Operand(string e) => e.Contains(' ') ? "(" + e + ")" : e;
         switch (Next(nonNegative ? 2 : 3))
         {
             case 0: return (l + " + " + r, ll + rl, lh + rh);
-            case 1: return ((Chance(50) ? "(" + l + ")" : l) + " * " + r, Math.Min(ll * rl, Math.Min(ll * rh, lh * rl)), Math.Max(lh * rh, Math.Max(ll * rl, ll * rh)));
-            default: return (l + " - " + r, ll - rh, lh - rl);
+            case 1:
+            {
+                var products = new[] { ll * rl, ll * rh, lh * rl, lh * rh };
+                return (Operand(l) + " * " + Operand(r), products.Min(), products.Max());
+            }
+
+            default: return (l + " - " + Operand(r), ll - rh, lh - rl);
         }
     }
 
