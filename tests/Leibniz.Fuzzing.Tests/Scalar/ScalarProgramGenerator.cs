@@ -292,9 +292,12 @@ internal sealed class ScalarProgramWriter
 
         var target = Pick(targets);
         var value = NumberExpression(3);
+        // Inside loops what is carried to the next iteration stays bounded, so that values and derivatives stay finite
+        // over 27 iterations (an overflowed intermediate makes 0·∞ = NaN adjoints, in any reverse mode).
+        if (_loopDepth > 0) value = Bounded(value);
         switch (Next(7))
         {
-            case 6: Line(target + " /= " + Lit(1.5) + " + " + M + ".Cos(" + value + ");"); _features.Add("compound"); break;
+            case 6: Line(target + " /= " + Lit(2.5) + " + " + M + ".Cos(" + value + ");"); _features.Add("compound"); break;
             case 0: Line(target + " += " + value + ";"); _features.Add("compound"); break;
             case 1: Line(target + " -= " + value + ";"); _features.Add("compound"); break;
             case 2: Line(target + " *= " + Bounded(value) + ";"); _features.Add("compound"); break;
