@@ -62,6 +62,7 @@ public sealed class TensorDifferentialTests(ITestOutputHelper output)
         Func<TProgram, string> seedOf)
     {
         var clock = Stopwatch.StartNew();
+        var (compileBefore, checkBefore) = (TensorFuzzer.CompileTime, TensorFuzzer.CheckTime);
         var programs = FuzzSettings.Replay is { } replay
             ? new List<TProgram> { fromSeed(replay) }
             : Enumerable.Range(0, count).Select(i => generator.Generate(new PCG((uint)i, FuzzSettings.Seed), null, out _)).ToList();
@@ -70,6 +71,7 @@ public sealed class TensorDifferentialTests(ITestOutputHelper output)
         var counts = results.GroupBy(r => r.Result.Verdict).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine($"{programs.Count} tensor {what} (seed {FuzzSettings.Seed}) in {clock.Elapsed.TotalSeconds:F1} s: "
             + string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}")));
+        output.WriteLine($"compiling {(TensorFuzzer.CompileTime - compileBefore).TotalSeconds:F1} s, checking {(TensorFuzzer.CheckTime - checkBefore).TotalSeconds:F1} s");
         foreach (var feature in programs.SelectMany(p => features(p).Split(", ", StringSplitOptions.RemoveEmptyEntries)).GroupBy(f => f).OrderBy(g => g.Key, StringComparer.Ordinal))
             output.WriteLine($"  {feature.Key}: {feature.Count()}");
         foreach (var (program, result) in results.Where(r => r.Result.Verdict == Verdict.Refused))

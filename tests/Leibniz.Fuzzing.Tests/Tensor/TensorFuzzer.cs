@@ -14,15 +14,50 @@ internal static class TensorFuzzer
 {
     const int BatchSize = 40;
 
+    /// <summary>Time spent compiling batches and running checks, for the test's output.</summary>
+    public static TimeSpan CompileTime, CheckTime;
+
     static readonly Regex GeneratedFileOfProgram = new(@"[/\\]([TM]\d+)\.", RegexOptions.Compiled);
 
     public static List<(TProgram Program, CheckResult Result)> Check<TProgram>(
         IReadOnlyList<TProgram> programs, string prefix, Func<TProgram, string, string> classText, Func<TProgram, Type, CheckResult> check)
     {
+        // The next batch compiles (Roslyn, managed) while this one's checks run (mostly libtorch): two cores, both busy.
+        var batches = Enumerable.Range(0, (programs.Count + BatchSize - 1) / BatchSize).Select(b => programs.Skip(b * BatchSize).Take(BatchSize).ToList()).ToList();
         var results = new List<(TProgram, CheckResult)>();
-        for (var start = 0; start < programs.Count; start += BatchSize)
-            results.AddRange(CheckBatch(programs.Skip(start).Take(BatchSize).ToList(), prefix, classText, check));
+        Task<(string, CompilationOutcome)>? next = batches.Count > 0 ? CompileAsync(batches[0], prefix, classText) : null;
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var compiled = next!.GetAwaiter().GetResult();
+            next = b + 1 < batches.Count ? CompileAsync(batches[b + 1], prefix, classText) : null;
+            results.AddRange(CheckBatch(batches[b], prefix, classText, check, compiled));
+        }
+
         return results;
+    }
+
+    static Task<(string, CompilationOutcome)> CompileAsync<TProgram>(IReadOnlyList<TProgram> programs, string prefix, Func<TProgram, string, string> classText)
+        => Task.Run(() =>
+        {
+            var source = Source(programs, Enumerable.Range(0, programs.Count), prefix, classText);
+            return (source, Compile(source));
+        });
+
+    static CompilationOutcome Compile(string source)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = GeneratedAssembly.Compile(source);
+        lock (Lock) CompileTime += clock.Elapsed;
+        return outcome;
+    }
+
+    static readonly object Lock = new();
+
+    static string Source<TProgram>(IReadOnlyList<TProgram> programs, IEnumerable<int> indices, string prefix, Func<TProgram, string, string> classText)
+    {
+        var text = new StringBuilder(TensorProgram.Usings);
+        foreach (var i in indices) text.Append('\n').Append(classText(programs[i], ClassName(prefix, i)));
+        return text.ToString();
     }
 
     public static CheckResult CheckOne<TProgram>(TProgram program, string prefix, Func<TProgram, string, string> classText, Func<TProgram, Type, CheckResult> check)
@@ -31,16 +66,27 @@ internal static class TensorFuzzer
     static string ClassName(string prefix, int index) => prefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     static List<(TProgram Program, CheckResult Result)> CheckBatch<TProgram>(
-        IReadOnlyList<TProgram> programs, string prefix, Func<TProgram, string, string> classText, Func<TProgram, Type, CheckResult> check)
+        IReadOnlyList<TProgram> programs, string prefix, Func<TProgram, string, string> classText, Func<TProgram, Type, CheckResult> check,
+        (string Source, CompilationOutcome Outcome)? compiled = null)
     {
         var verdicts = new CheckResult?[programs.Count];
         var pending = Enumerable.Range(0, programs.Count).ToList();
         while (pending.Count > 0)
         {
-            var text = new StringBuilder(TensorProgram.Usings);
-            foreach (var i in pending) text.Append('\n').Append(classText(programs[i], ClassName(prefix, i)));
-            var source = text.ToString();
-            var outcome = GeneratedAssembly.Compile(source);
+            string source;
+            CompilationOutcome outcome;
+            if (compiled is { } done)
+            {
+                (source, outcome) = done;
+                compiled = null;
+            }
+            else
+            {
+                source = Source(programs, pending, prefix, classText);
+                outcome = Compile(source);
+            }
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var i in pending)
             {
                 var name = ClassName(prefix, i);
@@ -78,8 +124,10 @@ internal static class TensorFuzzer
                 continue;
             }
 
+            clock.Restart();
             foreach (var i in pending.Where(i => verdicts[i] is null))
                 verdicts[i] = check(programs[i], outcome.Assembly.GetType(ClassName(prefix, i))!);
+            CheckTime += clock.Elapsed;
             break;
         }
 
