@@ -23,6 +23,9 @@ internal sealed record TensorProgram(
     /// <summary>The value the int parameter has when the chain runs.</summary>
     public int IntArgument { get; init; } = 2;
 
+    /// <summary>Whether F returns a tensor of rank ≥ 1 rather than a scalar.</summary>
+    public bool ReturnsTensor { get; init; }
+
     public string ClassText(string className)
     {
         var parameters = string.Join(", ", Tensors.Select(p => "Tensor " + p.Name).Concat(IntParameter is null ? Array.Empty<string>() : new[] { "int " + IntParameter }));

@@ -51,20 +51,22 @@ internal static class TensorProgramCheck
 
         Tensor value;
         using (no_grad()) value = (Tensor)function.Invoke(null, Primals(inputs))!;
-        if (!IsFinite(value)) return new CheckResult(Verdict.Inconclusive, $"value {value.ToDouble()} not finite");
+        if (!IsFinite(value)) return new CheckResult(Verdict.Inconclusive, "the value is not finite");
 
         // Autograd on the user's method itself.
         var leaves = inputs.Select(x => x.detach().clone().requires_grad_()).ToArray();
         var output = (Tensor)function.Invoke(null, Primals(leaves))!;
         if (!output.requires_grad) return new CheckResult(Verdict.Failed, "the function's output does not depend on its inputs (a fuzzer bug)");
-        var gradients = Used(torch.autograd.grad(new[] { output }, leaves, retain_graph: true, create_graph: true, allow_unused: true));
+        // A tensor-valued F: WithGradient and H·v seed ones (the gradient of the output's sum); the pullback takes a random seed.
+        var ones = ones_like(output);
+        var gradients = Used(torch.autograd.grad(new[] { output }, leaves, grad_outputs: new[] { ones }, retain_graph: true, create_graph: true, allow_unused: true));
         if (gradients.Any(g => g is not null && !IsFinite(g))) return new CheckResult(Verdict.Inconclusive, "autograd's gradient is not finite");
 
         // Reverse mode: WithGradient.
         var arguments = Primals(inputs).Concat(new object?[count]).ToArray();
         var generatedValue = (Tensor)withGradient.Invoke(null, arguments)!;
         if (Differs(value, generatedValue, 1e-12) is { } valueDifference)
-            return new CheckResult(Verdict.Failed, $"WithGradient returns the value {generatedValue.ToDouble():R} but the function returns {value.ToDouble():R} ({valueDifference})");
+            return new CheckResult(Verdict.Failed, $"WithGradient returns a value differing from the function's: {valueDifference}");
         var offset = arguments.Length - count;
         for (var i = 0; i < count; i++)
         {
@@ -72,18 +74,20 @@ internal static class TensorProgramCheck
                 return new CheckResult(Verdict.Failed, $"the gradient of {program.Tensors[i].Name} differs from autograd's: {difference}");
         }
 
-        // The pullback adds seed·∇f to the adjoints it is handed.
+        // The pullback adds the seed's vector–Jacobian product to the adjoints it is handed.
+        var seed = program.ReturnsTensor ? randn_like(output).detach() : tensor(2.5, dtype: ScalarType.Float64);
+        var seeded = Used(torch.autograd.grad(new[] { output }, leaves, grad_outputs: new[] { seed }, retain_graph: true, allow_unused: true));
         var initial = inputs.Select(x => full_like(x, 0.75)).ToArray();
-        var pullbackArguments = Primals(inputs).Append(tensor(2.5, dtype: ScalarType.Float64)).Concat(initial).ToArray();
+        var pullbackArguments = Primals(inputs).Append(seed).Concat(initial).ToArray();
         var pulledValue = (Tensor)pullback.Invoke(null, pullbackArguments)!;
         if (Differs(value, pulledValue, 1e-12) is { } pulledDifference)
-            return new CheckResult(Verdict.Failed, $"the pullback returns {pulledValue.ToDouble():R} but the function returns {value.ToDouble():R} ({pulledDifference})");
+            return new CheckResult(Verdict.Failed, $"the pullback returns a value differing from the function's: {pulledDifference}");
         offset = pullbackArguments.Length - count;
         for (var i = 0; i < count; i++)
         {
-            var expected = 0.75 + 2.5 * (gradients[i] ?? zeros_like(inputs[i]));
+            var expected = 0.75 + (seeded[i] ?? zeros_like(inputs[i]));
             if (Differs(expected.detach(), (Tensor?)pullbackArguments[offset + i], inputs[i], GradientTolerance) is { } difference)
-                return new CheckResult(Verdict.Failed, $"a pullback seeded 2.5 into adjoints holding 0.75 gives the wrong adjoint for {program.Tensors[i].Name}: {difference}");
+                return new CheckResult(Verdict.Failed, $"a seeded pullback into adjoints holding 0.75 gives the wrong adjoint for {program.Tensors[i].Name}: {difference}");
         }
 
         // Forward mode against the double-vjp JVP: u ↦ ⟨Jᵀu, v⟩ is linear in u, and its gradient is J·v.
@@ -96,7 +100,7 @@ internal static class TensorProgramCheck
         var tangentArguments = Primals(inputs).Concat(directions).Append(null).ToArray();
         var tangentValue = (Tensor)tangent.Invoke(null, tangentArguments)!;
         if (Differs(value, tangentValue, 1e-12) is { } tangentValueDifference)
-            return new CheckResult(Verdict.Failed, $"the tangent returns the value {tangentValue.ToDouble():R} but the function returns {value.ToDouble():R} ({tangentValueDifference})");
+            return new CheckResult(Verdict.Failed, $"the tangent returns a value differing from the function's: {tangentValueDifference}");
         if (Differs(jvp.detach(), (Tensor?)tangentArguments[^1], value, GradientTolerance) is { } tangentDifference)
             return new CheckResult(Verdict.Failed, $"the tangent differs from autograd's double-vjp J·v: {tangentDifference}");
         if (jacobianVectorProduct is not null)
@@ -114,7 +118,7 @@ internal static class TensorProgramCheck
         var productArguments = Primals(inputs).Concat(directions).Concat(new object?[2 * count]).ToArray();
         var directional = hessianVectorProduct.Invoke(null, productArguments) as Tensor;
         if (directional is not null && Differs(jvp.detach(), directional, value, GradientTolerance) is { } directionalDifference)
-            return new CheckResult(Verdict.Failed, $"the Hessian-vector product returns ∇f·v differing from autograd's: {directionalDifference}");
+            return new CheckResult(Verdict.Failed, $"the Hessian-vector product returns J·v differing from autograd's: {directionalDifference}");
         offset = productArguments.Length - 2 * count;
         for (var i = 0; i < count; i++)
         {

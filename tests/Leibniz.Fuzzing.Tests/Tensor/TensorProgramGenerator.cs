@@ -37,6 +37,7 @@ internal sealed class TensorChainWriter
     readonly List<TensorParameter> _parameters = new();
     readonly HashSet<string> _features = new();
     string? _intParameter;
+    bool _returnsTensor;
     int _indent = 2;
     int _size;
     int _names;
@@ -84,6 +85,7 @@ internal sealed class TensorChainWriter
         return new TensorProgram(seed, _parameters.ToList(), _intParameter, _text.ToString(), _size, string.Join(", ", _features.OrderBy(f => f, StringComparer.Ordinal)))
         {
             IntArgument = intArgument,
+            ReturnsTensor = _returnsTensor,
         };
     }
 
@@ -213,6 +215,16 @@ internal sealed class TensorChainWriter
     void Return()
     {
         var last = _values[^1];
+        if (last.Shape.Length > 0 && Chance(30))
+        {
+            // A tensor-valued chain: the pullback's seed and the tangent then have the output's shape.
+            Feature("tensor-valued");
+            _returnsTensor = true;
+            Line($"return {(Chance(50) ? last.Name : last.Name + " * 2.0")};");
+            _size++;
+            return;
+        }
+
         var partner = _values.Where(v => !ReferenceEquals(v, last) && Broadcast(v.Shape, last.Shape) is not null).ToList();
         var text = Next(6) switch
         {
