@@ -81,7 +81,7 @@ public sealed class TensorDifferentialTests(ITestOutputHelper output)
 
         if (FuzzSettings.Replay is not null)
         {
-            var source = TensorProgram.Usings + classText(programs[0], prefix + "0");
+            var source = TensorProgram.Usings + TensorProgram.Helpers + classText(programs[0], prefix + "0");
             output.WriteLine(source);
             output.WriteLine(GeneratedAssembly.Compile(source).GeneratedText);
         }

@@ -55,7 +55,7 @@ internal static class TensorFuzzer
 
     static string Source<TProgram>(IReadOnlyList<TProgram> programs, IEnumerable<int> indices, string prefix, Func<TProgram, string, string> classText)
     {
-        var text = new StringBuilder(TensorProgram.Usings);
+        var text = new StringBuilder(TensorProgram.Usings).Append(TensorProgram.Helpers);
         foreach (var i in indices) text.Append('\n').Append(classText(programs[i], ClassName(prefix, i)));
         return text.ToString();
     }

@@ -34,6 +34,27 @@ internal sealed record TensorProgram(
         return $"// seed {Seed}: {shapes}{intText}; {Features}\npublic static partial class {className}\n{{\n    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]\n    public static Tensor F({parameters})\n    {{\n{Body}    }}\n}}\n";
     }
 
+    /// <summary>The [Differentiable] tensor methods chains may call: shape-keeping, broadcasting, and one with a loop over an int.</summary>
+    public const string Helpers = """
+        public static partial class TensorHelpers
+        {
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static Tensor Smooth(Tensor x) => x.sigmoid() * x + x.tanh();
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static Tensor Mix(Tensor a, Tensor b) => a * b.tanh() - 0.5 * b;
+
+            [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+            public static Tensor Iterate(Tensor x, int times)
+            {
+                var h = x;
+                for (var i = 0; i < times; i++) h = (h * 0.8).sin() + x * 0.1;
+                return h;
+            }
+        }
+
+        """;
+
     public const string Usings = "using System;\nusing Leibniz;\nusing TorchSharp;\nusing static TorchSharp.torch;\n\n";
 }
 

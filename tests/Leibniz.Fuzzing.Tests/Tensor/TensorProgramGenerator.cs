@@ -290,6 +290,13 @@ internal sealed class TensorChainWriter
             () => { Feature("silu"); return ($"nn.functional.silu({v})", s, a.Bounded, false); },
             () => { Feature("clamp"); return (Pick(new[] { $"{v}.clamp(-1.0, 1.0)", $"{v}.clamp_min(-0.5)", $"{v}.clamp_max(0.5)" }), s, a.Bounded, false); },
             () => { Feature("erfc"); return ($"{v}.erfc()", s, true, true); },
+            () => { Feature("call"); return ($"TensorHelpers.Smooth({v})", s, false, false); },
+            () =>
+            {
+                Feature("call (loop inside)");
+                var times = _intParameter is not null && Chance(50) ? _intParameter : (1 + Next(3)).ToString(CultureInfo.InvariantCulture);
+                return ($"TensorHelpers.Iterate({v}, {times})", s, a.Bounded, false);
+            },
         };
         if (s.Length > 0)
         {
@@ -331,8 +338,9 @@ internal sealed class TensorChainWriter
         if (shape.Length != Math.Max(a.Shape.Length, b.Shape.Length) || !Same(shape, a.Shape) || !Same(shape, b.Shape)) Feature("broadcasting");
         var (x, y) = (a.Name, b.Name);
         var bounded = a.Bounded && b.Bounded;
-        switch (Next(9))
+        switch (Next(10))
         {
+            case 9: Feature("call (broadcasting)"); return ($"TensorHelpers.Mix({x}, {y})", shape, bounded, false);
             case 0: Feature("+"); return ($"{x} + {y}", shape, bounded, a.Positive && b.Positive);
             case 1: Feature("-"); return ($"{x} - {y}", shape, bounded, false);
             case 2: Feature("*"); return ($"{x} * {y}", shape, bounded, a.Positive && b.Positive);
@@ -402,6 +410,7 @@ internal sealed class TensorChainWriter
             case 0: Feature("sum(dim)"); return ($"{a.Name}.sum(dim: {L(dim)}, keepdim: {kept})", reduced, false, false);
             case 1: Feature("mean(dims)"); return ($"{a.Name}.mean(new long[] {{ {dim} }}, keepdim: {kept})", reduced, a.Bounded, a.Positive);
             case 2: Feature("logsumexp"); return ($"{a.Name}.logsumexp({L(dim)}, keepdim: {kept})", reduced, false, false);
+            case 4 when Next(2) == 0: Feature("amax"); return ($"{a.Name}.amax(new long[] {{ {dim} }}, keepdim: {kept})", reduced, a.Bounded, false);
             case 3 when a.Shape.Length == 3:
             {
                 Feature("sum(dims)");
