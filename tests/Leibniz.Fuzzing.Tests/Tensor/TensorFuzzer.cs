@@ -126,7 +126,18 @@ internal static class TensorFuzzer
 
             clock.Restart();
             foreach (var i in pending.Where(i => verdicts[i] is null))
-                verdicts[i] = check(programs[i], outcome.Assembly.GetType(ClassName(prefix, i))!);
+            {
+                var type = outcome.Assembly.GetType(ClassName(prefix, i))!;
+                var result = check(programs[i], type);
+                // libtorch once failed an internal check inside Tensor.div(Scalar) in 1 of 2000 chains and not when run
+                // again: implicitly created Scalars are freed by the finalizer, which may race a native call under GC
+                // pressure from the compilation running beside the checks. A native error that does not recur is
+                // reported, not failed.
+                if (result.Verdict == Verdict.Failed && result.Message.StartsWith("threw ExternalException", StringComparison.Ordinal)
+                    && check(programs[i], type).Verdict == Verdict.Passed)
+                    result = new CheckResult(Verdict.Inconclusive, "a native error that did not recur: " + result.Message);
+                verdicts[i] = result;
+            }
             CheckTime += clock.Elapsed;
             break;
         }
