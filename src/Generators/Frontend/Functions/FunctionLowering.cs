@@ -1007,7 +1007,10 @@ internal sealed partial class FunctionLowering
 
     Operand LowerArgument(IOperation value)
     {
-        while (value is IConversionOperation { IsImplicit: true } conversion && conversion.Operand.Type?.TypeKind != TypeKind.Enum && TypeOf(conversion.Operand.Type) is not null)
+        // A constant passed to a nullable parameter (squeeze(0L) into long?) is lowered as the constant itself: the
+        // conversion to Nullable<T> has no constant value, and the literal alone would lower as a double.
+        while (value is IConversionOperation { IsImplicit: true } conversion && conversion.Operand.Type?.TypeKind != TypeKind.Enum
+            && (TypeOf(conversion.Operand.Type) is not null || (conversion.Conversion.IsNullable && conversion.Operand.ConstantValue.HasValue)))
             value = conversion.Operand;
 
         if (value.ConstantValue is { HasValue: true } constant)

@@ -11,6 +11,10 @@ namespace Leibniz.Generators.Rules.Tensor;
 internal static class TensorRules
 {
     const string SumTo = "global::Leibniz.Broadcasting.SumToShape";
+
+    // matmul's adjoints go through the runtime, which handles 1-D operands: "{0}.mT" throws on a vector.
+    const string MatmulLeft = "global::Leibniz.MatrixProducts.LeftAdjoint({g}, {0}, {1})";
+    const string MatmulRight = "global::Leibniz.MatrixProducts.RightAdjoint({g}, {0}, {1})";
     const string Linear = "global::Leibniz.LinearAdjoints";
 
     // Parameters after the tensor (an in-place flag) must keep their defaults.
@@ -118,8 +122,8 @@ internal static class TensorRules
         new("Tensor.neg", new[] { "{g}.neg()" }, new[] { false }, "d(−a) = −da"),
 
         // Linear algebra.
-        new("Tensor.matmul", new[] { "{g}.matmul({1}.mT)", "{0}.mT.matmul({g})" }, new[] { true, true }, "d(A·B) = dA·Bᵀ… : Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
-        new("torch.matmul", new[] { "{g}.matmul({1}.mT)", "{0}.mT.matmul({g})" }, new[] { true, true }, "Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
+        new("Tensor.matmul", new[] { MatmulLeft, MatmulRight }, new[] { true, true }, "d(A·B) = dA·Bᵀ… : Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
+        new("torch.matmul", new[] { MatmulLeft, MatmulRight }, new[] { true, true }, "Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
         new("Tensor.mm", new[] { "{g}.mm({1}.t())", "{0}.t().mm({g})" }, new[] { false, false }, "Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
         new("torch.mm", new[] { "{g}.mm({1}.t())", "{0}.t().mm({g})" }, new[] { false, false }, "Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
         new("torch.bmm", new[] { "{g}.bmm({1}.transpose(1, 2))", "{0}.transpose(1, 2).bmm({g})" }, new[] { false, false }, "per batch: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),

@@ -244,11 +244,11 @@ namespace Forward
             _d__p14 = global::Leibniz.Broadcasting.SumToShape(_d_dt3, _p14.shape);
             _d__p15 = global::Leibniz.Broadcasting.SumToShape(_d_dt3, _p15.shape);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            _d_t1 = global::Leibniz.Broadcasting.SumToShape(_d__p15.matmul(dt2.mT), t1.shape);
-            _d_dt2 = global::Leibniz.Broadcasting.SumToShape(t1.mT.matmul(_d__p15), dt2.shape);
+            _d_t1 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d__p15, t1, dt2), t1.shape);
+            _d_dt2 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d__p15, t1, dt2), dt2.shape);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            _d_dt1 = global::Leibniz.Broadcasting.SumToShape(_d__p14.matmul(t2.mT), dt1.shape);
-            _d_t2 = global::Leibniz.Broadcasting.SumToShape(dt1.mT.matmul(_d__p14), t2.shape);
+            _d_dt1 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d__p14, dt1, t2), dt1.shape);
+            _d_t2 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d__p14, dt1, t2), t2.shape);
             // ∂ of: tangent of w2.t()
             _d_dw2 = _d_dt2.t();
             // ∂ of: w2.t()

@@ -586,14 +586,14 @@ namespace Forward
             _d__p5 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p5.shape);
             _d__p6 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p6.shape);
             // ∂ of: tangent of h.matmul(w2)
-            _d_h = global::Leibniz.Broadcasting.SumToShape(_d__p6.matmul(dw2.mT), h.shape);
-            _d_dw2 = global::Leibniz.Broadcasting.SumToShape(h.mT.matmul(_d__p6), dw2.shape);
+            _d_h = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d__p6, h, dw2), h.shape);
+            _d_dw2 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d__p6, h, dw2), dw2.shape);
             // ∂ of: tangent of h.matmul(w2)
-            _d_dh = global::Leibniz.Broadcasting.SumToShape(_d__p5.matmul(w2.mT), dh.shape);
-            _d_w2 = global::Leibniz.Broadcasting.SumToShape(dh.mT.matmul(_d__p5), w2.shape);
+            _d_dh = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d__p5, dh, w2), dh.shape);
+            _d_w2 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d__p5, dh, w2), w2.shape);
             // ∂ of: h.matmul(w2)
-            _d_h = global::Leibniz.Adjoints.Add(_d_h, global::Leibniz.Broadcasting.SumToShape(_d_t2.matmul(w2.mT), h.shape));
-            _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, global::Leibniz.Broadcasting.SumToShape(h.mT.matmul(_d_t2), w2.shape));
+            _d_h = global::Leibniz.Adjoints.Add(_d_h, global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d_t2, h, w2), h.shape));
+            _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d_t2, h, w2), w2.shape));
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_dt1 = _d_dh;
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))

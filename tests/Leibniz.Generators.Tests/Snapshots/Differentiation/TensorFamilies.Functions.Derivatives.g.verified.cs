@@ -128,8 +128,8 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t1 = _d_result;
             // ∂ of: return linear(x, w, b).matmul(m)
-            _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t1.matmul(m.mT), t0.shape);
-            _d_m = global::Leibniz.Broadcasting.SumToShape(t0.mT.matmul(_d_t1), m.shape);
+            _d_t0 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d_t1, t0, m), t0.shape);
+            _d_m = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d_t1, t0, m), m.shape);
             // ∂ of: linear(x, w, b)
             _d_x = _d_t0.matmul(w);
             _d_w = global::Leibniz.LinearAdjoints.Weight(_d_t0, x);
@@ -270,8 +270,8 @@ namespace TensorFamilies
                 _d_t1 = r1.mul(1 - t2.square());
                 // ∂ of: h.matmul(w)
                 r0 = _d_t1;
-                _d_h = global::Leibniz.Broadcasting.SumToShape(r0.matmul(w.mT), h.shape);
-                _d_w = global::Leibniz.Adjoints.Add(_d_w, global::Leibniz.Broadcasting.SumToShape(h.mT.matmul(r0), w.shape));
+                _d_h = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(r0, h, w), h.shape);
+                _d_w = global::Leibniz.Adjoints.Add(_d_w, global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(r0, h, w), w.shape));
             }
 
             if (_d_h is not null) dh = global::Leibniz.Adjoints.Add(dh, _d_h);

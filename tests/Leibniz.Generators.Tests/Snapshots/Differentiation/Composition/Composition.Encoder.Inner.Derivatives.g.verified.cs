@@ -75,9 +75,9 @@ namespace Composition
                     // ∂ of: return x.matmul(w)
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Broadcasting.SumToShape(_d_t0.matmul(w.mT), x.shape);
+                        _d_x = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d_t0, x, w), x.shape);
                     }
-                    _d_w = global::Leibniz.Broadcasting.SumToShape(x.mT.matmul(_d_t0), w.shape);
+                    _d_w = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d_t0, x, w), w.shape);
                     return (_d_x, _d_w);
                 }
 
@@ -128,9 +128,9 @@ namespace Composition
                     // ∂ of: return x.matmul(w)
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Broadcasting.SumToShape(_d_t0.matmul(w.mT), x.shape);
+                        _d_x = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d_t0, x, w), x.shape);
                     }
-                    w.add_(global::Leibniz.Broadcasting.SumToShape(x.mT.matmul(_d_t0), w.shape), alpha: -learningRate);
+                    w.add_(global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d_t0, x, w), w.shape), alpha: -learningRate);
                     return _d_x;
                 }
 

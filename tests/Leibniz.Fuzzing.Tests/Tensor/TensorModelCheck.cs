@@ -1,0 +1,131 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Leibniz.Fuzzing.Tests.Scalar;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Leibniz.Fuzzing.Tests.TensorPrograms;
+
+/// <summary>
+/// The oracles for one compiled model, each against autograd through the model's <c>Reference</c> (the same body, not
+/// generated): <c>loss.backward()</c> through <c>model.call</c> (the generated backward under autograd) for every
+/// parameter and the input; the sweep's <c>Pullback</c>; <c>Backward</c> accumulating into <c>.grad</c> over two calls;
+/// <c>Descend</c> leaving each parameter at p − lr·∂p.
+/// </summary>
+internal static class TensorModelCheck
+{
+    const double LearningRate = 0.125;
+    const double Tolerance = 1e-10;
+
+    public static CheckResult Run(TensorModel program, Type type)
+    {
+        using var scope = NewDisposeScope();
+        try
+        {
+            return Check(program, type);
+        }
+        catch (Exception e)
+        {
+            var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
+            return new CheckResult(Verdict.Failed, "threw " + inner.GetType().Name + ": " + inner.Message.Split('\n')[0] + "\n" + inner.StackTrace);
+        }
+    }
+
+    static CheckResult Check(TensorModel program, Type type)
+    {
+        manual_seed(TensorProgramCheck.StableHash(program.Seed));
+        using var model = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type)!;
+        var reference = type.GetMethod("Reference")!;
+        var forwardWithPullback = type.GetMethod("ForwardWithPullback") ?? throw new InvalidOperationException("the generated member ForwardWithPullback is missing");
+        var x = randn(program.InputShape, dtype: ScalarType.Float64).requires_grad_();
+        var seed = randn(program.OutputShape, dtype: ScalarType.Float64);
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var names = program.Parameters.Select(p => p.Name).ToList();
+        if (!names.All(parameters.ContainsKey) || parameters.Count != names.Count)
+            return new CheckResult(Verdict.Failed, $"the model registers parameters [{string.Join(", ", parameters.Keys)}], not [{string.Join(", ", names)}]");
+
+        Dictionary<string, Tensor> Gradients(Func<Tensor> loss)
+        {
+            model.zero_grad();
+            x.grad = null;
+            loss().backward();
+            var result = names.ToDictionary(n => n, n => parameters[n].grad?.detach().clone() ?? zeros_like(parameters[n]));
+            result["x"] = x.grad?.detach().clone() ?? zeros_like(x);
+            return result;
+        }
+
+        var useMse = TensorProgramCheck.StableHash(program.Seed + "loss") % 2 == 0;
+        Tensor Loss(Tensor y) => useMse ? nn.functional.mse_loss(y, seed) : (y * seed).sum();
+        var expected = Gradients(() => Loss((Tensor)reference.Invoke(model, new object[] { x })!));
+        var generated = Gradients(() => Loss(model.call(x)));
+        foreach (var (name, tensor) in expected)
+        {
+            if (TensorProgramCheck.Differs(tensor, generated[name], tensor, Tolerance) is { } difference)
+                return new CheckResult(Verdict.Failed, $"loss.backward() through the generated backward gives a wrong gradient for {name}: {difference}");
+        }
+
+        // The sweep's seed is the loss's gradient with respect to the output.
+        Tensor outputSeed;
+        Tensor referenceOutput;
+        {
+            var output = ((Tensor)reference.Invoke(model, new object[] { x.detach() })!).detach().requires_grad_();
+            Loss(output).backward();
+            outputSeed = output.grad!.detach().clone();
+            referenceOutput = output.detach();
+        }
+
+        object Sweep()
+        {
+            using var _ = no_grad();
+            return forwardWithPullback.Invoke(model, new object[] { x.detach(), true })!;
+        }
+
+        object? Call(object sweep, string name, params object?[] arguments)
+        {
+            using var _ = no_grad();
+            return sweep.GetType().GetMethod(name)!.Invoke(sweep, arguments);
+        }
+
+        // Pullback: the input's gradient, then each parameter's, in declaration order.
+        var first = Sweep();
+        var sweepOutput = (Tensor)first.GetType().GetProperty("Output")!.GetValue(first)!;
+        if (TensorProgramCheck.Differs(referenceOutput, sweepOutput, referenceOutput, 1e-12) is { } outputDifference)
+            return new CheckResult(Verdict.Failed, $"the sweep's output differs from the model's: {outputDifference}");
+        var tuple = (ITuple)Call(first, "Pullback", outputSeed)!;
+        if (tuple.Length != names.Count + 1) return new CheckResult(Verdict.Failed, $"Pullback returns {tuple.Length} gradients for {names.Count} parameters and the input");
+        for (var i = 0; i < tuple.Length; i++)
+        {
+            var name = i == 0 ? "x" : names[i - 1];
+            if (TensorProgramCheck.Differs(expected[name], (Tensor?)tuple[i], expected[name], Tolerance) is { } difference)
+                return new CheckResult(Verdict.Failed, $"Pullback gives a wrong gradient for {name}: {difference}");
+        }
+
+        // Backward accumulates into .grad: two calls leave twice the gradient; each returns the input's gradient.
+        model.zero_grad();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var returned = (Tensor?)Call(Sweep(), "Backward", outputSeed);
+            if (TensorProgramCheck.Differs(expected["x"], returned, x, Tolerance) is { } difference)
+                return new CheckResult(Verdict.Failed, $"Backward returns a wrong input gradient: {difference}");
+        }
+
+        foreach (var name in names)
+        {
+            if (TensorProgramCheck.Differs(2 * expected[name], parameters[name].grad, parameters[name], Tolerance) is { } difference)
+                return new CheckResult(Verdict.Failed, $"two Backward calls leave a wrong .grad in {name}: {difference}");
+        }
+
+        // Descend: one plain gradient-descent step.
+        var after = names.ToDictionary(n => n, n => (parameters[n].detach() - LearningRate * expected[n]).clone());
+        var descended = (Tensor?)Call(Sweep(), "Descend", outputSeed, LearningRate);
+        if (TensorProgramCheck.Differs(expected["x"], descended, x, Tolerance) is { } descendDifference)
+            return new CheckResult(Verdict.Failed, $"Descend returns a wrong input gradient: {descendDifference}");
+        foreach (var name in names)
+        {
+            if (TensorProgramCheck.Differs(after[name], parameters[name].detach(), parameters[name], Tolerance) is { } difference)
+                return new CheckResult(Verdict.Failed, $"Descend leaves {name} away from p − lr·∂p: {difference}");
+        }
+
+        return CheckResult.Passed;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using CsCheck;
+
+namespace Leibniz.Fuzzing.Tests.TensorPrograms;
+
+/// <summary>
+/// Random <c>[Model]</c> classes: 2–4 linear layers of random widths (with or without bias), each but possibly the
+/// last followed by relu, tanh or sigmoid (as functions or methods), over an input with one or two batch dimensions.
+/// </summary>
+internal sealed class TensorModelGenerator : Gen<TensorModel>
+{
+    public override TensorModel Generate(PCG pcg, Size? min, out Size size)
+    {
+        var seed = pcg.ToString();
+        int Next(int n) => (int)pcg.Next((uint)n);
+        var features = new SortedSet<string>(StringComparer.Ordinal);
+        var batch = Next(3) == 0 ? new long[] { 2 + Next(2), 2 + Next(2) } : new long[] { 2 + Next(4) };
+        if (batch.Length == 2) features.Add("two batch dimensions");
+        var width = (long)(2 + Next(4));
+        var input = batch.Append(width).ToArray();
+        var layers = 2 + Next(3);
+        var parameters = new List<TensorParameter>();
+        var body = new StringBuilder();
+        var current = "x";
+        for (var layer = 0; layer < layers; layer++)
+        {
+            var next = (long)(1 + Next(5));
+            var w = "w" + layer.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(new TensorParameter(w, new[] { next, width }));
+            string? bias = null;
+            if (Next(10) < 7)
+            {
+                bias = "b" + layer.ToString(CultureInfo.InvariantCulture);
+                parameters.Add(new TensorParameter(bias, new[] { next }));
+            }
+            else
+            {
+                features.Add("linear without bias");
+            }
+
+            var affine = bias is null ? $"nn.functional.linear({current}, {w})" : $"nn.functional.linear({current}, {w}, {bias})";
+            var last = layer == layers - 1;
+            var activation = last && Next(2) == 0 ? -1 : Next(6);
+            var text = activation switch
+            {
+                0 => $"nn.functional.relu({affine})",
+                1 => $"torch.tanh({affine})",
+                2 => $"nn.functional.sigmoid({affine})",
+                3 => $"{affine}.relu()",
+                4 => $"{affine}.tanh()",
+                5 => $"torch.sigmoid({affine})",
+                _ => affine,
+            };
+            features.Add(activation switch { 0 or 3 => "relu", 1 or 4 => "tanh", 2 or 5 => "sigmoid", _ => "linear output" });
+            var name = "h" + layer.ToString(CultureInfo.InvariantCulture);
+            body.Append("        ");
+            body.Append(last ? $"return {text};\n" : $"var {name} = {text};\n");
+            current = name;
+            width = next;
+        }
+
+        size = new Size((ulong)layers);
+        return new TensorModel(seed, input, batch.Append(width).ToArray(), parameters, body.ToString(), layers, string.Join(", ", features));
+    }
+
+    public TensorModel FromSeed(string seed) => Generate(PCG.Parse(seed), null, out _);
+}
