@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using CsCheck;
 using Leibniz.Fuzzing.Tests.Infrastructure;
 
@@ -9,8 +8,6 @@ namespace Leibniz.Fuzzing.Tests.Scalar;
 internal static class ScalarFuzzer
 {
     const int BatchSize = 50;
-
-    static readonly Regex GeneratedFileOfProgram = new(@"[/\\](P\d+)\.", RegexOptions.Compiled);
 
     public static string ClassName(int index) => "P" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -32,44 +29,13 @@ internal static class ScalarFuzzer
     {
         var verdicts = new CheckResult?[programs.Count];
         var pending = Enumerable.Range(0, programs.Count).ToList();
-        for (var round = 0; pending.Count > 0; round++)
+        while (pending.Count > 0)
         {
             var source = Source(programs, pending);
             var outcome = GeneratedAssembly.Compile(source);
-            foreach (var i in pending)
+            if (BatchVerdicts.Sort(outcome, source, pending, ClassName, verdicts) is { } retry)
             {
-                var name = ClassName(i);
-                var refusals = outcome.LeibnizDiagnosticsIn(source, name).ToList();
-                if (refusals.Count > 0)
-                {
-                    verdicts[i] = new CheckResult(Verdict.Refused, string.Join("; ", refusals.Select(d => d.Id + ": " + d.GetMessage())));
-                    continue;
-                }
-
-                var problems = outcome.GeneratedProblems.Where(d => GeneratedFileOfProgram.Match(d.Location.SourceTree!.FilePath) is { Success: true } m && m.Groups[1].Value == name).ToList();
-                if (problems.Count > 0)
-                {
-                    verdicts[i] = new CheckResult(Verdict.Failed, "the generated code does not compile: " + string.Join("; ", problems.Select(d => d.ToString())));
-                    continue;
-                }
-
-                var invalid = outcome.SourceErrors.Where(d => InClass(source, name, d.Location.SourceSpan.Start)).ToList();
-                if (invalid.Count > 0)
-                    verdicts[i] = new CheckResult(Verdict.Failed, "the program itself does not compile (a fuzzer bug): " + string.Join("; ", invalid.Select(d => d.ToString())));
-            }
-
-            if (outcome.Assembly is null)
-            {
-                var stillPending = pending.Where(i => verdicts[i] is null).ToList();
-                if (stillPending.Count == pending.Count)
-                {
-                    // Nothing pinned on one program (a problem in the helpers' generated code, say): every program fails with it.
-                    var why = string.Join("; ", outcome.GeneratedProblems.Concat(outcome.SourceErrors).Take(5).Select(d => d.ToString()));
-                    foreach (var i in stillPending) verdicts[i] = new CheckResult(Verdict.Failed, "the batch does not compile: " + why);
-                    break;
-                }
-
-                pending = stillPending;
+                pending = retry;
                 continue;
             }
 
@@ -77,7 +43,7 @@ internal static class ScalarFuzzer
             IReadOnlyList<Microsoft.CodeAnalysis.Diagnostic>? analyzerDiagnostics = null;
             foreach (var i in pending.Where(i => verdicts[i] is null))
             {
-                var type = outcome.Assembly.GetType(ClassName(i))!;
+                var type = outcome.Assembly!.GetType(ClassName(i))!;
                 if (type.GetMethod("FPullback") is null)
                 {
                     analyzerDiagnostics ??= outcome.Analyze();
@@ -104,20 +70,7 @@ internal static class ScalarFuzzer
         return text.ToString();
     }
 
-    static bool InClass(string source, string name, int position)
-    {
-        var start = source.IndexOf("class " + name + "\n", StringComparison.Ordinal);
-        if (start < 0) return false;
-        var end = source.IndexOf("\n}\n", start, StringComparison.Ordinal);
-        return position >= start && position <= end;
-    }
 
-    /// <summary>A failure's kind: its message up to the first number or quoted text, so that shrinking keeps to one bug.</summary>
-    static string Kind(string message)
-    {
-        var end = message.IndexOfAny("0123456789'[(".ToCharArray());
-        return end < 0 ? message : message.Substring(0, end);
-    }
 
     /// <summary>
     /// The smallest failing program CsCheck finds from <paramref name="failing"/>'s seed within the time given, with
@@ -127,9 +80,9 @@ internal static class ScalarFuzzer
     {
         try
         {
-            var kind = Kind(CheckOne(failing).Message);
+            var kind = BatchVerdicts.Kind(CheckOne(failing).Message);
             generator.Sample(
-                p => CheckOne(p) is not { Verdict: Verdict.Failed } result || Kind(result.Message) != kind,
+                p => CheckOne(p) is not { Verdict: Verdict.Failed } result || BatchVerdicts.Kind(result.Message) != kind,
                 seed: failing.Seed, iter: 100_000, time: seconds, threads: 1,
                 print: p => p.ClassText("P0") + "\nfails with: " + CheckOne(p).Message);
             return "(did not fail again when checked alone)";

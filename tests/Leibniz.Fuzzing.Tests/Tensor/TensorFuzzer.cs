@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using CsCheck;
 using Leibniz.Fuzzing.Tests.Infrastructure;
 using Leibniz.Fuzzing.Tests.Scalar;
@@ -16,8 +15,6 @@ internal static class TensorFuzzer
 
     /// <summary>Time spent compiling batches and running checks, for the test's output.</summary>
     public static TimeSpan CompileTime, CheckTime;
-
-    static readonly Regex GeneratedFileOfProgram = new(@"[/\\]([TM]\d+)\.", RegexOptions.Compiled);
 
     public static List<(TProgram Program, CheckResult Result)> Check<TProgram>(
         IReadOnlyList<TProgram> programs, string prefix, Func<TProgram, string, string> classText, Func<TProgram, Type, CheckResult> check)
@@ -86,48 +83,16 @@ internal static class TensorFuzzer
                 outcome = Compile(source);
             }
 
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            foreach (var i in pending)
+            if (BatchVerdicts.Sort(outcome, source, pending, i => ClassName(prefix, i), verdicts) is { } retry)
             {
-                var name = ClassName(prefix, i);
-                var refusals = outcome.LeibnizDiagnosticsIn(source, name).ToList();
-                if (refusals.Count > 0)
-                {
-                    verdicts[i] = new CheckResult(Verdict.Refused, string.Join("; ", refusals.Select(d => d.Id + ": " + d.GetMessage())));
-                    continue;
-                }
-
-                // The program's own errors first: generated code around a broken program fails in its wake.
-                var invalid = outcome.SourceErrors.Where(d => InClass(source, name, d.Location.SourceSpan.Start)).ToList();
-                if (invalid.Count > 0)
-                {
-                    verdicts[i] = new CheckResult(Verdict.Failed, "the program itself does not compile (a fuzzer bug): " + string.Join("; ", invalid.Select(d => d.ToString())));
-                    continue;
-                }
-
-                var problems = outcome.GeneratedProblems.Where(d => GeneratedFileOfProgram.Match(d.Location.SourceTree!.FilePath) is { Success: true } m && m.Groups[1].Value == name).ToList();
-                if (problems.Count > 0)
-                    verdicts[i] = new CheckResult(Verdict.Failed, "the generated code does not compile: " + string.Join("; ", problems.Select(d => d.ToString())));
-            }
-
-            if (outcome.Assembly is null)
-            {
-                var stillPending = pending.Where(i => verdicts[i] is null).ToList();
-                if (stillPending.Count == pending.Count)
-                {
-                    var why = string.Join("; ", outcome.GeneratedProblems.Concat(outcome.SourceErrors).Take(5).Select(d => d.ToString()));
-                    foreach (var i in stillPending) verdicts[i] = new CheckResult(Verdict.Failed, "the batch does not compile: " + why);
-                    break;
-                }
-
-                pending = stillPending;
+                pending = retry;
                 continue;
             }
 
-            clock.Restart();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var i in pending.Where(i => verdicts[i] is null))
             {
-                var type = outcome.Assembly.GetType(ClassName(prefix, i))!;
+                var type = outcome.Assembly!.GetType(ClassName(prefix, i))!;
                 var result = check(programs[i], type);
                 // libtorch once failed an internal check inside Tensor.div(Scalar) in 1 of 2000 chains and not when run
                 // again: implicitly created Scalars are freed by the finalizer, which may race a native call under GC
@@ -145,20 +110,7 @@ internal static class TensorFuzzer
         return programs.Select((p, i) => (p, verdicts[i]!)).ToList();
     }
 
-    static bool InClass(string source, string name, int position)
-    {
-        var start = source.IndexOf("class " + name + "\n", StringComparison.Ordinal);
-        if (start < 0) return false;
-        var end = source.IndexOf("\n}\n", start, StringComparison.Ordinal);
-        return position >= start && position <= end;
-    }
 
-    /// <summary>A failure's kind: its message up to the first number or quoted text, so that shrinking keeps to one bug.</summary>
-    static string Kind(string message)
-    {
-        var end = message.IndexOfAny("0123456789'[(:".ToCharArray());
-        return end < 0 ? message : message.Substring(0, end);
-    }
 
     /// <summary>The smallest program CsCheck finds from <paramref name="failing"/>'s seed that fails the same way, within the time given.</summary>
     public static string Shrink<TProgram>(
@@ -166,9 +118,9 @@ internal static class TensorFuzzer
     {
         try
         {
-            var kind = Kind(CheckOne(failing, prefix, classText, check).Message);
+            var kind = BatchVerdicts.Kind(CheckOne(failing, prefix, classText, check).Message);
             generator.Sample(
-                p => CheckOne(p, prefix, classText, check) is not { Verdict: Verdict.Failed or Verdict.Refused } result || Kind(result.Message) != kind,
+                p => CheckOne(p, prefix, classText, check) is not { Verdict: Verdict.Failed or Verdict.Refused } result || BatchVerdicts.Kind(result.Message) != kind,
                 seed: seed, iter: 100_000, time: seconds, threads: 1,
                 print: p => classText(p, prefix + "0") + "\nfails with: " + CheckOne(p, prefix, classText, check).Message);
             return "(did not fail again when checked alone)";
