@@ -257,8 +257,21 @@ internal sealed class ScalarProgramWriter
     {
         var value = NumberExpression(3);
         var name = NewName(Array.Empty<string>());
-        switch (Next(6))
+        switch (Next(7))
         {
+            case 6:
+            {
+                // A constant: C# folds every read of it.
+                string constant;
+                do constant = NewName(Array.Empty<string>());
+                while (constant == name);
+                Line("const " + T + " " + constant + " = " + Lit(0.5 + Next(4) * 0.25) + ";");
+                Declare(constant, number: true, assignable: false);
+                Line(T + " " + name + " = " + constant + " * " + Paren(value) + ";");
+                _features.Add("const");
+                break;
+            }
+
             case 0:
                 // var takes the literal's type, whatever the expression's leaves are.
                 Line("var " + name + " = " + Lit(0.5) + " * " + Paren(value) + ";");
@@ -541,6 +554,10 @@ internal sealed class ScalarProgramWriter
             case 6: return IntInArithmetic(a);
             case 7: return "(" + Condition() + " ? " + a + " : " + NumberExpression(depth - 1) + ")";
             case 8: return Call(a, depth);
+            case 9 when _isFloat:
+                // Float code calling double's Math and narrowing back, as ported code does.
+                _features.Add("float-double-casts");
+                return "(float)Math." + (Chance(50) ? "Sin" : "Tanh") + "((double)" + Paren(a) + ")";
             default: return MathFunction(a, depth);
         }
     }
