@@ -86,7 +86,9 @@ internal static class ScalarProgramCheck
             return new CheckResult(Verdict.Failed, $"the pullback returns {pulledValue:R} but the function returns {value:R}");
         for (var i = 0; i < gradient.Length; i++)
         {
-            if (!Close(0.75 + 2.5 * gradient[i], accumulated[i], isFloat ? 1e-5 : 1e-11, scale))
+            // In float a seed of 2.5 rounds each partial product differently from a seed of 1 (seen: 4e-4 relative after
+            // cancelling contributions in loops); an adjoint assigned instead of added, or a seed ignored, is off by far more.
+            if (!Close(0.75 + 2.5 * gradient[i], accumulated[i], isFloat ? 1e-3 : 1e-11, scale))
                 return new CheckResult(Verdict.Failed, $"a pullback seeded 2.5 into adjoints holding 0.75 gives {accumulated[i]:R} for input {i}; expected 0.75 + 2.5·{gradient[i]:R}");
         }
 

@@ -239,8 +239,8 @@ internal sealed class ScalarProgramWriter
             ("switch", "switch (" + (Ints.FirstOrDefault()?.Name ?? "1") + ") { case 0: break; default: break; }"),
             ("try", "try { } finally { }"),
             ("local function", T + " Twice(" + T + " q) => q * 2;"),
-            ("round", T + " q9 = " + M + ".Round(" + value + ");"),
-            ("floor", T + " q9 = " + M + ".Floor(" + value + ");"),
+            ("round", T + " q9 = " + M + ".Round((" + T + ")" + Paren(value) + ");"),
+            ("floor", T + " q9 = " + M + ".Floor((" + T + ")" + Paren(value) + ");"),
             ("throw", "if (" + value + " > 1e9) throw new InvalidOperationException();"),
         };
         if (_array is not null) kinds.Add(("array write", _array + "[0] = " + value + ";"));
