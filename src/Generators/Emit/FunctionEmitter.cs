@@ -1012,7 +1012,8 @@ internal static class FunctionEmitter
             ValueType.Float => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f",
             _ => DoubleText(value),
         };
-        return value < 0 ? "(" + text + ")" : text;
+        // The sign bit, not value < 0: −0.0 prints as "-0.0", and a negation in front of it would read as "--".
+        return System.BitConverter.DoubleToInt64Bits(value) < 0 ? "(" + text + ")" : text;
     }
 
     static string DoubleText(double value)

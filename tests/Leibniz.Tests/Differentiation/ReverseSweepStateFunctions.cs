@@ -138,6 +138,10 @@ public static partial class ReverseSweepStateFunctions
         return y + z;
     }
 
+    /// <summary>−0.0 as an operand: a partial that negates it must not print "--0.0".</summary>
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public static double NegativeZero(double x, int n) => Math.Atan2(-0.0, 1.5 + x * x) + Math.Atan2(x, 2.0) * (-0.0 + n);
+
     /// <summary>pow(|x|, y) at x = 0: the exponent's partial a^b·ln a is 0·(−∞); its limit, 0, is the gradient.</summary>
     [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static double PowerOfAbsolute(double x, double y) => Math.Pow(Math.Abs(x), y);

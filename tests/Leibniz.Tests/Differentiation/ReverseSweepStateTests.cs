@@ -119,6 +119,17 @@ public class ReverseSweepStateTests
         Assert.Equal(x * Math.PI / 2 + x * x, F.NonFiniteConstants(x), 14);
     }
 
+    [Theory]
+    [InlineData(0.4, 2)]
+    [InlineData(-1.1, 3)]
+    public void A_negative_zero_operand_differentiates_like_zero(double x, int n)
+    {
+        F.NegativeZeroWithGradient(x, n, out var dx);
+        AssertClose(n * 2 / (x * x + 4), dx, 1e-14, "n·∂atan2(x, 2)/∂x");
+        F.NegativeZeroTangent(x, n, 1.0, out var tangent);
+        AssertClose(dx, tangent, 1e-14, "forward mode");
+    }
+
     [Fact]
     public void A_power_of_zero_gives_its_exponent_no_gradient_rather_than_nan()
     {
