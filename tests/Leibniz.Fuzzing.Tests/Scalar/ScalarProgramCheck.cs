@@ -30,7 +30,7 @@ internal static class ScalarProgramCheck
         try
         {
             var runner = new ScalarProgramRunner(program, type);
-            var random = new Random(StableHash(program.Seed));
+            var random = new Random(Infrastructure.StableHash.Of(program.Seed));
             var inconclusive = "";
             for (var attempt = 0; attempt < 3; attempt++)
             {
@@ -152,13 +152,6 @@ internal static class ScalarProgramCheck
         }).ToArray();
     }
 
-    /// <summary>FNV-1a: string.GetHashCode differs between processes, and a failure must replay.</summary>
-    static int StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var ch in text) hash = (hash ^ ch) * 16777619u;
-        return (int)(hash & 0x7fffffff);
-    }
 
     static double Spread(double[] values) => values.Max() - values.Min();
 

@@ -33,7 +33,7 @@ internal static class TensorModelCheck
 
     static CheckResult Check(TensorModel program, Type type)
     {
-        manual_seed(TensorProgramCheck.StableHash(program.Seed));
+        manual_seed(Infrastructure.StableHash.Of(program.Seed));
         using var model = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type)!;
         var reference = type.GetMethod("Reference")!;
         var forwardWithPullback = type.GetMethod("ForwardWithPullback") ?? throw new InvalidOperationException("the generated member ForwardWithPullback is missing");
@@ -54,7 +54,7 @@ internal static class TensorModelCheck
             return result;
         }
 
-        var useMse = TensorProgramCheck.StableHash(program.Seed + "loss") % 2 == 0;
+        var useMse = Infrastructure.StableHash.Of(program.Seed + "loss") % 2 == 0;
         Tensor Loss(Tensor y) => useMse ? nn.functional.mse_loss(y, seed) : (y * seed).sum();
         var expected = Gradients(() => Loss((Tensor)reference.Invoke(model, new object[] { x })!));
         var generated = Gradients(() => Loss(model.call(x)));

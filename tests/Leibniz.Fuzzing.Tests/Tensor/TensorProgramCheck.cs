@@ -42,7 +42,7 @@ internal static class TensorProgramCheck
         var jacobianVectorProduct = Find("FJacobianVectorProduct");
         var hessianVectorProduct = Method("FHessianVectorProduct");
 
-        manual_seed(StableHash(program.Seed));
+        manual_seed(Infrastructure.StableHash.Of(program.Seed));
         var count = program.Tensors.Count;
         var inputs = program.Tensors.Select(p => randn(p.Shape, dtype: ScalarType.Float64)).ToArray();
         var snapshots = inputs.Select(x => x.clone()).ToArray();
@@ -173,11 +173,4 @@ internal static class TensorProgramCheck
         return "[" + string.Join(", ", values) + (t.numel() > 6 ? ", …" : "") + "]";
     }
 
-    /// <summary>FNV-1a: string.GetHashCode differs between processes, and a failure must replay.</summary>
-    internal static long StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var ch in text) hash = (hash ^ ch) * 16777619u;
-        return hash & 0x7fffffff;
-    }
 }
