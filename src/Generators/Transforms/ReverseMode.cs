@@ -111,9 +111,11 @@ internal sealed class ReverseMode
                     hasAdjointCode = true;
                     foreach (var operand in OperandsReadByPartials(assignment.Value))
                         if (operand is Variable v) _needed.Add(v.Name);
-                    if (assignment.Value is TensorCall call && TensorRules.TryGet(call.Rule, out var rule)
-                        && Enumerable.Range(0, call.Arguments.Count).Any(rule.ReadsOutput))
-                        _needed.Add(assignment.Target);
+                    if (assignment.Value is TensorCall call && TensorRules.TryGet(call.Rule, out var rule))
+                    {
+                        if (rule.IsDerived) _needed.UnionWith(DerivedReads(call, rule, assignment.Target));
+                        else if (Enumerable.Range(0, call.Arguments.Count).Any(rule.ReadsOutput)) _needed.Add(assignment.Target);
+                    }
                     break;
                 case IfStatement branch:
                     var inThen = FindNeeded(branch.Then);
@@ -137,7 +139,7 @@ internal sealed class ReverseMode
         PrimitiveCall e => e.Arguments,
         DifferentiableCall e => e.Arguments,
         ElementExpression e => new[] { e.Index },
-        TensorCall e when TensorRules.TryGet(e.Rule, out var rule) => e.Arguments.Where((_, i) => ReadsArgument(rule, i, e.Arguments.Count)),
+        TensorCall e when TensorRules.TryGet(e.Rule, out var rule) && !rule.IsDerived => e.Arguments.Where((_, i) => ReadsArgument(rule, i, e.Arguments.Count)),
         _ => Enumerable.Empty<Operand>(),
     };
 
@@ -738,6 +740,12 @@ internal sealed class ReverseMode
             case TensorCall e:
             {
                 TensorRules.TryGet(e.Rule, out var rule);
+                if (rule.IsDerived)
+                {
+                    PropagateDerived(e, rule, seed, reverse, target);
+                    break;
+                }
+
                 for (var i = 0; i < e.Arguments.Count; i++)
                 {
                     if (rule.Vjp(i) is not { } template || e.Arguments[i] is not Variable v || !_activity.IsActive(v.Name)) continue;
@@ -754,6 +762,55 @@ internal sealed class ReverseMode
                     reverse.Add(new AccumulateStatement(arrayAdjoint, e.Index, seed, false, null, EquatableArray<Operand>.Empty, MathClassOf(seedType), _types[e.Array].ElementType(), seedType));
                 break;
         }
+    }
+
+    /// <summary>The arguments of a derived row that take an adjoint here: active, and with a derivative.</summary>
+    List<int> WantedArguments(TensorCall call, TensorRule rule)
+        => Enumerable.Range(0, call.Arguments.Count).Where(i => rule.Vjp(i) is not null && call.Arguments[i] is Variable v && _activity.IsActive(v.Name)).ToList();
+
+    TensorPullbackDerivation.Result Derive(TensorCall call, TensorRule rule, string seed, string target, List<int> wanted, System.Func<ValueType, string> newLocal)
+    {
+        if (!TensorTangentRules.TryGet(call.Rule, out var tangent))
+            throw new System.InvalidOperationException($"the row {call.Rule} derives its pullback but has no tangent rule");
+        return TensorPullbackDerivation.Derive(call, rule, tangent, target, wanted, new Variable(seed), OperandType, newLocal, _previousSource ?? "");
+    }
+
+    ValueType OperandType(Operand operand) => operand switch
+    {
+        Variable v when _types.TryGetValue(v.Name, out var type) => type,
+        Literal l => l.Type,
+        _ => ValueType.Double,
+    };
+
+    /// <summary>A row's pullback derived from its tangent rule: the partials and transposed linear code, then one accumulation per argument.</summary>
+    void PropagateDerived(TensorCall call, TensorRule rule, string seed, List<Statement> reverse, string target)
+    {
+        var wanted = WantedArguments(call, rule);
+        if (wanted.Count == 0) return;
+        var derived = Derive(call, rule, seed, target, wanted, type =>
+        {
+            var local = Local("r" + (_seeds++).ToString(CultureInfo.InvariantCulture), type);
+            _types[local] = type;
+            return local;
+        });
+        reverse.AddRange(derived.Statements);
+        foreach (var index in wanted)
+        {
+            if (!derived.Contributions.TryGetValue(index, out var contribution)) continue;
+            var argument = (Variable)call.Arguments[index];
+            reverse.Add(new AccumulateTensorStatement(AdjointOf(argument.Name), _types[argument.Name], "{g}", call.Arguments, target, ((Variable)contribution).Name, null));
+        }
+    }
+
+    /// <summary>The primal values a derived row's pullback reads: which arguments, and whether the output.</summary>
+    IEnumerable<string> DerivedReads(TensorCall call, TensorRule rule, string target)
+    {
+        var wanted = WantedArguments(call, rule);
+        if (wanted.Count == 0) return Enumerable.Empty<string>();
+        var scratch = 0;
+        var derived = Derive(call, rule, "seed", target, wanted, _ => "r⟨" + (scratch++).ToString(CultureInfo.InvariantCulture) + "⟩");
+        var primal = new HashSet<string>(call.Arguments.OfType<Variable>().Select(v => v.Name)) { target };
+        return derived.Statements.OfType<Assignment>().SelectMany(a => ExpressionOperands.Names(a.Value)).Where(primal.Contains).Distinct().ToList();
     }
 
     AdjointArgument AdjointArgumentFor(Operand argument, bool hasAdjoint)

@@ -41,4 +41,8 @@ public static class Broadcasting
 
         return result;
     }
+
+    /// <summary>Sums <paramref name="gradient"/> down to the shape of <paramref name="operand"/>, the value that was broadcast.</summary>
+    /// <exception cref="ArgumentException">The gradient's shape is not a broadcast of the operand's.</exception>
+    public static Tensor SumToShapeOf(Tensor gradient, Tensor operand) => SumToShape(gradient, operand.shape);
 }

@@ -67,4 +67,25 @@ public static class Reductions
         using var mean = summed.div(counts);
         return mean.reshape(extremum.shape);
     }
+
+    /// <summary>
+    /// The adjoint of a sum over dimension <paramref name="dim"/> of a tensor shaped like <paramref name="input"/>, spread
+    /// back over it: the dimension is put back where the sum dropped it (read from the ranks, so it holds whether keepdim
+    /// was set or left to its default).
+    /// </summary>
+    public static Tensor KeepDimension(Tensor gradient, Tensor input, long dim)
+        => gradient.dim() < input.dim() ? gradient.unsqueeze(dim) : gradient;
+
+    /// <summary>The adjoint of a mean over every element of a tensor shaped like <paramref name="input"/>: ḡ/n spread over it.</summary>
+    public static Tensor SpreadMean(Tensor gradient, Tensor input) => gradient.div(input.numel()).expand_as(input);
+
+    /// <summary>
+    /// The adjoint of a cumulative sum along <paramref name="dim"/>: each position receives the sum of the gradient at
+    /// itself and every later position, the cumulative sum taken from the other end.
+    /// </summary>
+    public static Tensor ReverseCumulativeSum(Tensor gradient, long dim)
+    {
+        var flipped = gradient.flip(dim);
+        return flipped.cumsum(dim).flip(dim);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace Leibniz.Generators.Rules.Tensor;
 
 /// <summary>
@@ -11,6 +13,21 @@ namespace Leibniz.Generators.Rules.Tensor;
 /// <param name="Comment">The identity, printed above the generated adjoint.</param>
 internal sealed record TensorRule(string Key, string?[] Vjps, bool[] Broadcasts, string Comment)
 {
+    /// <summary>
+    /// Marks a parameter whose pullback reverse mode derives by transposing the row's tangent rule
+    /// (<see cref="TensorTangentRules"/>) rather than from a hand-written template.
+    /// </summary>
+    public const string Derived = "derived from the tangent rule";
+
+    /// <summary>Whether every parameter with a derivative has it derived from the tangent rule.</summary>
+    public bool IsDerived => Vjps.Any(v => v is not null) && Vjps.All(v => v is null || ReferenceEquals(v, Derived));
+
+    /// <summary>Whether the output has the shape of the first argument (an elementwise function of it).</summary>
+    public bool SameShapeAsFirst { get; init; }
+
+    /// <summary>Whether the output has the broadcast shape of the tensor arguments (an elementwise function of several).</summary>
+    public bool Broadcasting { get; init; }
+
     /// <summary>When set, the row holds only if every parameter from this index on keeps its default (a reduction mode, an in-place flag).</summary>
     public int? DefaultsFrom { get; init; }
 
@@ -39,5 +56,5 @@ internal sealed record TensorRule(string Key, string?[] Vjps, bool[] Broadcasts,
     public bool Broadcast(int index) => index < Broadcasts.Length && Broadcasts[index];
 
     /// <summary>Whether a template reads the output, which the forward sweep must then keep.</summary>
-    public bool ReadsOutput(int parameter) => Vjp(parameter)?.Contains("{y}") == true;
+    public bool ReadsOutput(int parameter) => Vjp(parameter) is { } template && !ReferenceEquals(template, Derived) && template.Contains("{y}");
 }

@@ -19,15 +19,25 @@ internal static class TensorRules
 
     // Parameters after the tensor (an in-place flag) must keep their defaults.
     static TensorRule Elementwise(string key, string vjp, string comment)
-        => new(key, new[] { vjp }, new[] { false }, comment) { DefaultsFrom = 1 };
+        => new(key, new[] { vjp }, new[] { false }, comment) { DefaultsFrom = 1, SameShapeAsFirst = true };
+
+    /// <summary>
+    /// A row whose pullback is derived from its tangent rule (<see cref="TensorTangentRules"/>); <paramref name="differentiable"/>
+    /// says which parameters carry a derivative, and every parameter from <paramref name="defaultsFrom"/> on must keep its default.
+    /// </summary>
+    static TensorRule Derived(string key, string comment, bool[] differentiable, int? defaultsFrom = null, bool elementwise = false)
+        => new(key, differentiable.Select(d => d ? TensorRule.Derived : null).ToArray(), new bool[differentiable.Length], comment)
+            { DefaultsFrom = defaultsFrom, SameShapeAsFirst = elementwise };
+
+    /// <summary>An elementwise function of one tensor, its pullback derived from its tangent rule.</summary>
+    static TensorRule Unary(string key, string comment, int parameters = 1, int? defaultsFrom = 1)
+        => Derived(key, comment, new[] { true }.Concat(Enumerable.Repeat(false, parameters - 1)).ToArray(), defaultsFrom, elementwise: true);
 
     // The adjoint of a reduction over dimension {1}, with that dimension put back when keepdim dropped it. Whether it did is
     // read from the ranks, so the template holds when keepdim is left to its default (an omitted argument cannot be named).
     const string KeptDim = "{g}.dim() < {0}.dim() ? {g}.unsqueeze({1}) : {g}";
 
-    const string Gelu = "{g}.mul({0}.mul(-0.7071067811865476).erfc().mul(0.5).addcmul({0}, {0}.square().mul(-0.5).exp(), 0.3989422804014327))";
 
-    const string Softplus = "{g}.where({0}.mul({1}).gt({2}), {g}.mul({0}.mul({1}).sigmoid()))";
     const string SoftplusIdentity = "d softplus(a, β, t) = σ(β·a)·da, = da where β·a > t";
 
     const string Softmax = "{g}.sub({g}.mul({y}).sum(dim: {1}, keepdim: true)).mul({y})";
@@ -140,40 +150,41 @@ internal static class TensorRules
         new("torch.addmm", new[] { "{g}.mul({3})", "{g}.mm({2}.t()).mul({4})", "{1}.t().mm({g}).mul({4})", null, null }, new[] { true, false, false, false, false }, "y = β·c + α·A·B: c̄ = β·ȳ, Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ"),
 
         // Elementwise functions.
-        Elementwise("Tensor.exp", "{g}.mul({y})", "d exp a = exp a · da"),
-        Elementwise("torch.exp", "{g}.mul({y})", "d exp a = exp a · da"),
-        Elementwise("Tensor.log", "{g}.div({0})", "d log a = da / a"),
-        Elementwise("torch.log", "{g}.div({0})", "d log a = da / a"),
-        Elementwise("Tensor.sqrt", "{g}.div({y}.mul(2))", "d √a = da / (2√a)"),
-        Elementwise("torch.sqrt", "{g}.div({y}.mul(2))", "d √a = da / (2√a)"),
-        Elementwise("Tensor.rsqrt", "{g}.mul({y}.pow(3)).mul(-0.5)", "d a^(−½) = −½·a^(−3/2)·da"),
-        Elementwise("torch.rsqrt", "{g}.mul({y}.pow(3)).mul(-0.5)", "d a^(−½) = −½·a^(−3/2)·da"),
-        Elementwise("Tensor.abs", "{g}.mul({0}.sign())", "d |a| = sign a · da"),
-        Elementwise("torch.abs", "{g}.mul({0}.sign())", "d |a| = sign a · da"),
-        Elementwise("Tensor.sin", "{g}.mul({0}.cos())", "d sin a = cos a · da"),
-        Elementwise("torch.sin", "{g}.mul({0}.cos())", "d sin a = cos a · da"),
-        Elementwise("Tensor.cos", "{g}.mul({0}.sin()).neg()", "d cos a = −sin a · da"),
-        Elementwise("torch.cos", "{g}.mul({0}.sin()).neg()", "d cos a = −sin a · da"),
-        Elementwise("Tensor.tanh", "{g}.mul(1 - {y}.square())", "d tanh a = (1 − tanh² a)·da"),
-        Elementwise("torch.tanh", "{g}.mul(1 - {y}.square())", "d tanh a = (1 − tanh² a)·da"),
-        Elementwise("nn.functional.tanh", "{g}.mul(1 - {y}.square())", "d tanh a = (1 − tanh² a)·da"),
-        Elementwise("Tensor.sigmoid", "{g}.mul({y}).mul(1 - {y})", "d σ(a) = σ(1 − σ)·da"),
-        Elementwise("torch.sigmoid", "{g}.mul({y}).mul(1 - {y})", "d σ(a) = σ(1 − σ)·da"),
-        Elementwise("nn.functional.sigmoid", "{g}.mul({y}).mul(1 - {y})", "d σ(a) = σ(1 − σ)·da"),
-        Elementwise("Tensor.square", "{g}.mul({0}).mul(2)", "d a² = 2a·da"),
-        Elementwise("torch.square", "{g}.mul({0}).mul(2)", "d a² = 2a·da"),
         new("Tensor.pow", new[] { "{g}.mul({0}.pow({1} - 1)).mul({1})", null }, new[] { false, false }, "d aᵖ = p·aᵖ⁻¹·da (constant exponent)"),
-        Elementwise("nn.functional.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da (the mask is the output's sign)"),
-        Elementwise("Tensor.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da"),
-        Elementwise("torch.relu", "{g}.mul({y}.gt(0))", "d relu a = [a > 0]·da"),
         // softplus(a, β, t) = log(1 + e^(β·a))/β, and a itself where β·a > t: the derivative there is exactly 1, not σ(β·a).
-        new("nn.functional.softplus", new[] { Softplus, null, null }, new[] { false, false, false }, SoftplusIdentity),
-        new("Tensor.softplus", new[] { Softplus, null, null }, new[] { false, false, false }, SoftplusIdentity),
-        Elementwise("nn.functional.silu", "{g}.mul({0}.sigmoid().mul(1 + {0}.mul(1 - {0}.sigmoid())))", "d (a·σ(a)) = σ(a)(1 + a(1 − σ(a)))·da"),
 
         // GELU (exact): a·Φ(a), so d = Φ(a) + a·φ(a) with Φ(a) = ½·erfc(−a/√2), φ(a) = e^(−a²/2)/√(2π); erfc keeps Φ accurate for a ≪ 0.
-        new("Tensor.gelu()", new[] { Gelu }, new[] { false }, "d gelu a = (Φ(a) + a·φ(a))·da"),
-        new("nn.functional.gelu(Tensor)", new[] { Gelu }, new[] { false }, "d gelu a = (Φ(a) + a·φ(a))·da"),
+
+        // Elementwise functions: the pullback is the transpose of the tangent ȧ·f′(a), derived from the tangent rule.
+        Unary("Tensor.exp", "d exp a = exp a · da"),
+        Unary("Tensor.log", "d log a = da / a"),
+        Unary("Tensor.sqrt", "d √a = da / (2√a)"),
+        Unary("Tensor.rsqrt", "d a^(−½) = −½·a^(−3/2)·da"),
+        Unary("Tensor.abs", "d |a| = sign a · da"),
+        Unary("Tensor.sin", "d sin a = cos a · da"),
+        Unary("Tensor.cos", "d cos a = −sin a · da"),
+        Unary("Tensor.tanh", "d tanh a = (1 − tanh² a)·da"),
+        Unary("Tensor.sigmoid", "d σ(a) = σ(1 − σ)·da"),
+        Unary("Tensor.square", "d a² = 2a·da"),
+        Unary("Tensor.relu", "d relu a = [a > 0]·da (the mask is the output's sign)"),
+        Unary("Tensor.erf", "d erf a = (2/√π)·e^(−a²)·da"),
+        Unary("Tensor.erfc", "d erfc a = −(2/√π)·e^(−a²)·da"),
+        Unary("Tensor.log1p", "d log(1 + a) = da / (1 + a)"),
+        Unary("Tensor.expm1", "d (eᵃ − 1) = eᵃ·da"),
+        Unary("Tensor.log_sigmoid", "d log σ(a) = σ(−a)·da"),
+        Unary("nn.functional.silu", "d (a·σ(a)) = σ(a)(1 + a(1 − σ(a)))·da", parameters: 2),
+        Unary("nn.functional.mish", "d (a·tanh(softplus a)) = (tanh(softplus a) + a·σ(a)·(1 − tanh²(softplus a)))·da", parameters: 2),
+        // GELU (exact): a·Φ(a), so d = Φ(a) + a·φ(a) with Φ(a) = ½·erfc(−a/√2), φ(a) = e^(−a²/2)/√(2π); erfc keeps Φ accurate for a ≪ 0.
+        Unary("Tensor.gelu()", "d gelu a = (Φ(a) + a·φ(a))·da"),
+        // softplus(a, β, t) = log(1 + e^(β·a))/β, and a itself where β·a > t: the derivative there is exactly 1, not σ(β·a).
+        Unary("Tensor.softplus", SoftplusIdentity, parameters: 3, defaultsFrom: null),
+        // No row for hardtanh: TorchSharp 0.107's hardtanh returns its input unchanged, so PyTorch's derivative would not be
+        // the derivative of what runs; clamp(a, lo, hi) is the working spelling.
+        Derived("Tensor.atan2", "d atan2(a, b) = (b·da − a·db) / (a² + b²)", new[] { true, true }) with { Broadcasting = true },
+        Derived("Tensor.hypot", "d √(a² + b²) = (a·da + b·db) / √(a² + b²)", new[] { true, true }) with { Broadcasting = true },
+        // masked_fill(a, m, v) = a·¬m + v·m: linear in a and v together; the mask is data.
+        Derived("Tensor.masked_fill", "d masked_fill(a, m, v) = da where ¬m, dv where m", new[] { true, false, true }),
+        Derived("Tensor.cumsum", "d cumsum_d a = cumsum_d da: ā = ȳ summed from the end along d", new[] { true, false, false }, defaultsFrom: 2),
 
         // Piecewise activations: the branch is chosen by a > 0, as PyTorch's backward does (a = 0 takes the left branch).
         new("Tensor.leaky_relu", new[] { "{g}.where({0}.gt(0), {g}.mul({1}))", null }, new[] { false, false }, "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da"),
@@ -320,15 +331,53 @@ internal static class TensorRules
 
         // Rows the tangent rules are written with (TensorTangentRules), so that a tangent can be differentiated again.
         // erfc: the Gaussian CDF in GELU's slope. nll_loss: linear in its input, the tangent of cross-entropy.
-        Elementwise("Tensor.erfc", "{g}.mul({0}.square().neg().exp()).mul(-1.1283791670955126)", "d erfc a = −(2/√π)·e^(−a²)·da"),
-        Elementwise("torch.erfc", "{g}.mul({0}.square().neg().exp()).mul(-1.1283791670955126)", "d erfc a = −(2/√π)·e^(−a²)·da"),
         new(TiesTangent, new[] { null, null, "global::Leibniz.Reductions.ShareAmongTies({0}, {1}, {g}, {3})", null }, new[] { false, false, false, false },
             "ẏ = mean of ȧ over the ties of each slice: linear in ȧ, whose adjoint shares ȳ among the same ties"),
         new("nn.functional.nll_loss", new[] { NllLoss, null }, new[] { false, false },
             "ℓ = −mean over kept n of x[n, tₙ]: x̄ = −onehot(t)·[t ≠ −100]·ȳ / #kept") { DefaultsFrom = 2 },
     };
 
+    /// <summary>
+    /// Other spellings of a canonical row, taking the same operands in the same places (receiver first): the front end
+    /// resolves them to the row, so each operation has one rule.
+    /// </summary>
+    static readonly Dictionary<string, string> Aliases = new()
+    {
+        ["torch.exp"] = "Tensor.exp",
+        ["torch.log"] = "Tensor.log",
+        ["torch.sqrt"] = "Tensor.sqrt",
+        ["torch.rsqrt"] = "Tensor.rsqrt",
+        ["torch.abs"] = "Tensor.abs",
+        ["torch.sin"] = "Tensor.sin",
+        ["torch.cos"] = "Tensor.cos",
+        ["torch.tanh"] = "Tensor.tanh",
+        ["nn.functional.tanh"] = "Tensor.tanh",
+        ["torch.sigmoid"] = "Tensor.sigmoid",
+        ["nn.functional.sigmoid"] = "Tensor.sigmoid",
+        ["torch.square"] = "Tensor.square",
+        ["nn.functional.relu"] = "Tensor.relu",
+        ["torch.erf"] = "Tensor.erf",
+        ["special.erf"] = "Tensor.erf",
+        ["torch.erfc"] = "Tensor.erfc",
+        ["special.erfc"] = "Tensor.erfc",
+        ["torch.log1p"] = "Tensor.log1p",
+        ["torch.expm1"] = "Tensor.expm1",
+        ["special.expm1"] = "Tensor.expm1",
+        ["nn.functional.logsigmoid"] = "Tensor.log_sigmoid",
+        ["nn.functional.gelu(Tensor)"] = "Tensor.gelu()",
+        ["nn.functional.softplus"] = "Tensor.softplus",
+        ["torch.atan2"] = "Tensor.atan2",
+        ["torch.hypot"] = "Tensor.hypot",
+        ["torch.cumsum"] = "Tensor.cumsum",
+    };
+
     static readonly Dictionary<string, TensorRule> ByKey = Table.ToDictionary(r => r.Key);
+
+    /// <summary>The canonical row key of <paramref name="key"/>, itself when it is not an alias.</summary>
+    public static string Canonical(string key) => Aliases.TryGetValue(key, out var canonical) ? canonical : key;
+
+    /// <summary>The aliases of the table, each with its canonical row.</summary>
+    public static IReadOnlyDictionary<string, string> AliasTable => Aliases;
 
     /// <summary>
     /// The rule a call's <c>Rule</c> names: a row, laid over the call's packed arguments when the key carries their layout
@@ -337,16 +386,16 @@ internal static class TensorRules
     public static bool TryGet(string key, out TensorRule rule)
     {
         rule = null!;
-        if (key.IndexOf('@') < 0) return ByKey.TryGetValue(key, out rule!) && rule.ListParameter is null;
+        if (key.IndexOf('@') < 0) return ByKey.TryGetValue(Canonical(key), out rule!) && rule.ListParameter is null;
 
         var (row, packs) = IR.Functions.PackedArgument.ParseKey(key);
-        if (!ByKey.TryGetValue(row, out var found) || TensorRuleLayout.Lay(found, packs) is not { } laid) return false;
+        if (!ByKey.TryGetValue(Canonical(row), out var found) || TensorRuleLayout.Lay(found, packs) is not { } laid) return false;
         rule = laid;
         return true;
     }
 
     /// <summary>The row of the table for an API, as written: what the front end looks up before it lowers the arguments.</summary>
-    public static bool TryGetRow(string key, out TensorRule rule) => ByKey.TryGetValue(key, out rule!);
+    public static bool TryGetRow(string key, out TensorRule rule) => ByKey.TryGetValue(Canonical(key), out rule!);
 
     public static IEnumerable<TensorRule> All => Table;
 }

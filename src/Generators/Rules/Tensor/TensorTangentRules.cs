@@ -276,6 +276,40 @@ internal static class TensorTangentRules
             return b.Call(key, receiverFirst ? new[] { t, c, f } : new[] { c, t, f });
         };
 
+    static readonly TensorTangentRule Erf = Elementwise((b, a, _) => b.Mul(b.Call("Tensor.exp", b.Neg(b.Call("Tensor.square", a))), Number(1.1283791670955126)));
+
+    // mish a = a·tanh(s), s = softplus a: slope tanh(s) + a·σ(a)·(1 − tanh² s), since ds/da = σ(a).
+    static Operand MishSlope(ITangentBuilder b, Operand a)
+    {
+        var t = b.Call("Tensor.tanh", b.Call("Tensor.softplus", a, Number(1), Number(20)));
+        var rest = b.Mul(b.Mul(a, b.Call("Tensor.sigmoid", a)), b.Sub(Number(1), b.Call("Tensor.square", t)));
+        return b.Add(t, rest);
+    }
+
+    // atan2(a, b): ẏ = (b·ȧ − a·ḃ)/(a² + b²).
+    static Operand Atan2(ITangentBuilder b)
+    {
+        var (da, db, x, y) = (b.Tangent(0), b.Tangent(1), b.Argument(0), b.Argument(1));
+        var numerator = b.Sum((da is null ? null : b.Mul(da, y), false, true), (db is null ? null : b.Mul(x, db), true, true));
+        return b.Div(numerator, b.Add(b.Call("Tensor.square", x), b.Call("Tensor.square", y)));
+    }
+
+    // hypot(a, b) = √(a² + b²): ẏ = (a·ȧ + b·ḃ)/y.
+    static Operand Hypot(ITangentBuilder b)
+    {
+        var (da, db) = (b.Tangent(0), b.Tangent(1));
+        var numerator = b.Sum((da is null ? null : b.Mul(b.Argument(0), da), false, true), (db is null ? null : b.Mul(b.Argument(1), db), false, true));
+        return b.Div(numerator, b.Output);
+    }
+
+    // masked_fill(a, m, v) = a·¬m + v·m, linear in (a, v) together: the same call on the tangents, zeros standing for a
+    // tangent that does not vary.
+    static Operand MaskedFill(ITangentBuilder b)
+    {
+        var filled = b.Tangent(0) ?? b.EmitConstant(Torch + ".zeros_like", b.Output);
+        return b.Call("Tensor.masked_fill", filled, b.Argument(1), b.Tangent(2) ?? Number(0));
+    }
+
     static readonly TensorTangentRule Exp = Elementwise((b, _, y) => y);
     static readonly TensorTangentRule Log = b => b.Div(b.Tangent(0)!, b.Argument(0));
     static readonly TensorTangentRule Sqrt = b => b.Mul(b.Div(b.Tangent(0)!, b.Output), Number(0.5));
@@ -435,38 +469,30 @@ internal static class TensorTangentRules
         ["torch.addmm"] = TorchAddmm,
 
         ["Tensor.exp"] = Exp,
-        ["torch.exp"] = Exp,
         ["Tensor.log"] = Log,
-        ["torch.log"] = Log,
         ["Tensor.sqrt"] = Sqrt,
-        ["torch.sqrt"] = Sqrt,
         ["Tensor.rsqrt"] = Rsqrt,
-        ["torch.rsqrt"] = Rsqrt,
         ["Tensor.abs"] = Abs,
-        ["torch.abs"] = Abs,
         ["Tensor.sin"] = Sin,
-        ["torch.sin"] = Sin,
         ["Tensor.cos"] = Cos,
-        ["torch.cos"] = Cos,
         ["Tensor.tanh"] = Tanh,
-        ["torch.tanh"] = Tanh,
-        ["nn.functional.tanh"] = Tanh,
         ["Tensor.sigmoid"] = Sigmoid,
-        ["torch.sigmoid"] = Sigmoid,
-        ["nn.functional.sigmoid"] = Sigmoid,
         ["Tensor.square"] = Square,
-        ["torch.square"] = Square,
         ["Tensor.pow"] = Power,
-        ["nn.functional.relu"] = Relu,
         ["Tensor.relu"] = Relu,
-        ["torch.relu"] = Relu,
-        ["nn.functional.softplus"] = Softplus,
         ["Tensor.softplus"] = Softplus,
         ["nn.functional.silu"] = Elementwise((b, a, _) => SiluSlope(b, a)),
+        ["nn.functional.mish"] = Elementwise((b, a, _) => MishSlope(b, a)),
         ["Tensor.gelu()"] = Elementwise((b, a, _) => GeluSlope(b, a)),
-        ["nn.functional.gelu(Tensor)"] = Elementwise((b, a, _) => GeluSlope(b, a)),
+        ["Tensor.erf"] = Erf,
         ["Tensor.erfc"] = Erfc,
-        ["torch.erfc"] = Erfc,
+        ["Tensor.log1p"] = b => b.Div(b.Tangent(0)!, b.Add(b.Argument(0), Number(1))),
+        ["Tensor.expm1"] = Elementwise((b, _, y) => b.Add(y, Number(1))),
+        ["Tensor.log_sigmoid"] = Elementwise((b, a, _) => b.Call("Tensor.sigmoid", b.Neg(a))),
+        ["Tensor.atan2"] = Atan2,
+        ["Tensor.hypot"] = Hypot,
+        ["Tensor.masked_fill"] = MaskedFill,
+        ["Tensor.cumsum"] = Linear(),
 
         ["Tensor.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, b.Argument(1))),
         ["nn.functional.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, ValueOr(b.Argument(1), 0.01))),

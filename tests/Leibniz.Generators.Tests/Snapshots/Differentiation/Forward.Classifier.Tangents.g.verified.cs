@@ -194,12 +194,30 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? _d__p3 = null;
             global::TorchSharp.torch.Tensor? _d__p4 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r14 = null;
             global::TorchSharp.torch.Tensor? _d__p5 = null;
             global::TorchSharp.torch.Tensor? _d__p6 = null;
+            global::TorchSharp.torch.Tensor? r15 = null;
+            global::TorchSharp.torch.Tensor? r16 = null;
             global::TorchSharp.torch.Tensor? _d__p7 = null;
             global::TorchSharp.torch.Tensor? _d__p8 = null;
+            global::TorchSharp.torch.Tensor? r17 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
             global::TorchSharp.torch.Tensor? _d__p10 = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
@@ -265,19 +283,37 @@ namespace Forward
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d__p8 = global::Leibniz.Broadcasting.SumToShape(_d__p9.mul(0.3989422804014327), _p8.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p7 = _d__p8.mul(_p8);
+            r17 = _d__p8 * _p8;
+            _d__p7 = r17;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d__p6 = global::Leibniz.Broadcasting.SumToShape(_d__p7.mul((-0.5)), _p6.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d__p6.mul(t0).mul(2));
+            r15 = _d__p6 * 2.0;
+            r16 = r15 * t0;
+            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, r16);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d__p4 = global::Leibniz.Broadcasting.SumToShape(_d__p5.mul(0.5), _p4.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p3 = _d__p4.mul(_p3.square().neg().exp()).mul(-1.1283791670955126);
+            r11 = _p3.square();
+            r12 = -r11;
+            r13 = r12.exp();
+            r14 = r13 * (-1.1283791670955126);
+            r10 = _d__p4 * r14;
+            _d__p3 = r10;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d__p3.mul((-0.7071067811865476)), t0.shape));
             // ∂ of: nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, _d_t1.mul(t0.mul(-0.7071067811865476).erfc().mul(0.5).addcmul(t0, t0.square().mul(-0.5).exp(), 0.3989422804014327)));
+            r1 = t0 * (-0.7071067811865476);
+            r2 = r1.erfc();
+            r3 = r2 * 0.5;
+            r4 = t0.square();
+            r5 = r4 * (-0.5);
+            r6 = r5.exp();
+            r7 = r6 * 0.3989422804014327;
+            r8 = t0 * r7;
+            r9 = r3 + r8;
+            r0 = _d_t1 * r9;
+            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, r0);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d__p0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape);
             _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape);

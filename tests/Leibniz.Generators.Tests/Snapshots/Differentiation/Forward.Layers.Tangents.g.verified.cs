@@ -509,6 +509,8 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
             global::TorchSharp.torch.Tensor? _d_h = null;
             global::TorchSharp.torch.Tensor? _d_dh = null;
@@ -517,7 +519,12 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p6 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? _d__p8 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
             global::TorchSharp.torch.Tensor? _d_y = null;
@@ -579,9 +586,14 @@ namespace Forward
             // ∂ of: tangent of y = h.matmul(w2).tanh()
             _d__p8 = global::Leibniz.Broadcasting.SumToShape(_d__p9.neg(), _p8.shape);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, _d__p8.mul(t3).mul(2));
+            r5 = _d__p8 * 2.0;
+            r6 = r5 * t3;
+            _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, r6);
             // ∂ of: y = h.matmul(w2).tanh()
-            _d_t2 = _d_t3.mul(1 - t3.square());
+            r3 = t3.square();
+            r4 = 1.0 - r3;
+            r2 = _d_t3 * r4;
+            _d_t2 = r2;
             // ∂ of: tangent of h.matmul(w2)
             _d__p5 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p5.shape);
             _d__p6 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p6.shape);
@@ -601,7 +613,9 @@ namespace Forward
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p3), dt0.shape);
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            _d_t0 = _d_t1.mul(t1.gt(0));
+            r1 = t1.gt(0.0);
+            r0 = _d_t1 * r1;
+            _d_t0 = r0;
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d__p0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape);
             _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape);

@@ -45,6 +45,8 @@ namespace Layers
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_h = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_pooled = null;
@@ -83,7 +85,9 @@ namespace Layers
             _d_h = global::Leibniz.MaxPool2dSelection.Scatter(_d_t3, h, t2);
             _d_t1 = _d_h;
             // ∂ of: h = nn.functional.relu(nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2))
-            _d_t0 = _d_t1.mul(t1.gt(0));
+            r1 = t1.gt(0.0);
+            r0 = _d_t1 * r1;
+            _d_t0 = r0;
             // ∂ of: nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2)
             _d_x = global::Leibniz.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
             _d_kernels = global::Leibniz.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);

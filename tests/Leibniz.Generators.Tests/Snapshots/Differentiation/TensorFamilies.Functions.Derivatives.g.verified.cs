@@ -36,12 +36,21 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_row = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -63,21 +72,30 @@ namespace TensorFamilies
             _d_t5 = global::Leibniz.Broadcasting.SumToShape(_d_t7, t5.shape);
             _d_t6 = global::Leibniz.Broadcasting.SumToShape(_d_t7, t6.shape);
             // ∂ of: row.square()
-            _d_row = _d_t6.mul(row).mul(2);
+            r7 = _d_t6 * 2.0;
+            r8 = r7 * row;
+            _d_row = r8;
             // ∂ of: a.exp() * row.sigmoid() - tanh(a) / 2.0
             _d_t2 = global::Leibniz.Broadcasting.SumToShape(_d_t5, t2.shape);
             _d_t4 = global::Leibniz.Broadcasting.SumToShape(_d_t5.neg(), t4.shape);
             // ∂ of: tanh(a) / 2.0
             _d_t3 = global::Leibniz.Broadcasting.SumToShape(_d_t4.div(2.0), t3.shape);
             // ∂ of: tanh(a)
-            _d_a = _d_t3.mul(1 - t3.square());
+            r5 = t3.square();
+            r6 = 1.0 - r5;
+            r4 = _d_t3 * r6;
+            _d_a = r4;
             // ∂ of: a.exp() * row.sigmoid()
             _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t2.mul(t1), t0.shape);
             _d_t1 = global::Leibniz.Broadcasting.SumToShape(_d_t2.mul(t0), t1.shape);
             // ∂ of: row.sigmoid()
-            _d_row = global::Leibniz.Adjoints.Add(_d_row, _d_t1.mul(t1).mul(1 - t1));
+            r2 = 1.0 - t1;
+            r3 = t1 * r2;
+            r1 = _d_t1 * r3;
+            _d_row = global::Leibniz.Adjoints.Add(_d_row, r1);
             // ∂ of: a.exp()
-            _d_a = global::Leibniz.Adjoints.Add(_d_a, _d_t0.mul(t0));
+            r0 = _d_t0 * t0;
+            _d_a = global::Leibniz.Adjoints.Add(_d_a, r0);
 
             if (_d_a is not null) da = global::Leibniz.Adjoints.Add(da, _d_a);
             if (_d_row is not null) drow = global::Leibniz.Adjoints.Add(drow, _d_row);
@@ -167,6 +185,8 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
 
@@ -187,7 +207,9 @@ namespace TensorFamilies
             // ∂ of: mse_loss(logits.relu(), target)
             _d_t1 = t1.sub(target).mul(_d_t2).mul(2.0 / t1.numel());
             // ∂ of: logits.relu()
-            _d_logits = _d_t1.mul(t1.gt(0));
+            r1 = t1.gt(0.0);
+            r0 = _d_t1 * r1;
+            _d_logits = r0;
             // ∂ of: cross_entropy(logits, classes)
             _d_logits = global::Leibniz.Adjoints.Add(_d_logits, logits.softmax(1L).scatter_add(1L, classes.clamp_min(0).unsqueeze(1L), classes.unsqueeze(1L).full_like(-1, dtype: logits.dtype)).mul(classes.ne(-100).unsqueeze(1L).mul(_d_t0.div(classes.ne(-100).sum()))));
 
@@ -227,8 +249,11 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? s0 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? s0 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             var tapeTensor = global::Leibniz.Tape<global::TorchSharp.torch.Tensor>.Current;
 
@@ -263,11 +288,14 @@ namespace TensorFamilies
             {
                 t2 = tapeTensor.Pop();
                 h = tapeTensor.Pop();
-                r2 = _d_h;
-                _d_t2 = r2;
+                r5 = _d_h;
+                _d_t2 = r5;
                 // ∂ of: h = tanh(h.matmul(w))
                 r1 = _d_t2;
-                _d_t1 = r1.mul(1 - t2.square());
+                r3 = t2.square();
+                r4 = 1.0 - r3;
+                r2 = r1 * r4;
+                _d_t1 = r2;
                 // ∂ of: h.matmul(w)
                 r0 = _d_t1;
                 _d_h = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(r0, h, w), h.shape);

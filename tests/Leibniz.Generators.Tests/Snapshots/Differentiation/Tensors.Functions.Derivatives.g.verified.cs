@@ -37,6 +37,8 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_values = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
@@ -69,7 +71,9 @@ namespace Tensors
             // ∂ of: x.amax(-1).square().sum()
             _d_t3 = _d_t4.expand_as(t3);
             // ∂ of: x.amax(-1).square()
-            _d_t2 = _d_t3.mul(t2).mul(2);
+            r0 = _d_t3 * 2.0;
+            r1 = r0 * t2;
+            _d_t2 = r1;
             // ∂ of: x.amax(-1)
             _d_x = global::Leibniz.Reductions.ShareAmongTies(x, t2, _d_t2, new long[] { (-1) });
             _d_t0 = _d_values;
@@ -109,9 +113,13 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
@@ -148,13 +156,17 @@ namespace Tensors
             // ∂ of: x[k].square().sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: x[k].square()
-            _d_t3 = _d_t4.mul(t3).mul(2);
+            r2 = _d_t4 * 2.0;
+            r3 = r2 * t3;
+            _d_t3 = r3;
             // ∂ of: x[k]
             _d_x = global::Leibniz.Adjoints.Add(_d_x, x.zeros_like().index_put_(_d_t3, new global::TorchSharp.torch.TensorIndex[] { global::TorchSharp.torch.TensorIndex.Single(k) }));
             // ∂ of: x[.., 1..^1].sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x[.., 1..^1].sin()
-            _d_t0 = _d_t1.mul(t0.cos());
+            r1 = t0.cos();
+            r0 = _d_t1 * r1;
+            _d_t0 = r0;
             // ∂ of: x[.., 1..^1]
             _d_x = global::Leibniz.Adjoints.Add(_d_x, x.zeros_like().index_put_(_d_t0, new global::TorchSharp.torch.TensorIndex[] { (global::TorchSharp.torch.TensorIndex)(..), (global::TorchSharp.torch.TensorIndex)(1..^1) }));
 
@@ -192,8 +204,11 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
@@ -221,11 +236,14 @@ namespace Tensors
             _d_a = _d_t4.select(0L, 0);
             _d_t3 = _d_t4.select(0L, 1);
             // ∂ of: a.exp()
-            _d_a = global::Leibniz.Adjoints.Add(_d_a, _d_t3.mul(t3));
+            r2 = _d_t3 * t3;
+            _d_a = global::Leibniz.Adjoints.Add(_d_a, r2);
             // ∂ of: torch.cat(new[] { a, b }, 1).sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: torch.cat(new[] { a, b }, 1).sin()
-            _d_t0 = _d_t1.mul(t0.cos());
+            r1 = t0.cos();
+            r0 = _d_t1 * r1;
+            _d_t0 = r0;
             // ∂ of: torch.cat(new[] { a, b }, 1)
             _d_a = global::Leibniz.Adjoints.Add(_d_a, _d_t0.narrow(1, 0, a.size((int)1)));
             _d_b = _d_t0.narrow(1, a.size((int)1), b.size((int)1));
@@ -257,6 +275,8 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -272,7 +292,9 @@ namespace Tensors
             // ∂ of: return x.permute(2, 0, 1).sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x.permute(2, 0, 1).sin()
-            _d_t0 = _d_t1.mul(t0.cos());
+            r1 = t0.cos();
+            r0 = _d_t1 * r1;
+            _d_t0 = r0;
             // ∂ of: x.permute(2, 0, 1)
             _d_x = _d_t0.permute(global::Leibniz.Permutations.Inverse(new long[] { 2, 0, 1 }));
 
@@ -306,9 +328,13 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
 
@@ -332,13 +358,17 @@ namespace Tensors
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true).square().sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true).square()
-            _d_t3 = _d_t4.mul(t3).mul(2);
+            r2 = _d_t4 * 2.0;
+            r3 = r2 * t3;
+            _d_t3 = r3;
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true)
             _d_x = _d_t3.reshape(global::Leibniz.Reductions.KeptShape(x.shape, new long[] { 1 })).expand_as(x).div((double)x.numel() / _d_t3.numel());
             // ∂ of: x.sum(new long[] { 0, 2 }).sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x.sum(new long[] { 0, 2 }).sin()
-            _d_t0 = _d_t1.mul(t0.cos());
+            r1 = t0.cos();
+            r0 = _d_t1 * r1;
+            _d_t0 = r0;
             // ∂ of: x.sum(new long[] { 0, 2 })
             _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.reshape(global::Leibniz.Reductions.KeptShape(x.shape, new long[] { 0, 2 })).expand_as(x));
 
@@ -380,6 +410,14 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_b = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
@@ -422,7 +460,15 @@ namespace Tensors
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0).sum()
             _d_t0 = _d_t1.expand_as(t0);
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0)
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.where(x.mul(2.0).gt(3.0), _d_t0.mul(x.mul(2.0).sigmoid())));
+            r1 = x * 2.0;
+            r2 = r1.gt(3.0);
+            r0 = r2.logical_not();
+            r3 = _d_t0.masked_fill(r0, 0.0);
+            r4 = _d_t0.masked_fill(r2, 0.0);
+            r6 = r1.sigmoid();
+            r5 = r4 * r6;
+            r7 = r3 + r5;
+            _d_x = global::Leibniz.Adjoints.Add(_d_x, r7);
 
             if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
             if (_d_a is not null) da = global::Leibniz.Adjoints.Add(da, _d_a);

@@ -44,6 +44,9 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t1;
+            global::TorchSharp.torch.Tensor? r0;
+            global::TorchSharp.torch.Tensor? r1;
+            global::TorchSharp.torch.Tensor? r2;
             readonly Layer _owner;
             readonly bool inputGradient;
             bool pulledBack;
@@ -77,7 +80,10 @@ namespace Composition
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                 _d_t1 = _d_result;
                 // ∂ of: return tanh(linear(x, weight, bias))
-                _d_t0 = _d_t1.mul(1 - t1.square());
+                r1 = t1.square();
+                r2 = 1.0 - r1;
+                r0 = _d_t1 * r2;
+                _d_t0 = r0;
                 // ∂ of: linear(x, weight, bias)
                 if (inputGradient)
                 {
@@ -135,7 +141,10 @@ namespace Composition
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                 _d_t1 = _d_result;
                 // ∂ of: return tanh(linear(x, weight, bias))
-                _d_t0 = _d_t1.mul(1 - t1.square());
+                r1 = t1.square();
+                r2 = 1.0 - r1;
+                r0 = _d_t1 * r2;
+                _d_t0 = r0;
                 // ∂ of: linear(x, weight, bias)
                 if (inputGradient)
                 {

@@ -273,6 +273,8 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
             global::TorchSharp.torch.Tensor? _d_h1 = null;
             global::TorchSharp.torch.Tensor? _d_dh1 = null;
@@ -281,6 +283,8 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d__p4 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
             global::TorchSharp.torch.Tensor? _d_h2 = null;
             global::TorchSharp.torch.Tensor? _d_dh2 = null;
@@ -362,7 +366,9 @@ namespace HessianSpectrum
             // ∂ of: tangent of h2 = relu(linear(h1, w2, b2))
             _d_dt2 = global::Leibniz.Broadcasting.SumToShape(_d_dt3.mul(_p6), dt2.shape);
             // ∂ of: h2 = relu(linear(h1, w2, b2))
-            _d_t2 = _d_t3.mul(t3.gt(0));
+            r3 = t3.gt(0.0);
+            r2 = _d_t3 * r3;
+            _d_t2 = r2;
             // ∂ of: tangent of linear(h1, w2, b2)
             _d__p3 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p3.shape);
             _d__p4 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p4.shape);
@@ -384,7 +390,9 @@ namespace HessianSpectrum
             // ∂ of: tangent of h1 = relu(linear(points, w1, b1))
             _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p1), dt0.shape);
             // ∂ of: h1 = relu(linear(points, w1, b1))
-            _d_t0 = _d_t1.mul(t1.gt(0));
+            r1 = t1.gt(0.0);
+            r0 = _d_t1 * r1;
+            _d_t0 = r0;
             // ∂ of: tangent of linear(points, w1, b1)
             _d_dw1 = global::Leibniz.LinearAdjoints.Weight(_d_dt0, points);
             _d_db1 = global::Leibniz.LinearAdjoints.Bias(_d_dt0);
