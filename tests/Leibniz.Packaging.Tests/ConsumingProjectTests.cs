@@ -56,8 +56,8 @@ public sealed class ConsumingProjectTests
                 "TorchSharp fell back to its run-time copy in cpu/: the patched shim in runtimes/linux-x64/native did not load.");
         }
 
-        // An incremental build copies the shim from the NuGet cache again; the patch must apply again
-        // (or find it applied) and leave a program that still loads.
+        // A rebuild must keep the patched shim in place (NativeLoadFixTests checks it is not patched again)
+        // and leave a program that still loads.
         var rebuild = await project.BuildAsync(BuildTimeout);
         log.WriteLine($"second build: {rebuild.Elapsed.TotalSeconds:F1} s");
         Assert.True(rebuild.Succeeded, rebuild.Describe());

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Leibniz.Packaging.Tests.Infrastructure;
 
@@ -73,6 +75,69 @@ public sealed class PackageLayoutTests
     {
         var version = Nuspec().Descendants().Single(e => e.Name.LocalName == "version").Value;
         Assert.Equal(package.Version, version);
+    }
+
+    [Fact]
+    public void Nuspec_carries_license_repository_project_description_tags_and_readme()
+    {
+        var nuspec = Nuspec();
+        string Element(string name) => nuspec.Descendants().SingleOrDefault(e => e.Name.LocalName == name)?.Value
+            ?? throw new Xunit.Sdk.XunitException($"the nuspec has no <{name}>:\n{nuspec}");
+
+        var license = nuspec.Descendants().Single(e => e.Name.LocalName == "license");
+        Assert.Equal("expression", (string?)license.Attribute("type"));
+        Assert.Equal("MIT", license.Value);
+
+        var repository = nuspec.Descendants().Single(e => e.Name.LocalName == "repository");
+        Assert.Equal("git", (string?)repository.Attribute("type"));
+        Assert.Equal(RepositoryUrl, (string?)repository.Attribute("url"));
+        Assert.Equal(RepositoryUrl, Element("projectUrl"));
+
+        Assert.False(string.IsNullOrWhiteSpace(Element("description")));
+        Assert.Contains("torchsharp", Element("tags").Split(' '));
+        Assert.Equal("README.md", Element("readme"));
+        Assert.Contains("README.md", Entries());
+    }
+
+    [Fact]
+    public void Packed_readme_links_point_at_the_repository()
+    {
+        var packed = ReadEntry("README.md");
+        var source = File.ReadAllText(Path.Combine(PackedLeibniz.RepositoryRoot, "README.md"));
+
+        var relative = LinkTargets(packed).Where(target => !IsAbsoluteOrInPage(target)).ToList();
+        Assert.True(relative.Count == 0, "the packed README keeps relative links, which lead nowhere on a package page:\n" + string.Join('\n', relative));
+
+        // Every relative link of the repository's README reaches the same file in the repository, and nothing else changed.
+        var sourceRelative = LinkTargets(source).Where(target => !IsAbsoluteOrInPage(target)).ToList();
+        Assert.NotEmpty(sourceRelative);
+        foreach (var target in sourceRelative)
+            Assert.Contains($"]({RepositoryUrl}/blob/{RepositoryBranch}/{target.TrimStart('/')})", packed);
+        Assert.Equal(source.Split('\n').Length, packed.Split('\n').Length);
+    }
+
+    static readonly Regex InlineLink = new(@"\]\(\s*([^)\s]+)", RegexOptions.CultureInvariant);
+    static readonly Regex ReferenceLink = new(@"^\s*\[[^\]]+\]:\s*(\S+)", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+    static readonly Regex HtmlLink = new(@"(?:href|src)\s*=\s*[""']([^""']+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    static IEnumerable<string> LinkTargets(string markdown)
+        => new[] { InlineLink, ReferenceLink, HtmlLink }.SelectMany(r => r.Matches(markdown)).Select(m => m.Groups[1].Value);
+
+    static bool IsAbsoluteOrInPage(string target)
+        => target.StartsWith('#') || Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "mailto";
+
+    static string RepositoryUrl => Metadata("RepositoryUrl");
+
+    static string RepositoryBranch => Metadata("RepositoryBranch");
+
+    static string Metadata(string key) => typeof(PackageLayoutTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    string ReadEntry(string name)
+    {
+        using var archive = ZipFile.OpenRead(package.PackagePath);
+        using var reader = new StreamReader(archive.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
     }
 
     List<string> Entries()

@@ -18,7 +18,13 @@ namespace Leibniz.Generators.Emit;
 /// </summary>
 internal static class FunctionEmitter
 {
-    const string TapeType = "global::Leibniz.Tape";
+    const string TapeType = "global::Leibniz.Generated.Tape";
+    const string ValidationType = "global::Leibniz.Generated.Validation";
+    const string AdjointsType = "global::Leibniz.Generated.Adjoints";
+    const string GradientAccumulationType = "global::Leibniz.Generated.GradientAccumulation";
+    const string HigherOrderBackwardType = "global::Leibniz.Generated.HigherOrderBackward";
+    const string SweepLifetimeType = "global::Leibniz.Generated.SweepLifetime";
+    const string BroadcastingType = "global::Leibniz.Generated.Broadcasting";
     const string WithGradientSuffix = "WithGradient";
     const string PullbackSuffix = "Pullback";
     const string SeedParameter = "seed";
@@ -64,9 +70,9 @@ internal static class FunctionEmitter
 
         var scope = new Scope(primal.Parameters.Select(p => p.Name).Concat(wrt.Select(a => a.OutputName)));
         foreach (var parameter in primal.Parameters.Where(p => p.Type.IsArray()))
-            writer.Line($"global::Leibniz.Validation.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
+            writer.Line($"{ValidationType}.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
         foreach (var array in wrt.Where(a => a.Type.IsArray()))
-            writer.Line($"global::Leibniz.Validation.Buffer({Id(array.OutputName)}, {Id(array.Parameter)}, nameof({Id(array.OutputName)}), \"{array.Parameter}\");");
+            writer.Line($"{ValidationType}.Buffer({Id(array.OutputName)}, {Id(array.Parameter)}, nameof({Id(array.OutputName)}), \"{array.Parameter}\");");
 
         var arguments = new List<string>();
         foreach (var parameter in primal.Parameters) arguments.Add(Id(parameter.Name));
@@ -124,18 +130,18 @@ internal static class FunctionEmitter
         foreach (var parameter in primal.Parameters)
         {
             if (parameter.Type.IsArray())
-                writer.Line($"global::Leibniz.Validation.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
+                writer.Line($"{ValidationType}.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
             else if (parameter.Type == ValueType.Tensor)
                 writer.Line(parameter == firstTensor
-                    ? $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");"
-                    : $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\", {Id(firstTensor!.Name)}, \"{firstTensor.Name}\");");
+                    ? $"{ValidationType}.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");"
+                    : $"{ValidationType}.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\", {Id(firstTensor!.Name)}, \"{firstTensor.Name}\");");
         }
         foreach (var adjoint in function.Adjoints)
         {
             if (adjoint.Type.IsArray())
-                writer.Line($"global::Leibniz.Validation.Buffer({Id(adjoint.OutputName)}, {Id(adjoint.Parameter)}, nameof({Id(adjoint.OutputName)}), \"{adjoint.Parameter}\");");
+                writer.Line($"{ValidationType}.Buffer({Id(adjoint.OutputName)}, {Id(adjoint.Parameter)}, nameof({Id(adjoint.OutputName)}), \"{adjoint.Parameter}\");");
             else if (adjoint.Type == ValueType.Tensor)
-                writer.Line($"global::Leibniz.Validation.Adjoint({Id(adjoint.OutputName)}, {Id(adjoint.Parameter)}, nameof({Id(adjoint.OutputName)}), \"{adjoint.Parameter}\");");
+                writer.Line($"{ValidationType}.Adjoint({Id(adjoint.OutputName)}, {Id(adjoint.Parameter)}, nameof({Id(adjoint.OutputName)}), \"{adjoint.Parameter}\");");
         }
 
         foreach (var local in primal.Locals)
@@ -152,7 +158,7 @@ internal static class FunctionEmitter
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
         if (primal.ReturnType == ValueType.Tensor)
-            writer.Line($"global::Leibniz.Validation.Seed({seed}, {resultName}, nameof({seed}), \"{primal.Name}\");");
+            writer.Line($"{ValidationType}.Seed({seed}, {resultName}, nameof({seed}), \"{primal.Name}\");");
         writer.Line(primal.ReturnType == ValueType.Tensor
             ? $"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});"
             : $"{function.ResultAdjoint} = {seed};");
@@ -161,7 +167,7 @@ internal static class FunctionEmitter
         foreach (var adjoint in function.Adjoints.Where(a => a.LocalAdjoint is not null))
         {
             writer.Line(adjoint.Type == ValueType.Tensor
-                ? $"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.OutputName)} = global::Leibniz.Adjoints.Add({Id(adjoint.OutputName)}, {adjoint.LocalAdjoint});"
+                ? $"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.OutputName)} = {AdjointsType}.Add({Id(adjoint.OutputName)}, {adjoint.LocalAdjoint});"
                 : $"{Id(adjoint.OutputName)} += {adjoint.LocalAdjoint};");
         }
 
@@ -341,7 +347,7 @@ internal static class FunctionEmitter
             writer.OpenBrace();
             writer.Line($"var {gradientsLocal} = Pullback({seed});");
             foreach (var g in parameterGradients)
-                writer.Line($"global::Leibniz.GradientAccumulation.Accumulate({Id(g.Parameter.Name)}, {gradientsLocal}.{Id(g.Parameter.Name)});");
+                writer.Line($"{GradientAccumulationType}.Accumulate({Id(g.Parameter.Name)}, {gradientsLocal}.{Id(g.Parameter.Name)});");
             foreach (var model in models)
                 writer.Line($"{gradientsLocal}.{Id(model.Name)}.Accumulate();");
             writer.Line($"return {gradientsLocal}.{Id(input.Name)};");
@@ -399,8 +405,8 @@ internal static class FunctionEmitter
         writer.Line($"internal global::System.Collections.Generic.List<{tensor}> {onTheTape}({tensor} {outputGradient})");
         var tapeInputs = string.Join(", ", new[] { originalInput }.Concat(fields.Select(f => Id(f.Name))));
         writer.Line(models.Count == 0
-            ? $"    => global::Leibniz.HigherOrderBackward.Gradients(() => {owner}.{name}({originalInput}), {outputGradient}, {tapeInputs});"
-            : $"    => global::Leibniz.HigherOrderBackward.Gradients(() => {owner}.{name}({originalInput}), {outputGradient}, {ComposedArgumentsType}.Tensors(new[] {{ {tapeInputs} }}, {string.Join(", ", models.Select(m => owner + "." + Id(m.Name)))}));");
+            ? $"    => {HigherOrderBackwardType}.Gradients(() => {owner}.{name}({originalInput}), {outputGradient}, {tapeInputs});"
+            : $"    => {HigherOrderBackwardType}.Gradients(() => {owner}.{name}({originalInput}), {outputGradient}, {ComposedArgumentsType}.Tensors(new[] {{ {tapeInputs} }}, {string.Join(", ", models.Select(m => owner + "." + Id(m.Name)))}));");
         if (models.Count > 0)
         {
             writer.Line();
@@ -414,9 +420,9 @@ internal static class FunctionEmitter
         writer.Line("/// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>");
         writer.Line("internal void KeepAlive()");
         writer.OpenBrace();
-        writer.Line($"global::Leibniz.SweepLifetime.Detach(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
+        writer.Line($"{SweepLifetimeType}.Detach(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
         if (TapesUsed(function).Contains(ValueType.Tensor))
-            writer.Line($"global::Leibniz.SweepLifetime.Detach({scope.Tape(ValueType.Tensor)});");
+            writer.Line($"{SweepLifetimeType}.Detach({scope.Tape(ValueType.Tensor)});");
         foreach (var nested in nestedSweeps)
             writer.Line($"{nested}?.KeepAlive();");
         writer.CloseBrace();
@@ -437,7 +443,7 @@ internal static class FunctionEmitter
         writer.Line("/// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>");
         writer.Line("internal void ReleaseIntermediates()");
         writer.OpenBrace();
-        writer.Line($"global::Leibniz.SweepLifetime.Release(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
+        writer.Line($"{SweepLifetimeType}.Release(new[] {{ {string.Join(", ", intermediates)} }}, {string.Join(", ", shared)});");
         foreach (var nested in nestedSweeps)
             writer.Line($"{nested}?.ReleaseIntermediates();");
         writer.CloseBrace();
@@ -446,8 +452,8 @@ internal static class FunctionEmitter
         writer.OpenBrace();
         writer.Line($"if ({pulledBack})");
         writer.Line($"    throw new global::System.InvalidOperationException(\"The reverse sweep of {name} already ran; it consumes what the forward pass kept. Call {name}WithPullback again for another one.\");");
-        writer.Line($"global::Leibniz.Validation.Kept(\"{name}\", {string.Join(", ", shared.Concat(intermediates).Distinct().Select(t => $"(\"{t.TrimStart('@')}\", {t})"))});");
-        writer.Line($"global::Leibniz.Validation.Seed({seed}, {resultName}, nameof({seed}), \"{name}\");");
+        writer.Line($"{ValidationType}.Kept(\"{name}\", {string.Join(", ", shared.Concat(intermediates).Distinct().Select(t => $"(\"{t.TrimStart('@')}\", {t})"))});");
+        writer.Line($"{ValidationType}.Seed({seed}, {resultName}, nameof({seed}), \"{name}\");");
         writer.Line($"{pulledBack} = true;");
         writer.CloseBrace();
         writer.CloseBrace();
@@ -546,8 +552,8 @@ internal static class FunctionEmitter
     {
         var reference = fields.FirstOrDefault(f => f.Type == ValueType.Tensor && f.HasAdjoint) ?? fields.FirstOrDefault(f => f.Type == ValueType.Tensor);
         return reference is null
-            ? $"global::Leibniz.Validation.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\");"
-            : $"global::Leibniz.Validation.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\", this.{Id(reference.Name)}, \"{reference.Name}\");";
+            ? $"{ValidationType}.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\");"
+            : $"{ValidationType}.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\", this.{Id(reference.Name)}, \"{reference.Name}\");";
     }
 
     const string InputGradientFlag = "inputGradient";
@@ -555,7 +561,7 @@ internal static class FunctionEmitter
     const string OriginalInputField = "_input";
     const string ForwardMethod = "Forward";
     const string ModelGradientsType = "global::Leibniz.ModelGradients";
-    const string ComposedArgumentsType = "global::Leibniz.ComposedModelArguments";
+    const string ComposedArgumentsType = "global::Leibniz.Generated.ComposedModelArguments";
 
     /// <summary>
     /// <c>PullbackInto</c>: the pullback as a model calling this one runs it, adding the parameters' gradients under their
@@ -573,7 +579,7 @@ internal static class FunctionEmitter
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
         writer.Line($"public {tensor}? PullbackInto({tensor}? {seed}, {ModelGradientsType} {gradients})");
         writer.OpenBrace();
-        writer.Line($"global::Leibniz.Validation.NotNull({gradients}, nameof({gradients}), \"PullbackInto\");");
+        writer.Line($"{ValidationType}.NotNull({gradients}, nameof({gradients}), \"PullbackInto\");");
         writer.Line($"var {pulled} = Pullback({seed});");
         foreach (var parameter in parameters)
             writer.Line($"{gradients}.Add(\"{parameter}\", {Id(parameter)}, {pulled}.{Id(parameter)});");
@@ -628,7 +634,7 @@ internal static class FunctionEmitter
             ? $"{pullback.Sweep}.Descend({pullback.Seed}, {scope.LearningRate})"
             : $"{pullback.Sweep}.PullbackInto({pullback.Seed}, {pullback.Gradients})";
         if (pullback.InputAdjoint is not { } input) return call + ";";
-        return pullback.Assigns ? $"{input} = {call};" : $"{input} = global::Leibniz.Adjoints.Sum({input}, {call});";
+        return pullback.Assigns ? $"{input} = {call};" : $"{input} = {AdjointsType}.Sum({input}, {call});";
     }
 
     /// <summary>Puts every accumulation into <paramref name="adjoint"/> under <c>if (flag)</c>.</summary>
@@ -815,7 +821,7 @@ internal static class FunctionEmitter
     {
         var contribution = Template(accumulate.Template, accumulate.Seed, accumulate.Output, accumulate.Arguments);
         return accumulate.ReduceToShapeOf is { } operand
-            ? $"global::Leibniz.Broadcasting.SumToShape({contribution}, {Operand(operand)}.shape)"
+            ? $"{BroadcastingType}.SumToShape({contribution}, {Operand(operand)}.shape)"
             : contribution;
     }
 
@@ -835,7 +841,7 @@ internal static class FunctionEmitter
 
         return accumulate.AdjointType switch
         {
-            ValueType.Tensor => $"{accumulate.Adjoint} = global::Leibniz.Adjoints.Add({accumulate.Adjoint}, {contribution});",
+            ValueType.Tensor => $"{accumulate.Adjoint} = {AdjointsType}.Add({accumulate.Adjoint}, {contribution});",
             ValueType.Float => $"{accumulate.Adjoint} += {contribution}.sum().item<float>();",
             _ => $"{accumulate.Adjoint} += {contribution}.sum().item<double>();",
         };

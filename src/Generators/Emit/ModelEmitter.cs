@@ -7,7 +7,7 @@ namespace Leibniz.Generators.Emit;
 internal static class ModelEmitter
 {
     const string ModelModuleType = "global::Leibniz.ModelModule";
-    const string VisitorType = "global::Leibniz.ModelComponentVisitor";
+    const string VisitorType = "global::Leibniz.Generated.ModelComponentVisitor";
     const string VisitorParameter = "visitor";
 
     public static string Emit(ModelSpec spec)

@@ -18,6 +18,10 @@ internal static class TangentEmitter
     public const string TangentSuffix = "Tangent";
     const string HessianVectorProductSuffix = "HessianVectorProduct";
     const string PullbackSuffix = ForwardMode.PullbackSuffix;
+    const string ValidationType = "global::Leibniz.Generated.Validation";
+    const string JacobiansType = "global::Leibniz.Jacobians";
+    const string LossHessianProductType = "global::Leibniz.Curvature.LossHessianProduct";
+    const string LossCurvatureType = "global::Leibniz.Curvature.LossCurvature";
 
     public static string Emit(TypeHierarchy hierarchy, IEnumerable<TangentFunctionSpec> functions)
     {
@@ -133,7 +137,7 @@ internal static class TangentEmitter
         var tuple = "(" + string.Join(", ", parameters.Select(t => $"{tensor}? {Id(t.Parameter)}")) + ")";
         var signature = new[] { $"{tensor} {Id(input.Name)}" }
             .Concat(parameters.Select(t => $"{tensor} {Id(directions[t.Parameter])}"))
-            .Append($"global::Leibniz.Curvature.LossHessianProduct {lossCurvature}");
+            .Append($"{LossHessianProductType} {lossCurvature}");
 
         writer.Line($"/// <summary>");
         writer.Line($"/// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of {primal.Name} and a loss ℓ of its output, over the parameters: J is the Jacobian of");
@@ -143,7 +147,7 @@ internal static class TangentEmitter
         writer.Line($"/// </summary>");
         foreach (var t in parameters)
             writer.Line($"/// <param name=\"{directions[t.Parameter]}\">The direction's component for the parameter field <c>{t.Parameter}</c>, of its shape.</param>");
-        writer.Line($"/// <param name=\"{lossCurvature}\">H_ℓ·u at the output: <see cref=\"global::Leibniz.Curvature.LossCurvature\"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>");
+        writer.Line($"/// <param name=\"{lossCurvature}\">H_ℓ·u at the output: <see cref=\"{LossCurvatureType}\"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>");
         writer.Line($"/// <returns>G·v, one tensor per parameter field; null where the output does not depend on the field.</returns>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"public {tuple} {primal.Name}GaussNewtonProduct({string.Join(", ", signature)})");
@@ -172,7 +176,7 @@ internal static class TangentEmitter
         foreach (var (tangent, name) in directions)
         {
             if (tangent.Type == ValueType.Tensor || tangent.Type.IsArray())
-                writer.Line($"global::Leibniz.Validation.Direction({Id(name)}, {Id(tangent.Parameter)}, nameof({Id(name)}), \"{tangent.Parameter}\");");
+                writer.Line($"{ValidationType}.Direction({Id(name)}, {Id(tangent.Parameter)}, nameof({Id(name)}), \"{tangent.Parameter}\");");
         }
     }
 
@@ -184,11 +188,11 @@ internal static class TangentEmitter
         foreach (var parameter in passed)
         {
             if (parameter.Type.IsArray())
-                writer.Line($"global::Leibniz.Validation.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
+                writer.Line($"{ValidationType}.Array({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");");
             else if (parameter.Type == ValueType.Tensor)
                 writer.Line(parameter == first
-                    ? $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");"
-                    : $"global::Leibniz.Validation.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\", {Id(first!.Name)}, \"{first.Name}\");");
+                    ? $"{ValidationType}.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\");"
+                    : $"{ValidationType}.Tensor({Id(parameter.Name)}, nameof({Id(parameter.Name)}), \"{primal.Name}\", {Id(first!.Name)}, \"{first.Name}\");");
         }
     }
 
@@ -346,7 +350,7 @@ internal static class TangentEmitter
         writer.Line($"{primal.Accessibility} static {tensor} {primal.Name}Jacobian({string.Join(", ", PrimalParameters(primal).Concat(wrt.Select(t => $"out {tensor} {Id(outputs[t.Parameter])}")))})");
         writer.OpenBrace();
         writer.Line($"var {value} = {primal.Name}({arguments});");
-        writer.Line($"var {jacobians} = global::Leibniz.Jacobians.FromProducts({value}, new[] {{ {string.Join(", ", wrt.Select(t => Id(t.Parameter)))} }},");
+        writer.Line($"var {jacobians} = {JacobiansType}.FromProducts({value}, new[] {{ {string.Join(", ", wrt.Select(t => Id(t.Parameter)))} }},");
         writer.Line($"    ({input}, {direction}) => {input} switch");
         writer.Line("    {");
         for (var i = 0; i < wrt.Count; i++)
@@ -407,7 +411,7 @@ internal static class TangentEmitter
             var tensor = ValueType.Tensor.CSharpName();
             writer.Line($"{primal.Accessibility} static {tensor} {primal.Name}Hessian({string.Join(", ", PrimalParameters(primal))})");
             writer.OpenBrace();
-            writer.Line($"return global::Leibniz.Jacobians.Hessian({x}, {direction} =>");
+            writer.Line($"return {JacobiansType}.Hessian({x}, {direction} =>");
             writer.Line("{");
             writer.Line($"    {hvp}({arguments}, {direction}, out _, out var {product});");
             writer.Line($"    return {product} ?? global::TorchSharp.torch.zeros_like({x});");
@@ -421,7 +425,7 @@ internal static class TangentEmitter
         writer.Line($"{primal.Accessibility} static void {primal.Name}Hessian({string.Join(", ", PrimalParameters(primal).Append($"double[,] {Id(hessian)}"))})");
         writer.OpenBrace();
         writer.Line($"var {gradient} = new double[{x}.Length];");
-        writer.Line($"global::Leibniz.Jacobians.Hessian({x}.Length, ({direction}, {product}) => {hvp}({arguments}, {direction}, {gradient}, {product}), {Id(hessian)});");
+        writer.Line($"{JacobiansType}.Hessian({x}.Length, ({direction}, {product}) => {hvp}({arguments}, {direction}, {gradient}, {product}), {Id(hessian)});");
         writer.CloseBrace();
     }
 
@@ -441,7 +445,7 @@ internal static class TangentEmitter
         writer.OpenBrace();
         var directions = string.Join(", ", wrt.Select((_, i) => $"{direction}[{i}]"));
         var outputs = string.Join(", ", wrt.Select(_ => "out _").Concat(wrt.Select((_, i) => $"out {product}[{i}]")));
-        writer.Line($"global::Leibniz.Jacobians.Hessian({wrt.Count}, ({direction}, {product}) => {hvp}({arguments}, {directions}, {outputs}), {Id(hessian)});");
+        writer.Line($"{JacobiansType}.Hessian({wrt.Count}, ({direction}, {product}) => {hvp}({arguments}, {directions}, {outputs}), {Id(hessian)});");
         writer.CloseBrace();
     }
 
@@ -465,7 +469,7 @@ internal static class TangentEmitter
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"{primal.Accessibility} static {tensor} {primal.Name}Hessian({string.Join(", ", PrimalParameters(primal))})");
         writer.OpenBrace();
-        writer.Line($"return global::Leibniz.Jacobians.Hessian(new[] {{ {string.Join(", ", wrt.Select(t => Id(t.Parameter)))} }}, {directions} =>");
+        writer.Line($"return {JacobiansType}.Hessian(new[] {{ {string.Join(", ", wrt.Select(t => Id(t.Parameter)))} }}, {directions} =>");
         writer.Line("{");
         var outputs = wrt.Select(_ => "out _").Concat(products.Select(h => $"out var {Id(h)}"));
         writer.Line($"    {hvp}({arguments}, {string.Join(", ", wrt.Select((_, i) => $"{directions}[{i}]"))}, {string.Join(", ", outputs)});");

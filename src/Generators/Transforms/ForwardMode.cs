@@ -233,7 +233,7 @@ internal sealed class ForwardMode
     Expression Zero(Operand like, ValueType type) => type switch
     {
         ValueType.Tensor => new OpaqueCall(Torch + ".zeros_like", new[] { like }.ToEquatableArray()),
-        ValueType.DoubleArray or ValueType.FloatArray => new OpaqueCall("global::Leibniz.Tangents.Zeros", new[] { like }.ToEquatableArray()),
+        ValueType.DoubleArray or ValueType.FloatArray => new OpaqueCall("global::Leibniz.Generated.Tangents.Zeros", new[] { like }.ToEquatableArray()),
         _ => new CopyExpression(new Literal(0, type)),
     };
 

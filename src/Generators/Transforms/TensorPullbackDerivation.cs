@@ -17,7 +17,7 @@ namespace Leibniz.Generators.Transforms;
 /// </summary>
 internal sealed class TensorPullbackDerivation
 {
-    const string SumToShapeOf = "global::Leibniz.Broadcasting.SumToShapeOf";
+    const string SumToShapeOf = "global::Leibniz.Generated.Broadcasting.SumToShapeOf";
 
     /// <summary>Calls whose result has the broadcast shape of their tensor operands, elementwise.</summary>
     static readonly HashSet<string> ElementwiseRows = new()

@@ -1,4 +1,5 @@
 using System;
+using Leibniz.Generated;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 

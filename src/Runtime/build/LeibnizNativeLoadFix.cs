@@ -136,13 +136,17 @@ namespace Leibniz.Build
 #if !LEIBNIZ_NATIVE_FIX_TESTS
     /// <summary>
     /// Makes TorchSharp's native shim load on systems whose libstdc++ predates GCC 13.2 by weakening
-    /// its <c>GLIBCXX_3.4.32</c> requirement — in the output copy only, never in the NuGet cache.
+    /// its <c>GLIBCXX_3.4.32</c> requirement — in a copy, never in the NuGet cache.
     /// </summary>
     public sealed class LeibnizNativeLoadFix : Microsoft.Build.Utilities.Task
     {
         const string Version = "GLIBCXX_3.4.32";
+        const string PatchedCopyMetadata = "LeibnizPatchedCopy";
 
-        /// <summary>Candidate copies of <c>libLibTorchSharp.so</c> in the output folder.</summary>
+        /// <summary>
+        /// Copies of <c>libLibTorchSharp.so</c>. With <c>LeibnizPatchedCopy</c> metadata, the library is written
+        /// there (weakened where the system needs it, as shipped otherwise); without it, it is weakened where it lies.
+        /// </summary>
         [Microsoft.Build.Framework.Required]
         public Microsoft.Build.Framework.ITaskItem[] Libraries { get; set; } = Array.Empty<Microsoft.Build.Framework.ITaskItem>();
 
@@ -157,48 +161,77 @@ namespace Leibniz.Build
             {
                 if (File.Exists(candidate.Trim())) { systemLibrary = candidate.Trim(); break; }
             }
+            bool patch;
             if (systemLibrary == null)
             {
+                patch = false;
                 Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low,
                     "Leibniz: no system libstdc++.so.6 found in the usual places; TorchSharp's native library is left as shipped.");
-                return true;
             }
-            if (ElfVersionRequirement.Contains(File.ReadAllBytes(systemLibrary), Version))
+            else if (ElfVersionRequirement.Contains(File.ReadAllBytes(systemLibrary), Version))
             {
+                patch = false;
                 Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low,
                     $"Leibniz: {systemLibrary} provides {Version}; TorchSharp's native library loads as shipped.");
-                return true;
+            }
+            else
+            {
+                patch = true;
             }
 
             foreach (var item in Libraries)
             {
                 var path = item.ItemSpec;
+                var copy = item.GetMetadata(PatchedCopyMetadata);
                 if (!File.Exists(path)) continue;
+                if (!patch && copy.Length == 0) continue;
                 try
                 {
                     var bytes = File.ReadAllBytes(path);
-                    var outcome = ElfVersionRequirement.Weaken(bytes, Version);
-                    if (outcome != WeakenOutcome.Weakened) continue;
+                    var outcome = patch ? ElfVersionRequirement.Weaken(bytes, Version) : WeakenOutcome.NotRequired;
+                    if (copy.Length == 0 && outcome != WeakenOutcome.Weakened) continue;
 
-                    // The output copy may be a hard link into the NuGet cache: write a new file and
-                    // move it over the old one rather than writing through the link.
-                    var fresh = path + ".leibniz-" + Guid.NewGuid().ToString("N");
-                    File.WriteAllBytes(fresh, bytes);
-                    File.Delete(path);
-                    File.Move(fresh, path);
-                    Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
-                        $"Leibniz: marked {Version} weak in {path} ({systemLibrary} lacks it; nothing calls its one symbol).");
+                    var destination = copy.Length == 0 ? path : copy;
+                    Replace(path, destination, bytes);
+                    if (outcome == WeakenOutcome.Weakened)
+                    {
+                        Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
+                            $"Leibniz: marked {Version} weak in {Path.GetFullPath(destination)} ({systemLibrary} lacks it; nothing calls its one symbol).");
+                    }
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
                 {
                     Log.LogError(
                         $"Leibniz: TorchSharp's native library {path} requires {Version}, which {systemLibrary} lacks, " +
                         $"and it could not be patched: {e.Message}. Install a libstdc++6 that provides {Version} " +
-                        "(GCC 13.2 or newer, as in Debian 13 or Ubuntu 24.04), or make the output folder writable.");
+                        "(GCC 13.2 or newer, as in Debian 13 or Ubuntu 24.04), make the output folder writable, " +
+                        "or set LeibnizNativeLoadFixEnabled to false to leave the library as shipped.");
                     return false;
                 }
             }
             return !Log.HasLoggedErrors;
+        }
+
+        /// <summary>
+        /// Puts <paramref name="bytes"/> at <paramref name="destination"/> as a new file with <paramref name="source"/>'s
+        /// permissions. Never a write through an existing file: an output copy may be a hard link into the NuGet cache.
+        /// </summary>
+        static void Replace(string source, string destination, byte[] bytes)
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(destination));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            var fresh = destination + ".leibniz-" + Guid.NewGuid().ToString("N");
+            try
+            {
+                File.Copy(source, fresh);
+                File.WriteAllBytes(fresh, bytes);
+                if (File.Exists(destination)) File.Delete(destination);
+                File.Move(fresh, destination);
+            }
+            finally
+            {
+                if (File.Exists(fresh)) File.Delete(fresh);
+            }
         }
     }
 #endif

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Leibniz.Generated;
 
 namespace Leibniz.Fuzzing.Tests.Scalar;
 

@@ -10,7 +10,7 @@ internal sealed class ConsumerProject
 {
     const string TargetFramework = "net10.0";
     const string BuildConfiguration = "Debug";
-    const string TorchSharpVersion = "0.107.0";
+    public const string TorchSharpVersion = "0.107.0";
 
     ConsumerProject(string folder, string name)
     {
@@ -28,10 +28,12 @@ internal sealed class ConsumerProject
     public string OutputFolder => Path.Combine(Folder, "bin", BuildConfiguration, TargetFramework);
 
     /// <summary>
-    /// Writes the project <paramref name="name"/> with <c>Consumers/&lt;name&gt;/Program.cs</c> as its only source.
+    /// Writes the project <paramref name="name"/> with <c>Consumers/&lt;source&gt;/Program.cs</c> as its only source.
     /// </summary>
     /// <param name="withTorchSharpCpu">Whether to reference the CPU backend, as an application that runs must.</param>
-    public static ConsumerProject Create(PackedLeibniz package, string name, bool withTorchSharpCpu)
+    /// <param name="source">The folder under <c>Consumers/</c> that holds the program; <paramref name="name"/> when null.</param>
+    /// <param name="properties">MSBuild properties the project sets, as a user's project file would.</param>
+    public static ConsumerProject Create(PackedLeibniz package, string name, bool withTorchSharpCpu, string? source = null, IReadOnlyDictionary<string, string>? properties = null)
     {
         var folder = package.NewProjectFolder(name);
 
@@ -54,6 +56,8 @@ internal sealed class ConsumerProject
         var torchSharpCpu = withTorchSharpCpu
             ? $"""<PackageReference Include="TorchSharp-cpu" Version="{TorchSharpVersion}" />"""
             : "";
+        var extraProperties = string.Concat((properties ?? new Dictionary<string, string>())
+            .Select(p => $"<{p.Key}>{SecurityElement.Escape(p.Value)}</{p.Key}>"));
         File.WriteAllText(Path.Combine(folder, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -61,6 +65,7 @@ internal sealed class ConsumerProject
                 <TargetFramework>{TargetFramework}</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
+                {extraProperties}
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Leibniz" Version="[{package.Version}]" />
@@ -69,13 +74,17 @@ internal sealed class ConsumerProject
             </Project>
             """);
 
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumers", name, "Program.cs"), Path.Combine(folder, "Program.cs"));
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumers", source ?? name, "Program.cs"), Path.Combine(folder, "Program.cs"));
         return new ConsumerProject(folder, name);
     }
 
     /// <summary><c>dotnet build</c>, restore included, as a user runs it.</summary>
     public Task<ProcessResult> BuildAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => ProcessRunner.DotnetAsync(Folder, new[] { "build", "-c", BuildConfiguration, "-nologo" }, timeout, cancellationToken);
+        => BuildAsync(timeout, Array.Empty<string>(), cancellationToken);
+
+    /// <summary><c>dotnet build</c> with further arguments (a verbosity, a property).</summary>
+    public Task<ProcessResult> BuildAsync(TimeSpan timeout, IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+        => ProcessRunner.DotnetAsync(Folder, new[] { "build", "-c", BuildConfiguration, "-nologo" }.Concat(arguments), timeout, cancellationToken);
 
     /// <summary>Runs the built program; its build output is not mixed into this output, as it would be with <c>dotnet run</c>.</summary>
     public Task<ProcessResult> RunAsync(TimeSpan timeout, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using Leibniz.Curvature;
+using Leibniz.Generated;
 using TorchSharp;
 using static TorchSharp.torch;
 

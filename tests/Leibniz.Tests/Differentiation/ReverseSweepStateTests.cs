@@ -1,3 +1,4 @@
+using Leibniz.Generated;
 using static Leibniz.Tests.Differentiation.FiniteDifferences;
 using F = Leibniz.Tests.Differentiation.ReverseSweepStateFunctions;
 

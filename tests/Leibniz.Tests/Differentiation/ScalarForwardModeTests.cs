@@ -1,3 +1,4 @@
+using Leibniz.Generated;
 using TorchSharp;
 using static Leibniz.Tests.Differentiation.FiniteDifferences;
 using static TorchSharp.torch;

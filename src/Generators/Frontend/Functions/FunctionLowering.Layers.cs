@@ -23,9 +23,9 @@ internal sealed partial class FunctionLowering
     const string DropoutKey = "nn.functional.dropout";
     const string MaxPool2dKey = "nn.functional.max_pool2d";
     const string Conv2dKey = "nn.functional.conv2d";
-    const string DrawMaskMethod = "global::Leibniz.DropoutMask.Draw";
-    const string PoolIndicesMethod = "global::Leibniz.MaxPool2dSelection.Indices";
-    const string PoolGatherMethod = "global::Leibniz.MaxPool2dSelection.Gather";
+    const string DrawMaskMethod = "global::Leibniz.Generated.DropoutMask.Draw";
+    const string PoolIndicesMethod = "global::Leibniz.Generated.MaxPool2dSelection.Indices";
+    const string PoolGatherMethod = "global::Leibniz.Generated.MaxPool2dSelection.Gather";
 
     /// <summary>Lowers a call of a layer that keeps a value for its backward; false when <paramref name="key"/> names no such layer.</summary>
     bool TryLowerLayer(InvocationExpressionSyntax invocation, IInvocationOperation operation, string key, out Expression? lowered)

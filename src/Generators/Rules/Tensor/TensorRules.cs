@@ -10,12 +10,12 @@ namespace Leibniz.Generators.Rules.Tensor;
 /// </summary>
 internal static class TensorRules
 {
-    const string SumTo = "global::Leibniz.Broadcasting.SumToShape";
+    const string SumTo = "global::Leibniz.Generated.Broadcasting.SumToShape";
 
     // matmul's adjoints go through the runtime, which handles 1-D operands: "{0}.mT" throws on a vector.
-    const string MatmulLeft = "global::Leibniz.MatrixProducts.LeftAdjoint({g}, {0}, {1})";
-    const string MatmulRight = "global::Leibniz.MatrixProducts.RightAdjoint({g}, {0}, {1})";
-    const string Linear = "global::Leibniz.LinearAdjoints";
+    const string MatmulLeft = "global::Leibniz.Generated.MatrixProducts.LeftAdjoint({g}, {0}, {1})";
+    const string MatmulRight = "global::Leibniz.Generated.MatrixProducts.RightAdjoint({g}, {0}, {1})";
+    const string Linear = "global::Leibniz.Generated.LinearAdjoints";
 
     // Parameters after the tensor (an in-place flag) must keep their defaults.
     static TensorRule Elementwise(string key, string vjp, string comment)
@@ -58,7 +58,7 @@ internal static class TensorRules
     // Undoing a reduction over a list of dimensions: the reduced tensor reshaped to the shape keepdim gives. That holds
     // whether or not keepdim dropped them (dropping or restoring dimensions of size 1 keeps the elements' order), and
     // for negative dimensions and the empty list (every dimension), which KeptShape reads as PyTorch does.
-    static string Kept(string reduced, string dims = "{1}") => reduced + ".reshape(global::Leibniz.Reductions.KeptShape({0}.shape, " + dims + "))";
+    static string Kept(string reduced, string dims = "{1}") => reduced + ".reshape(global::Leibniz.Generated.Reductions.KeptShape({0}.shape, " + dims + "))";
 
     static string SumOver(string dims) => Kept("{g}", dims) + ".expand_as({0})";
 
@@ -66,7 +66,7 @@ internal static class TensorRules
 
     // PyTorch splits the adjoint of amax/amin, and of max()/min() over all elements, evenly among the elements equal to
     // the extremum; max(dim)/min(dim) instead send it to the one index they return.
-    const string AmongTies = "global::Leibniz.Reductions.ShareAmongTies({0}, {y}, {g}, {1})";
+    const string AmongTies = "global::Leibniz.Generated.Reductions.ShareAmongTies({0}, {y}, {g}, {1})";
     const string AmongAllTies = "{0}.eq({y}).mul({g}.div({0}.eq({y}).sum()))";
 
     // The index max(d)/min(d) returned is found again from the input, by the same call: the backward keeps a, not the indices.
@@ -84,7 +84,7 @@ internal static class TensorRules
 
     const string AmaxIdentity = "d amax_D a = ȳ shared evenly among the elements equal to the maximum of their slice";
     const string AminIdentity = "d amin_D a = ȳ shared evenly among the elements equal to the minimum of their slice";
-    const string Unpermute = "{g}.permute(global::Leibniz.Permutations.Inverse({1}))";
+    const string Unpermute = "{g}.permute(global::Leibniz.Generated.Permutations.Inverse({1}))";
     const string Select = "{0}.zeros_like().select_scatter({g}, {1}, {2})";
     // −onehot(t)·[t ≠ −100]·ȳ/#kept: nll_loss's default ignore_index is −100 and its mean runs over the kept rows.
     const string NllLoss = "{0}.zeros_like().scatter_add(1L, {1}.clamp_min(0).unsqueeze(1L), {1}.unsqueeze(1L).full_like(-1, dtype: {0}.dtype))"
@@ -95,17 +95,17 @@ internal static class TensorRules
     static TensorRule Flat(string key, string comment) => new(key, System.Array.Empty<string?>(), System.Array.Empty<bool>(), comment);
 
     /// <summary>The mask draw <c>dropout</c> is lowered into (the mask is data), then the product with it.</summary>
-    public const string DropoutMaskDraw = "Leibniz.DropoutMask.Draw";
+    public const string DropoutMaskDraw = "Leibniz.Generated.DropoutMask.Draw";
     public const string DropoutProduct = "dropout: input·mask";
 
     /// <summary>The indices of the window maxima <c>max_pool2d</c> is lowered into, then the values read at them.</summary>
-    public const string MaxPool2dIndices = "Leibniz.MaxPool2dSelection.Indices";
-    public const string MaxPool2dGather = "Leibniz.MaxPool2dSelection.Gather";
+    public const string MaxPool2dIndices = "Leibniz.Generated.MaxPool2dSelection.Indices";
+    public const string MaxPool2dGather = "Leibniz.Generated.MaxPool2dSelection.Gather";
 
-    const string Conv2d = "global::Leibniz.Conv2dAdjoints";
+    const string Conv2d = "global::Leibniz.Generated.Conv2dAdjoints";
 
     /// <summary>The tangent of amax/amin over a list of dimensions (written by TensorTangentRules; a row so that H·v can reverse it).</summary>
-    public const string TiesTangent = "Leibniz.Reductions.TiesTangent(Tensor, Tensor, Tensor, long[])";
+    public const string TiesTangent = "Leibniz.Generated.Reductions.TiesTangent(Tensor, Tensor, Tensor, long[])";
 
     static readonly TensorRule[] Table =
     {
@@ -305,11 +305,11 @@ internal static class TensorRules
         // Layers. dropout and max_pool2d need a value their forward computes but does not return (the mask, the position of
         // each window's maximum); the lowering splits them in two so that value is a variable the reverse sweep reads.
         // The mask m = b/(1 − p) holds the Bernoulli draw b fixed, so it varies with p alone (a double p may be differentiated).
-        new(DropoutMaskDraw, new[] { null, "global::Leibniz.DropoutMask.ProbabilityAdjoint({g}, {y}, {1}, {2})", null }, new[] { false, false, false },
+        new(DropoutMaskDraw, new[] { null, "global::Leibniz.Generated.DropoutMask.ProbabilityAdjoint({g}, {y}, {1}, {2})", null }, new[] { false, false, false },
             "m = b/(1 − p) for the draw b: p̄ = Σ m̄·m/(1 − p) in training, 0 otherwise"),
         new(DropoutProduct, new[] { "{g}.mul({1})", "{g}.mul({0})" }, new[] { false, false }, "y = x·m with the mask m kept from the forward: x̄ = ȳ·m, m̄ = ȳ·x"),
         Flat(MaxPool2dIndices, "the positions of the window maxima are piecewise constant: no derivative"),
-        new(MaxPool2dGather, new[] { "global::Leibniz.MaxPool2dSelection.Scatter({g}, {0}, {1})", null }, new[] { false, false },
+        new(MaxPool2dGather, new[] { "global::Leibniz.Generated.MaxPool2dSelection.Scatter({g}, {0}, {1})", null }, new[] { false, false },
             "y = x at each window's maximum: x̄ = ȳ added back at those positions, summed where windows overlap"),
         // conv2d(input, weight, bias, strides, padding, dilation, groups); the adjoints repeat the call's arguments.
         new("nn.functional.conv2d", new[]
@@ -331,7 +331,7 @@ internal static class TensorRules
 
         // Rows the tangent rules are written with (TensorTangentRules), so that a tangent can be differentiated again.
         // erfc: the Gaussian CDF in GELU's slope. nll_loss: linear in its input, the tangent of cross-entropy.
-        new(TiesTangent, new[] { null, null, "global::Leibniz.Reductions.ShareAmongTies({0}, {1}, {g}, {3})", null }, new[] { false, false, false, false },
+        new(TiesTangent, new[] { null, null, "global::Leibniz.Generated.Reductions.ShareAmongTies({0}, {1}, {g}, {3})", null }, new[] { false, false, false, false },
             "ẏ = mean of ȧ over the ties of each slice: linear in ȧ, whose adjoint shares ȳ among the same ties"),
         new("nn.functional.nll_loss", new[] { NllLoss, null }, new[] { false, false },
             "ℓ = −mean over kept n of x[n, tₙ]: x̄ = −onehot(t)·[t ≠ −100]·ȳ / #kept") { DefaultsFrom = 2 },

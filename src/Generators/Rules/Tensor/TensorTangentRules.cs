@@ -432,7 +432,7 @@ internal static class TensorTangentRules
     /// </summary>
     static Operand AmongTies(ITangentBuilder b)
     {
-        const string target = "global::Leibniz.Reductions.TiesTangent";
+        const string target = "global::Leibniz.Generated.Reductions.TiesTangent";
         var leading = new[] { b.Argument(0), b.Output, b.Tangent(0)! };
         if (b.Call.Packs.FirstOrDefault(p => p.Parameter == 1) is not { } dims)
         {

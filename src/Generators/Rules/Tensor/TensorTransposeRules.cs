@@ -48,8 +48,8 @@ internal interface ITransposeBuilder
 /// </summary>
 internal static class TensorTransposeRules
 {
-    const string Broadcasting = "global::Leibniz.Broadcasting";
-    const string MatrixProducts = "global::Leibniz.MatrixProducts";
+    const string Broadcasting = "global::Leibniz.Generated.Broadcasting";
+    const string MatrixProducts = "global::Leibniz.Generated.MatrixProducts";
 
     static Variable Call(this ITransposeBuilder b, string key, params Operand[] arguments) => b.Emit(TensorTangentRules.CallOf(key, arguments));
 
@@ -89,13 +89,13 @@ internal static class TensorTransposeRules
     // Σ over dimension d: put d back where keepdim dropped it (read from the ranks), then spread back along it.
     static readonly TensorTransposeRule DimensionSum = (b, _) =>
     {
-        var kept = b.EmitHelper("global::Leibniz.Reductions.KeepDimension", b.Cotangent, b.ShapeOf(b.Argument(0)), b.Argument(1));
+        var kept = b.EmitHelper("global::Leibniz.Generated.Reductions.KeepDimension", b.Cotangent, b.ShapeOf(b.Argument(0)), b.Argument(1));
         return b.Call("Tensor.expand_as", kept, b.ShapeOf(b.Argument(0)));
     };
 
     // mean over everything: the cotangent over n, spread back.
     static readonly TensorTransposeRule TotalMean = (b, _) =>
-        b.EmitHelper("global::Leibniz.Reductions.SpreadMean", b.Cotangent, b.ShapeOf(b.Argument(0)));
+        b.EmitHelper("global::Leibniz.Generated.Reductions.SpreadMean", b.Cotangent, b.ShapeOf(b.Argument(0)));
 
     // Batch dimensions broadcast, so each product's adjoint is summed back to its operand's shape.
     static readonly TensorTransposeRule MatrixProduct = (b, i) => b.Unbroadcast(i == 0
@@ -109,7 +109,7 @@ internal static class TensorTransposeRules
 
     // y = cumsum_d a: yₖ = Σ_{j≤k} aⱼ, so āⱼ = Σ_{k≥j} ȳₖ, the cumulative sum taken from the other end.
     static readonly TensorTransposeRule CumulativeSum = (b, _) =>
-        b.EmitHelper("global::Leibniz.Reductions.ReverseCumulativeSum", b.Cotangent, b.Argument(1));
+        b.EmitHelper("global::Leibniz.Generated.Reductions.ReverseCumulativeSum", b.Cotangent, b.Argument(1));
 
     static readonly Dictionary<string, TensorTransposeRule> Table = new()
     {

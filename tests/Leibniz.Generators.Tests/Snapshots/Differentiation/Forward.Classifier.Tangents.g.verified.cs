@@ -15,11 +15,11 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, out global::TorchSharp.torch.Tensor tangent)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward");
-            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
-            global::Leibniz.Validation.Direction(dw1, w1, nameof(dw1), "w1");
-            global::Leibniz.Validation.Direction(db1, b1, nameof(db1), "b1");
-            global::Leibniz.Validation.Direction(dw2, w2, nameof(dw2), "w2");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward");
+            global::Leibniz.Generated.Validation.Direction(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Direction(dw1, w1, nameof(dw1), "w1");
+            global::Leibniz.Generated.Validation.Direction(db1, b1, nameof(db1), "b1");
+            global::Leibniz.Generated.Validation.Direction(dw2, w2, nameof(dw2), "w2");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -122,10 +122,10 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2)
         {
-            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
-            global::Leibniz.Validation.Direction(vw1, w1, nameof(vw1), "w1");
-            global::Leibniz.Validation.Direction(vb1, b1, nameof(vb1), "b1");
-            global::Leibniz.Validation.Direction(vw2, w2, nameof(vw2), "w2");
+            global::Leibniz.Generated.Validation.Direction(vx, x, nameof(vx), "x");
+            global::Leibniz.Generated.Validation.Direction(vw1, w1, nameof(vw1), "w1");
+            global::Leibniz.Generated.Validation.Direction(vb1, b1, nameof(vb1), "b1");
+            global::Leibniz.Generated.Validation.Direction(vw2, w2, nameof(vw2), "w2");
             hvx = null;
             hvw1 = null;
             hvb1 = null;
@@ -141,22 +141,22 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ForwardJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "ForwardJacobianVectorProduct");
-            global::Leibniz.Validation.Tensor(w1, nameof(w1), "ForwardJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(b1, nameof(b1), "ForwardJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(w2, nameof(w2), "ForwardJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dx, nameof(dx), "ForwardJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "ForwardJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(db1, nameof(db1), "ForwardJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "ForwardJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
-            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
-            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
-            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
-            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
-            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
-            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
-            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "ForwardJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dx, nameof(dx), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dw1, nameof(dw1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(db1, nameof(db1), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dw2, nameof(dw2), "ForwardJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Generated.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Generated.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Generated.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Generated.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Generated.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Generated.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Generated.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -254,45 +254,45 @@ namespace Forward
             dresult = dt3;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "ForwardJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Seed(seed, dresult, nameof(seed), "ForwardJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
             _d_dt3 = _d_dresult;
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            _d__p14 = global::Leibniz.Broadcasting.SumToShape(_d_dt3, _p14.shape);
-            _d__p15 = global::Leibniz.Broadcasting.SumToShape(_d_dt3, _p15.shape);
+            _d__p14 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3, _p14.shape);
+            _d__p15 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3, _p15.shape);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            _d_t1 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d__p15, t1, dt2), t1.shape);
-            _d_dt2 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d__p15, t1, dt2), dt2.shape);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p15, t1, dt2), t1.shape);
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p15, t1, dt2), dt2.shape);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            _d_dt1 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d__p14, dt1, t2), dt1.shape);
-            _d_t2 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d__p14, dt1, t2), t2.shape);
+            _d_dt1 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p14, dt1, t2), dt1.shape);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p14, dt1, t2), t2.shape);
             // ∂ of: tangent of w2.t()
             _d_dw2 = _d_dt2.t();
             // ∂ of: w2.t()
             _d_w2 = _d_t2.t();
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p11), dt0.shape);
-            _d__p11 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(dt0), _p11.shape);
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(_p11), dt0.shape);
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(dt0), _p11.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p5 = global::Leibniz.Broadcasting.SumToShape(_d__p11, _p5.shape);
-            _d__p10 = global::Leibniz.Broadcasting.SumToShape(_d__p11, _p10.shape);
+            _d__p5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p11, _p5.shape);
+            _d__p10 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p11, _p10.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d__p10.mul(_p9), t0.shape);
-            _d__p9 = global::Leibniz.Broadcasting.SumToShape(_d__p10.mul(t0), _p9.shape);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p10.mul(_p9), t0.shape);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p10.mul(t0), _p9.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p8 = global::Leibniz.Broadcasting.SumToShape(_d__p9.mul(0.3989422804014327), _p8.shape);
+            _d__p8 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p9.mul(0.3989422804014327), _p8.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             r17 = _d__p8 * _p8;
             _d__p7 = r17;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p6 = global::Leibniz.Broadcasting.SumToShape(_d__p7.mul((-0.5)), _p6.shape);
+            _d__p6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p7.mul((-0.5)), _p6.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             r15 = _d__p6 * 2.0;
             r16 = r15 * t0;
-            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, r16);
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r16);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p4 = global::Leibniz.Broadcasting.SumToShape(_d__p5.mul(0.5), _p4.shape);
+            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p5.mul(0.5), _p4.shape);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             r11 = _p3.square();
             r12 = -r11;
@@ -301,7 +301,7 @@ namespace Forward
             r10 = _d__p4 * r14;
             _d__p3 = r10;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d__p3.mul((-0.7071067811865476)), t0.shape));
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, global::Leibniz.Generated.Broadcasting.SumToShape(_d__p3.mul((-0.7071067811865476)), t0.shape));
             // ∂ of: nn.functional.gelu(nn.functional.linear(x, w1, b1))
             r1 = t0 * (-0.7071067811865476);
             r2 = r1.erfc();
@@ -313,30 +313,30 @@ namespace Forward
             r8 = t0 * r7;
             r9 = r3 + r8;
             r0 = _d_t1 * r9;
-            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, r0);
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r0);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            _d__p0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape);
-            _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape);
+            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p0.shape);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p1.shape);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d_x = _d__p1.matmul(dw1);
-            _d_dw1 = global::Leibniz.LinearAdjoints.Weight(_d__p1, x);
+            _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p1, x);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d_dx = _d__p0.matmul(w1);
-            _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d__p0, dx);
-            _d_db1 = global::Leibniz.LinearAdjoints.Bias(_d__p0);
+            _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p0, dx);
+            _d_db1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p0);
             // ∂ of: nn.functional.linear(x, w1, b1)
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
-            _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, global::Leibniz.LinearAdjoints.Weight(_d_t0, x));
-            _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, _d_t0.matmul(w1));
+            _d_w1 = global::Leibniz.Generated.Adjoints.Add(_d_w1, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x));
+            _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
 
-            if (_d_x is not null) dx_1 = global::Leibniz.Adjoints.Add(dx_1, _d_x);
-            if (_d_w1 is not null) dw1_1 = global::Leibniz.Adjoints.Add(dw1_1, _d_w1);
-            if (_d_b1 is not null) db1_1 = global::Leibniz.Adjoints.Add(db1_1, _d_b1);
-            if (_d_w2 is not null) dw2_1 = global::Leibniz.Adjoints.Add(dw2_1, _d_w2);
-            if (_d_dx is not null) ddx = global::Leibniz.Adjoints.Add(ddx, _d_dx);
-            if (_d_dw1 is not null) ddw1 = global::Leibniz.Adjoints.Add(ddw1, _d_dw1);
-            if (_d_db1 is not null) ddb1 = global::Leibniz.Adjoints.Add(ddb1, _d_db1);
-            if (_d_dw2 is not null) ddw2 = global::Leibniz.Adjoints.Add(ddw2, _d_dw2);
+            if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);
+            if (_d_w1 is not null) dw1_1 = global::Leibniz.Generated.Adjoints.Add(dw1_1, _d_w1);
+            if (_d_b1 is not null) db1_1 = global::Leibniz.Generated.Adjoints.Add(db1_1, _d_b1);
+            if (_d_w2 is not null) dw2_1 = global::Leibniz.Generated.Adjoints.Add(dw2_1, _d_w2);
+            if (_d_dx is not null) ddx = global::Leibniz.Generated.Adjoints.Add(ddx, _d_dx);
+            if (_d_dw1 is not null) ddw1 = global::Leibniz.Generated.Adjoints.Add(ddw1, _d_dw1);
+            if (_d_db1 is not null) ddb1 = global::Leibniz.Generated.Adjoints.Add(ddb1, _d_db1);
+            if (_d_dw2 is not null) ddw2 = global::Leibniz.Generated.Adjoints.Add(ddw2, _d_dw2);
             return dresult;
         }
     }

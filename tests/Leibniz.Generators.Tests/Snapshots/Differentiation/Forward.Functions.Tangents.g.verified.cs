@@ -624,7 +624,7 @@ namespace Forward
             double r8 = 0;
             double _d__p13 = 0;
             double _d_dt3 = 0;
-            var tapeDouble = global::Leibniz.Tape<double>.Current;
+            var tapeDouble = global::Leibniz.Generated.Tape<double>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             s0 = p;
@@ -802,7 +802,7 @@ namespace Forward
             double _d__p6 = 0;
             double _d__p7 = 0;
             double _d_dt3 = 0;
-            var tapeDouble = global::Leibniz.Tape<double>.Current;
+            var tapeDouble = global::Leibniz.Generated.Tape<double>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             s0 = p;
@@ -895,8 +895,8 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockTangent(double[] x, double[] dx, out double tangent)
         {
-            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
-            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Generated.Validation.Direction(dx, x, nameof(dx), "x");
             double sum = 0;
             int i = 0;
             int t0 = 0;
@@ -1024,7 +1024,7 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockHessianVectorProduct(double[] x, double[] vx, double[] gx, double[] hvx)
         {
-            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
+            global::Leibniz.Generated.Validation.Direction(vx, x, nameof(vx), "x");
             global::System.Array.Clear(hvx, 0, hvx.Length);
             global::System.Array.Clear(gx, 0, gx.Length);
             return RosenbrockJacobianVectorProductPullback(x, vx, 1.0, hvx, gx);
@@ -1043,10 +1043,10 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockJacobianVectorProductPullback(double[] x, double[] dx, double seed, double[] dx_1, double[] ddx)
         {
-            global::Leibniz.Validation.Array(x, nameof(x), "RosenbrockJacobianVectorProduct");
-            global::Leibniz.Validation.Array(dx, nameof(dx), "RosenbrockJacobianVectorProduct");
-            global::Leibniz.Validation.Buffer(dx_1, x, nameof(dx_1), "x");
-            global::Leibniz.Validation.Buffer(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Generated.Validation.Array(x, nameof(x), "RosenbrockJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Array(dx, nameof(dx), "RosenbrockJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Buffer(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Generated.Validation.Buffer(ddx, dx, nameof(ddx), "dx");
             double sum = 0;
             int i = 0;
             int t0 = 0;

@@ -13,11 +13,11 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, out global::TorchSharp.torch.Tensor tangent)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "ConvolvedAndPooled");
-            global::Leibniz.Validation.Tensor(weight, nameof(weight), "ConvolvedAndPooled", x, "x");
-            global::Leibniz.Validation.Tensor(other, nameof(other), "ConvolvedAndPooled", x, "x");
-            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
-            global::Leibniz.Validation.Direction(dweight, weight, nameof(dweight), "weight");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "ConvolvedAndPooled");
+            global::Leibniz.Generated.Validation.Tensor(weight, nameof(weight), "ConvolvedAndPooled", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(other, nameof(other), "ConvolvedAndPooled", x, "x");
+            global::Leibniz.Generated.Validation.Direction(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Direction(dweight, weight, nameof(dweight), "weight");
             global::TorchSharp.torch.Tensor features = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -47,10 +47,10 @@ namespace Forward
             _p0 = global::TorchSharp.torch.nn.functional.conv2d(dx, weight, padding: new long[] { 1 });
             _p1 = global::TorchSharp.torch.nn.functional.conv2d(x, dweight, padding: new long[] { 1 });
             dt0 = _p0 + _p1;
-            t1 = global::Leibniz.MaxPool2dSelection.Indices(t0, 2);
+            t1 = global::Leibniz.Generated.MaxPool2dSelection.Indices(t0, 2);
             // tangent of features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
-            t2 = global::Leibniz.MaxPool2dSelection.Gather(t0, t1);
-            dt2 = global::Leibniz.MaxPool2dSelection.Gather(dt0, t1);
+            t2 = global::Leibniz.Generated.MaxPool2dSelection.Gather(t0, t1);
+            dt2 = global::Leibniz.Generated.MaxPool2dSelection.Gather(dt0, t1);
             features = t2;
             dfeatures = dt2;
             // tangent of torch.cat(new[] { features, other }, 1)
@@ -125,8 +125,8 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vweight, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gweight, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvweight)
         {
-            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
-            global::Leibniz.Validation.Direction(vweight, weight, nameof(vweight), "weight");
+            global::Leibniz.Generated.Validation.Direction(vx, x, nameof(vx), "x");
+            global::Leibniz.Generated.Validation.Direction(vweight, weight, nameof(vweight), "weight");
             hvx = null;
             hvweight = null;
             gx = null;
@@ -152,15 +152,15 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dweight_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddweight)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "ConvolvedAndPooledJacobianVectorProduct");
-            global::Leibniz.Validation.Tensor(weight, nameof(weight), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(other, nameof(other), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dx, nameof(dx), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dweight, nameof(dweight), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
-            global::Leibniz.Validation.Adjoint(dweight_1, weight, nameof(dweight_1), "weight");
-            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
-            global::Leibniz.Validation.Adjoint(ddweight, dweight, nameof(ddweight), "dweight");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "ConvolvedAndPooledJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Tensor(weight, nameof(weight), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(other, nameof(other), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dx, nameof(dx), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dweight, nameof(dweight), "ConvolvedAndPooledJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Generated.Validation.Adjoint(dweight_1, weight, nameof(dweight_1), "weight");
+            global::Leibniz.Generated.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Generated.Validation.Adjoint(ddweight, dweight, nameof(ddweight), "dweight");
             global::TorchSharp.torch.Tensor features = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -211,9 +211,9 @@ namespace Forward
             _p0 = global::TorchSharp.torch.nn.functional.conv2d(dx, weight, padding: new long[] { 1 });
             _p1 = global::TorchSharp.torch.nn.functional.conv2d(x, dweight, padding: new long[] { 1 });
             dt0 = _p0 + _p1;
-            t1 = global::Leibniz.MaxPool2dSelection.Indices(t0, 2);
-            t2 = global::Leibniz.MaxPool2dSelection.Gather(t0, t1);
-            dt2 = global::Leibniz.MaxPool2dSelection.Gather(dt0, t1);
+            t1 = global::Leibniz.Generated.MaxPool2dSelection.Indices(t0, 2);
+            t2 = global::Leibniz.Generated.MaxPool2dSelection.Gather(t0, t1);
+            dt2 = global::Leibniz.Generated.MaxPool2dSelection.Gather(dt0, t1);
             features = t2;
             dfeatures = dt2;
             t3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { features, other }, 1);
@@ -232,17 +232,17 @@ namespace Forward
             dresult = dt6;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "ConvolvedAndPooledJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Seed(seed, dresult, nameof(seed), "ConvolvedAndPooledJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
             _d_dt6 = _d_dresult;
             // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
             _d_dt5 = _d_dt6.expand_as(dt5);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
-            _d__p9 = global::Leibniz.Broadcasting.SumToShape(_d_dt5.mul(2.0), _p9.shape);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt5.mul(2.0), _p9.shape);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
-            _d_dt4 = global::Leibniz.Broadcasting.SumToShape(_d__p9.mul(t4), dt4.shape);
-            _d_t4 = global::Leibniz.Broadcasting.SumToShape(_d__p9.mul(dt4), t4.shape);
+            _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p9.mul(t4), dt4.shape);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p9.mul(dt4), t4.shape);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
             _d__p7 = _d_dt4.reshape(_p7.shape);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
@@ -258,26 +258,26 @@ namespace Forward
             // ∂ of: features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
             _d_t2 = _d_features;
             // ∂ of: tangent of features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
-            _d_dt0 = global::Leibniz.MaxPool2dSelection.Scatter(_d_dt2, dt0, t1);
+            _d_dt0 = global::Leibniz.Generated.MaxPool2dSelection.Scatter(_d_dt2, dt0, t1);
             // ∂ of: features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
-            _d_t0 = global::Leibniz.MaxPool2dSelection.Scatter(_d_t2, t0, t1);
+            _d_t0 = global::Leibniz.Generated.MaxPool2dSelection.Scatter(_d_t2, t0, t1);
             // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
-            _d__p0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape);
-            _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape);
+            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p0.shape);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p1.shape);
             // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
-            _d_x = global::Leibniz.Conv2dAdjoints.Input(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
-            _d_dweight = global::Leibniz.Conv2dAdjoints.Weight(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
+            _d_x = global::Leibniz.Generated.Conv2dAdjoints.Input(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
+            _d_dweight = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
             // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
-            _d_dx = global::Leibniz.Conv2dAdjoints.Input(_d__p0, dx, weight, null, new long[] { 1 }, null, 1L);
-            _d_weight = global::Leibniz.Conv2dAdjoints.Weight(_d__p0, dx, weight, null, new long[] { 1 }, null, 1L);
+            _d_dx = global::Leibniz.Generated.Conv2dAdjoints.Input(_d__p0, dx, weight, null, new long[] { 1 }, null, 1L);
+            _d_weight = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d__p0, dx, weight, null, new long[] { 1 }, null, 1L);
             // ∂ of: nn.functional.conv2d(x, weight, padding: new long[] { 1 })
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, global::Leibniz.Conv2dAdjoints.Input(_d_t0, x, weight, null, new long[] { 1 }, null, 1L));
-            _d_weight = global::Leibniz.Adjoints.Add(_d_weight, global::Leibniz.Conv2dAdjoints.Weight(_d_t0, x, weight, null, new long[] { 1 }, null, 1L));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, global::Leibniz.Generated.Conv2dAdjoints.Input(_d_t0, x, weight, null, new long[] { 1 }, null, 1L));
+            _d_weight = global::Leibniz.Generated.Adjoints.Add(_d_weight, global::Leibniz.Generated.Conv2dAdjoints.Weight(_d_t0, x, weight, null, new long[] { 1 }, null, 1L));
 
-            if (_d_x is not null) dx_1 = global::Leibniz.Adjoints.Add(dx_1, _d_x);
-            if (_d_weight is not null) dweight_1 = global::Leibniz.Adjoints.Add(dweight_1, _d_weight);
-            if (_d_dx is not null) ddx = global::Leibniz.Adjoints.Add(ddx, _d_dx);
-            if (_d_dweight is not null) ddweight = global::Leibniz.Adjoints.Add(ddweight, _d_dweight);
+            if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);
+            if (_d_weight is not null) dweight_1 = global::Leibniz.Generated.Adjoints.Add(dweight_1, _d_weight);
+            if (_d_dx is not null) ddx = global::Leibniz.Generated.Adjoints.Add(ddx, _d_dx);
+            if (_d_dweight is not null) ddweight = global::Leibniz.Generated.Adjoints.Add(ddweight, _d_dweight);
             return dresult;
         }
 
@@ -290,15 +290,15 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, out global::TorchSharp.torch.Tensor tangent)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Mlp");
-            global::Leibniz.Validation.Tensor(w1, nameof(w1), "Mlp", x, "x");
-            global::Leibniz.Validation.Tensor(b1, nameof(b1), "Mlp", x, "x");
-            global::Leibniz.Validation.Tensor(w2, nameof(w2), "Mlp", x, "x");
-            global::Leibniz.Validation.Tensor(target, nameof(target), "Mlp", x, "x");
-            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
-            global::Leibniz.Validation.Direction(dw1, w1, nameof(dw1), "w1");
-            global::Leibniz.Validation.Direction(db1, b1, nameof(db1), "b1");
-            global::Leibniz.Validation.Direction(dw2, w2, nameof(dw2), "w2");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Mlp");
+            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "Mlp", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "Mlp", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "Mlp", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(target, nameof(target), "Mlp", x, "x");
+            global::Leibniz.Generated.Validation.Direction(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Direction(dw1, w1, nameof(dw1), "w1");
+            global::Leibniz.Generated.Validation.Direction(db1, b1, nameof(db1), "b1");
+            global::Leibniz.Generated.Validation.Direction(dw2, w2, nameof(dw2), "w2");
             global::TorchSharp.torch.Tensor h = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -419,10 +419,10 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2)
         {
-            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
-            global::Leibniz.Validation.Direction(vw1, w1, nameof(vw1), "w1");
-            global::Leibniz.Validation.Direction(vb1, b1, nameof(vb1), "b1");
-            global::Leibniz.Validation.Direction(vw2, w2, nameof(vw2), "w2");
+            global::Leibniz.Generated.Validation.Direction(vx, x, nameof(vx), "x");
+            global::Leibniz.Generated.Validation.Direction(vw1, w1, nameof(vw1), "w1");
+            global::Leibniz.Generated.Validation.Direction(vb1, b1, nameof(vb1), "b1");
+            global::Leibniz.Generated.Validation.Direction(vw2, w2, nameof(vw2), "w2");
             hvx = null;
             hvw1 = null;
             hvb1 = null;
@@ -452,23 +452,23 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? ddx, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "MlpJacobianVectorProduct");
-            global::Leibniz.Validation.Tensor(w1, nameof(w1), "MlpJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(b1, nameof(b1), "MlpJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(w2, nameof(w2), "MlpJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(target, nameof(target), "MlpJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dx, nameof(dx), "MlpJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "MlpJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(db1, nameof(db1), "MlpJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "MlpJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
-            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
-            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
-            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
-            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
-            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
-            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
-            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "MlpJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(target, nameof(target), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dx, nameof(dx), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dw1, nameof(dw1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(db1, nameof(db1), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dw2, nameof(dw2), "MlpJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Generated.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Generated.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Generated.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Generated.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Generated.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Generated.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Generated.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
             global::TorchSharp.torch.Tensor h = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -563,82 +563,82 @@ namespace Forward
             dresult = dt4;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "MlpJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Seed(seed, dresult, nameof(seed), "MlpJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d_dt4 = _d_dresult;
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            _d__p13 = global::Leibniz.Broadcasting.SumToShape(_d_dt4.mul(2.0), _p13.shape);
+            _d__p13 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt4.mul(2.0), _p13.shape);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d__p12 = _d__p13.expand_as(_p12).div(_p12.numel());
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            _d__p11 = global::Leibniz.Broadcasting.SumToShape(_d__p12.mul(dy), _p11.shape);
-            _d_dy = global::Leibniz.Broadcasting.SumToShape(_d__p12.mul(_p11), dy.shape);
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p12.mul(dy), _p11.shape);
+            _d_dy = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p12.mul(_p11), dy.shape);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            _d_y = global::Leibniz.Broadcasting.SumToShape(_d__p11, y.shape);
+            _d_y = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p11, y.shape);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
             _d_dt3 = _d_dy;
             // ∂ of: y = h.matmul(w2).tanh()
             _d_t3 = _d_y;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            _d_dt2 = global::Leibniz.Broadcasting.SumToShape(_d_dt3.mul(_p9), dt2.shape);
-            _d__p9 = global::Leibniz.Broadcasting.SumToShape(_d_dt3.mul(dt2), _p9.shape);
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3.mul(_p9), dt2.shape);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3.mul(dt2), _p9.shape);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            _d__p8 = global::Leibniz.Broadcasting.SumToShape(_d__p9.neg(), _p8.shape);
+            _d__p8 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p9.neg(), _p8.shape);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
             r5 = _d__p8 * 2.0;
             r6 = r5 * t3;
-            _d_t3 = global::Leibniz.Adjoints.Add(_d_t3, r6);
+            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r6);
             // ∂ of: y = h.matmul(w2).tanh()
             r3 = t3.square();
             r4 = 1.0 - r3;
             r2 = _d_t3 * r4;
             _d_t2 = r2;
             // ∂ of: tangent of h.matmul(w2)
-            _d__p5 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p5.shape);
-            _d__p6 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p6.shape);
+            _d__p5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt2, _p5.shape);
+            _d__p6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt2, _p6.shape);
             // ∂ of: tangent of h.matmul(w2)
-            _d_h = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d__p6, h, dw2), h.shape);
-            _d_dw2 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d__p6, h, dw2), dw2.shape);
+            _d_h = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p6, h, dw2), h.shape);
+            _d_dw2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p6, h, dw2), dw2.shape);
             // ∂ of: tangent of h.matmul(w2)
-            _d_dh = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d__p5, dh, w2), dh.shape);
-            _d_w2 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d__p5, dh, w2), w2.shape);
+            _d_dh = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p5, dh, w2), dh.shape);
+            _d_w2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p5, dh, w2), w2.shape);
             // ∂ of: h.matmul(w2)
-            _d_h = global::Leibniz.Adjoints.Add(_d_h, global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d_t2, h, w2), h.shape));
-            _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d_t2, h, w2), w2.shape));
+            _d_h = global::Leibniz.Generated.Adjoints.Add(_d_h, global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t2, h, w2), h.shape));
+            _d_w2 = global::Leibniz.Generated.Adjoints.Add(_d_w2, global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t2, h, w2), w2.shape));
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_dt1 = _d_dh;
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_t1 = _d_h;
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p3), dt0.shape);
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(_p3), dt0.shape);
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             r1 = t1.gt(0.0);
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            _d__p0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p0.shape);
-            _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d_dt0, _p1.shape);
+            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p0.shape);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p1.shape);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d_x = _d__p1.matmul(dw1);
-            _d_dw1 = global::Leibniz.LinearAdjoints.Weight(_d__p1, x);
+            _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p1, x);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d_dx = _d__p0.matmul(w1);
-            _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d__p0, dx);
-            _d_db1 = global::Leibniz.LinearAdjoints.Bias(_d__p0);
+            _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p0, dx);
+            _d_db1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p0);
             // ∂ of: nn.functional.linear(x, w1, b1)
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.matmul(w1));
-            _d_w1 = global::Leibniz.Adjoints.Add(_d_w1, global::Leibniz.LinearAdjoints.Weight(_d_t0, x));
-            _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, _d_t0.matmul(w1));
+            _d_w1 = global::Leibniz.Generated.Adjoints.Add(_d_w1, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x));
+            _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
 
-            if (_d_x is not null) dx_1 = global::Leibniz.Adjoints.Add(dx_1, _d_x);
-            if (_d_w1 is not null) dw1_1 = global::Leibniz.Adjoints.Add(dw1_1, _d_w1);
-            if (_d_b1 is not null) db1_1 = global::Leibniz.Adjoints.Add(db1_1, _d_b1);
-            if (_d_w2 is not null) dw2_1 = global::Leibniz.Adjoints.Add(dw2_1, _d_w2);
-            if (_d_dx is not null) ddx = global::Leibniz.Adjoints.Add(ddx, _d_dx);
-            if (_d_dw1 is not null) ddw1 = global::Leibniz.Adjoints.Add(ddw1, _d_dw1);
-            if (_d_db1 is not null) ddb1 = global::Leibniz.Adjoints.Add(ddb1, _d_db1);
-            if (_d_dw2 is not null) ddw2 = global::Leibniz.Adjoints.Add(ddw2, _d_dw2);
+            if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);
+            if (_d_w1 is not null) dw1_1 = global::Leibniz.Generated.Adjoints.Add(dw1_1, _d_w1);
+            if (_d_b1 is not null) db1_1 = global::Leibniz.Generated.Adjoints.Add(db1_1, _d_b1);
+            if (_d_w2 is not null) dw2_1 = global::Leibniz.Generated.Adjoints.Add(dw2_1, _d_w2);
+            if (_d_dx is not null) ddx = global::Leibniz.Generated.Adjoints.Add(ddx, _d_dx);
+            if (_d_dw1 is not null) ddw1 = global::Leibniz.Generated.Adjoints.Add(ddw1, _d_dw1);
+            if (_d_db1 is not null) ddb1 = global::Leibniz.Generated.Adjoints.Add(ddb1, _d_db1);
+            if (_d_dw2 is not null) ddw2 = global::Leibniz.Generated.Adjoints.Add(ddw2, _d_dw2);
             return dresult;
         }
 
@@ -648,9 +648,9 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor dx, out global::TorchSharp.torch.Tensor tangent)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Softmax");
-            global::Leibniz.Validation.Tensor(w, nameof(w), "Softmax", x, "x");
-            global::Leibniz.Validation.Direction(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Softmax");
+            global::Leibniz.Generated.Validation.Tensor(w, nameof(w), "Softmax", x, "x");
+            global::Leibniz.Generated.Validation.Direction(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -727,7 +727,7 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor vx, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? hvx)
         {
-            global::Leibniz.Validation.Direction(vx, x, nameof(vx), "x");
+            global::Leibniz.Generated.Validation.Direction(vx, x, nameof(vx), "x");
             hvx = null;
             gx = null;
             return SoftmaxJacobianVectorProductPullback(x, w, vx, null, ref hvx, ref gx);
@@ -748,11 +748,11 @@ namespace Forward
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxJacobianVectorProductPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx_1, ref global::TorchSharp.torch.Tensor? ddx)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "SoftmaxJacobianVectorProduct");
-            global::Leibniz.Validation.Tensor(w, nameof(w), "SoftmaxJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Tensor(dx, nameof(dx), "SoftmaxJacobianVectorProduct", x, "x");
-            global::Leibniz.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
-            global::Leibniz.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "SoftmaxJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Tensor(w, nameof(w), "SoftmaxJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(dx, nameof(dx), "SoftmaxJacobianVectorProduct", x, "x");
+            global::Leibniz.Generated.Validation.Adjoint(dx_1, x, nameof(dx_1), "x");
+            global::Leibniz.Generated.Validation.Adjoint(ddx, dx, nameof(ddx), "dx");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -789,30 +789,30 @@ namespace Forward
             dresult = dt2;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "SoftmaxJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Seed(seed, dresult, nameof(seed), "SoftmaxJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
             _d_dt2 = _d_dresult;
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
             _d_dt1 = _d_dt2.expand_as(dt1);
             // ∂ of: tangent of x.softmax(1) * w
-            _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(w), dt0.shape);
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(w), dt0.shape);
             // ∂ of: tangent of x.softmax(1)
-            _d__p2 = global::Leibniz.Broadcasting.SumToShape(_d_dt0.mul(t0), _p2.shape);
-            _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_dt0.mul(_p2), t0.shape);
+            _d__p2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0.mul(t0), _p2.shape);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0.mul(_p2), t0.shape);
             // ∂ of: tangent of x.softmax(1)
-            _d_dx = global::Leibniz.Broadcasting.SumToShape(_d__p2, dx.shape);
-            _d__p1 = global::Leibniz.Broadcasting.SumToShape(_d__p2.neg(), _p1.shape);
+            _d_dx = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p2, dx.shape);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p2.neg(), _p1.shape);
             // ∂ of: tangent of x.softmax(1)
             _d__p0 = (_d__p1.dim() < _p0.dim() ? _d__p1.unsqueeze(1) : _d__p1).expand_as(_p0);
             // ∂ of: tangent of x.softmax(1)
-            _d_dx = global::Leibniz.Adjoints.Add(_d_dx, global::Leibniz.Broadcasting.SumToShape(_d__p0.mul(t0), dx.shape));
-            _d_t0 = global::Leibniz.Adjoints.Add(_d_t0, global::Leibniz.Broadcasting.SumToShape(_d__p0.mul(dx), t0.shape));
+            _d_dx = global::Leibniz.Generated.Adjoints.Add(_d_dx, global::Leibniz.Generated.Broadcasting.SumToShape(_d__p0.mul(t0), dx.shape));
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, global::Leibniz.Generated.Broadcasting.SumToShape(_d__p0.mul(dx), t0.shape));
             // ∂ of: x.softmax(1)
             _d_x = _d_t0.sub(_d_t0.mul(t0).sum(dim: 1, keepdim: true)).mul(t0);
 
-            if (_d_x is not null) dx_1 = global::Leibniz.Adjoints.Add(dx_1, _d_x);
-            if (_d_dx is not null) ddx = global::Leibniz.Adjoints.Add(ddx, _d_dx);
+            if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);
+            if (_d_dx is not null) ddx = global::Leibniz.Generated.Adjoints.Add(ddx, _d_dx);
             return dresult;
         }
     }

@@ -20,13 +20,13 @@ namespace Layers
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvPoolDropoutPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor kernels, global::TorchSharp.torch.Tensor bias, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx, ref global::TorchSharp.torch.Tensor? dkernels, ref global::TorchSharp.torch.Tensor? dbias)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "ConvPoolDropout");
-            global::Leibniz.Validation.Tensor(kernels, nameof(kernels), "ConvPoolDropout", x, "x");
-            global::Leibniz.Validation.Tensor(bias, nameof(bias), "ConvPoolDropout", x, "x");
-            global::Leibniz.Validation.Tensor(target, nameof(target), "ConvPoolDropout", x, "x");
-            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
-            global::Leibniz.Validation.Adjoint(dkernels, kernels, nameof(dkernels), "kernels");
-            global::Leibniz.Validation.Adjoint(dbias, bias, nameof(dbias), "bias");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "ConvPoolDropout");
+            global::Leibniz.Generated.Validation.Tensor(kernels, nameof(kernels), "ConvPoolDropout", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(bias, nameof(bias), "ConvPoolDropout", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(target, nameof(target), "ConvPoolDropout", x, "x");
+            global::Leibniz.Generated.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Adjoint(dkernels, kernels, nameof(dkernels), "kernels");
+            global::Leibniz.Generated.Validation.Adjoint(dbias, bias, nameof(dbias), "bias");
             global::TorchSharp.torch.Tensor h = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -59,10 +59,10 @@ namespace Layers
             t0 = global::TorchSharp.torch.nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2);
             t1 = global::TorchSharp.torch.nn.functional.relu(t0);
             h = t1;
-            t2 = global::Leibniz.MaxPool2dSelection.Indices(h, (3, 2), (2, 1), ceil_mode: true);
-            t3 = global::Leibniz.MaxPool2dSelection.Gather(h, t2);
+            t2 = global::Leibniz.Generated.MaxPool2dSelection.Indices(h, (3, 2), (2, 1), ceil_mode: true);
+            t3 = global::Leibniz.Generated.MaxPool2dSelection.Gather(h, t2);
             pooled = t3;
-            t4 = global::Leibniz.DropoutMask.Draw(pooled, 0.25);
+            t4 = global::Leibniz.Generated.DropoutMask.Draw(pooled, 0.25);
             t5 = pooled.mul(t4);
             dropped = t5;
             t6 = dropped.flatten(1);
@@ -70,7 +70,7 @@ namespace Layers
             result = t7;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "ConvPoolDropout");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "ConvPoolDropout");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return nn.functional.mse_loss(dropped.flatten(1), target);
@@ -82,20 +82,20 @@ namespace Layers
             _d_pooled = _d_t5.mul(t4);
             _d_t3 = _d_pooled;
             // ∂ of: pooled = nn.functional.max_pool2d(h, (3, 2), stride: (2, 1), ceil_mode: true)
-            _d_h = global::Leibniz.MaxPool2dSelection.Scatter(_d_t3, h, t2);
+            _d_h = global::Leibniz.Generated.MaxPool2dSelection.Scatter(_d_t3, h, t2);
             _d_t1 = _d_h;
             // ∂ of: h = nn.functional.relu(nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2))
             r1 = t1.gt(0.0);
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2)
-            _d_x = global::Leibniz.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
-            _d_kernels = global::Leibniz.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
-            _d_bias = global::Leibniz.Conv2dAdjoints.Bias(_d_t0);
+            _d_x = global::Leibniz.Generated.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
+            _d_kernels = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
+            _d_bias = global::Leibniz.Generated.Conv2dAdjoints.Bias(_d_t0);
 
-            if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
-            if (_d_kernels is not null) dkernels = global::Leibniz.Adjoints.Add(dkernels, _d_kernels);
-            if (_d_bias is not null) dbias = global::Leibniz.Adjoints.Add(dbias, _d_bias);
+            if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
+            if (_d_kernels is not null) dkernels = global::Leibniz.Generated.Adjoints.Add(dkernels, _d_kernels);
+            if (_d_bias is not null) dbias = global::Leibniz.Generated.Adjoints.Add(dbias, _d_bias);
             return result;
         }
     }

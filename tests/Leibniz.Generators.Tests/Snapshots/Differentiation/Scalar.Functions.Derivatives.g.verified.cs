@@ -175,7 +175,7 @@ namespace Scalar
             double r1 = 0;
             double _d_t2 = 0;
             double _d_t3 = 0;
-            var tapeDouble = global::Leibniz.Tape<double>.Current;
+            var tapeDouble = global::Leibniz.Generated.Tape<double>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             s0 = p;
@@ -230,8 +230,8 @@ namespace Scalar
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockWithGradient(double[] x, double[] dx)
         {
-            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
-            global::Leibniz.Validation.Buffer(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Generated.Validation.Buffer(dx, x, nameof(dx), "x");
             global::System.Array.Clear(dx, 0, dx.Length);
             return RosenbrockPullback(x, 1.0, dx);
         }
@@ -240,8 +240,8 @@ namespace Scalar
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockPullback(double[] x, double seed, double[] dx)
         {
-            global::Leibniz.Validation.Array(x, nameof(x), "Rosenbrock");
-            global::Leibniz.Validation.Buffer(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Array(x, nameof(x), "Rosenbrock");
+            global::Leibniz.Generated.Validation.Buffer(dx, x, nameof(dx), "x");
             double sum = 0;
             int i = 0;
             int t0 = 0;

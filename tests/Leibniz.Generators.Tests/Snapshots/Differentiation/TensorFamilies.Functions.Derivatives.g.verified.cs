@@ -19,10 +19,10 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ElementwisePullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor row, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da, ref global::TorchSharp.torch.Tensor? drow)
         {
-            global::Leibniz.Validation.Tensor(a, nameof(a), "Elementwise");
-            global::Leibniz.Validation.Tensor(row, nameof(row), "Elementwise", a, "a");
-            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
-            global::Leibniz.Validation.Adjoint(drow, row, nameof(drow), "row");
+            global::Leibniz.Generated.Validation.Tensor(a, nameof(a), "Elementwise");
+            global::Leibniz.Generated.Validation.Tensor(row, nameof(row), "Elementwise", a, "a");
+            global::Leibniz.Generated.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Generated.Validation.Adjoint(drow, row, nameof(drow), "row");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -65,40 +65,40 @@ namespace TensorFamilies
             result = t7;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Elementwise");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Elementwise");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return a.exp() * row.sigmoid() - tanh(a) / 2.0 + row.square()
-            _d_t5 = global::Leibniz.Broadcasting.SumToShape(_d_t7, t5.shape);
-            _d_t6 = global::Leibniz.Broadcasting.SumToShape(_d_t7, t6.shape);
+            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t7, t5.shape);
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t7, t6.shape);
             // ∂ of: row.square()
             r7 = _d_t6 * 2.0;
             r8 = r7 * row;
             _d_row = r8;
             // ∂ of: a.exp() * row.sigmoid() - tanh(a) / 2.0
-            _d_t2 = global::Leibniz.Broadcasting.SumToShape(_d_t5, t2.shape);
-            _d_t4 = global::Leibniz.Broadcasting.SumToShape(_d_t5.neg(), t4.shape);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t5, t2.shape);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t5.neg(), t4.shape);
             // ∂ of: tanh(a) / 2.0
-            _d_t3 = global::Leibniz.Broadcasting.SumToShape(_d_t4.div(2.0), t3.shape);
+            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4.div(2.0), t3.shape);
             // ∂ of: tanh(a)
             r5 = t3.square();
             r6 = 1.0 - r5;
             r4 = _d_t3 * r6;
             _d_a = r4;
             // ∂ of: a.exp() * row.sigmoid()
-            _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t2.mul(t1), t0.shape);
-            _d_t1 = global::Leibniz.Broadcasting.SumToShape(_d_t2.mul(t0), t1.shape);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.mul(t1), t0.shape);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.mul(t0), t1.shape);
             // ∂ of: row.sigmoid()
             r2 = 1.0 - t1;
             r3 = t1 * r2;
             r1 = _d_t1 * r3;
-            _d_row = global::Leibniz.Adjoints.Add(_d_row, r1);
+            _d_row = global::Leibniz.Generated.Adjoints.Add(_d_row, r1);
             // ∂ of: a.exp()
             r0 = _d_t0 * t0;
-            _d_a = global::Leibniz.Adjoints.Add(_d_a, r0);
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r0);
 
-            if (_d_a is not null) da = global::Leibniz.Adjoints.Add(da, _d_a);
-            if (_d_row is not null) drow = global::Leibniz.Adjoints.Add(drow, _d_row);
+            if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
+            if (_d_row is not null) drow = global::Leibniz.Generated.Adjoints.Add(drow, _d_row);
             return result;
         }
 
@@ -117,14 +117,14 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor LinearPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor m, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx, ref global::TorchSharp.torch.Tensor? dw, ref global::TorchSharp.torch.Tensor? db, ref global::TorchSharp.torch.Tensor? dm)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Linear");
-            global::Leibniz.Validation.Tensor(w, nameof(w), "Linear", x, "x");
-            global::Leibniz.Validation.Tensor(b, nameof(b), "Linear", x, "x");
-            global::Leibniz.Validation.Tensor(m, nameof(m), "Linear", x, "x");
-            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
-            global::Leibniz.Validation.Adjoint(dw, w, nameof(dw), "w");
-            global::Leibniz.Validation.Adjoint(db, b, nameof(db), "b");
-            global::Leibniz.Validation.Adjoint(dm, m, nameof(dm), "m");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Linear");
+            global::Leibniz.Generated.Validation.Tensor(w, nameof(w), "Linear", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "Linear", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(m, nameof(m), "Linear", x, "x");
+            global::Leibniz.Generated.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Adjoint(dw, w, nameof(dw), "w");
+            global::Leibniz.Generated.Validation.Adjoint(db, b, nameof(db), "b");
+            global::Leibniz.Generated.Validation.Adjoint(dm, m, nameof(dm), "m");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor result = null!;
@@ -142,21 +142,21 @@ namespace TensorFamilies
             result = t1;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Linear");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Linear");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t1 = _d_result;
             // ∂ of: return linear(x, w, b).matmul(m)
-            _d_t0 = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(_d_t1, t0, m), t0.shape);
-            _d_m = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(_d_t1, t0, m), m.shape);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t1, t0, m), t0.shape);
+            _d_m = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t1, t0, m), m.shape);
             // ∂ of: linear(x, w, b)
             _d_x = _d_t0.matmul(w);
-            _d_w = global::Leibniz.LinearAdjoints.Weight(_d_t0, x);
-            _d_b = global::Leibniz.LinearAdjoints.Bias(_d_t0);
+            _d_w = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x);
+            _d_b = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
 
-            if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
-            if (_d_w is not null) dw = global::Leibniz.Adjoints.Add(dw, _d_w);
-            if (_d_b is not null) db = global::Leibniz.Adjoints.Add(db, _d_b);
-            if (_d_m is not null) dm = global::Leibniz.Adjoints.Add(dm, _d_m);
+            if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
+            if (_d_w is not null) dw = global::Leibniz.Generated.Adjoints.Add(dw, _d_w);
+            if (_d_b is not null) db = global::Leibniz.Generated.Adjoints.Add(db, _d_b);
+            if (_d_m is not null) dm = global::Leibniz.Generated.Adjoints.Add(dm, _d_m);
             return result;
         }
 
@@ -172,10 +172,10 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor LossesPullback(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor classes, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dlogits)
         {
-            global::Leibniz.Validation.Tensor(logits, nameof(logits), "Losses");
-            global::Leibniz.Validation.Tensor(classes, nameof(classes), "Losses", logits, "logits");
-            global::Leibniz.Validation.Tensor(target, nameof(target), "Losses", logits, "logits");
-            global::Leibniz.Validation.Adjoint(dlogits, logits, nameof(dlogits), "logits");
+            global::Leibniz.Generated.Validation.Tensor(logits, nameof(logits), "Losses");
+            global::Leibniz.Generated.Validation.Tensor(classes, nameof(classes), "Losses", logits, "logits");
+            global::Leibniz.Generated.Validation.Tensor(target, nameof(target), "Losses", logits, "logits");
+            global::Leibniz.Generated.Validation.Adjoint(dlogits, logits, nameof(dlogits), "logits");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -198,12 +198,12 @@ namespace TensorFamilies
             result = t3;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Losses");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Losses");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t3 = _d_result;
             // ∂ of: return cross_entropy(logits, classes) + mse_loss(logits.relu(), target)
-            _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t3, t0.shape);
-            _d_t2 = global::Leibniz.Broadcasting.SumToShape(_d_t3, t2.shape);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3, t0.shape);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3, t2.shape);
             // ∂ of: mse_loss(logits.relu(), target)
             _d_t1 = t1.sub(target).mul(_d_t2).mul(2.0 / t1.numel());
             // ∂ of: logits.relu()
@@ -211,9 +211,9 @@ namespace TensorFamilies
             r0 = _d_t1 * r1;
             _d_logits = r0;
             // ∂ of: cross_entropy(logits, classes)
-            _d_logits = global::Leibniz.Adjoints.Add(_d_logits, logits.softmax(1L).scatter_add(1L, classes.clamp_min(0).unsqueeze(1L), classes.unsqueeze(1L).full_like(-1, dtype: logits.dtype)).mul(classes.ne(-100).unsqueeze(1L).mul(_d_t0.div(classes.ne(-100).sum()))));
+            _d_logits = global::Leibniz.Generated.Adjoints.Add(_d_logits, logits.softmax(1L).scatter_add(1L, classes.clamp_min(0).unsqueeze(1L), classes.unsqueeze(1L).full_like(-1, dtype: logits.dtype)).mul(classes.ne(-100).unsqueeze(1L).mul(_d_t0.div(classes.ne(-100).sum()))));
 
-            if (_d_logits is not null) dlogits = global::Leibniz.Adjoints.Add(dlogits, _d_logits);
+            if (_d_logits is not null) dlogits = global::Leibniz.Generated.Adjoints.Add(dlogits, _d_logits);
             return result;
         }
 
@@ -230,10 +230,10 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor RecurrencePullback(global::TorchSharp.torch.Tensor h, global::TorchSharp.torch.Tensor w, int steps, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dh, ref global::TorchSharp.torch.Tensor? dw)
         {
-            global::Leibniz.Validation.Tensor(h, nameof(h), "Recurrence");
-            global::Leibniz.Validation.Tensor(w, nameof(w), "Recurrence", h, "h");
-            global::Leibniz.Validation.Adjoint(dh, h, nameof(dh), "h");
-            global::Leibniz.Validation.Adjoint(dw, w, nameof(dw), "w");
+            global::Leibniz.Generated.Validation.Tensor(h, nameof(h), "Recurrence");
+            global::Leibniz.Generated.Validation.Tensor(w, nameof(w), "Recurrence", h, "h");
+            global::Leibniz.Generated.Validation.Adjoint(dh, h, nameof(dh), "h");
+            global::Leibniz.Generated.Validation.Adjoint(dw, w, nameof(dw), "w");
             int i = 0;
             bool t0 = false;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -255,7 +255,7 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? s0 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            var tapeTensor = global::Leibniz.Tape<global::TorchSharp.torch.Tensor>.Current;
+            var tapeTensor = global::Leibniz.Generated.Tape<global::TorchSharp.torch.Tensor>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             i = 0;
@@ -278,7 +278,7 @@ namespace TensorFamilies
             result = t4;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Recurrence");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Recurrence");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return h.sum();
@@ -298,12 +298,12 @@ namespace TensorFamilies
                 _d_t1 = r2;
                 // ∂ of: h.matmul(w)
                 r0 = _d_t1;
-                _d_h = global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.LeftAdjoint(r0, h, w), h.shape);
-                _d_w = global::Leibniz.Adjoints.Add(_d_w, global::Leibniz.Broadcasting.SumToShape(global::Leibniz.MatrixProducts.RightAdjoint(r0, h, w), w.shape));
+                _d_h = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(r0, h, w), h.shape);
+                _d_w = global::Leibniz.Generated.Adjoints.Add(_d_w, global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(r0, h, w), w.shape));
             }
 
-            if (_d_h is not null) dh = global::Leibniz.Adjoints.Add(dh, _d_h);
-            if (_d_w is not null) dw = global::Leibniz.Adjoints.Add(dw, _d_w);
+            if (_d_h is not null) dh = global::Leibniz.Generated.Adjoints.Add(dh, _d_h);
+            if (_d_w is not null) dw = global::Leibniz.Generated.Adjoints.Add(dw, _d_w);
             return result;
         }
 
@@ -319,8 +319,8 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ReductionsPullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da)
         {
-            global::Leibniz.Validation.Tensor(a, nameof(a), "Reductions");
-            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Generated.Validation.Tensor(a, nameof(a), "Reductions");
+            global::Leibniz.Generated.Validation.Adjoint(da, a, nameof(da), "a");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -344,12 +344,12 @@ namespace TensorFamilies
             result = t4;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Reductions");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Reductions");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return a.sum(dim: 1L, keepdim: true).mean() + a.logsumexp(0L).sum()
-            _d_t1 = global::Leibniz.Broadcasting.SumToShape(_d_t4, t1.shape);
-            _d_t3 = global::Leibniz.Broadcasting.SumToShape(_d_t4, t3.shape);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t1.shape);
+            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t3.shape);
             // ∂ of: a.logsumexp(0L).sum()
             _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: a.logsumexp(0L)
@@ -357,9 +357,9 @@ namespace TensorFamilies
             // ∂ of: a.sum(dim: 1L, keepdim: true).mean()
             _d_t0 = _d_t1.expand_as(t0).div(t0.numel());
             // ∂ of: a.sum(dim: 1L, keepdim: true)
-            _d_a = global::Leibniz.Adjoints.Add(_d_a, (_d_t0.dim() < a.dim() ? _d_t0.unsqueeze(1L) : _d_t0).expand_as(a));
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, (_d_t0.dim() < a.dim() ? _d_t0.unsqueeze(1L) : _d_t0).expand_as(a));
 
-            if (_d_a is not null) da = global::Leibniz.Adjoints.Add(da, _d_a);
+            if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             return result;
         }
 
@@ -376,10 +376,10 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SelectionPullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da, ref global::TorchSharp.torch.Tensor? db)
         {
-            global::Leibniz.Validation.Tensor(a, nameof(a), "Selection");
-            global::Leibniz.Validation.Tensor(b, nameof(b), "Selection", a, "a");
-            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
-            global::Leibniz.Validation.Adjoint(db, b, nameof(db), "b");
+            global::Leibniz.Generated.Validation.Tensor(a, nameof(a), "Selection");
+            global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "Selection", a, "a");
+            global::Leibniz.Generated.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Generated.Validation.Adjoint(db, b, nameof(db), "b");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -406,7 +406,7 @@ namespace TensorFamilies
             result = t5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Selection");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Selection");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0).sum()
@@ -414,17 +414,17 @@ namespace TensorFamilies
             // ∂ of: where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0)
             _d_t3 = _d_t4.mul(t4.eq(t3));
             // ∂ of: where(a.gt(b), a * b, a - b)
-            _d_t1 = global::Leibniz.Broadcasting.SumToShape(_d_t3.masked_fill(t0.logical_not(), 0), t1.shape);
-            _d_t2 = global::Leibniz.Broadcasting.SumToShape(_d_t3.masked_fill(t0, 0), t2.shape);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3.masked_fill(t0.logical_not(), 0), t1.shape);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3.masked_fill(t0, 0), t2.shape);
             // ∂ of: a - b
-            _d_a = global::Leibniz.Broadcasting.SumToShape(_d_t2, a.shape);
-            _d_b = global::Leibniz.Broadcasting.SumToShape(_d_t2.neg(), b.shape);
+            _d_a = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2, a.shape);
+            _d_b = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.neg(), b.shape);
             // ∂ of: a * b
-            _d_a = global::Leibniz.Adjoints.Add(_d_a, global::Leibniz.Broadcasting.SumToShape(_d_t1.mul(b), a.shape));
-            _d_b = global::Leibniz.Adjoints.Add(_d_b, global::Leibniz.Broadcasting.SumToShape(_d_t1.mul(a), b.shape));
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(b), a.shape));
+            _d_b = global::Leibniz.Generated.Adjoints.Add(_d_b, global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(a), b.shape));
 
-            if (_d_a is not null) da = global::Leibniz.Adjoints.Add(da, _d_a);
-            if (_d_b is not null) db = global::Leibniz.Adjoints.Add(db, _d_b);
+            if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
+            if (_d_b is not null) db = global::Leibniz.Generated.Adjoints.Add(db, _d_b);
             return result;
         }
 
@@ -440,8 +440,8 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ShapePullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da)
         {
-            global::Leibniz.Validation.Tensor(a, nameof(a), "Shape");
-            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Generated.Validation.Tensor(a, nameof(a), "Shape");
+            global::Leibniz.Generated.Validation.Adjoint(da, a, nameof(da), "a");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -468,13 +468,13 @@ namespace TensorFamilies
             result = t5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Shape");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Shape");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return a.reshape(-1, 2).t().unsqueeze(0).squeeze(0).expand(3, 2, -1).sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0).squeeze(0).expand(3, 2, -1)
-            _d_t3 = global::Leibniz.Broadcasting.SumToShape(_d_t4, t3.shape);
+            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t3.shape);
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0).squeeze(0)
             _d_t2 = _d_t3.reshape(t2.shape);
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0)
@@ -484,7 +484,7 @@ namespace TensorFamilies
             // ∂ of: a.reshape(-1, 2)
             _d_a = _d_t0.reshape(a.shape);
 
-            if (_d_a is not null) da = global::Leibniz.Adjoints.Add(da, _d_a);
+            if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             return result;
         }
 
@@ -500,8 +500,8 @@ namespace TensorFamilies
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxPullback(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dlogits)
         {
-            global::Leibniz.Validation.Tensor(logits, nameof(logits), "Softmax");
-            global::Leibniz.Validation.Adjoint(dlogits, logits, nameof(dlogits), "logits");
+            global::Leibniz.Generated.Validation.Tensor(logits, nameof(logits), "Softmax");
+            global::Leibniz.Generated.Validation.Adjoint(dlogits, logits, nameof(dlogits), "logits");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -522,20 +522,20 @@ namespace TensorFamilies
             result = t3;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Softmax");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Softmax");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t3 = _d_result;
             // ∂ of: return (log_softmax(logits, 1L) * softmax(logits, 1L)).sum()
             _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: log_softmax(logits, 1L) * softmax(logits, 1L)
-            _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t2.mul(t1), t0.shape);
-            _d_t1 = global::Leibniz.Broadcasting.SumToShape(_d_t2.mul(t0), t1.shape);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.mul(t1), t0.shape);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.mul(t0), t1.shape);
             // ∂ of: softmax(logits, 1L)
             _d_logits = _d_t1.sub(_d_t1.mul(t1).sum(dim: 1L, keepdim: true)).mul(t1);
             // ∂ of: log_softmax(logits, 1L)
-            _d_logits = global::Leibniz.Adjoints.Add(_d_logits, _d_t0.sub(t0.exp().mul(_d_t0.sum(dim: 1L, keepdim: true))));
+            _d_logits = global::Leibniz.Generated.Adjoints.Add(_d_logits, _d_t0.sub(t0.exp().mul(_d_t0.sum(dim: 1L, keepdim: true))));
 
-            if (_d_logits is not null) dlogits = global::Leibniz.Adjoints.Add(dlogits, _d_logits);
+            if (_d_logits is not null) dlogits = global::Leibniz.Generated.Adjoints.Add(dlogits, _d_logits);
             return result;
         }
     }

@@ -18,8 +18,8 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ExtremaPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Extrema");
-            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Extrema");
+            global::Leibniz.Generated.Validation.Adjoint(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor values = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor indexes = null!;
@@ -58,16 +58,16 @@ namespace Tensors
             result = t7;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Extrema");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Extrema");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return x.amax(-1).square().sum() + (values * indexes).sum();
-            _d_t4 = global::Leibniz.Broadcasting.SumToShape(_d_t7, t4.shape);
-            _d_t6 = global::Leibniz.Broadcasting.SumToShape(_d_t7, t6.shape);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t7, t4.shape);
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t7, t6.shape);
             // ∂ of: (values * indexes).sum()
             _d_t5 = _d_t6.expand_as(t5);
             // ∂ of: values * indexes
-            _d_values = global::Leibniz.Broadcasting.SumToShape(_d_t5.mul(indexes), values.shape);
+            _d_values = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t5.mul(indexes), values.shape);
             // ∂ of: x.amax(-1).square().sum()
             _d_t3 = _d_t4.expand_as(t3);
             // ∂ of: x.amax(-1).square()
@@ -75,12 +75,12 @@ namespace Tensors
             r1 = r0 * t2;
             _d_t2 = r1;
             // ∂ of: x.amax(-1)
-            _d_x = global::Leibniz.Reductions.ShareAmongTies(x, t2, _d_t2, new long[] { (-1) });
+            _d_x = global::Leibniz.Generated.Reductions.ShareAmongTies(x, t2, _d_t2, new long[] { (-1) });
             _d_t0 = _d_values;
             // ∂ of: var (values, indexes) = x.max(1)
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, x.zeros_like().scatter(1, x.max(1, true).indexes, _d_t0.dim() < x.dim() ? _d_t0.unsqueeze(1) : _d_t0));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, x.zeros_like().scatter(1, x.max(1, true).indexes, _d_t0.dim() < x.dim() ? _d_t0.unsqueeze(1) : _d_t0));
 
-            if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
+            if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             return result;
         }
 
@@ -96,8 +96,8 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor IndexingPullback(global::TorchSharp.torch.Tensor x, int k, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Indexing");
-            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Indexing");
+            global::Leibniz.Generated.Validation.Adjoint(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -140,19 +140,19 @@ namespace Tensors
             result = t9;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Indexing");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Indexing");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t9 = _d_result;
             // ∂ of: return x[.., 1..^1].sin().sum() + x[k].square().sum() + x.select(0, -1).sum()
-            _d_t6 = global::Leibniz.Broadcasting.SumToShape(_d_t9, t6.shape);
-            _d_t8 = global::Leibniz.Broadcasting.SumToShape(_d_t9, t8.shape);
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t9, t6.shape);
+            _d_t8 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t9, t8.shape);
             // ∂ of: x.select(0, -1).sum()
             _d_t7 = _d_t8.expand_as(t7);
             // ∂ of: x.select(0, -1)
             _d_x = x.zeros_like().select_scatter(_d_t7, 0, (-1));
             // ∂ of: x[.., 1..^1].sin().sum() + x[k].square().sum()
-            _d_t2 = global::Leibniz.Broadcasting.SumToShape(_d_t6, t2.shape);
-            _d_t5 = global::Leibniz.Broadcasting.SumToShape(_d_t6, t5.shape);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t6, t2.shape);
+            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t6, t5.shape);
             // ∂ of: x[k].square().sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: x[k].square()
@@ -160,7 +160,7 @@ namespace Tensors
             r3 = r2 * t3;
             _d_t3 = r3;
             // ∂ of: x[k]
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, x.zeros_like().index_put_(_d_t3, new global::TorchSharp.torch.TensorIndex[] { global::TorchSharp.torch.TensorIndex.Single(k) }));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, x.zeros_like().index_put_(_d_t3, new global::TorchSharp.torch.TensorIndex[] { global::TorchSharp.torch.TensorIndex.Single(k) }));
             // ∂ of: x[.., 1..^1].sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x[.., 1..^1].sin()
@@ -168,9 +168,9 @@ namespace Tensors
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: x[.., 1..^1]
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, x.zeros_like().index_put_(_d_t0, new global::TorchSharp.torch.TensorIndex[] { (global::TorchSharp.torch.TensorIndex)(..), (global::TorchSharp.torch.TensorIndex)(1..^1) }));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, x.zeros_like().index_put_(_d_t0, new global::TorchSharp.torch.TensorIndex[] { (global::TorchSharp.torch.TensorIndex)(..), (global::TorchSharp.torch.TensorIndex)(1..^1) }));
 
-            if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
+            if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             return result;
         }
 
@@ -187,10 +187,10 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor JoinsPullback(global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? da, ref global::TorchSharp.torch.Tensor? db)
         {
-            global::Leibniz.Validation.Tensor(a, nameof(a), "Joins");
-            global::Leibniz.Validation.Tensor(b, nameof(b), "Joins", a, "a");
-            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
-            global::Leibniz.Validation.Adjoint(db, b, nameof(db), "b");
+            global::Leibniz.Generated.Validation.Tensor(a, nameof(a), "Joins");
+            global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "Joins", a, "a");
+            global::Leibniz.Generated.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Generated.Validation.Adjoint(db, b, nameof(db), "b");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -224,12 +224,12 @@ namespace Tensors
             result = t6;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Joins");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Joins");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t6 = _d_result;
             // ∂ of: return torch.cat(new[] { a, b }, 1).sin().sum() + torch.stack(new[] { a, a.exp() }).sum()
-            _d_t2 = global::Leibniz.Broadcasting.SumToShape(_d_t6, t2.shape);
-            _d_t5 = global::Leibniz.Broadcasting.SumToShape(_d_t6, t5.shape);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t6, t2.shape);
+            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t6, t5.shape);
             // ∂ of: torch.stack(new[] { a, a.exp() }).sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: torch.stack(new[] { a, a.exp() })
@@ -237,7 +237,7 @@ namespace Tensors
             _d_t3 = _d_t4.select(0L, 1);
             // ∂ of: a.exp()
             r2 = _d_t3 * t3;
-            _d_a = global::Leibniz.Adjoints.Add(_d_a, r2);
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r2);
             // ∂ of: torch.cat(new[] { a, b }, 1).sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: torch.cat(new[] { a, b }, 1).sin()
@@ -245,11 +245,11 @@ namespace Tensors
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: torch.cat(new[] { a, b }, 1)
-            _d_a = global::Leibniz.Adjoints.Add(_d_a, _d_t0.narrow(1, 0, a.size((int)1)));
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, _d_t0.narrow(1, 0, a.size((int)1)));
             _d_b = _d_t0.narrow(1, a.size((int)1), b.size((int)1));
 
-            if (_d_a is not null) da = global::Leibniz.Adjoints.Add(da, _d_a);
-            if (_d_b is not null) db = global::Leibniz.Adjoints.Add(db, _d_b);
+            if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
+            if (_d_b is not null) db = global::Leibniz.Generated.Adjoints.Add(db, _d_b);
             return result;
         }
 
@@ -265,8 +265,8 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor PermutePullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Permute");
-            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Permute");
+            global::Leibniz.Generated.Validation.Adjoint(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -286,7 +286,7 @@ namespace Tensors
             result = t2;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Permute");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Permute");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t2 = _d_result;
             // ∂ of: return x.permute(2, 0, 1).sin().sum()
@@ -296,9 +296,9 @@ namespace Tensors
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: x.permute(2, 0, 1)
-            _d_x = _d_t0.permute(global::Leibniz.Permutations.Inverse(new long[] { 2, 0, 1 }));
+            _d_x = _d_t0.permute(global::Leibniz.Generated.Permutations.Inverse(new long[] { 2, 0, 1 }));
 
-            if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
+            if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             return result;
         }
 
@@ -314,8 +314,8 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ReductionsPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Reductions");
-            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Reductions");
+            global::Leibniz.Generated.Validation.Adjoint(dx, x, nameof(dx), "x");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -349,12 +349,12 @@ namespace Tensors
             result = t6;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Reductions");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Reductions");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t6 = _d_result;
             // ∂ of: return x.sum(new long[] { 0, 2 }).sin().sum() + x.mean(new long[] { 1 }, keepdim: true).square().sum()
-            _d_t2 = global::Leibniz.Broadcasting.SumToShape(_d_t6, t2.shape);
-            _d_t5 = global::Leibniz.Broadcasting.SumToShape(_d_t6, t5.shape);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t6, t2.shape);
+            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t6, t5.shape);
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true).square().sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true).square()
@@ -362,7 +362,7 @@ namespace Tensors
             r3 = r2 * t3;
             _d_t3 = r3;
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true)
-            _d_x = _d_t3.reshape(global::Leibniz.Reductions.KeptShape(x.shape, new long[] { 1 })).expand_as(x).div((double)x.numel() / _d_t3.numel());
+            _d_x = _d_t3.reshape(global::Leibniz.Generated.Reductions.KeptShape(x.shape, new long[] { 1 })).expand_as(x).div((double)x.numel() / _d_t3.numel());
             // ∂ of: x.sum(new long[] { 0, 2 }).sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x.sum(new long[] { 0, 2 }).sin()
@@ -370,9 +370,9 @@ namespace Tensors
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: x.sum(new long[] { 0, 2 })
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t0.reshape(global::Leibniz.Reductions.KeptShape(x.shape, new long[] { 0, 2 })).expand_as(x));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, _d_t0.reshape(global::Leibniz.Generated.Reductions.KeptShape(x.shape, new long[] { 0, 2 })).expand_as(x));
 
-            if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
+            if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             return result;
         }
 
@@ -390,12 +390,12 @@ namespace Tensors
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ScalarsPullback(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor a, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dx, ref global::TorchSharp.torch.Tensor? da, ref global::TorchSharp.torch.Tensor? db)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Scalars");
-            global::Leibniz.Validation.Tensor(a, nameof(a), "Scalars", x, "x");
-            global::Leibniz.Validation.Tensor(b, nameof(b), "Scalars", x, "x");
-            global::Leibniz.Validation.Adjoint(dx, x, nameof(dx), "x");
-            global::Leibniz.Validation.Adjoint(da, a, nameof(da), "a");
-            global::Leibniz.Validation.Adjoint(db, b, nameof(db), "b");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Scalars");
+            global::Leibniz.Generated.Validation.Tensor(a, nameof(a), "Scalars", x, "x");
+            global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "Scalars", x, "x");
+            global::Leibniz.Generated.Validation.Adjoint(dx, x, nameof(dx), "x");
+            global::Leibniz.Generated.Validation.Adjoint(da, a, nameof(da), "a");
+            global::Leibniz.Generated.Validation.Adjoint(db, b, nameof(db), "b");
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor t2 = null!;
@@ -438,25 +438,25 @@ namespace Tensors
             result = t7;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Scalars");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Scalars");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return nn.functional.softplus(x, 2.0, 3.0).sum() + nn.functional.leaky_relu(x).sum() + x.addmm(a, b, alpha: 0.5f).sum()
-            _d_t4 = global::Leibniz.Broadcasting.SumToShape(_d_t7, t4.shape);
-            _d_t6 = global::Leibniz.Broadcasting.SumToShape(_d_t7, t6.shape);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t7, t4.shape);
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t7, t6.shape);
             // ∂ of: x.addmm(a, b, alpha: 0.5f).sum()
             _d_t5 = _d_t6.expand_as(t5);
             // ∂ of: x.addmm(a, b, alpha: 0.5f)
-            _d_x = global::Leibniz.Broadcasting.SumToShape(_d_t5, x.shape);
+            _d_x = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t5, x.shape);
             _d_a = _d_t5.mm(b.t()).mul(0.5f);
             _d_b = a.t().mm(_d_t5).mul(0.5f);
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0).sum() + nn.functional.leaky_relu(x).sum()
-            _d_t1 = global::Leibniz.Broadcasting.SumToShape(_d_t4, t1.shape);
-            _d_t3 = global::Leibniz.Broadcasting.SumToShape(_d_t4, t3.shape);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t1.shape);
+            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t3.shape);
             // ∂ of: nn.functional.leaky_relu(x).sum()
             _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: nn.functional.leaky_relu(x)
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, _d_t2.where(x.gt(0), _d_t2.mul(0.01)));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, _d_t2.where(x.gt(0), _d_t2.mul(0.01)));
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0).sum()
             _d_t0 = _d_t1.expand_as(t0);
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0)
@@ -468,11 +468,11 @@ namespace Tensors
             r6 = r1.sigmoid();
             r5 = r4 * r6;
             r7 = r3 + r5;
-            _d_x = global::Leibniz.Adjoints.Add(_d_x, r7);
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r7);
 
-            if (_d_x is not null) dx = global::Leibniz.Adjoints.Add(dx, _d_x);
-            if (_d_a is not null) da = global::Leibniz.Adjoints.Add(da, _d_a);
-            if (_d_b is not null) db = global::Leibniz.Adjoints.Add(db, _d_b);
+            if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
+            if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
+            if (_d_b is not null) db = global::Leibniz.Generated.Adjoints.Add(db, _d_b);
             return result;
         }
     }

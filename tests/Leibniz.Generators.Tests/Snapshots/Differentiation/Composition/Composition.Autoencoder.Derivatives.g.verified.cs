@@ -14,7 +14,7 @@ namespace Composition
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
             return new ForwardSweep(this, x, inputGradient);
         }
 
@@ -23,11 +23,11 @@ namespace Composition
         global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
             if (!global::TorchSharp.torch.is_grad_enabled()) return Forward(x);
             // Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's. Forward hooks
             // run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.
-            var arguments = global::Leibniz.ComposedModelArguments.ForApply(new object[] { this, x, this.flag }, x.requires_grad, this.encoder, this.decoder, this.scaled);
+            var arguments = global::Leibniz.Generated.ComposedModelArguments.ForApply(new object[] { this, x, this.flag }, x.requires_grad, this.encoder, this.decoder, this.scaled);
             return arguments is null ? Forward(x) : ForwardFunction.apply(arguments);
         }
 
@@ -81,7 +81,7 @@ namespace Composition
                 t2 = global::Leibniz.Derivatives.NoDerivative(t1);
                 t3 = t0 + t2;
                 z = t3;
-                global::Leibniz.ComposedModelArguments.ThrowIfForwardHooks(_owner.decoder, "decoder");
+                global::Leibniz.Generated.ComposedModelArguments.ThrowIfForwardHooks(_owner.decoder, "decoder");
                 decoderSweep = _owner.decoder.ForwardWithPullback(z, true);
                 t4 = decoderSweep.Output;
                 decoderSweep1 = _owner.decoder.ForwardWithPullback(t4, true);
@@ -89,7 +89,7 @@ namespace Composition
                 t5 = global::Composition.Autoencoder.Enabled(flag);
                 if (t5)
                 {
-                    global::Leibniz.ComposedModelArguments.ThrowIfForwardHooks(_owner.scaled, "scaled");
+                    global::Leibniz.Generated.ComposedModelArguments.ThrowIfForwardHooks(_owner.scaled, "scaled");
                     scaledSweep = _owner.scaled.ForwardWithPullback(y, true);
                     y = scaledSweep.Output;
                 }
@@ -134,7 +134,7 @@ namespace Composition
                 // ∂ of: z = encoder.forward(x) + Derivatives.NoDerivative(frozen.call(x))
                 if (_d_t3 is not null)
                 {
-                    _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t3, t0.shape);
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3, t0.shape);
                 }
                 // ∂ of: encoder.forward(x)
                 if (_d_t0 is not null)
@@ -152,7 +152,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
             {
-                global::Leibniz.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
+                global::Leibniz.Generated.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
                 var pulled = Pullback(seed);
                 gradients.Add("encoder", pulled.encoder);
                 gradients.Add("decoder", pulled.decoder);
@@ -185,7 +185,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? Descend(global::TorchSharp.torch.Tensor? seed, double learningRate)
             {
-                if (global::Leibniz.ComposedModelArguments.ShareAModel(_owner.encoder, _owner.decoder, _owner.scaled))
+                if (global::Leibniz.Generated.ComposedModelArguments.ShareAModel(_owner.encoder, _owner.decoder, _owner.scaled))
                 {
                     var gradients = Pullback(seed);
                     using var noGradAfter = global::TorchSharp.torch.no_grad();
@@ -227,7 +227,7 @@ namespace Composition
                 // ∂ of: z = encoder.forward(x) + Derivatives.NoDerivative(frozen.call(x))
                 if (_d_t3 is not null)
                 {
-                    _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t3, t0.shape);
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3, t0.shape);
                 }
                 // ∂ of: encoder.forward(x)
                 if (_d_t0 is not null)
@@ -243,14 +243,14 @@ namespace Composition
             internal ForwardSweep Again() => new ForwardSweep(_owner, x, inputGradient);
 
             internal global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> GradientsOnTheTape(global::TorchSharp.torch.Tensor outputGradient)
-                => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, global::Leibniz.ComposedModelArguments.Tensors(new[] { x, flag }, _owner.encoder, _owner.decoder, _owner.scaled));
+                => global::Leibniz.Generated.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, global::Leibniz.Generated.ComposedModelArguments.Tensors(new[] { x, flag }, _owner.encoder, _owner.decoder, _owner.scaled));
 
             internal Autoencoder Owner => _owner;
 
             /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
             internal void KeepAlive()
             {
-                global::Leibniz.SweepLifetime.Detach(new[] { result, z, t0, t1, t2, t3, y, t4 }, x, flag);
+                global::Leibniz.Generated.SweepLifetime.Detach(new[] { result, z, t0, t1, t2, t3, y, t4 }, x, flag);
                 encoderSweep?.KeepAlive();
                 decoderSweep?.KeepAlive();
                 decoderSweep1?.KeepAlive();
@@ -273,7 +273,7 @@ namespace Composition
             /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
             internal void ReleaseIntermediates()
             {
-                global::Leibniz.SweepLifetime.Release(new[] { result, z, t0, t1, t2, t3, y, t4 }, x, flag);
+                global::Leibniz.Generated.SweepLifetime.Release(new[] { result, z, t0, t1, t2, t3, y, t4 }, x, flag);
                 encoderSweep?.ReleaseIntermediates();
                 decoderSweep?.ReleaseIntermediates();
                 decoderSweep1?.ReleaseIntermediates();
@@ -284,8 +284,8 @@ namespace Composition
             {
                 if (pulledBack)
                     throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
-                global::Leibniz.Validation.Kept("Forward", ("x", x), ("flag", flag), ("result", result), ("z", z), ("t0", t0), ("t1", t1), ("t2", t2), ("t3", t3), ("y", y), ("t4", t4));
-                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
+                global::Leibniz.Generated.Validation.Kept("Forward", ("x", x), ("flag", flag), ("result", result), ("z", z), ("t0", t0), ("t1", t1), ("t2", t2), ("t3", t3), ("y", y), ("t4", t4));
+                global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Forward");
                 pulledBack = true;
             }
         }

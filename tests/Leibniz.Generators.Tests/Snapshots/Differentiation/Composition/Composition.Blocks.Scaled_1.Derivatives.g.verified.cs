@@ -16,7 +16,7 @@ namespace Composition
             [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
             public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
             {
-                global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.scale, "scale");
+                global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.scale, "scale");
                 return new ForwardSweep(this, x, inputGradient);
             }
 
@@ -25,7 +25,7 @@ namespace Composition
             global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
             {
                 RegisterComponents();
-                global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.scale, "scale");
+                global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.scale, "scale");
                 if (!global::TorchSharp.torch.is_grad_enabled() || !(x.requires_grad || this.scale.requires_grad)) return Forward(x);
                 return ForwardFunction.apply(this, x, this.scale);
             }
@@ -75,9 +75,9 @@ namespace Composition
                     // ∂ of: return x * scale
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Broadcasting.SumToShape(_d_t0.mul(scale), x.shape);
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t0.mul(scale), x.shape);
                     }
-                    _d_scale = global::Leibniz.Broadcasting.SumToShape(_d_t0.mul(x), scale.shape);
+                    _d_scale = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t0.mul(x), scale.shape);
                     return (_d_x, _d_scale);
                 }
 
@@ -89,7 +89,7 @@ namespace Composition
                 /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
                 public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
                 {
-                    global::Leibniz.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
+                    global::Leibniz.Generated.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
                     var pulled = Pullback(seed);
                     gradients.Add("scale", scale, pulled.scale);
                     return pulled.x;
@@ -105,7 +105,7 @@ namespace Composition
                 public global::TorchSharp.torch.Tensor? Backward(global::TorchSharp.torch.Tensor? seed = null)
                 {
                     var gradients = Pullback(seed);
-                    global::Leibniz.GradientAccumulation.Accumulate(scale, gradients.scale);
+                    global::Leibniz.Generated.GradientAccumulation.Accumulate(scale, gradients.scale);
                     return gradients.x;
                 }
 
@@ -128,9 +128,9 @@ namespace Composition
                     // ∂ of: return x * scale
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Broadcasting.SumToShape(_d_t0.mul(scale), x.shape);
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t0.mul(scale), x.shape);
                     }
-                    scale.add_(global::Leibniz.Broadcasting.SumToShape(_d_t0.mul(x), scale.shape), alpha: -learningRate);
+                    scale.add_(global::Leibniz.Generated.Broadcasting.SumToShape(_d_t0.mul(x), scale.shape), alpha: -learningRate);
                     return _d_x;
                 }
 
@@ -139,12 +139,12 @@ namespace Composition
                 internal ForwardSweep Again() => new ForwardSweep(_owner, x, inputGradient);
 
                 internal global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> GradientsOnTheTape(global::TorchSharp.torch.Tensor outputGradient)
-                    => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, x, scale);
+                    => global::Leibniz.Generated.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, x, scale);
 
                 /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
                 internal void KeepAlive()
                 {
-                    global::Leibniz.SweepLifetime.Detach(new[] { result, t0 }, x, scale);
+                    global::Leibniz.Generated.SweepLifetime.Detach(new[] { result, t0 }, x, scale);
                 }
 
                 /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
@@ -159,15 +159,15 @@ namespace Composition
                 /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
                 internal void ReleaseIntermediates()
                 {
-                    global::Leibniz.SweepLifetime.Release(new[] { result, t0 }, x, scale);
+                    global::Leibniz.Generated.SweepLifetime.Release(new[] { result, t0 }, x, scale);
                 }
 
                 void BeginReverseSweep(global::TorchSharp.torch.Tensor? seed)
                 {
                     if (pulledBack)
                         throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
-                    global::Leibniz.Validation.Kept("Forward", ("x", x), ("scale", scale), ("result", result), ("t0", t0));
-                    global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
+                    global::Leibniz.Generated.Validation.Kept("Forward", ("x", x), ("scale", scale), ("result", result), ("t0", t0));
+                    global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Forward");
                     pulledBack = true;
                 }
             }

@@ -14,7 +14,7 @@ namespace Composition
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.gain, "gain");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.gain, "gain");
             return new ForwardSweep(this, x, inputGradient);
         }
 
@@ -23,11 +23,11 @@ namespace Composition
         global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.gain, "gain");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.gain, "gain");
             if (!global::TorchSharp.torch.is_grad_enabled()) return Forward(x);
             // Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's. Forward hooks
             // run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.
-            var arguments = global::Leibniz.ComposedModelArguments.ForApply(new object[] { this, x, this.gain }, x.requires_grad || this.gain.requires_grad, this.first, this.second, this.inner);
+            var arguments = global::Leibniz.Generated.ComposedModelArguments.ForApply(new object[] { this, x, this.gain }, x.requires_grad || this.gain.requires_grad, this.first, this.second, this.inner);
             return arguments is null ? Forward(x) : ForwardFunction.apply(arguments);
         }
 
@@ -66,7 +66,7 @@ namespace Composition
 
                 // Forward sweep: the function, keeping what the reverse sweep reads — off TorchSharp's tape, which it replaces.
                 using var noGrad = global::TorchSharp.torch.no_grad();
-                global::Leibniz.ComposedModelArguments.ThrowIfForwardHooks(_owner.first, "first");
+                global::Leibniz.Generated.ComposedModelArguments.ThrowIfForwardHooks(_owner.first, "first");
                 firstSweep = _owner.first.ForwardWithPullback(x, inputGradient);
                 h = firstSweep.Output;
                 secondSweep = _owner.second.ForwardWithPullback(h, true);
@@ -93,8 +93,8 @@ namespace Composition
                 // ∂ of: second.Forward(h) * gain
                 if (_d_t1 is not null)
                 {
-                    _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t1.mul(gain), t0.shape);
-                    _d_gain = global::Leibniz.Broadcasting.SumToShape(_d_t1.mul(t0), gain.shape);
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(gain), t0.shape);
+                    _d_gain = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(t0), gain.shape);
                 }
                 // ∂ of: second.Forward(h)
                 if (_d_t0 is not null)
@@ -117,7 +117,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
             {
-                global::Leibniz.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
+                global::Leibniz.Generated.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
                 var pulled = Pullback(seed);
                 gradients.Add("gain", gain, pulled.gain);
                 gradients.Add("first", pulled.first);
@@ -136,7 +136,7 @@ namespace Composition
             public global::TorchSharp.torch.Tensor? Backward(global::TorchSharp.torch.Tensor? seed = null)
             {
                 var gradients = Pullback(seed);
-                global::Leibniz.GradientAccumulation.Accumulate(gain, gradients.gain);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(gain, gradients.gain);
                 gradients.first.Accumulate();
                 gradients.second.Accumulate();
                 gradients.inner.Accumulate();
@@ -152,7 +152,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? Descend(global::TorchSharp.torch.Tensor? seed, double learningRate)
             {
-                if (global::Leibniz.ComposedModelArguments.ShareAModel(_owner.first, _owner.second, _owner.inner))
+                if (global::Leibniz.Generated.ComposedModelArguments.ShareAModel(_owner.first, _owner.second, _owner.inner))
                 {
                     var gradients = Pullback(seed);
                     using var noGradAfter = global::TorchSharp.torch.no_grad();
@@ -174,8 +174,8 @@ namespace Composition
                 // ∂ of: second.Forward(h) * gain
                 if (_d_t1 is not null)
                 {
-                    _d_t0 = global::Leibniz.Broadcasting.SumToShape(_d_t1.mul(gain), t0.shape);
-                    _d_gain = global::Leibniz.Broadcasting.SumToShape(_d_t1.mul(t0), gain.shape);
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(gain), t0.shape);
+                    _d_gain = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(t0), gain.shape);
                 }
                 // ∂ of: second.Forward(h)
                 if (_d_t0 is not null)
@@ -196,14 +196,14 @@ namespace Composition
             internal ForwardSweep Again() => new ForwardSweep(_owner, x, inputGradient);
 
             internal global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> GradientsOnTheTape(global::TorchSharp.torch.Tensor outputGradient)
-                => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, global::Leibniz.ComposedModelArguments.Tensors(new[] { x, gain }, _owner.first, _owner.second, _owner.inner));
+                => global::Leibniz.Generated.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, global::Leibniz.Generated.ComposedModelArguments.Tensors(new[] { x, gain }, _owner.first, _owner.second, _owner.inner));
 
             internal Encoder Owner => _owner;
 
             /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
             internal void KeepAlive()
             {
-                global::Leibniz.SweepLifetime.Detach(new[] { result, h, t0, t1 }, x, gain);
+                global::Leibniz.Generated.SweepLifetime.Detach(new[] { result, h, t0, t1 }, x, gain);
                 firstSweep?.KeepAlive();
                 secondSweep?.KeepAlive();
                 innerSweep?.KeepAlive();
@@ -224,7 +224,7 @@ namespace Composition
             /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
             internal void ReleaseIntermediates()
             {
-                global::Leibniz.SweepLifetime.Release(new[] { result, h, t0, t1 }, x, gain);
+                global::Leibniz.Generated.SweepLifetime.Release(new[] { result, h, t0, t1 }, x, gain);
                 firstSweep?.ReleaseIntermediates();
                 secondSweep?.ReleaseIntermediates();
                 innerSweep?.ReleaseIntermediates();
@@ -234,8 +234,8 @@ namespace Composition
             {
                 if (pulledBack)
                     throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
-                global::Leibniz.Validation.Kept("Forward", ("x", x), ("gain", gain), ("result", result), ("h", h), ("t0", t0), ("t1", t1));
-                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
+                global::Leibniz.Generated.Validation.Kept("Forward", ("x", x), ("gain", gain), ("result", result), ("h", h), ("t0", t0), ("t1", t1));
+                global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Forward");
                 pulledBack = true;
             }
         }

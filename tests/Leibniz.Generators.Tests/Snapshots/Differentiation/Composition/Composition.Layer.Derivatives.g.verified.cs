@@ -14,7 +14,7 @@ namespace Composition
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.weight, "weight");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.weight, "weight");
             return new ForwardSweep(this, x, inputGradient);
         }
 
@@ -23,7 +23,7 @@ namespace Composition
         global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.weight, "weight");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.weight, "weight");
             if (!global::TorchSharp.torch.is_grad_enabled() || !(x.requires_grad || this.weight.requires_grad || this.bias.requires_grad)) return Forward(x);
             return ForwardFunction.apply(this, x, this.weight, this.bias);
         }
@@ -89,8 +89,8 @@ namespace Composition
                 {
                     _d_x = _d_t0.matmul(weight);
                 }
-                _d_weight = global::Leibniz.LinearAdjoints.Weight(_d_t0, x);
-                _d_bias = global::Leibniz.LinearAdjoints.Bias(_d_t0);
+                _d_weight = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x);
+                _d_bias = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
                 return (_d_x, _d_weight, _d_bias);
             }
 
@@ -102,7 +102,7 @@ namespace Composition
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
             {
-                global::Leibniz.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
+                global::Leibniz.Generated.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
                 var pulled = Pullback(seed);
                 gradients.Add("weight", weight, pulled.weight);
                 gradients.Add("bias", bias, pulled.bias);
@@ -119,8 +119,8 @@ namespace Composition
             public global::TorchSharp.torch.Tensor? Backward(global::TorchSharp.torch.Tensor? seed = null)
             {
                 var gradients = Pullback(seed);
-                global::Leibniz.GradientAccumulation.Accumulate(weight, gradients.weight);
-                global::Leibniz.GradientAccumulation.Accumulate(bias, gradients.bias);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(weight, gradients.weight);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(bias, gradients.bias);
                 return gradients.x;
             }
 
@@ -150,8 +150,8 @@ namespace Composition
                 {
                     _d_x = _d_t0.matmul(weight);
                 }
-                global::Leibniz.LinearAdjoints.AddWeight(weight, _d_t0, x, -learningRate);
-                global::Leibniz.LinearAdjoints.AddBias(bias, _d_t0, -learningRate);
+                global::Leibniz.Generated.LinearAdjoints.AddWeight(weight, _d_t0, x, -learningRate);
+                global::Leibniz.Generated.LinearAdjoints.AddBias(bias, _d_t0, -learningRate);
                 return _d_x;
             }
 
@@ -160,12 +160,12 @@ namespace Composition
             internal ForwardSweep Again() => new ForwardSweep(_owner, x, inputGradient);
 
             internal global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> GradientsOnTheTape(global::TorchSharp.torch.Tensor outputGradient)
-                => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, x, weight, bias);
+                => global::Leibniz.Generated.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, x, weight, bias);
 
             /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
             internal void KeepAlive()
             {
-                global::Leibniz.SweepLifetime.Detach(new[] { result, t0, t1 }, x, weight, bias);
+                global::Leibniz.Generated.SweepLifetime.Detach(new[] { result, t0, t1 }, x, weight, bias);
             }
 
             /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
@@ -180,15 +180,15 @@ namespace Composition
             /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
             internal void ReleaseIntermediates()
             {
-                global::Leibniz.SweepLifetime.Release(new[] { result, t0, t1 }, x, weight, bias);
+                global::Leibniz.Generated.SweepLifetime.Release(new[] { result, t0, t1 }, x, weight, bias);
             }
 
             void BeginReverseSweep(global::TorchSharp.torch.Tensor? seed)
             {
                 if (pulledBack)
                     throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
-                global::Leibniz.Validation.Kept("Forward", ("x", x), ("weight", weight), ("bias", bias), ("result", result), ("t0", t0), ("t1", t1));
-                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
+                global::Leibniz.Generated.Validation.Kept("Forward", ("x", x), ("weight", weight), ("bias", bias), ("result", result), ("t0", t0), ("t1", t1));
+                global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Forward");
                 pulledBack = true;
             }
         }

@@ -23,20 +23,20 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfPullback(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dw1, ref global::TorchSharp.torch.Tensor? db1, ref global::TorchSharp.torch.Tensor? dw2, ref global::TorchSharp.torch.Tensor? db2, ref global::TorchSharp.torch.Tensor? dw3, ref global::TorchSharp.torch.Tensor? db3)
         {
-            global::Leibniz.Validation.Tensor(w1, nameof(w1), "Of");
-            global::Leibniz.Validation.Tensor(b1, nameof(b1), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(w2, nameof(w2), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(b2, nameof(b2), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(w3, nameof(w3), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(b3, nameof(b3), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(points, nameof(points), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(labels, nameof(labels), "Of", w1, "w1");
-            global::Leibniz.Validation.Adjoint(dw1, w1, nameof(dw1), "w1");
-            global::Leibniz.Validation.Adjoint(db1, b1, nameof(db1), "b1");
-            global::Leibniz.Validation.Adjoint(dw2, w2, nameof(dw2), "w2");
-            global::Leibniz.Validation.Adjoint(db2, b2, nameof(db2), "b2");
-            global::Leibniz.Validation.Adjoint(dw3, w3, nameof(dw3), "w3");
-            global::Leibniz.Validation.Adjoint(db3, b3, nameof(db3), "b3");
+            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "Of");
+            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(b2, nameof(b2), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(w3, nameof(w3), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(b3, nameof(b3), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(points, nameof(points), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Adjoint(dw1, w1, nameof(dw1), "w1");
+            global::Leibniz.Generated.Validation.Adjoint(db1, b1, nameof(db1), "b1");
+            global::Leibniz.Generated.Validation.Adjoint(dw2, w2, nameof(dw2), "w2");
+            global::Leibniz.Generated.Validation.Adjoint(db2, b2, nameof(db2), "b2");
+            global::Leibniz.Generated.Validation.Adjoint(dw3, w3, nameof(dw3), "w3");
+            global::Leibniz.Generated.Validation.Adjoint(db3, b3, nameof(db3), "b3");
             global::TorchSharp.torch.Tensor h1 = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -78,15 +78,15 @@ namespace HessianSpectrum
             result = t5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Of");
+            global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Of");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return cross_entropy(linear(h2, w3, b3), labels);
             _d_t4 = t4.softmax(1L).scatter_add(1L, labels.clamp_min(0).unsqueeze(1L), labels.unsqueeze(1L).full_like(-1, dtype: t4.dtype)).mul(labels.ne(-100).unsqueeze(1L).mul(_d_t5.div(labels.ne(-100).sum())));
             // ∂ of: linear(h2, w3, b3)
             _d_h2 = _d_t4.matmul(w3);
-            _d_w3 = global::Leibniz.LinearAdjoints.Weight(_d_t4, h2);
-            _d_b3 = global::Leibniz.LinearAdjoints.Bias(_d_t4);
+            _d_w3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t4, h2);
+            _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
             _d_t3 = _d_h2;
             // ∂ of: h2 = relu(linear(h1, w2, b2))
             r3 = t3.gt(0.0);
@@ -94,23 +94,23 @@ namespace HessianSpectrum
             _d_t2 = r2;
             // ∂ of: linear(h1, w2, b2)
             _d_h1 = _d_t2.matmul(w2);
-            _d_w2 = global::Leibniz.LinearAdjoints.Weight(_d_t2, h1);
-            _d_b2 = global::Leibniz.LinearAdjoints.Bias(_d_t2);
+            _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t2, h1);
+            _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
             _d_t1 = _d_h1;
             // ∂ of: h1 = relu(linear(points, w1, b1))
             r1 = t1.gt(0.0);
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: linear(points, w1, b1)
-            _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d_t0, points);
-            _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
+            _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, points);
+            _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
 
-            if (_d_w1 is not null) dw1 = global::Leibniz.Adjoints.Add(dw1, _d_w1);
-            if (_d_b1 is not null) db1 = global::Leibniz.Adjoints.Add(db1, _d_b1);
-            if (_d_w2 is not null) dw2 = global::Leibniz.Adjoints.Add(dw2, _d_w2);
-            if (_d_b2 is not null) db2 = global::Leibniz.Adjoints.Add(db2, _d_b2);
-            if (_d_w3 is not null) dw3 = global::Leibniz.Adjoints.Add(dw3, _d_w3);
-            if (_d_b3 is not null) db3 = global::Leibniz.Adjoints.Add(db3, _d_b3);
+            if (_d_w1 is not null) dw1 = global::Leibniz.Generated.Adjoints.Add(dw1, _d_w1);
+            if (_d_b1 is not null) db1 = global::Leibniz.Generated.Adjoints.Add(db1, _d_b1);
+            if (_d_w2 is not null) dw2 = global::Leibniz.Generated.Adjoints.Add(dw2, _d_w2);
+            if (_d_b2 is not null) db2 = global::Leibniz.Generated.Adjoints.Add(db2, _d_b2);
+            if (_d_w3 is not null) dw3 = global::Leibniz.Generated.Adjoints.Add(dw3, _d_w3);
+            if (_d_b3 is not null) db3 = global::Leibniz.Generated.Adjoints.Add(db3, _d_b3);
             return result;
         }
     }

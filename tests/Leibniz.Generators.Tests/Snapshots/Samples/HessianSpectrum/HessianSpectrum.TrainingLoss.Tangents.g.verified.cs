@@ -17,20 +17,20 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfTangent(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3, out global::TorchSharp.torch.Tensor tangent)
         {
-            global::Leibniz.Validation.Tensor(w1, nameof(w1), "Of");
-            global::Leibniz.Validation.Tensor(b1, nameof(b1), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(w2, nameof(w2), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(b2, nameof(b2), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(w3, nameof(w3), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(b3, nameof(b3), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(points, nameof(points), "Of", w1, "w1");
-            global::Leibniz.Validation.Tensor(labels, nameof(labels), "Of", w1, "w1");
-            global::Leibniz.Validation.Direction(dw1, w1, nameof(dw1), "w1");
-            global::Leibniz.Validation.Direction(db1, b1, nameof(db1), "b1");
-            global::Leibniz.Validation.Direction(dw2, w2, nameof(dw2), "w2");
-            global::Leibniz.Validation.Direction(db2, b2, nameof(db2), "b2");
-            global::Leibniz.Validation.Direction(dw3, w3, nameof(dw3), "w3");
-            global::Leibniz.Validation.Direction(db3, b3, nameof(db3), "b3");
+            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "Of");
+            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(b2, nameof(b2), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(w3, nameof(w3), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(b3, nameof(b3), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(points, nameof(points), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "Of", w1, "w1");
+            global::Leibniz.Generated.Validation.Direction(dw1, w1, nameof(dw1), "w1");
+            global::Leibniz.Generated.Validation.Direction(db1, b1, nameof(db1), "b1");
+            global::Leibniz.Generated.Validation.Direction(dw2, w2, nameof(dw2), "w2");
+            global::Leibniz.Generated.Validation.Direction(db2, b2, nameof(db2), "b2");
+            global::Leibniz.Generated.Validation.Direction(dw3, w3, nameof(dw3), "w3");
+            global::Leibniz.Generated.Validation.Direction(db3, b3, nameof(db3), "b3");
             global::TorchSharp.torch.Tensor h1 = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -164,12 +164,12 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfHessianVectorProduct(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, global::TorchSharp.torch.Tensor vb2, global::TorchSharp.torch.Tensor vw3, global::TorchSharp.torch.Tensor vb3, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? gb2, out global::TorchSharp.torch.Tensor? gw3, out global::TorchSharp.torch.Tensor? gb3, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2, out global::TorchSharp.torch.Tensor? hvb2, out global::TorchSharp.torch.Tensor? hvw3, out global::TorchSharp.torch.Tensor? hvb3)
         {
-            global::Leibniz.Validation.Direction(vw1, w1, nameof(vw1), "w1");
-            global::Leibniz.Validation.Direction(vb1, b1, nameof(vb1), "b1");
-            global::Leibniz.Validation.Direction(vw2, w2, nameof(vw2), "w2");
-            global::Leibniz.Validation.Direction(vb2, b2, nameof(vb2), "b2");
-            global::Leibniz.Validation.Direction(vw3, w3, nameof(vw3), "w3");
-            global::Leibniz.Validation.Direction(vb3, b3, nameof(vb3), "b3");
+            global::Leibniz.Generated.Validation.Direction(vw1, w1, nameof(vw1), "w1");
+            global::Leibniz.Generated.Validation.Direction(vb1, b1, nameof(vb1), "b1");
+            global::Leibniz.Generated.Validation.Direction(vw2, w2, nameof(vw2), "w2");
+            global::Leibniz.Generated.Validation.Direction(vb2, b2, nameof(vb2), "b2");
+            global::Leibniz.Generated.Validation.Direction(vw3, w3, nameof(vw3), "w3");
+            global::Leibniz.Generated.Validation.Direction(vb3, b3, nameof(vb3), "b3");
             hvw1 = null;
             hvb1 = null;
             hvw2 = null;
@@ -203,32 +203,32 @@ namespace HessianSpectrum
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfJacobianVectorProductPullback(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? db2_1, ref global::TorchSharp.torch.Tensor? dw3_1, ref global::TorchSharp.torch.Tensor? db3_1, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2, ref global::TorchSharp.torch.Tensor? ddb2, ref global::TorchSharp.torch.Tensor? ddw3, ref global::TorchSharp.torch.Tensor? ddb3)
         {
-            global::Leibniz.Validation.Tensor(w1, nameof(w1), "OfJacobianVectorProduct");
-            global::Leibniz.Validation.Tensor(b1, nameof(b1), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(w2, nameof(w2), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(b2, nameof(b2), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(w3, nameof(w3), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(b3, nameof(b3), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(points, nameof(points), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(labels, nameof(labels), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(dw1, nameof(dw1), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(db1, nameof(db1), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(dw2, nameof(dw2), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(db2, nameof(db2), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(dw3, nameof(dw3), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Tensor(db3, nameof(db3), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
-            global::Leibniz.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
-            global::Leibniz.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
-            global::Leibniz.Validation.Adjoint(db2_1, b2, nameof(db2_1), "b2");
-            global::Leibniz.Validation.Adjoint(dw3_1, w3, nameof(dw3_1), "w3");
-            global::Leibniz.Validation.Adjoint(db3_1, b3, nameof(db3_1), "b3");
-            global::Leibniz.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
-            global::Leibniz.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
-            global::Leibniz.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
-            global::Leibniz.Validation.Adjoint(ddb2, db2, nameof(ddb2), "db2");
-            global::Leibniz.Validation.Adjoint(ddw3, dw3, nameof(ddw3), "dw3");
-            global::Leibniz.Validation.Adjoint(ddb3, db3, nameof(ddb3), "db3");
+            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "OfJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(b2, nameof(b2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(w3, nameof(w3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(b3, nameof(b3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(points, nameof(points), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(dw1, nameof(dw1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(db1, nameof(db1), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(dw2, nameof(dw2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(db2, nameof(db2), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(dw3, nameof(dw3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(db3, nameof(db3), "OfJacobianVectorProduct", w1, "w1");
+            global::Leibniz.Generated.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
+            global::Leibniz.Generated.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
+            global::Leibniz.Generated.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
+            global::Leibniz.Generated.Validation.Adjoint(db2_1, b2, nameof(db2_1), "b2");
+            global::Leibniz.Generated.Validation.Adjoint(dw3_1, w3, nameof(dw3_1), "w3");
+            global::Leibniz.Generated.Validation.Adjoint(db3_1, b3, nameof(db3_1), "b3");
+            global::Leibniz.Generated.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
+            global::Leibniz.Generated.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
+            global::Leibniz.Generated.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
+            global::Leibniz.Generated.Validation.Adjoint(ddb2, db2, nameof(ddb2), "db2");
+            global::Leibniz.Generated.Validation.Adjoint(ddw3, dw3, nameof(ddw3), "dw3");
+            global::Leibniz.Generated.Validation.Adjoint(ddb3, db3, nameof(ddb3), "db3");
             global::TorchSharp.torch.Tensor h1 = null!;
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
@@ -329,89 +329,89 @@ namespace HessianSpectrum
             dresult = dt5;
 
             // Reverse sweep: adjoints from the result back to the inputs.
-            global::Leibniz.Validation.Seed(seed, dresult, nameof(seed), "OfJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Seed(seed, dresult, nameof(seed), "OfJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
             _d_dt5 = _d_dresult;
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
             _d__p14 = _p14.zeros_like().scatter_add(1L, labels.clamp_min(0).unsqueeze(1L), labels.unsqueeze(1L).full_like(-1, dtype: _p14.dtype)).mul(labels.ne(-100).unsqueeze(1L).mul(_d_dt5.div(labels.ne(-100).sum())));
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            _d_dt4 = global::Leibniz.Broadcasting.SumToShape(_d__p14, dt4.shape);
-            _d__p13 = global::Leibniz.Broadcasting.SumToShape(_d__p14.neg(), _p13.shape);
+            _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p14, dt4.shape);
+            _d__p13 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p14.neg(), _p13.shape);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
             _d__p12 = (_d__p13.dim() < _p12.dim() ? _d__p13.unsqueeze(1) : _d__p13).expand_as(_p12);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            _d_dt4 = global::Leibniz.Adjoints.Add(_d_dt4, global::Leibniz.Broadcasting.SumToShape(_d__p12.mul(_p11), dt4.shape));
-            _d__p11 = global::Leibniz.Broadcasting.SumToShape(_d__p12.mul(dt4), _p11.shape);
+            _d_dt4 = global::Leibniz.Generated.Adjoints.Add(_d_dt4, global::Leibniz.Generated.Broadcasting.SumToShape(_d__p12.mul(_p11), dt4.shape));
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p12.mul(dt4), _p11.shape);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
             _d_t4 = _d__p11.sub(_d__p11.mul(_p11).sum(dim: 1, keepdim: true)).mul(_p11);
             // ∂ of: tangent of linear(h2, w3, b3)
-            _d__p8 = global::Leibniz.Broadcasting.SumToShape(_d_dt4, _p8.shape);
-            _d__p9 = global::Leibniz.Broadcasting.SumToShape(_d_dt4, _p9.shape);
+            _d__p8 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt4, _p8.shape);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt4, _p9.shape);
             // ∂ of: tangent of linear(h2, w3, b3)
             _d_h2 = _d__p9.matmul(dw3);
-            _d_dw3 = global::Leibniz.LinearAdjoints.Weight(_d__p9, h2);
+            _d_dw3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p9, h2);
             // ∂ of: tangent of linear(h2, w3, b3)
             _d_dh2 = _d__p8.matmul(w3);
-            _d_w3 = global::Leibniz.LinearAdjoints.Weight(_d__p8, dh2);
-            _d_db3 = global::Leibniz.LinearAdjoints.Bias(_d__p8);
+            _d_w3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p8, dh2);
+            _d_db3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p8);
             // ∂ of: linear(h2, w3, b3)
-            _d_h2 = global::Leibniz.Adjoints.Add(_d_h2, _d_t4.matmul(w3));
-            _d_w3 = global::Leibniz.Adjoints.Add(_d_w3, global::Leibniz.LinearAdjoints.Weight(_d_t4, h2));
-            _d_b3 = global::Leibniz.LinearAdjoints.Bias(_d_t4);
+            _d_h2 = global::Leibniz.Generated.Adjoints.Add(_d_h2, _d_t4.matmul(w3));
+            _d_w3 = global::Leibniz.Generated.Adjoints.Add(_d_w3, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t4, h2));
+            _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
             // ∂ of: tangent of h2 = relu(linear(h1, w2, b2))
             _d_dt3 = _d_dh2;
             // ∂ of: h2 = relu(linear(h1, w2, b2))
             _d_t3 = _d_h2;
             // ∂ of: tangent of h2 = relu(linear(h1, w2, b2))
-            _d_dt2 = global::Leibniz.Broadcasting.SumToShape(_d_dt3.mul(_p6), dt2.shape);
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3.mul(_p6), dt2.shape);
             // ∂ of: h2 = relu(linear(h1, w2, b2))
             r3 = t3.gt(0.0);
             r2 = _d_t3 * r3;
             _d_t2 = r2;
             // ∂ of: tangent of linear(h1, w2, b2)
-            _d__p3 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p3.shape);
-            _d__p4 = global::Leibniz.Broadcasting.SumToShape(_d_dt2, _p4.shape);
+            _d__p3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt2, _p3.shape);
+            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt2, _p4.shape);
             // ∂ of: tangent of linear(h1, w2, b2)
             _d_h1 = _d__p4.matmul(dw2);
-            _d_dw2 = global::Leibniz.LinearAdjoints.Weight(_d__p4, h1);
+            _d_dw2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p4, h1);
             // ∂ of: tangent of linear(h1, w2, b2)
             _d_dh1 = _d__p3.matmul(w2);
-            _d_w2 = global::Leibniz.LinearAdjoints.Weight(_d__p3, dh1);
-            _d_db2 = global::Leibniz.LinearAdjoints.Bias(_d__p3);
+            _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p3, dh1);
+            _d_db2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p3);
             // ∂ of: linear(h1, w2, b2)
-            _d_h1 = global::Leibniz.Adjoints.Add(_d_h1, _d_t2.matmul(w2));
-            _d_w2 = global::Leibniz.Adjoints.Add(_d_w2, global::Leibniz.LinearAdjoints.Weight(_d_t2, h1));
-            _d_b2 = global::Leibniz.LinearAdjoints.Bias(_d_t2);
+            _d_h1 = global::Leibniz.Generated.Adjoints.Add(_d_h1, _d_t2.matmul(w2));
+            _d_w2 = global::Leibniz.Generated.Adjoints.Add(_d_w2, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t2, h1));
+            _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
             // ∂ of: tangent of h1 = relu(linear(points, w1, b1))
             _d_dt1 = _d_dh1;
             // ∂ of: h1 = relu(linear(points, w1, b1))
             _d_t1 = _d_h1;
             // ∂ of: tangent of h1 = relu(linear(points, w1, b1))
-            _d_dt0 = global::Leibniz.Broadcasting.SumToShape(_d_dt1.mul(_p1), dt0.shape);
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(_p1), dt0.shape);
             // ∂ of: h1 = relu(linear(points, w1, b1))
             r1 = t1.gt(0.0);
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: tangent of linear(points, w1, b1)
-            _d_dw1 = global::Leibniz.LinearAdjoints.Weight(_d_dt0, points);
-            _d_db1 = global::Leibniz.LinearAdjoints.Bias(_d_dt0);
+            _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_dt0, points);
+            _d_db1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_dt0);
             // ∂ of: linear(points, w1, b1)
-            _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d_t0, points);
-            _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
+            _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, points);
+            _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
 
-            if (_d_w1 is not null) dw1_1 = global::Leibniz.Adjoints.Add(dw1_1, _d_w1);
-            if (_d_b1 is not null) db1_1 = global::Leibniz.Adjoints.Add(db1_1, _d_b1);
-            if (_d_w2 is not null) dw2_1 = global::Leibniz.Adjoints.Add(dw2_1, _d_w2);
-            if (_d_b2 is not null) db2_1 = global::Leibniz.Adjoints.Add(db2_1, _d_b2);
-            if (_d_w3 is not null) dw3_1 = global::Leibniz.Adjoints.Add(dw3_1, _d_w3);
-            if (_d_b3 is not null) db3_1 = global::Leibniz.Adjoints.Add(db3_1, _d_b3);
-            if (_d_dw1 is not null) ddw1 = global::Leibniz.Adjoints.Add(ddw1, _d_dw1);
-            if (_d_db1 is not null) ddb1 = global::Leibniz.Adjoints.Add(ddb1, _d_db1);
-            if (_d_dw2 is not null) ddw2 = global::Leibniz.Adjoints.Add(ddw2, _d_dw2);
-            if (_d_db2 is not null) ddb2 = global::Leibniz.Adjoints.Add(ddb2, _d_db2);
-            if (_d_dw3 is not null) ddw3 = global::Leibniz.Adjoints.Add(ddw3, _d_dw3);
-            if (_d_db3 is not null) ddb3 = global::Leibniz.Adjoints.Add(ddb3, _d_db3);
+            if (_d_w1 is not null) dw1_1 = global::Leibniz.Generated.Adjoints.Add(dw1_1, _d_w1);
+            if (_d_b1 is not null) db1_1 = global::Leibniz.Generated.Adjoints.Add(db1_1, _d_b1);
+            if (_d_w2 is not null) dw2_1 = global::Leibniz.Generated.Adjoints.Add(dw2_1, _d_w2);
+            if (_d_b2 is not null) db2_1 = global::Leibniz.Generated.Adjoints.Add(db2_1, _d_b2);
+            if (_d_w3 is not null) dw3_1 = global::Leibniz.Generated.Adjoints.Add(dw3_1, _d_w3);
+            if (_d_b3 is not null) db3_1 = global::Leibniz.Generated.Adjoints.Add(db3_1, _d_b3);
+            if (_d_dw1 is not null) ddw1 = global::Leibniz.Generated.Adjoints.Add(ddw1, _d_dw1);
+            if (_d_db1 is not null) ddb1 = global::Leibniz.Generated.Adjoints.Add(ddb1, _d_db1);
+            if (_d_dw2 is not null) ddw2 = global::Leibniz.Generated.Adjoints.Add(ddw2, _d_dw2);
+            if (_d_db2 is not null) ddb2 = global::Leibniz.Generated.Adjoints.Add(ddb2, _d_db2);
+            if (_d_dw3 is not null) ddw3 = global::Leibniz.Generated.Adjoints.Add(ddw3, _d_dw3);
+            if (_d_db3 is not null) ddb3 = global::Leibniz.Generated.Adjoints.Add(ddb3, _d_db3);
             return dresult;
         }
     }

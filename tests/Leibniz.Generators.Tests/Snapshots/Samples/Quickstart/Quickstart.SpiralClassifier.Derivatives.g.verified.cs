@@ -14,7 +14,7 @@ namespace Quickstart
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public ForwardSweep ForwardWithPullback(global::TorchSharp.torch.Tensor x, bool inputGradient = true)
         {
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.w1, "w1");
             return new ForwardSweep(this, x, inputGradient);
         }
 
@@ -23,7 +23,7 @@ namespace Quickstart
         global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
-            global::Leibniz.Validation.Tensor(x, nameof(x), "Forward", this.w1, "w1");
+            global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.w1, "w1");
             if (!global::TorchSharp.torch.is_grad_enabled() || !(x.requires_grad || this.w1.requires_grad || this.b1.requires_grad || this.w2.requires_grad || this.b2.requires_grad || this.w3.requires_grad || this.b3.requires_grad)) return Forward(x);
             return ForwardFunction.apply(this, x, this.w1, this.b1, this.w2, this.b2, this.w3, this.b3);
         }
@@ -109,8 +109,8 @@ namespace Quickstart
                 _d_t4 = _d_result;
                 // ∂ of: return linear(h2, w3, b3);
                 _d_h2 = _d_t4.matmul(w3);
-                _d_w3 = global::Leibniz.LinearAdjoints.Weight(_d_t4, h2);
-                _d_b3 = global::Leibniz.LinearAdjoints.Bias(_d_t4);
+                _d_w3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t4, h2);
+                _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
                 _d_t3 = _d_h2;
                 // ∂ of: h2 = relu(linear(h1, w2, b2))
                 r3 = t3.gt(0.0);
@@ -118,8 +118,8 @@ namespace Quickstart
                 _d_t2 = r2;
                 // ∂ of: linear(h1, w2, b2)
                 _d_h1 = _d_t2.matmul(w2);
-                _d_w2 = global::Leibniz.LinearAdjoints.Weight(_d_t2, h1);
-                _d_b2 = global::Leibniz.LinearAdjoints.Bias(_d_t2);
+                _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t2, h1);
+                _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
                 _d_t1 = _d_h1;
                 // ∂ of: h1 = relu(linear(x, w1, b1))
                 r1 = t1.gt(0.0);
@@ -130,8 +130,8 @@ namespace Quickstart
                 {
                     _d_x = _d_t0.matmul(w1);
                 }
-                _d_w1 = global::Leibniz.LinearAdjoints.Weight(_d_t0, x);
-                _d_b1 = global::Leibniz.LinearAdjoints.Bias(_d_t0);
+                _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x);
+                _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
                 return (_d_x, _d_w1, _d_b1, _d_w2, _d_b2, _d_w3, _d_b3);
             }
 
@@ -143,7 +143,7 @@ namespace Quickstart
             /// <exception cref="global::System.InvalidOperationException">The reverse sweep already ran: it consumes what the forward pass kept.</exception>
             public global::TorchSharp.torch.Tensor? PullbackInto(global::TorchSharp.torch.Tensor? seed, global::Leibniz.ModelGradients gradients)
             {
-                global::Leibniz.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
+                global::Leibniz.Generated.Validation.NotNull(gradients, nameof(gradients), "PullbackInto");
                 var pulled = Pullback(seed);
                 gradients.Add("w1", w1, pulled.w1);
                 gradients.Add("b1", b1, pulled.b1);
@@ -164,12 +164,12 @@ namespace Quickstart
             public global::TorchSharp.torch.Tensor? Backward(global::TorchSharp.torch.Tensor? seed = null)
             {
                 var gradients = Pullback(seed);
-                global::Leibniz.GradientAccumulation.Accumulate(w1, gradients.w1);
-                global::Leibniz.GradientAccumulation.Accumulate(b1, gradients.b1);
-                global::Leibniz.GradientAccumulation.Accumulate(w2, gradients.w2);
-                global::Leibniz.GradientAccumulation.Accumulate(b2, gradients.b2);
-                global::Leibniz.GradientAccumulation.Accumulate(w3, gradients.w3);
-                global::Leibniz.GradientAccumulation.Accumulate(b3, gradients.b3);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(w1, gradients.w1);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(b1, gradients.b1);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(w2, gradients.w2);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(b2, gradients.b2);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(w3, gradients.w3);
+                global::Leibniz.Generated.GradientAccumulation.Accumulate(b3, gradients.b3);
                 return gradients.x;
             }
 
@@ -191,8 +191,8 @@ namespace Quickstart
                 _d_t4 = _d_result;
                 // ∂ of: return linear(h2, w3, b3);
                 _d_h2 = _d_t4.matmul(w3);
-                global::Leibniz.LinearAdjoints.AddWeight(w3, _d_t4, h2, -learningRate);
-                global::Leibniz.LinearAdjoints.AddBias(b3, _d_t4, -learningRate);
+                global::Leibniz.Generated.LinearAdjoints.AddWeight(w3, _d_t4, h2, -learningRate);
+                global::Leibniz.Generated.LinearAdjoints.AddBias(b3, _d_t4, -learningRate);
                 _d_t3 = _d_h2;
                 // ∂ of: h2 = relu(linear(h1, w2, b2))
                 r3 = t3.gt(0.0);
@@ -200,8 +200,8 @@ namespace Quickstart
                 _d_t2 = r2;
                 // ∂ of: linear(h1, w2, b2)
                 _d_h1 = _d_t2.matmul(w2);
-                global::Leibniz.LinearAdjoints.AddWeight(w2, _d_t2, h1, -learningRate);
-                global::Leibniz.LinearAdjoints.AddBias(b2, _d_t2, -learningRate);
+                global::Leibniz.Generated.LinearAdjoints.AddWeight(w2, _d_t2, h1, -learningRate);
+                global::Leibniz.Generated.LinearAdjoints.AddBias(b2, _d_t2, -learningRate);
                 _d_t1 = _d_h1;
                 // ∂ of: h1 = relu(linear(x, w1, b1))
                 r1 = t1.gt(0.0);
@@ -212,8 +212,8 @@ namespace Quickstart
                 {
                     _d_x = _d_t0.matmul(w1);
                 }
-                global::Leibniz.LinearAdjoints.AddWeight(w1, _d_t0, x, -learningRate);
-                global::Leibniz.LinearAdjoints.AddBias(b1, _d_t0, -learningRate);
+                global::Leibniz.Generated.LinearAdjoints.AddWeight(w1, _d_t0, x, -learningRate);
+                global::Leibniz.Generated.LinearAdjoints.AddBias(b1, _d_t0, -learningRate);
                 return _d_x;
             }
 
@@ -222,12 +222,12 @@ namespace Quickstart
             internal ForwardSweep Again() => new ForwardSweep(_owner, x, inputGradient);
 
             internal global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> GradientsOnTheTape(global::TorchSharp.torch.Tensor outputGradient)
-                => global::Leibniz.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, x, w1, b1, w2, b2, w3, b3);
+                => global::Leibniz.Generated.HigherOrderBackward.Gradients(() => _owner.Forward(x), outputGradient, x, w1, b1, w2, b2, w3, b3);
 
             /// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>
             internal void KeepAlive()
             {
-                global::Leibniz.SweepLifetime.Detach(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
+                global::Leibniz.Generated.SweepLifetime.Detach(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
             }
 
             /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
@@ -242,15 +242,15 @@ namespace Quickstart
             /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
             internal void ReleaseIntermediates()
             {
-                global::Leibniz.SweepLifetime.Release(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
+                global::Leibniz.Generated.SweepLifetime.Release(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
             }
 
             void BeginReverseSweep(global::TorchSharp.torch.Tensor? seed)
             {
                 if (pulledBack)
                     throw new global::System.InvalidOperationException("The reverse sweep of Forward already ran; it consumes what the forward pass kept. Call ForwardWithPullback again for another one.");
-                global::Leibniz.Validation.Kept("Forward", ("x", x), ("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2), ("w3", w3), ("b3", b3), ("result", result), ("h1", h1), ("t0", t0), ("t1", t1), ("h2", h2), ("t2", t2), ("t3", t3), ("t4", t4));
-                global::Leibniz.Validation.Seed(seed, result, nameof(seed), "Forward");
+                global::Leibniz.Generated.Validation.Kept("Forward", ("x", x), ("w1", w1), ("b1", b1), ("w2", w2), ("b2", b2), ("w3", w3), ("b3", b3), ("result", result), ("h1", h1), ("t0", t0), ("t1", t1), ("h2", h2), ("t2", t2), ("t3", t3), ("t4", t4));
+                global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Forward");
                 pulledBack = true;
             }
         }

@@ -11,7 +11,7 @@ namespace Quickstart
 
         /// <summary>Registers and moves this model's fields without reflection, in declaration order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        protected override void VisitComponents(global::Leibniz.ModelComponentVisitor visitor)
+        protected override void VisitComponents(global::Leibniz.Generated.ModelComponentVisitor visitor)
         {
             #nullable disable warnings
             visitor.Parameter("w1", ref this.w1);

@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>Undoes reductions over lists of dimensions in generated tensor derivatives.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// The adjoints of <c>matmul</c> in generated tensor derivatives, for every operand rank: a 1-D operand has no

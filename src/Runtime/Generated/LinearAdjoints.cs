@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// The parameter adjoints of <c>y = x·Wᵀ + b</c> in generated derivatives. A batch of rows (2-D, the common

@@ -1,7 +1,7 @@
 using System;
 using System.ComponentModel;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>Undoes <c>permute</c> in generated tensor derivatives.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

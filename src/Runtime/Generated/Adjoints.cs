@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>Accumulation of tensor adjoints in generated derivatives.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

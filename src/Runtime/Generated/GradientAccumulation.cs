@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
-/// <summary>Puts gradients where TorchSharp's optimizers read them, as <c>loss.backward()</c> does.</summary>
+/// <summary>Puts gradients where TorchSharp's optimizers read them, as <c>loss.backward()</c> does. Meant for generated code.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class GradientAccumulation
 {

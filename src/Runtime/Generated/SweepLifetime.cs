@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// The lifetime of what a generated sweep keeps between its forward pass and its reverse sweep when autograd runs

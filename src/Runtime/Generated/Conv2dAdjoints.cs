@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// The adjoints of <c>nn.functional.conv2d</c> in generated derivatives, for any stride, padding, dilation and

@@ -1,12 +1,14 @@
+using System.ComponentModel;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// Receives the fields of a generated model one by one, by reference, so that the runtime can
 /// register and move them without reflection. Generated code calls it; users do not implement it.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class ModelComponentVisitor
 {
     internal ModelComponentVisitor()

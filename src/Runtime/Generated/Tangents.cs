@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>Helpers for generated forward-mode code.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

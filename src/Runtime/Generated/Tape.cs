@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// The stack a generated derivative uses to keep, inside loops, the values its reverse sweep needs.

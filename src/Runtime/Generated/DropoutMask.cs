@@ -2,7 +2,7 @@ using System;
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// <c>nn.functional.dropout</c> in a generated forward sweep: the mask is drawn here and kept, the output is the

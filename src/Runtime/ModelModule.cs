@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Leibniz.Generated;
 using TorchSharp;
 using static TorchSharp.torch;
 using TorchParameter = TorchSharp.Modules.Parameter;

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Linq;
+using Leibniz.Generated;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -3,7 +3,7 @@ using System.ComponentModel;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// Argument checks that generated entry points run in managed code before any native call: a libtorch error

@@ -4,7 +4,7 @@ using System.ComponentModel;
 using System.Linq;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// The backward a generated <c>autograd.Function</c> takes when autograd asks for a differentiable one

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using static TorchSharp.torch;
 
-namespace Leibniz;
+namespace Leibniz.Generated;
 
 /// <summary>
 /// <c>nn.functional.max_pool2d</c> in a generated forward sweep, split in two so the backward can read where each
