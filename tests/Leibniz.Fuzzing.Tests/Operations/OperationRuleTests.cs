@@ -39,6 +39,8 @@ public sealed class OperationRuleTests(ITestOutputHelper output)
             else if (DotProductGap(sample, type) is { } gap) failures.Add($"{sample.Name}: {gap}");
         }
 
+        if (failures.Count > 0)
+            foreach (var diagnostic in outcome.Analyze().Where(d => d.Id.StartsWith("LZ", StringComparison.Ordinal))) output.WriteLine(diagnostic.ToString());
         foreach (var failure in failures) output.WriteLine(failure);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }

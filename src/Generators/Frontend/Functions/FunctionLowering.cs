@@ -1007,6 +1007,12 @@ internal sealed partial class FunctionLowering
 
     Operand LowerArgument(IOperation value)
     {
+        // The literal 0 converts to any enum, so t.sum(0) binds to sum(ScalarType?): a constant passed to a long parameter
+        // keeps its L, or the generated call could pick another overload than the user's.
+        var parameterType = value.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : value.Type;
+        if (parameterType?.SpecialType == SpecialType.System_Int64 && value.ConstantValue is { HasValue: true, Value: { } longConstant } && IsIntegral(parameterType))
+            return LongLiteral(System.Convert.ToInt64(longConstant, CultureInfo.InvariantCulture));
+
         // A constant passed to a nullable parameter (squeeze(0L) into long?) is lowered as the constant itself: the
         // conversion to Nullable<T> has no constant value, and the literal alone would lower as a double.
         while (value is IConversionOperation { IsImplicit: true } conversion && conversion.Operand.Type?.TypeKind != TypeKind.Enum

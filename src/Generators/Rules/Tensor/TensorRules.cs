@@ -120,16 +120,11 @@ internal static class TensorRules
         Flat("Tensor.argmin", "an index is piecewise constant: no derivative"),
 
         // Arithmetic (operators and their method forms); operands may broadcast.
-        new("Tensor.op_Addition", new[] { "{g}", "{g}" }, new[] { true, true }, "d(a + b) = da + db"),
-        new("Tensor.op_Subtraction", new[] { "{g}", "{g}.neg()" }, new[] { true, true }, "d(a − b) = da − db"),
-        new("Tensor.op_Multiply", new[] { "{g}.mul({1})", "{g}.mul({0})" }, new[] { true, true }, "d(a·b) = b·da + a·db"),
-        new("Tensor.op_Division", new[] { "{g}.div({1})", "{g}.mul({y}).div({1}).neg()" }, new[] { true, true }, "d(a/b) = da/b − (a/b)·db/b"),
-        new("Tensor.op_UnaryNegation", new[] { "{g}.neg()" }, new[] { false }, "d(−a) = −da"),
-        new("Tensor.add", new[] { "{g}", "{g}" }, new[] { true, true }, "d(a + b) = da + db"),
-        new("Tensor.sub", new[] { "{g}", "{g}.neg()" }, new[] { true, true }, "d(a − b) = da − db"),
-        new("Tensor.mul", new[] { "{g}.mul({1})", "{g}.mul({0})" }, new[] { true, true }, "d(a·b) = b·da + a·db"),
-        new("Tensor.div", new[] { "{g}.div({1})", "{g}.mul({y}).div({1}).neg()" }, new[] { true, true }, "d(a/b) = da/b − (a/b)·db/b"),
-        new("Tensor.neg", new[] { "{g}.neg()" }, new[] { false }, "d(−a) = −da"),
+        Derived("Tensor.op_Addition", "d(a + b) = da + db", new[] { true, true }) with { Broadcasting = true },
+        Derived("Tensor.op_Subtraction", "d(a − b) = da − db", new[] { true, true }) with { Broadcasting = true },
+        Derived("Tensor.op_Multiply", "d(a·b) = b·da + a·db", new[] { true, true }) with { Broadcasting = true },
+        Derived("Tensor.op_Division", "d(a/b) = da/b − (a/b)·db/b", new[] { true, true }) with { Broadcasting = true },
+        Unary("Tensor.op_UnaryNegation", "d(−a) = −da", defaultsFrom: null),
 
         // Linear algebra.
         new("Tensor.matmul", new[] { MatmulLeft, MatmulRight }, new[] { true, true }, "d(A·B) = dA·Bᵀ… : Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
@@ -184,51 +179,45 @@ internal static class TensorRules
         Derived("Tensor.hypot", "d √(a² + b²) = (a·da + b·db) / √(a² + b²)", new[] { true, true }) with { Broadcasting = true },
         // masked_fill(a, m, v) = a·¬m + v·m: linear in a and v together; the mask is data.
         Derived("Tensor.masked_fill", "d masked_fill(a, m, v) = da where ¬m, dv where m", new[] { true, false, true }),
+        Derived("Tensor.clone", "d clone a = da", new[] { true }),
+        Flat("Tensor.detach", "detach cuts the derivative: the copy is data"),
         Derived("Tensor.cumsum", "d cumsum_d a = cumsum_d da: ā = ȳ summed from the end along d", new[] { true, false, false }, defaultsFrom: 2),
 
         // Piecewise activations: the branch is chosen by a > 0, as PyTorch's backward does (a = 0 takes the left branch).
-        new("Tensor.leaky_relu", new[] { "{g}.where({0}.gt(0), {g}.mul({1}))", null }, new[] { false, false }, "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da"),
-        new("nn.functional.leaky_relu", new[] { "{g}.where({0}.gt(0), {g}.mul({1}))", null, null }, new[] { false, false, false }, "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da") { DefaultsFrom = 2 },
-        new("nn.functional.elu", new[] { "{g}.where({0}.gt(0), {g}.mul({0}.exp()).mul({1}))", null }, new[] { false, false }, "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da") { DefaultsFrom = 2 },
-        new("Tensor.elu(double)", new[] { "{g}.where({0}.gt(0), {g}.mul({0}.exp()).mul({1}))", null }, new[] { false, false }, "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da"),
+        Derived("Tensor.leaky_relu", "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da", new[] { true, false }, elementwise: true),
+        Derived("nn.functional.leaky_relu", "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da", new[] { true, false, false }, defaultsFrom: 2, elementwise: true),
+        Derived("nn.functional.elu", "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da", new[] { true, false }, defaultsFrom: 2, elementwise: true),
+        Derived("Tensor.elu(double)", "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da", new[] { true, false }, elementwise: true),
         new("Tensor.elu(Scalar, Scalar, Scalar)", new[] { "{g}.mul({2}).where({0}.gt(0), {g}.mul({0}.mul({3}).exp()).mul({1}).mul({2}).mul({3}))", null, null, null }, new[] { false, false, false, false },
             "y = s·(a > 0 ? a : α(e^(i·a) − 1)): d = (a > 0 ? s : s·α·i·e^(i·a))·da"),
 
         // Clamping passes the adjoint where the value went through unchanged: y = a exactly there, and only there (bounds included, as in PyTorch).
-        new("Tensor.clamp(Scalar?, Scalar?)", new[] { "{g}.mul({y}.eq({0}))", null, null }, new[] { false, false, false }, "d clamp(a, lo, hi) = [lo ≤ a ≤ hi]·da = [y = a]·da"),
-        new("Tensor.clip(Scalar?, Scalar?)", new[] { "{g}.mul({y}.eq({0}))", null, null }, new[] { false, false, false }, "d clip(a, lo, hi) = [y = a]·da"),
-        new("torch.clamp(Tensor, Scalar?, Scalar?)", new[] { "{g}.mul({y}.eq({0}))", null, null }, new[] { false, false, false }, "d clamp(a, lo, hi) = [y = a]·da"),
-        new("torch.clip(Tensor, Scalar?, Scalar?)", new[] { "{g}.mul({y}.eq({0}))", null, null }, new[] { false, false, false }, "d clip(a, lo, hi) = [y = a]·da"),
-        new("Tensor.clamp_min", new[] { "{g}.mul({0}.ge({1}))", null }, new[] { false, false }, "d max(a, lo) = [a ≥ lo]·da"),
-        new("torch.clamp_min", new[] { "{g}.mul({0}.ge({1}))", null }, new[] { false, false }, "d max(a, lo) = [a ≥ lo]·da"),
-        new("Tensor.clamp_max", new[] { "{g}.mul({0}.le({1}))", null }, new[] { false, false }, "d min(a, hi) = [a ≤ hi]·da"),
-        new("torch.clamp_max", new[] { "{g}.mul({0}.le({1}))", null }, new[] { false, false }, "d min(a, hi) = [a ≤ hi]·da"),
+        Derived("Tensor.clamp(Scalar?, Scalar?)", "d clamp(a, lo, hi) = [lo ≤ a ≤ hi]·da = [y = a]·da", new[] { true, false, false }, elementwise: true),
+        Derived("Tensor.clamp_min", "d max(a, lo) = [a ≥ lo]·da", new[] { true, false }, elementwise: true),
+        Derived("Tensor.clamp_max", "d min(a, hi) = [a ≤ hi]·da", new[] { true, false }, elementwise: true),
 
         // Selection: each branch gets the adjoint where it was chosen; the condition is data.
-        new("torch.where(Tensor, Tensor, Tensor)", new[] { null, "{g}.masked_fill({0}.logical_not(), 0)", "{g}.masked_fill({0}, 0)" }, new[] { false, true, true }, "y = c ? a : b: ā = c·ȳ, b̄ = ¬c·ȳ"),
-        new("Tensor.where", new[] { "{g}.masked_fill({1}.logical_not(), 0)", null, "{g}.masked_fill({1}, 0)" }, new[] { true, false, true }, "y = c ? a : b: ā = c·ȳ, b̄ = ¬c·ȳ"),
+        Derived("torch.where(Tensor, Tensor, Tensor)", "y = c ? a : b: ā = c·ȳ, b̄ = ¬c·ȳ", new[] { false, true, true }),
+        Derived("Tensor.where", "y = c ? a : b: ā = c·ȳ, b̄ = ¬c·ȳ", new[] { true, false, true }),
 
         // Softmax family over one dimension d. The templates read the output, as PyTorch's backward does.
-        new("Tensor.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2 },
-        new("torch.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2 },
-        new("special.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2 },
-        new("nn.functional.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2 },
-        new("Tensor.log_softmax", new[] { LogSoftmax, null, null }, new[] { false, false, false }, LogSoftmaxIdentity) { DefaultsFrom = 2 },
-        new("special.log_softmax", new[] { LogSoftmax, null, null }, new[] { false, false, false }, LogSoftmaxIdentity) { DefaultsFrom = 2 },
-        new("nn.functional.log_softmax", new[] { LogSoftmax, null }, new[] { false, false }, LogSoftmaxIdentity),
+        new("Tensor.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
+        new("torch.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
+        new("special.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
+        new("nn.functional.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
+        new("Tensor.log_softmax", new[] { LogSoftmax, null, null }, new[] { false, false, false }, LogSoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
+        new("special.log_softmax", new[] { LogSoftmax, null, null }, new[] { false, false, false }, LogSoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
+        new("nn.functional.log_softmax", new[] { LogSoftmax, null }, new[] { false, false }, LogSoftmaxIdentity) { SameShapeAsFirst = true },
 
         // Reductions.
-        new("Tensor.sum(ScalarType?)", new[] { "{g}.expand_as({0})", null }, new[] { false, false }, "d Σa: the adjoint of the sum, broadcast back over a"),
-        new("Tensor.sum(long, bool, ScalarType?)", new[] { "(" + KeptDim + ").expand_as({0})", null, null, null }, new[] { false, false, false, false }, "d Σ over one dimension: broadcast back along it") { DefaultsFrom = 3 },
-        new("torch.sum(Tensor, ScalarType?)", new[] { "{g}.expand_as({0})", null }, new[] { false, false }, "d Σa: the adjoint of the sum, broadcast back over a") { DefaultsFrom = 1 },
-        new("torch.sum(Tensor, long, bool, ScalarType?)", new[] { "(" + KeptDim + ").expand_as({0})", null, null, null }, new[] { false, false, false, false }, "d Σ over one dimension: broadcast back along it") { DefaultsFrom = 3 },
+        Derived("Tensor.sum(ScalarType?)", "d Σa: the adjoint of the sum, broadcast back over a", new[] { true, false }, defaultsFrom: 1),
+        Derived("Tensor.sum(long, bool, ScalarType?)", "d Σ over one dimension: broadcast back along it", new[] { true, false, false, false }, defaultsFrom: 3),
         new("Tensor.sum(long[], bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
         new("Tensor.sum(ReadOnlySpan<long>, bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
         new("torch.sum(Tensor, ReadOnlySpan<long>, bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
         new("Tensor.sum(long, long, bool, ScalarType?)", new[] { SumOver("new long[] { {1}, {2} }"), null, null, null, null }, new[] { false, false, false, false, false }, "d Σ over two dimensions: ȳ with them restored, broadcast back along them") { DefaultsFrom = 4 },
         new("Tensor.sum(long, long, long, bool, ScalarType?)", new[] { SumOver("new long[] { {1}, {2}, {3} }"), null, null, null, null, null }, new[] { false, false, false, false, false, false }, "d Σ over three dimensions: ȳ with them restored, broadcast back along them") { DefaultsFrom = 5 },
-        new("Tensor.mean()", new[] { "{g}.expand_as({0}).div({0}.numel())" }, new[] { false }, "d mean a: the adjoint over n, broadcast back over a"),
-        new("torch.mean(Tensor)", new[] { "{g}.expand_as({0}).div({0}.numel())" }, new[] { false }, "d mean a: the adjoint over n, broadcast back over a"),
+        Derived("Tensor.mean()", "d mean a: the adjoint over n, broadcast back over a", new[] { true }),
         new("Tensor.mean(long[], bool, ScalarType?)", new[] { MeanOver, null, null, null }, new[] { false, false, false, false }, "d mean over dimensions D: ȳ with D restored, broadcast back and divided by the count averaged") { DefaultsFrom = 3 },
         new("torch.mean(Tensor, long[], bool, ScalarType?)", new[] { MeanOver, null, null, null }, new[] { false, false, false, false }, "d mean over dimensions D: ȳ with D restored, broadcast back and divided by the count averaged") { DefaultsFrom = 3 },
 
@@ -255,22 +244,19 @@ internal static class TensorRules
         Flat("torch.max(Tensor, long, bool).indexes", "an index is piecewise constant: no derivative"),
         Flat("Tensor.min(long, bool).indexes", "an index is piecewise constant: no derivative"),
         // ∂ logsumexp_d(a) / ∂a = softmax_d(a): recomputing it from a (one fused call) keeps a alone, not the output too.
-        new("Tensor.logsumexp", new[] { "{0}.softmax({1}).mul(" + KeptDim + ")", null, null }, new[] { false, false, false }, "d log Σ_d eᵃ = softmax_d(a)·da"),
-        new("torch.logsumexp", new[] { "{0}.softmax({1}).mul(" + KeptDim + ")", null, null }, new[] { false, false, false }, "d log Σ_d eᵃ = softmax_d(a)·da"),
+        Derived("Tensor.logsumexp", "d log Σ_d eᵃ = softmax_d(a)·da", new[] { true, false, false }),
 
         // Shape.
         new("Tensor.permute(long[])", new[] { Unpermute, null }, new[] { false, false }, "y = a permuted by p: ā = ȳ permuted by p⁻¹"),
         new("torch.permute(Tensor, long[])", new[] { Unpermute, null }, new[] { false, false }, "y = a permuted by p: ā = ȳ permuted by p⁻¹"),
-        new("Tensor.reshape", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "reshape back"),
-        new("Tensor.view", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "view back"),
-        new("Tensor.flatten", new[] { "{g}.reshape({0}.shape)", null, null }, new[] { false, false, false }, "un-flatten"),
-        new("Tensor.view_as", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "view back"),
-        new("Tensor.t", new[] { "{g}.t()" }, new[] { false }, "transpose back"),
-        new("Tensor.transpose", new[] { "{g}.transpose({1}, {2})", null, null }, new[] { false, false, false }, "transpose back"),
-        new("Tensor.unsqueeze", new[] { "{g}.squeeze({1})", null }, new[] { false, false }, "squeeze the added dimension"),
+        Derived("Tensor.reshape", "reshape back", new[] { true, false }),
+        Derived("Tensor.flatten", "un-flatten", new[] { true, false, false }),
+        Derived("Tensor.view_as", "view back", new[] { true, false }),
+        Derived("Tensor.t", "transpose back", new[] { true }),
+        Derived("Tensor.transpose", "transpose back", new[] { true, false, false }),
+        Derived("Tensor.unsqueeze", "squeeze the added dimension", new[] { true, false }),
         // squeeze(d) is a no-op when d has size ≠ 1, so the adjoint is reshaped back rather than unsqueezed at d.
-        new("Tensor.squeeze", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "un-squeeze: reshape back"),
-        new("torch.squeeze", new[] { "{g}.reshape({0}.shape)", null }, new[] { false, false }, "un-squeeze: reshape back"),
+        Derived("Tensor.squeeze", "un-squeeze: reshape back", new[] { true, false }),
         // expand is a broadcast; undoing a broadcast is the sum back to the operand's shape.
         new("Tensor.expand(long[])", new[] { "{g}" }, new[] { true }, "d expand(a) = Σ of ȳ over the expanded dimensions"),
         new("Tensor.expand_as", new[] { "{g}", null }, new[] { true, false }, "d expand_as(a, b) = Σ of ȳ over the expanded dimensions"),
@@ -288,19 +274,16 @@ internal static class TensorRules
         Stack("torch.stack(IEnumerable<Tensor>, long)"),
 
         // Indexing: the adjoint goes back to the positions read, summed where a position was read more than once.
-        new("Tensor.select(long, long)", new[] { Select, null, null }, new[] { false, false, false }, "ā = 0 with ȳ written at the selected index along d"),
-        new("torch.select(Tensor, long, long)", new[] { Select, null, null }, new[] { false, false, false }, "ā = 0 with ȳ written at the selected index along d"),
+        Derived("Tensor.select(long, long)", "ā = 0 with ȳ written at the selected index along d", new[] { true, false, false }),
         new("Tensor.slice(long, long, long, long)", new[] { "{0}.zeros_like().slice_scatter({g}, {1}, {2}, {3}, {4})", null, null, null, null }, new[] { false, false, false, false, false },
             "ā = 0 with ȳ written into the slice [start, finish) by step along d"),
         // Basic indexing (integers, ranges, slices, ellipsis, new axes) reads each position at most once, so writing ȳ back
         // through the same indices is the adjoint; tensor (advanced) indices are refused by the front end.
         new("Tensor.index(TensorIndex[])", new[] { "{0}.zeros_like().index_put_({g}, {1})", null }, new[] { false, false }, "ā = 0 with ȳ written back through the same indices"),
-        new("Tensor.narrow", new[] { Narrow, null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ written into the narrowed slice"),
-        new("torch.narrow", new[] { Narrow, null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ written into the narrowed slice"),
-        new("Tensor.index_select", new[] { "{0}.zeros_like().index_add({1}, {2}, {g}, 1)", null, null }, new[] { false, false, false }, "ā = 0 with ȳ added at the selected indices along d"),
-        new("torch.index_select", new[] { "{0}.zeros_like().index_add({1}, {2}, {g}, 1)", null, null }, new[] { false, false, false }, "ā = 0 with ȳ added at the selected indices along d"),
-        new("Tensor.gather", new[] { "{0}.zeros_like().scatter_add({1}, {2}, {g})", null, null }, new[] { false, false, false }, "ā = 0 with ȳ scattered-added back along d"),
-        new("torch.gather", new[] { "{0}.zeros_like().scatter_add({1}, {2}, {g})", null, null, null }, new[] { false, false, false, false }, "ā = 0 with ȳ scattered-added back along d"),
+        Derived("Tensor.narrow", "ā = 0 with ȳ written into the narrowed slice", new[] { true, false, false, false }),
+        Derived("Tensor.index_select", "ā = 0 with ȳ added at the selected indices along d", new[] { true, false, false }),
+        Derived("Tensor.gather", "ā = 0 with ȳ scattered-added back along d", new[] { true, false, false }),
+        Derived("torch.gather", "ā = 0 with ȳ scattered-added back along d", new[] { true, false, false, false }),
 
         // Layers. dropout and max_pool2d need a value their forward computes but does not return (the mask, the position of
         // each window's maximum); the lowering splits them in two so that value is a variable the reverse sweep reads.
@@ -343,6 +326,25 @@ internal static class TensorRules
     /// </summary>
     static readonly Dictionary<string, string> Aliases = new()
     {
+        ["Tensor.add"] = "Tensor.op_Addition",
+        ["Tensor.sub"] = "Tensor.op_Subtraction",
+        ["Tensor.mul"] = "Tensor.op_Multiply",
+        ["Tensor.div"] = "Tensor.op_Division",
+        ["Tensor.neg"] = "Tensor.op_UnaryNegation",
+        ["Tensor.clip(Scalar?, Scalar?)"] = "Tensor.clamp(Scalar?, Scalar?)",
+        ["torch.clamp(Tensor, Scalar?, Scalar?)"] = "Tensor.clamp(Scalar?, Scalar?)",
+        ["torch.clip(Tensor, Scalar?, Scalar?)"] = "Tensor.clamp(Scalar?, Scalar?)",
+        ["torch.clamp_min"] = "Tensor.clamp_min",
+        ["torch.clamp_max"] = "Tensor.clamp_max",
+        ["torch.sum(Tensor, ScalarType?)"] = "Tensor.sum(ScalarType?)",
+        ["torch.sum(Tensor, long, bool, ScalarType?)"] = "Tensor.sum(long, bool, ScalarType?)",
+        ["torch.mean(Tensor)"] = "Tensor.mean()",
+        ["torch.logsumexp"] = "Tensor.logsumexp",
+        ["Tensor.view"] = "Tensor.reshape",
+        ["torch.squeeze"] = "Tensor.squeeze",
+        ["torch.select(Tensor, long, long)"] = "Tensor.select(long, long)",
+        ["torch.narrow"] = "Tensor.narrow",
+        ["torch.index_select"] = "Tensor.index_select",
         ["torch.exp"] = "Tensor.exp",
         ["torch.log"] = "Tensor.log",
         ["torch.sqrt"] = "Tensor.sqrt",
@@ -369,6 +371,7 @@ internal static class TensorRules
         ["torch.atan2"] = "Tensor.atan2",
         ["torch.hypot"] = "Tensor.hypot",
         ["torch.cumsum"] = "Tensor.cumsum",
+        ["torch.clone"] = "Tensor.clone",
     };
 
     static readonly Dictionary<string, TensorRule> ByKey = Table.ToDictionary(r => r.Key);

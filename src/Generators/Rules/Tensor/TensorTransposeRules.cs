@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Leibniz.Generators.IR.Functions;
 using ValueType = Leibniz.Generators.IR.Functions.ValueType;
 
@@ -111,8 +112,36 @@ internal static class TensorTransposeRules
     static readonly TensorTransposeRule CumulativeSum = (b, _) =>
         b.EmitHelper("global::Leibniz.Generated.Reductions.ReverseCumulativeSum", b.Cotangent, b.Argument(1));
 
+    const string Transposes = "global::Leibniz.Generated.Transposes";
+
+    /// <summary>For calls linear in their first operand whose transpose is a runtime helper of (cotangent, operand's shape, the call's other operands).</summary>
+    static TensorTransposeRule ThroughHelper(string helper)
+        => (b, i) => i == 0
+            ? b.EmitHelper(Transposes + "." + helper, new[] { b.Cotangent, b.ShapeOf(b.Argument(0)) }.Concat(Enumerable.Range(1, b.Call.Arguments.Count - 1).Select(b.Argument)).ToArray())
+            : throw new TransposeException($"{b.Call.Rule} is linear only in its first operand");
+
+    static readonly TensorTransposeRule Gathering = (b, i) => i == 0
+        ? b.EmitHelper(Transposes + ".Gather", b.Cotangent, b.ShapeOf(b.Argument(0)), b.Argument(1), b.Argument(2))
+        : throw new TransposeException("gather is linear only in the tensor it reads");
+
+    static readonly TensorTransposeRule Reshape = (b, _) => b.EmitHelper(Transposes + ".Reshape", b.Cotangent, b.ShapeOf(b.Argument(0)));
+
     static readonly Dictionary<string, TensorTransposeRule> Table = new()
     {
+        ["Tensor.reshape"] = Reshape,
+        ["Tensor.flatten"] = Reshape,
+        ["Tensor.view_as"] = (b, i) => i == 0 ? Reshape(b, i) : throw new TransposeException("view_as is not linear in the shape it copies"),
+        ["Tensor.squeeze"] = Reshape,
+        // Transposing twice, or swapping the same two dimensions again, undoes it.
+        ["Tensor.t"] = (b, _) => b.Call("Tensor.t", b.Cotangent),
+        ["Tensor.transpose"] = (b, _) => b.Call("Tensor.transpose", b.Cotangent, b.Argument(1), b.Argument(2)),
+        ["Tensor.unsqueeze"] = (b, _) => b.Call("Tensor.squeeze", b.Cotangent, b.Argument(1)),
+        ["Tensor.clone"] = (b, _) => b.Cotangent,
+        ["Tensor.narrow"] = ThroughHelper("Narrow"),
+        ["Tensor.select(long, long)"] = ThroughHelper("Select"),
+        ["Tensor.index_select"] = ThroughHelper("IndexSelect"),
+        ["Tensor.gather"] = Gathering,
+        ["torch.gather"] = Gathering,
         ["Tensor.op_Addition"] = Addition,
         ["Tensor.add"] = Addition,
         ["Tensor.op_Subtraction"] = Subtraction,

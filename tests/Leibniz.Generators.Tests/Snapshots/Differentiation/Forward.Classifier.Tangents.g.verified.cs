@@ -193,9 +193,9 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
-            global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
@@ -204,29 +204,49 @@ namespace Forward
             global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? r9 = null;
-            global::TorchSharp.torch.Tensor? _d__p3 = null;
-            global::TorchSharp.torch.Tensor? _d__p4 = null;
             global::TorchSharp.torch.Tensor? r10 = null;
             global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? _d__p3 = null;
             global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? _d__p4 = null;
             global::TorchSharp.torch.Tensor? r13 = null;
             global::TorchSharp.torch.Tensor? r14 = null;
-            global::TorchSharp.torch.Tensor? _d__p5 = null;
-            global::TorchSharp.torch.Tensor? _d__p6 = null;
             global::TorchSharp.torch.Tensor? r15 = null;
             global::TorchSharp.torch.Tensor? r16 = null;
-            global::TorchSharp.torch.Tensor? _d__p7 = null;
-            global::TorchSharp.torch.Tensor? _d__p8 = null;
             global::TorchSharp.torch.Tensor? r17 = null;
+            global::TorchSharp.torch.Tensor? _d__p5 = null;
+            global::TorchSharp.torch.Tensor? r18 = null;
+            global::TorchSharp.torch.Tensor? _d__p6 = null;
+            global::TorchSharp.torch.Tensor? r19 = null;
+            global::TorchSharp.torch.Tensor? r20 = null;
+            global::TorchSharp.torch.Tensor? _d__p7 = null;
+            global::TorchSharp.torch.Tensor? r21 = null;
+            global::TorchSharp.torch.Tensor? _d__p8 = null;
+            global::TorchSharp.torch.Tensor? r22 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
+            global::TorchSharp.torch.Tensor? r23 = null;
             global::TorchSharp.torch.Tensor? _d__p10 = null;
+            global::TorchSharp.torch.Tensor? r24 = null;
+            global::TorchSharp.torch.Tensor? r25 = null;
+            global::TorchSharp.torch.Tensor? r26 = null;
+            global::TorchSharp.torch.Tensor? r27 = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
+            global::TorchSharp.torch.Tensor? r28 = null;
+            global::TorchSharp.torch.Tensor? r29 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
+            global::TorchSharp.torch.Tensor? r30 = null;
+            global::TorchSharp.torch.Tensor? r31 = null;
+            global::TorchSharp.torch.Tensor? r32 = null;
+            global::TorchSharp.torch.Tensor? r33 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r34 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
+            global::TorchSharp.torch.Tensor? r35 = null;
             global::TorchSharp.torch.Tensor? _d__p14 = null;
             global::TorchSharp.torch.Tensor? _d__p15 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
+            global::TorchSharp.torch.Tensor? r36 = null;
+            global::TorchSharp.torch.Tensor? r37 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, w1, b1);
@@ -259,8 +279,10 @@ namespace Forward
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
             _d_dt3 = _d_dresult;
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            _d__p14 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3, _p14.shape);
-            _d__p15 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3, _p15.shape);
+            r36 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt3, _p14);
+            r37 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt3, _p15);
+            _d__p14 = r36;
+            _d__p15 = r37;
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
             _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p15, t1, dt2), t1.shape);
             _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p15, t1, dt2), dt2.shape);
@@ -268,55 +290,73 @@ namespace Forward
             _d_dt1 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p14, dt1, t2), dt1.shape);
             _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p14, dt1, t2), t2.shape);
             // ∂ of: tangent of w2.t()
-            _d_dw2 = _d_dt2.t();
+            r35 = _d_dt2.t();
+            _d_dw2 = r35;
             // ∂ of: w2.t()
-            _d_w2 = _d_t2.t();
+            r34 = _d_t2.t();
+            _d_w2 = r34;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(_p11), dt0.shape);
-            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(dt0), _p11.shape);
+            r30 = _d_dt1 * dt0;
+            r31 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r30, _p11);
+            r32 = _d_dt1 * _p11;
+            r33 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r32, dt0);
+            _d_dt0 = r33;
+            _d__p11 = r31;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p11, _p5.shape);
-            _d__p10 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p11, _p10.shape);
+            r28 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, _p5);
+            r29 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, _p10);
+            _d__p5 = r28;
+            _d__p10 = r29;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p10.mul(_p9), t0.shape);
-            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p10.mul(t0), _p9.shape);
+            r24 = _d__p10 * t0;
+            r25 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r24, _p9);
+            r26 = _d__p10 * _p9;
+            r27 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r26, t0);
+            _d_t0 = r27;
+            _d__p9 = r25;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p8 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p9.mul(0.3989422804014327), _p8.shape);
+            r23 = _d__p9 * 0.3989422804014327;
+            _d__p8 = r23;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r17 = _d__p8 * _p8;
-            _d__p7 = r17;
+            r22 = _d__p8 * _p8;
+            _d__p7 = r22;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p7.mul((-0.5)), _p6.shape);
+            r21 = _d__p7 * (-0.5);
+            _d__p6 = r21;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r15 = _d__p6 * 2.0;
-            r16 = r15 * t0;
-            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r16);
+            r19 = _d__p6 * 2.0;
+            r20 = r19 * t0;
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r20);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p5.mul(0.5), _p4.shape);
+            r18 = _d__p5 * 0.5;
+            _d__p4 = r18;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r11 = _p3.square();
-            r12 = -r11;
-            r13 = r12.exp();
-            r14 = r13 * (-1.1283791670955126);
-            r10 = _d__p4 * r14;
-            _d__p3 = r10;
+            r14 = _p3.square();
+            r15 = -r14;
+            r16 = r15.exp();
+            r17 = r16 * (-1.1283791670955126);
+            r13 = _d__p4 * r17;
+            _d__p3 = r13;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, global::Leibniz.Generated.Broadcasting.SumToShape(_d__p3.mul((-0.7071067811865476)), t0.shape));
+            r12 = _d__p3 * (-0.7071067811865476);
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r12);
             // ∂ of: nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r1 = t0 * (-0.7071067811865476);
-            r2 = r1.erfc();
-            r3 = r2 * 0.5;
-            r4 = t0.square();
-            r5 = r4 * (-0.5);
-            r6 = r5.exp();
-            r7 = r6 * 0.3989422804014327;
-            r8 = t0 * r7;
-            r9 = r3 + r8;
-            r0 = _d_t1 * r9;
-            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r0);
+            r3 = t0 * (-0.7071067811865476);
+            r4 = r3.erfc();
+            r5 = r4 * 0.5;
+            r6 = t0.square();
+            r7 = r6 * (-0.5);
+            r8 = r7.exp();
+            r9 = r8 * 0.3989422804014327;
+            r10 = t0 * r9;
+            r11 = r5 + r10;
+            r2 = _d_t1 * r11;
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r2);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p0.shape);
-            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p1.shape);
+            r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
+            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
+            _d__p0 = r0;
+            _d__p1 = r1;
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d_x = _d__p1.matmul(dw1);
             _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p1, x);

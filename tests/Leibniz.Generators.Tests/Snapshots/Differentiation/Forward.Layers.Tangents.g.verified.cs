@@ -47,21 +47,21 @@ namespace Forward
             _p0 = global::TorchSharp.torch.nn.functional.conv2d(dx, weight, padding: new long[] { 1 });
             _p1 = global::TorchSharp.torch.nn.functional.conv2d(x, dweight, padding: new long[] { 1 });
             dt0 = _p0 + _p1;
-            t1 = global::Leibniz.Generated.MaxPool2dSelection.Indices(t0, 2);
+            t1 = global::Leibniz.Generated.MaxPool2dSelection.Indices(t0, 2L);
             // tangent of features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
             t2 = global::Leibniz.Generated.MaxPool2dSelection.Gather(t0, t1);
             dt2 = global::Leibniz.Generated.MaxPool2dSelection.Gather(dt0, t1);
             features = t2;
             dfeatures = dt2;
             // tangent of torch.cat(new[] { features, other }, 1)
-            t3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { features, other }, 1);
+            t3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { features, other }, 1L);
             _p4 = global::TorchSharp.torch.zeros_like(other);
-            dt3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { dfeatures, _p4 }, 1);
+            dt3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { dfeatures, _p4 }, 1L);
             // tangent of torch.cat(new[] { features, other }, 1).max(1).values
-            t4 = t3.max(1).values;
-            _p6 = t3.max(1, true).indexes;
-            _p7 = dt3.gather(1, _p6);
-            dt4 = _p7.squeeze(1);
+            t4 = t3.max(1L).values;
+            _p6 = t3.max(1L, true).indexes;
+            _p7 = dt3.gather(1L, _p6);
+            dt4 = _p7.squeeze(1L);
             // tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
             t5 = t4.square();
             _p9 = dt4 * t4;
@@ -193,6 +193,8 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? _d_features = null;
@@ -201,28 +203,36 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d__p7 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_dt5 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d_dt6 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.conv2d(x, weight, padding: new long[] { 1 });
             _p0 = global::TorchSharp.torch.nn.functional.conv2d(dx, weight, padding: new long[] { 1 });
             _p1 = global::TorchSharp.torch.nn.functional.conv2d(x, dweight, padding: new long[] { 1 });
             dt0 = _p0 + _p1;
-            t1 = global::Leibniz.Generated.MaxPool2dSelection.Indices(t0, 2);
+            t1 = global::Leibniz.Generated.MaxPool2dSelection.Indices(t0, 2L);
             t2 = global::Leibniz.Generated.MaxPool2dSelection.Gather(t0, t1);
             dt2 = global::Leibniz.Generated.MaxPool2dSelection.Gather(dt0, t1);
             features = t2;
             dfeatures = dt2;
-            t3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { features, other }, 1);
+            t3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { features, other }, 1L);
             _p4 = global::TorchSharp.torch.zeros_like(other);
-            dt3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { dfeatures, _p4 }, 1);
-            t4 = t3.max(1).values;
-            _p6 = t3.max(1, true).indexes;
-            _p7 = dt3.gather(1, _p6);
-            dt4 = _p7.squeeze(1);
+            dt3 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { dfeatures, _p4 }, 1L);
+            t4 = t3.max(1L).values;
+            _p6 = t3.max(1L, true).indexes;
+            _p7 = dt3.gather(1L, _p6);
+            dt4 = _p7.squeeze(1L);
             t5 = t4.square();
             _p9 = dt4 * t4;
             dt5 = _p9 * 2.0;
@@ -237,22 +247,30 @@ namespace Forward
             // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
             _d_dt6 = _d_dresult;
             // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
-            _d_dt5 = _d_dt6.expand_as(dt5);
+            r9 = _d_dt6.expand_as(dt5);
+            _d_dt5 = r9;
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
-            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt5.mul(2.0), _p9.shape);
+            r8 = _d_dt5 * 2.0;
+            _d__p9 = r8;
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
-            _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p9.mul(t4), dt4.shape);
-            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p9.mul(dt4), t4.shape);
+            r4 = _d__p9 * dt4;
+            r5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t4);
+            r6 = _d__p9 * t4;
+            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, dt4);
+            _d_dt4 = r7;
+            _d_t4 = r5;
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
-            _d__p7 = _d_dt4.reshape(_p7.shape);
+            r3 = global::Leibniz.Generated.Transposes.Reshape(_d_dt4, _p7);
+            _d__p7 = r3;
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
-            _d_dt3 = dt3.zeros_like().scatter_add(1, _p6, _d__p7);
+            r2 = global::Leibniz.Generated.Transposes.Gather(_d__p7, dt3, 1L, _p6);
+            _d_dt3 = r2;
             // ∂ of: torch.cat(new[] { features, other }, 1).max(1).values
-            _d_t3 = t3.zeros_like().scatter(1, t3.max(1, true).indexes, _d_t4.dim() < t3.dim() ? _d_t4.unsqueeze(1) : _d_t4);
+            _d_t3 = t3.zeros_like().scatter(1L, t3.max(1L, true).indexes, _d_t4.dim() < t3.dim() ? _d_t4.unsqueeze(1L) : _d_t4);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1)
-            _d_dfeatures = _d_dt3.narrow(1, 0, dfeatures.size((int)1));
+            _d_dfeatures = _d_dt3.narrow(1L, 0, dfeatures.size((int)1L));
             // ∂ of: torch.cat(new[] { features, other }, 1)
-            _d_features = _d_t3.narrow(1, 0, features.size((int)1));
+            _d_features = _d_t3.narrow(1L, 0, features.size((int)1L));
             // ∂ of: tangent of features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
             _d_dt2 = _d_dfeatures;
             // ∂ of: features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
@@ -262,8 +280,10 @@ namespace Forward
             // ∂ of: features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
             _d_t0 = global::Leibniz.Generated.MaxPool2dSelection.Scatter(_d_t2, t0, t1);
             // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
-            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p0.shape);
-            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p1.shape);
+            r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
+            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
+            _d__p0 = r0;
+            _d__p1 = r1;
             // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
             _d_x = global::Leibniz.Generated.Conv2dAdjoints.Input(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
             _d_dweight = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
@@ -508,31 +528,49 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
-            global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_h = null;
             global::TorchSharp.torch.Tensor? _d_dh = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d__p5 = null;
             global::TorchSharp.torch.Tensor? _d__p6 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
-            global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? _d__p8 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? _d__p8 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
+            global::TorchSharp.torch.Tensor? r14 = null;
+            global::TorchSharp.torch.Tensor? r15 = null;
+            global::TorchSharp.torch.Tensor? r16 = null;
+            global::TorchSharp.torch.Tensor? r17 = null;
             global::TorchSharp.torch.Tensor? _d_y = null;
             global::TorchSharp.torch.Tensor? _d_dy = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
+            global::TorchSharp.torch.Tensor? r18 = null;
             global::TorchSharp.torch.Tensor? _d__p12 = null;
+            global::TorchSharp.torch.Tensor? r19 = null;
+            global::TorchSharp.torch.Tensor? r20 = null;
+            global::TorchSharp.torch.Tensor? r21 = null;
+            global::TorchSharp.torch.Tensor? r22 = null;
             global::TorchSharp.torch.Tensor? _d__p13 = null;
+            global::TorchSharp.torch.Tensor? r23 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
+            global::TorchSharp.torch.Tensor? r24 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, w1, b1);
@@ -568,35 +606,49 @@ namespace Forward
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d_dt4 = _d_dresult;
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            _d__p13 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt4.mul(2.0), _p13.shape);
+            r24 = _d_dt4 * 2.0;
+            _d__p13 = r24;
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            _d__p12 = _d__p13.expand_as(_p12).div(_p12.numel());
+            r23 = global::Leibniz.Generated.Reductions.SpreadMean(_d__p13, _p12);
+            _d__p12 = r23;
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p12.mul(dy), _p11.shape);
-            _d_dy = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p12.mul(_p11), dy.shape);
+            r19 = _d__p12 * _p11;
+            r20 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r19, dy);
+            r21 = _d__p12 * dy;
+            r22 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r21, _p11);
+            _d__p11 = r22;
+            _d_dy = r20;
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            _d_y = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p11, y.shape);
+            r18 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, y);
+            _d_y = r18;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
             _d_dt3 = _d_dy;
             // ∂ of: y = h.matmul(w2).tanh()
             _d_t3 = _d_y;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3.mul(_p9), dt2.shape);
-            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt3.mul(dt2), _p9.shape);
+            r14 = _d_dt3 * dt2;
+            r15 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r14, _p9);
+            r16 = _d_dt3 * _p9;
+            r17 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r16, dt2);
+            _d_dt2 = r17;
+            _d__p9 = r15;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            _d__p8 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p9.neg(), _p8.shape);
+            r13 = -_d__p9;
+            _d__p8 = r13;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            r5 = _d__p8 * 2.0;
-            r6 = r5 * t3;
-            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r6);
+            r11 = _d__p8 * 2.0;
+            r12 = r11 * t3;
+            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r12);
             // ∂ of: y = h.matmul(w2).tanh()
-            r3 = t3.square();
-            r4 = 1.0 - r3;
-            r2 = _d_t3 * r4;
-            _d_t2 = r2;
+            r9 = t3.square();
+            r10 = 1.0 - r9;
+            r8 = _d_t3 * r10;
+            _d_t2 = r8;
             // ∂ of: tangent of h.matmul(w2)
-            _d__p5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt2, _p5.shape);
-            _d__p6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt2, _p6.shape);
+            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p5);
+            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p6);
+            _d__p5 = r6;
+            _d__p6 = r7;
             // ∂ of: tangent of h.matmul(w2)
             _d_h = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p6, h, dw2), h.shape);
             _d_dw2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p6, h, dw2), dw2.shape);
@@ -611,14 +663,18 @@ namespace Forward
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_t1 = _d_h;
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(_p3), dt0.shape);
+            r4 = _d_dt1 * _p3;
+            r5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, dt0);
+            _d_dt0 = r5;
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            r1 = t1.gt(0.0);
-            r0 = _d_t1 * r1;
-            _d_t0 = r0;
+            r3 = t1.gt(0.0);
+            r2 = _d_t1 * r3;
+            _d_t0 = r2;
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p0.shape);
-            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0, _p1.shape);
+            r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
+            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
+            _d__p0 = r0;
+            _d__p1 = r1;
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d_x = _d__p1.matmul(dw1);
             _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p1, x);
@@ -664,9 +720,9 @@ namespace Forward
             global::TorchSharp.torch.Tensor dresult = null!;
 
             // tangent of x.softmax(1)
-            t0 = x.softmax(1);
+            t0 = x.softmax(1L);
             _p0 = dx * t0;
-            _p1 = _p0.sum(1, true);
+            _p1 = _p0.sum(1L, true);
             _p2 = dx - _p1;
             dt0 = _p2 * t0;
             // tangent of x.softmax(1) * w
@@ -769,16 +825,32 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d_dresult = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d__p0 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d__p1 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d__p2 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r14 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
+            global::TorchSharp.torch.Tensor? r15 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
-            t0 = x.softmax(1);
+            t0 = x.softmax(1L);
             _p0 = dx * t0;
-            _p1 = _p0.sum(1, true);
+            _p1 = _p0.sum(1L, true);
             _p2 = dx - _p1;
             dt0 = _p2 * t0;
             t1 = t0 * w;
@@ -794,22 +866,38 @@ namespace Forward
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
             _d_dt2 = _d_dresult;
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
-            _d_dt1 = _d_dt2.expand_as(dt1);
+            r15 = _d_dt2.expand_as(dt1);
+            _d_dt1 = r15;
             // ∂ of: tangent of x.softmax(1) * w
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt1.mul(w), dt0.shape);
+            r13 = _d_dt1 * w;
+            r14 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, dt0);
+            _d_dt0 = r14;
             // ∂ of: tangent of x.softmax(1)
-            _d__p2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0.mul(t0), _p2.shape);
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_dt0.mul(_p2), t0.shape);
+            r9 = _d_dt0 * _p2;
+            r10 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r9, t0);
+            r11 = _d_dt0 * t0;
+            r12 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, _p2);
+            _d__p2 = r12;
+            _d_t0 = r10;
             // ∂ of: tangent of x.softmax(1)
-            _d_dx = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p2, dx.shape);
-            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d__p2.neg(), _p1.shape);
+            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p2, dx);
+            r7 = -_d__p2;
+            r8 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, _p1);
+            _d_dx = r6;
+            _d__p1 = r8;
             // ∂ of: tangent of x.softmax(1)
-            _d__p0 = (_d__p1.dim() < _p0.dim() ? _d__p1.unsqueeze(1) : _d__p1).expand_as(_p0);
+            r4 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p1, _p0, 1L);
+            r5 = r4.expand_as(_p0);
+            _d__p0 = r5;
             // ∂ of: tangent of x.softmax(1)
-            _d_dx = global::Leibniz.Generated.Adjoints.Add(_d_dx, global::Leibniz.Generated.Broadcasting.SumToShape(_d__p0.mul(t0), dx.shape));
-            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, global::Leibniz.Generated.Broadcasting.SumToShape(_d__p0.mul(dx), t0.shape));
+            r0 = _d__p0 * dx;
+            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, t0);
+            r2 = _d__p0 * t0;
+            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, dx);
+            _d_dx = global::Leibniz.Generated.Adjoints.Add(_d_dx, r3);
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r1);
             // ∂ of: x.softmax(1)
-            _d_x = _d_t0.sub(_d_t0.mul(t0).sum(dim: 1, keepdim: true)).mul(t0);
+            _d_x = _d_t0.sub(_d_t0.mul(t0).sum(dim: 1L, keepdim: true)).mul(t0);
 
             if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);
             if (_d_dx is not null) ddx = global::Leibniz.Generated.Adjoints.Add(ddx, _d_dx);

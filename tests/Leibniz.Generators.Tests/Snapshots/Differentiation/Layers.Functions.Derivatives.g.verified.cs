@@ -53,10 +53,11 @@ namespace Layers
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_dropped = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
-            t0 = global::TorchSharp.torch.nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2);
+            t0 = global::TorchSharp.torch.nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2L);
             t1 = global::TorchSharp.torch.nn.functional.relu(t0);
             h = t1;
             t2 = global::Leibniz.Generated.MaxPool2dSelection.Indices(h, (3, 2), (2, 1), ceil_mode: true);
@@ -65,7 +66,7 @@ namespace Layers
             t4 = global::Leibniz.Generated.DropoutMask.Draw(pooled, 0.25);
             t5 = pooled.mul(t4);
             dropped = t5;
-            t6 = dropped.flatten(1);
+            t6 = dropped.flatten(1L);
             t7 = global::TorchSharp.torch.nn.functional.mse_loss(t6, target);
             result = t7;
 
@@ -76,7 +77,8 @@ namespace Layers
             // ∂ of: return nn.functional.mse_loss(dropped.flatten(1), target);
             _d_t6 = t6.sub(target).mul(_d_t7).mul(2.0 / t6.numel());
             // ∂ of: dropped.flatten(1)
-            _d_dropped = _d_t6.reshape(dropped.shape);
+            r2 = global::Leibniz.Generated.Transposes.Reshape(_d_t6, dropped);
+            _d_dropped = r2;
             _d_t5 = _d_dropped;
             // ∂ of: dropped = nn.functional.dropout(pooled, 0.25)
             _d_pooled = _d_t5.mul(t4);
@@ -89,8 +91,8 @@ namespace Layers
             r0 = _d_t1 * r1;
             _d_t0 = r0;
             // ∂ of: nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2)
-            _d_x = global::Leibniz.Generated.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
-            _d_kernels = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2);
+            _d_x = global::Leibniz.Generated.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2L);
+            _d_kernels = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2L);
             _d_bias = global::Leibniz.Generated.Conv2dAdjoints.Bias(_d_t0);
 
             if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);

@@ -42,16 +42,26 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? _d_t6 = null;
             global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? _d_t5 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r14 = null;
+            global::TorchSharp.torch.Tensor? _d_t6 = null;
+            global::TorchSharp.torch.Tensor? r15 = null;
+            global::TorchSharp.torch.Tensor? r16 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
+            global::TorchSharp.torch.Tensor? r17 = null;
+            global::TorchSharp.torch.Tensor? r18 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = a.exp();
@@ -69,25 +79,35 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return a.exp() * row.sigmoid() - tanh(a) / 2.0 + row.square()
-            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t7, t5.shape);
-            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t7, t6.shape);
+            r17 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t5);
+            r18 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
+            _d_t5 = r17;
+            _d_t6 = r18;
             // ∂ of: row.square()
-            r7 = _d_t6 * 2.0;
-            r8 = r7 * row;
-            _d_row = r8;
+            r15 = _d_t6 * 2.0;
+            r16 = r15 * row;
+            _d_row = r16;
             // ∂ of: a.exp() * row.sigmoid() - tanh(a) / 2.0
-            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t5, t2.shape);
-            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t5.neg(), t4.shape);
+            r12 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t5, t2);
+            r13 = -_d_t5;
+            r14 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, t4);
+            _d_t2 = r12;
+            _d_t4 = r14;
             // ∂ of: tanh(a) / 2.0
-            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4.div(2.0), t3.shape);
+            r11 = _d_t4 / 2.0;
+            _d_t3 = r11;
             // ∂ of: tanh(a)
-            r5 = t3.square();
-            r6 = 1.0 - r5;
-            r4 = _d_t3 * r6;
-            _d_a = r4;
+            r9 = t3.square();
+            r10 = 1.0 - r9;
+            r8 = _d_t3 * r10;
+            _d_a = r8;
             // ∂ of: a.exp() * row.sigmoid()
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.mul(t1), t0.shape);
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.mul(t0), t1.shape);
+            r4 = _d_t2 * t0;
+            r5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t1);
+            r6 = _d_t2 * t1;
+            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t0);
+            _d_t0 = r7;
+            _d_t1 = r5;
             // ∂ of: row.sigmoid()
             r2 = 1.0 - t1;
             r3 = t1 * r2;
@@ -189,6 +209,8 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.cross_entropy(logits, classes);
@@ -202,8 +224,10 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t3 = _d_result;
             // ∂ of: return cross_entropy(logits, classes) + mse_loss(logits.relu(), target)
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3, t0.shape);
-            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3, t2.shape);
+            r2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
+            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t2);
+            _d_t0 = r2;
+            _d_t2 = r3;
             // ∂ of: mse_loss(logits.relu(), target)
             _d_t1 = t1.sub(target).mul(_d_t2).mul(2.0 / t1.numel());
             // ∂ of: logits.relu()
@@ -255,6 +279,7 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? s0 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             var tapeTensor = global::Leibniz.Generated.Tape<global::TorchSharp.torch.Tensor>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -282,7 +307,8 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return h.sum();
-            _d_h = _d_t4.expand_as(h);
+            r6 = _d_t4.expand_as(h);
+            _d_h = r6;
             // ∂ of: for (var i = 0; i < steps; i++) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
@@ -330,10 +356,20 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_a = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = a.sum(1L, true);
@@ -348,16 +384,26 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return a.sum(dim: 1L, keepdim: true).mean() + a.logsumexp(0L).sum()
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t1.shape);
-            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t3.shape);
+            r8 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t1);
+            r9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t3);
+            _d_t1 = r8;
+            _d_t3 = r9;
             // ∂ of: a.logsumexp(0L).sum()
-            _d_t2 = _d_t3.expand_as(t2);
+            r7 = _d_t3.expand_as(t2);
+            _d_t2 = r7;
             // ∂ of: a.logsumexp(0L)
-            _d_a = a.softmax(0L).mul(_d_t2.dim() < a.dim() ? _d_t2.unsqueeze(0L) : _d_t2);
+            r3 = global::Leibniz.Generated.Reductions.KeepDimension(_d_t2, a, 0L);
+            r4 = r3.expand_as(a);
+            r6 = a.softmax(0L);
+            r5 = r4 * r6;
+            _d_a = r5;
             // ∂ of: a.sum(dim: 1L, keepdim: true).mean()
-            _d_t0 = _d_t1.expand_as(t0).div(t0.numel());
+            r2 = global::Leibniz.Generated.Reductions.SpreadMean(_d_t1, t0);
+            _d_t0 = r2;
             // ∂ of: a.sum(dim: 1L, keepdim: true)
-            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, (_d_t0.dim() < a.dim() ? _d_t0.unsqueeze(1L) : _d_t0).expand_as(a));
+            r0 = global::Leibniz.Generated.Reductions.KeepDimension(_d_t0, a, 1L);
+            r1 = r0.expand_as(a);
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r1);
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             return result;
@@ -391,10 +437,25 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_b = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
+            global::TorchSharp.torch.Tensor? r14 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = a.gt(b);
@@ -410,18 +471,33 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0).sum()
-            _d_t4 = _d_t5.expand_as(t4);
+            r14 = _d_t5.expand_as(t4);
+            _d_t4 = r14;
             // ∂ of: where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0)
-            _d_t3 = _d_t4.mul(t4.eq(t3));
+            r13 = t4.eq(t3);
+            r12 = _d_t4 * r13;
+            _d_t3 = r12;
             // ∂ of: where(a.gt(b), a * b, a - b)
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3.masked_fill(t0.logical_not(), 0), t1.shape);
-            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3.masked_fill(t0, 0), t2.shape);
+            r7 = t0.logical_not();
+            r8 = _d_t3.masked_fill(r7, 0.0);
+            r9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, t1);
+            r10 = _d_t3.masked_fill(t0, 0.0);
+            r11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, t2);
+            _d_t1 = r9;
+            _d_t2 = r11;
             // ∂ of: a - b
-            _d_a = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2, a.shape);
-            _d_b = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.neg(), b.shape);
+            r4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t2, a);
+            r5 = -_d_t2;
+            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r5, b);
+            _d_a = r4;
+            _d_b = r6;
             // ∂ of: a * b
-            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(b), a.shape));
-            _d_b = global::Leibniz.Generated.Adjoints.Add(_d_b, global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(a), b.shape));
+            r0 = _d_t1 * a;
+            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, b);
+            r2 = _d_t1 * b;
+            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, a);
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r3);
+            _d_b = global::Leibniz.Generated.Adjoints.Add(_d_b, r1);
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             if (_d_b is not null) db = global::Leibniz.Generated.Adjoints.Add(db, _d_b);
@@ -452,18 +528,23 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_a = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
-            t0 = a.reshape((-1), 2);
+            t0 = a.reshape((-1L), 2L);
             t1 = t0.t();
-            t2 = t1.unsqueeze(0);
+            t2 = t1.unsqueeze(0L);
             t3 = t2.squeeze(0);
-            t4 = t3.expand(3, 2, (-1));
+            t4 = t3.expand(3L, 2L, (-1L));
             t5 = t4.sum();
             result = t5;
 
@@ -472,17 +553,22 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return a.reshape(-1, 2).t().unsqueeze(0).squeeze(0).expand(3, 2, -1).sum()
-            _d_t4 = _d_t5.expand_as(t4);
+            r4 = _d_t5.expand_as(t4);
+            _d_t4 = r4;
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0).squeeze(0).expand(3, 2, -1)
             _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t3.shape);
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0).squeeze(0)
-            _d_t2 = _d_t3.reshape(t2.shape);
+            r3 = global::Leibniz.Generated.Transposes.Reshape(_d_t3, t2);
+            _d_t2 = r3;
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0)
-            _d_t1 = _d_t2.squeeze(0);
+            r2 = _d_t2.squeeze(0L);
+            _d_t1 = r2;
             // ∂ of: a.reshape(-1, 2).t()
-            _d_t0 = _d_t1.t();
+            r1 = _d_t1.t();
+            _d_t0 = r1;
             // ∂ of: a.reshape(-1, 2)
-            _d_a = _d_t0.reshape(a.shape);
+            r0 = global::Leibniz.Generated.Transposes.Reshape(_d_t0, a);
+            _d_a = r0;
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             return result;
@@ -512,7 +598,12 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.log_softmax(logits, 1L);
@@ -526,10 +617,15 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t3 = _d_result;
             // ∂ of: return (log_softmax(logits, 1L) * softmax(logits, 1L)).sum()
-            _d_t2 = _d_t3.expand_as(t2);
+            r4 = _d_t3.expand_as(t2);
+            _d_t2 = r4;
             // ∂ of: log_softmax(logits, 1L) * softmax(logits, 1L)
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.mul(t1), t0.shape);
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t2.mul(t0), t1.shape);
+            r0 = _d_t2 * t0;
+            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, t1);
+            r2 = _d_t2 * t1;
+            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+            _d_t0 = r3;
+            _d_t1 = r1;
             // ∂ of: softmax(logits, 1L)
             _d_logits = _d_t1.sub(_d_t1.mul(t1).sum(dim: 1L, keepdim: true)).mul(t1);
             // ∂ of: log_softmax(logits, 1L)

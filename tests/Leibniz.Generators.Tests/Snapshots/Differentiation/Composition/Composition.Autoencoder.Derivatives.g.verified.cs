@@ -50,11 +50,12 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t3;
+            global::TorchSharp.torch.Tensor? r0;
             global::TorchSharp.torch.Tensor? _d_z;
             global::TorchSharp.torch.Tensor? _d_t4;
             global::TorchSharp.torch.Tensor? _d_y;
-            global::TorchSharp.torch.Tensor? r0;
             global::TorchSharp.torch.Tensor? r1;
+            global::TorchSharp.torch.Tensor? r2;
             global::Composition.Encoder.ForwardSweep encoderSweep = null!;
             global::Composition.Layer.ForwardSweep decoderSweep = null!;
             global::Composition.Layer.ForwardSweep decoderSweep1 = null!;
@@ -113,14 +114,14 @@ namespace Composition
                 if (t5)
                 {
                     // ∂ of: y = scaled.call(y)
-                    r1 = _d_y;
-                    _d_y = scaledSweep.PullbackInto(r1, scaledGradients);
+                    r2 = _d_y;
+                    _d_y = scaledSweep.PullbackInto(r2, scaledGradients);
                 }
                 // ∂ of: y = decoder.Forward(decoder.call(z))
-                r0 = _d_y;
-                if (r0 is not null)
+                r1 = _d_y;
+                if (r1 is not null)
                 {
-                    _d_t4 = decoderSweep1.PullbackInto(r0, decoderGradients);
+                    _d_t4 = decoderSweep1.PullbackInto(r1, decoderGradients);
                 }
                 // ∂ of: decoder.call(z)
                 if (_d_t4 is not null)
@@ -134,7 +135,8 @@ namespace Composition
                 // ∂ of: z = encoder.forward(x) + Derivatives.NoDerivative(frozen.call(x))
                 if (_d_t3 is not null)
                 {
-                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3, t0.shape);
+                    r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
+                    _d_t0 = r0;
                 }
                 // ∂ of: encoder.forward(x)
                 if (_d_t0 is not null)
@@ -206,14 +208,14 @@ namespace Composition
                 if (t5)
                 {
                     // ∂ of: y = scaled.call(y)
-                    r1 = _d_y;
-                    _d_y = scaledSweep.Descend(r1, learningRate);
+                    r2 = _d_y;
+                    _d_y = scaledSweep.Descend(r2, learningRate);
                 }
                 // ∂ of: y = decoder.Forward(decoder.call(z))
-                r0 = _d_y;
-                if (r0 is not null)
+                r1 = _d_y;
+                if (r1 is not null)
                 {
-                    _d_t4 = decoderSweep1.PullbackInto(r0, decoderGradients);
+                    _d_t4 = decoderSweep1.PullbackInto(r1, decoderGradients);
                 }
                 // ∂ of: decoder.call(z)
                 if (_d_t4 is not null)
@@ -227,7 +229,8 @@ namespace Composition
                 // ∂ of: z = encoder.forward(x) + Derivatives.NoDerivative(frozen.call(x))
                 if (_d_t3 is not null)
                 {
-                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t3, t0.shape);
+                    r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
+                    _d_t0 = r0;
                 }
                 // ∂ of: encoder.forward(x)
                 if (_d_t0 is not null)

@@ -42,6 +42,10 @@ namespace Composition
                 global::TorchSharp.torch.Tensor? _d_scale;
                 global::TorchSharp.torch.Tensor? _d_result;
                 global::TorchSharp.torch.Tensor? _d_t0;
+                global::TorchSharp.torch.Tensor? r0;
+                global::TorchSharp.torch.Tensor? r1;
+                global::TorchSharp.torch.Tensor? r2;
+                global::TorchSharp.torch.Tensor? r3;
                 readonly Scaled<TTag> _owner;
                 readonly bool inputGradient;
                 bool pulledBack;
@@ -73,11 +77,15 @@ namespace Composition
                     _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                     _d_t0 = _d_result;
                     // ∂ of: return x * scale
+                    r0 = _d_t0 * x;
+                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, scale);
+                    r2 = _d_t0 * scale;
+                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t0.mul(scale), x.shape);
+                        _d_x = r3;
                     }
-                    _d_scale = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t0.mul(x), scale.shape);
+                    _d_scale = r1;
                     return (_d_x, _d_scale);
                 }
 
@@ -126,11 +134,15 @@ namespace Composition
                     _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                     _d_t0 = _d_result;
                     // ∂ of: return x * scale
+                    r0 = _d_t0 * x;
+                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, scale);
+                    r2 = _d_t0 * scale;
+                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t0.mul(scale), x.shape);
+                        _d_x = r3;
                     }
-                    scale.add_(global::Leibniz.Generated.Broadcasting.SumToShape(_d_t0.mul(x), scale.shape), alpha: -learningRate);
+                    scale.add_(r1, alpha: -learningRate);
                     return _d_x;
                 }
 

@@ -47,6 +47,10 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_h;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t1;
+            global::TorchSharp.torch.Tensor? r0;
+            global::TorchSharp.torch.Tensor? r1;
+            global::TorchSharp.torch.Tensor? r2;
+            global::TorchSharp.torch.Tensor? r3;
             global::Composition.Layer.ForwardSweep firstSweep = null!;
             global::Composition.Layer.ForwardSweep secondSweep = null!;
             global::Composition.Encoder.Inner.ForwardSweep innerSweep = null!;
@@ -93,8 +97,12 @@ namespace Composition
                 // ∂ of: second.Forward(h) * gain
                 if (_d_t1 is not null)
                 {
-                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(gain), t0.shape);
-                    _d_gain = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(t0), gain.shape);
+                    r0 = _d_t1 * t0;
+                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, gain);
+                    r2 = _d_t1 * gain;
+                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+                    _d_t0 = r3;
+                    _d_gain = r1;
                 }
                 // ∂ of: second.Forward(h)
                 if (_d_t0 is not null)
@@ -174,8 +182,12 @@ namespace Composition
                 // ∂ of: second.Forward(h) * gain
                 if (_d_t1 is not null)
                 {
-                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(gain), t0.shape);
-                    _d_gain = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t1.mul(t0), gain.shape);
+                    r0 = _d_t1 * t0;
+                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, gain);
+                    r2 = _d_t1 * gain;
+                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+                    _d_t0 = r3;
+                    _d_gain = r1;
                 }
                 // ∂ of: second.Forward(h)
                 if (_d_t0 is not null)
