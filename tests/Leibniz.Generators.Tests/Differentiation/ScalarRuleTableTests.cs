@@ -96,6 +96,36 @@ public sealed class ScalarRuleTableTests
             + "; add one (and its float twin, and a domain in ScalarRuleTests)");
     }
 
+    [Fact]
+    public void A_hand_written_derivative_of_a_math_function_wins_over_the_table()
+    {
+        // A straight-through estimator: Floor's table derivative is zero, the user's is one.
+        const string source = """
+            using System;
+            using Leibniz;
+
+            namespace Custom;
+
+            public static partial class Functions
+            {
+                [Derivative(Of = nameof(Math.Floor), In = typeof(Math))]
+                public static double FloorPullback(double x, double seed, ref double dx)
+                {
+                    dx += seed;
+                    return Math.Floor(x);
+                }
+
+                [Differentiable]
+                public static double Quantized(double x) => Math.Floor(x) * 2;
+            }
+            """;
+        var (result, output) = GeneratorRunner.RunDifferentiable(TestCompilation.Create(("Functions.cs", source)));
+
+        Assert.Empty(GeneratorRunner.Problems(output));
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("FloorPullback(", Assert.Single(result.GeneratedSources).SourceText.ToString());
+    }
+
     const string NewRows = """
         using System;
         using Leibniz;

@@ -802,7 +802,9 @@ internal sealed partial class FunctionLowering
             return new OpaqueCall("global::Leibniz.Derivatives.NoDerivative", new[] { value }.ToEquatableArray());
         }
 
-        if (callee.IsStatic && MathClassOf(callee) is { } mathClass)
+        // A hand-written [Derivative] wins over a generated pullback and over the rule table, as in Clad.
+        var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType) : null;
+        if (custom is null && callee.IsStatic && MathClassOf(callee) is { } mathClass)
         {
             if (ScalarRules.TryGet(callee.Name, arguments.Count, out var rule) && TypeOf(callee.ReturnType) is ValueType.Double or ValueType.Float
                 && callee.Parameters.Select((p, i) => TypeOf(p.Type) is ValueType.Double or ValueType.Float || (rule.Partials[i] is null && TypeOf(p.Type) == ValueType.Int)).All(fits => fits))
@@ -827,8 +829,6 @@ internal sealed partial class FunctionLowering
             }
         }
 
-        // A hand-written [Derivative] wins over a generated pullback, as in Clad.
-        var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType) : null;
         if (custom is not null || (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute) && callee.IsStatic))
         {
             if (custom is null && AppliesDropout(callee))
