@@ -239,8 +239,8 @@ internal sealed class ScalarProgramWriter
             ("switch", "switch (" + (Ints.FirstOrDefault()?.Name ?? "1") + ") { case 0: break; default: break; }"),
             ("try", "try { } finally { }"),
             ("local function", T + " Twice(" + T + " q) => q * 2;"),
-            ("round", T + " q9 = " + M + ".Round((" + T + ")" + Paren(value) + ");"),
-            ("floor", T + " q9 = " + M + ".Floor((" + T + ")" + Paren(value) + ");"),
+            ("bit increment", T + " q9 = " + M + ".BitIncrement((" + T + ")" + Paren(value) + ");"),
+            ("reciprocal estimate", T + " q9 = " + M + ".ReciprocalEstimate((" + T + ")" + Paren(value) + ");"),
             ("throw", "if (" + value + " > 1e9) throw new InvalidOperationException();"),
         };
         if (_array is not null) kinds.Add(("array write", _array + "[0] = " + value + ";"));
@@ -612,7 +612,7 @@ internal sealed class ScalarProgramWriter
     {
         _features.Add("math");
         var m = M;
-        switch (Next(15))
+        switch (Next(31))
         {
             case 0: return m + ".Sin(" + a + ")";
             case 1: return m + ".Cos(" + a + ")";
@@ -632,7 +632,79 @@ internal sealed class ScalarProgramWriter
                 // Math.Max(0, x): an int literal beside a number picks the number's overload.
                 return m + (Chance(50) ? ".Min(" : ".Max(") + a + ", " + (Chance(25) ? "0" : NumberExpression(depth - 1)) + ")";
             // MathF has no Clamp: float code calls Math.Clamp's float overload.
-            default: _features.Add("kink"); return "Math.Clamp(" + a + ", " + Lit(-1.0) + ", " + Lit(1.0) + ")";
+            case 14: _features.Add("kink"); return "Math.Clamp(" + a + ", " + Lit(-1.0) + ", " + Lit(1.0) + ")";
+            case 15: return m + (Chance(50) ? ".Sinh(" : ".Cosh(") + m + ".Sin(" + a + "))";
+            case 16: return m + (Chance(50) ? ".Asin(" : ".Acos(") + Lit(0.9) + " * " + m + ".Sin(" + a + "))";
+            case 17: return m + ".Asinh(" + a + ")";
+            case 18: return m + ".Acosh(" + Lit(1.5) + " + " + Paren(a) + " * " + Paren(a) + ")";
+            case 19: return m + ".Atanh(" + Lit(0.9) + " * " + m + ".Tanh(" + a + "))";
+            // Both signs of the argument, kept away from 0 where the cube root's slope is infinite.
+            case 20: return m + ".Cbrt(" + (Chance(50) ? Lit(1.5) + " + " : "-" + Lit(1.5) + " + ") + m + ".Sin(" + a + "))";
+            case 21: return m + ".Log2(" + Lit(1.0) + " + " + Paren(a) + " * " + Paren(a) + ")";
+            case 22: return m + ".Log(" + Lit(1.0) + " + " + Paren(a) + " * " + Paren(a) + ", " + Lit(2.5) + " + " + m + ".Cos(" + NumberExpression(depth - 1) + "))";
+            case 23: return m + ".FusedMultiplyAdd(" + a + ", " + NumberExpression(depth - 1) + ", " + NumberExpression(depth - 1) + ")";
+            case 24:
+                _features.Add("kink");
+                return Chance(50)
+                    ? m + ".CopySign(" + a + ", " + NumberExpression(depth - 1) + ")"
+                    : m + (Chance(50) ? ".MaxMagnitude((" : ".MinMagnitude((") + T + ")" + Paren(a) + ", " + NumberExpression(depth - 1) + ")";
+            case 25: _features.Add("kink"); return T + ".Hypot(" + a + ", " + NumberExpression(depth - 1) + ")";
+            case 26: return GenericMathFunction(a, depth);
+            case 27: return GenericMathFunction(a, depth);
+            case 28:
+            {
+                // Generic-math spellings of functions Math has: the same primitive as Math's.
+                _features.Add("generic-math");
+                return Next(3) switch
+                {
+                    0 => T + ".Sin(" + a + ")",
+                    1 => T + ".Exp(" + T + ".Cos(" + a + "))",
+                    _ => T + ".Pow(" + Lit(1.5) + " + " + T + ".Sin(" + a + "), " + Lit(1.5) + ")",
+                };
+            }
+
+            default:
+            {
+                // Piecewise constant: data to the derivative. The argument is cast, as an int would pick the decimal overload.
+                _features.Add("jump");
+                var x = "(" + T + ")" + Paren(a);
+                var step = Next(7) switch
+                {
+                    0 => m + ".Floor(" + x + ")",
+                    1 => m + ".Ceiling(" + x + ")",
+                    2 => m + ".Truncate(" + x + ")",
+                    3 => m + ".Round(" + x + ")",
+                    4 => m + ".Round(" + x + ", 1)",
+                    5 => m + ".Round(" + x + ", MidpointRounding.AwayFromZero)",
+                    _ => m + ".Sign(" + x + ")",
+                };
+                return step + " * " + Paren(NumberExpression(depth - 1));
+            }
+        }
+    }
+
+    /// <summary>A static only <c>double</c>/<c>float</c> have (generic math), on a safe domain.</summary>
+    string GenericMathFunction(string a, int depth)
+    {
+        _features.Add("generic-math");
+        var t = T;
+        var m = M;
+        switch (Next(12))
+        {
+            case 0: return t + (Chance(50) ? ".Exp2(" : ".Exp2M1(") + m + ".Sin(" + a + "))";
+            case 1: return t + (Chance(50) ? ".Exp10(" : ".Exp10M1(") + Lit(0.5) + " * " + m + ".Sin(" + a + "))";
+            case 2: return t + ".ExpM1(" + m + ".Sin(" + a + "))";
+            case 3: return t + (Next(3) switch { 0 => ".LogP1(", 1 => ".Log2P1(", _ => ".Log10P1(" }) + Paren(a) + " * " + Paren(a) + ")";
+            case 4: return t + (Chance(50) ? ".SinPi(" : ".CosPi(") + a + ")";
+            case 5: return t + ".TanPi(" + Lit(0.25) + " * " + m + ".Sin(" + a + "))";
+            case 6: return t + (Next(3) switch { 0 => ".AsinPi(", 1 => ".AcosPi(", _ => ".AtanPi(" }) + Lit(0.9) + " * " + m + ".Sin(" + a + "))";
+            case 7: return t + ".Atan2Pi(" + a + ", " + Lit(1.5) + " + " + m + ".Cos(" + NumberExpression(depth - 1) + "))";
+            case 8: return t + ".RootN(" + Lit(1.5) + " + " + m + ".Sin(" + a + "), " + (Chance(50) ? "3" : "4") + ")";
+            case 9: return t + ".ScaleB(" + a + ", " + (Chance(50) ? "2" : "-1") + ")";
+            case 10: return t + ".Lerp(" + a + ", " + NumberExpression(depth - 1) + ", " + m + ".Sin(" + NumberExpression(depth - 1) + "))";
+            default:
+                _features.Add("kink");
+                return t + (Next(4) switch { 0 => ".MaxNumber(", 1 => ".MinNumber(", 2 => ".MaxMagnitudeNumber(", _ => ".MinMagnitudeNumber(" }) + a + ", " + NumberExpression(depth - 1) + ")";
         }
     }
 

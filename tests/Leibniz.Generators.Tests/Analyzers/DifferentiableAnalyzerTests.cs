@@ -197,12 +197,12 @@ public sealed class DifferentiableAnalyzerTests
                 public static double F(double[] x)
                 {
                     {|#0:x[0] = 1|};
-                    return {|#1:Math.Floor(x[1])|} * {|#2:scale|};
+                    return {|#1:Math.BitIncrement(x[1])|} * {|#2:scale|};
                 }
             }
             """,
             Unsupported(0, "x[0] = 1", "F", "writing into an array is not supported yet; accumulate into a local instead"),
-            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(1).WithArguments("System.Math.Floor(double)", "Floor"),
+            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(1).WithArguments("System.Math.BitIncrement(double)", "BitIncrement"),
             Unsupported(2, "scale", "F", "'scale' is state outside the method; pass it as a parameter (mark it [NoDerivative] if it is data)"));
 
     [Fact]
@@ -241,10 +241,49 @@ public sealed class DifferentiableAnalyzerTests
             public static partial class Functions
             {
                 [Differentiable]
-                public static double F(double x) => {|#0:Math.Floor(x)|} * x;
+                public static double F(double x) => {|#0:Math.BitIncrement(x)|} * x;
             }
             """,
-            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(0).WithArguments("System.Math.Floor(double)", "Floor"));
+            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(0).WithArguments("System.Math.BitIncrement(double)", "BitIncrement"));
+
+    [Fact]
+    public Task Piecewise_constant_math_functions_are_data_without_a_diagnostic()
+        => VerifyAnalyzersAsync(Scalar + """
+            public static partial class Functions
+            {
+                [Differentiable]
+                public static double F(double x, float y)
+                    => Math.Floor(x) * x + Math.Ceiling(x) + Math.Truncate(x) + Math.Round(x) + Math.Round(x, 2)
+                       + Math.Round(x, MidpointRounding.AwayFromZero) + double.Round(x, 1, MidpointRounding.ToZero)
+                       + Math.Sign(x) * x + MathF.Floor(y) * y + float.Round(y, MidpointRounding.ToEven) + float.Sign(y);
+            }
+            """);
+
+    [Fact]
+    public Task A_rounding_mode_that_is_not_a_constant_is_reported()
+        => VerifyAnalyzersAsync(Scalar + """
+            public static partial class Functions
+            {
+                [Differentiable]
+                public static double F(double x) => x * Math.Round(x, {|#0:x > 0 ? MidpointRounding.ToEven : 0|});
+            }
+            """,
+            Unsupported(0, "x > 0 ? MidpointRounding.ToEven : 0", "F", "a MidpointRounding that is not a constant"));
+
+    [Fact]
+    public Task Generic_math_statics_of_double_and_float_are_differentiable()
+        => VerifyAnalyzersAsync(Scalar + """
+            public static partial class Functions
+            {
+                [Differentiable]
+                public static double F(double x, double y)
+                    => double.Sin(x) * double.Hypot(x, y) + double.Exp2(y) + double.Log(x, 3) + double.RootN(x, 3) + double.ScaleB(y, 2)
+                       + Math.Sinh(x) + Math.Acosh(y) + Math.Cbrt(x) + Math.FusedMultiplyAdd(x, y, 1) + Math.CopySign(x, y);
+
+                [Differentiable]
+                public static float G(float x, float y) => float.SinPi(x) + float.Lerp(x, y, 0.5f) + MathF.Atanh(x) + MathF.Log2(y);
+            }
+            """);
 
     [Fact]
     public Task User_method_without_Differentiable_is_reported_on_the_call()
@@ -395,11 +434,11 @@ public sealed class DifferentiableAnalyzerTests
             public static class {|#0:Functions|}
             {
                 [Differentiable]
-                public static double F(double x) => {|#1:Math.Floor(x)|};
+                public static double F(double x) => {|#1:Math.BitIncrement(x)|};
             }
             """,
             Diagnostic(DiagnosticDescriptors.DifferentiableMustBeInPartialType).WithLocation(0).WithArguments("Functions", "F"),
-            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(1).WithArguments("System.Math.Floor(double)", "Floor"));
+            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(1).WithArguments("System.Math.BitIncrement(double)", "BitIncrement"));
 
     [Fact]
     public Task Non_partial_model_gets_LZ0001_only()
@@ -486,7 +525,7 @@ public sealed class DifferentiableAnalyzerTests
 
                 [Differentiable]
                 public static double F(double x)
-                    => x * Derivatives.NoDerivative(Math.Floor(x)) + Derivatives.NoDerivative(G(x)) + Derivatives.NoDerivative(x);
+                    => x * Derivatives.NoDerivative(Math.BitIncrement(x)) + Derivatives.NoDerivative(G(x)) + Derivatives.NoDerivative(x);
             }
             """);
 

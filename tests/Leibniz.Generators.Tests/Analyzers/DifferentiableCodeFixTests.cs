@@ -27,7 +27,7 @@ public sealed class DifferentiableCodeFixTests
             public static partial class Functions
             {
                 [Differentiable]
-                public static double F(double x) => {|LZ0102:Math.Floor(x)|} * x;
+                public static double F(double x) => {|LZ0102:Math.BitIncrement(x)|} * x;
             }
             """,
             """
@@ -37,7 +37,7 @@ public sealed class DifferentiableCodeFixTests
             public static partial class Functions
             {
                 [Differentiable]
-                public static double F(double x) => Derivatives.NoDerivative(Math.Floor(x)) * x;
+                public static double F(double x) => Derivatives.NoDerivative(Math.BitIncrement(x)) * x;
             }
             """);
 
@@ -87,7 +87,7 @@ public sealed class DifferentiableCodeFixTests
                 public static partial class Functions
                 {
                     [Differentiable]
-                    public static double F(double x) => {|LZ0102:Math.Round(x)|} + x;
+                    public static double F(double x) => {|LZ0102:Math.BitDecrement(x)|} + x;
                 }
             }
             """,
@@ -102,7 +102,7 @@ public sealed class DifferentiableCodeFixTests
                 public static partial class Functions
                 {
                     [Differentiable]
-                    public static double F(double x) => global::Leibniz.Derivatives.NoDerivative(Math.Round(x)) + x;
+                    public static double F(double x) => global::Leibniz.Derivatives.NoDerivative(Math.BitDecrement(x)) + x;
                 }
             }
             """);
@@ -118,8 +118,8 @@ public sealed class DifferentiableCodeFixTests
                 [Differentiable]
                 public static double F(double x)
                 {
-                    double a = /* step */ {|LZ0102:Math.Floor(x)|} /* down */;
-                    double b = {|LZ0102:Math.Ceiling(x * 2)|};
+                    double a = /* step */ {|LZ0102:Math.BitIncrement(x)|} /* down */;
+                    double b = {|LZ0102:Math.ReciprocalEstimate(x * 2)|};
                     return a * b * x;
                 }
             }
@@ -133,8 +133,8 @@ public sealed class DifferentiableCodeFixTests
                 [Differentiable]
                 public static double F(double x)
                 {
-                    double a = /* step */ Derivatives.NoDerivative(Math.Floor(x)) /* down */;
-                    double b = Derivatives.NoDerivative(Math.Ceiling(x * 2));
+                    double a = /* step */ Derivatives.NoDerivative(Math.BitIncrement(x)) /* down */;
+                    double b = Derivatives.NoDerivative(Math.ReciprocalEstimate(x * 2));
                     return a * b * x;
                 }
             }

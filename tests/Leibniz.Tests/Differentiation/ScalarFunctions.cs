@@ -139,7 +139,7 @@ public static partial class CustomDerivativeFunctions
 {
     public static int PullbackCalls;
 
-    // Written so that differentiating it would be impossible (Floor has no derivative rule).
+    // Floor's jumps make a generated derivative of this body wrong at integers; callers use the hand-written pullback.
     public static double SmoothStep(double x) => x - Math.Floor(x) == 0 ? 0 : x * x * (3 - 2 * x);
 
     [Derivative(Of = nameof(SmoothStep))]
@@ -160,7 +160,7 @@ public static partial class CustomDerivativeFunctions
 /// </summary>
 public static partial class CustomTangentFunctions
 {
-    // Math.Round stands in for code no rule covers: the generator cannot differentiate this body.
+    // To the generator, Math.Round makes this body piecewise constant (a zero derivative): callers must use the hand-written rules.
     public static double Softplus(double x) => Math.Round(Math.Log(1 + Math.Exp(x)), 15);
 
     [Derivative(Of = nameof(Softplus))]

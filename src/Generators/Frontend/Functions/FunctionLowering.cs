@@ -802,15 +802,33 @@ internal sealed partial class FunctionLowering
             return new OpaqueCall("global::Leibniz.Derivatives.NoDerivative", new[] { value }.ToEquatableArray());
         }
 
-        if (containing is not null && ScalarRules.MathClasses.Contains(containing) && ScalarRules.TryGet(callee.Name, arguments.Count, out _)
-            && callee.Parameters.All(p => TypeOf(p.Type) is ValueType.Double or ValueType.Float))
+        // A hand-written [Derivative] wins over a generated pullback and over the rule table, as in Clad.
+        var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType) : null;
+        if (custom is null && callee.IsStatic && MathClassOf(callee) is { } mathClass)
         {
-            var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
-            return new PrimitiveCall((containing == "System.MathF" ? "MathF." : "Math.") + callee.Name, operands);
+            if (ScalarRules.TryGet(callee.Name, arguments.Count, out var rule) && TypeOf(callee.ReturnType) is ValueType.Double or ValueType.Float
+                && callee.Parameters.Select((p, i) => TypeOf(p.Type) is ValueType.Double or ValueType.Float || (rule.Partials[i] is null && TypeOf(p.Type) == ValueType.Int)).All(fits => fits))
+            {
+                var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
+                return new PrimitiveCall(CanonicalMathClass(callee, mathClass) + "." + callee.Name, operands);
+            }
+
+            if (ScalarRules.IsPiecewiseConstant(callee.Name) && TypeOf(callee.ReturnType) is not null
+                && callee.Parameters.Any(p => TypeOf(p.Type) is ValueType.Double or ValueType.Float)
+                && callee.Parameters.All(p => TypeOf(p.Type) is not null || p.Type.TypeKind == TypeKind.Enum))
+            {
+                // Flat between its jumps: the result is data to the derivative, as inside NoDerivative.
+                var flatArguments = new List<Operand>();
+                foreach (var argument in arguments)
+                {
+                    if (MathArgument(argument.Expression) is not { } value) return null;
+                    flatArguments.Add(value);
+                }
+
+                return new OpaqueCall(callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name, flatArguments.ToEquatableArray());
+            }
         }
 
-        // A hand-written [Derivative] wins over a generated pullback, as in Clad.
-        var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType) : null;
         if (custom is not null || (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute) && callee.IsStatic))
         {
             if (custom is null && AppliesDropout(callee))
@@ -857,6 +875,50 @@ internal sealed partial class FunctionLowering
         // No floating-point input or output (or inside NoDerivative): the call is data to the derivative.
         var values = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
         return new OpaqueCall(callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name, values);
+    }
+
+    /// <summary>The class of a math static the scalar table covers, as the table's calls name it: <c>Math</c>, <c>MathF</c>, <c>Double</c>, <c>Single</c>.</summary>
+    static string? MathClassOf(IMethodSymbol callee) => callee.ContainingType switch
+    {
+        { SpecialType: SpecialType.System_Double } => "Double",
+        { SpecialType: SpecialType.System_Single } => "Single",
+        { } type when type.ToDisplayString() == "System.Math" => "Math",
+        { } type when type.ToDisplayString() == "System.MathF" => "MathF",
+        _ => null,
+    };
+
+    /// <summary>
+    /// <c>double.Sin</c> is <c>Math.Sin</c>: a generic-math static is named by the <c>Math</c>/<c>MathF</c> method with the
+    /// same signature where there is one, so that both spellings are one primitive. Those only <c>double</c>/<c>float</c>
+    /// have (<c>Exp2</c>, <c>Hypot</c>) keep their class.
+    /// </summary>
+    string CanonicalMathClass(IMethodSymbol callee, string mathClass)
+    {
+        if (mathClass is "Math" or "MathF") return mathClass;
+        foreach (var candidate in mathClass == "Single" ? new[] { "MathF", "Math" } : new[] { "Math" })
+        {
+            var type = _model.Compilation.GetTypeByMetadataName("System." + candidate);
+            var same = type?.GetMembers(callee.Name).OfType<IMethodSymbol>().Any(m => m.IsStatic
+                && SymbolEqualityComparer.Default.Equals(m.ReturnType, callee.ReturnType)
+                && m.Parameters.Length == callee.Parameters.Length
+                && m.Parameters.Select((p, i) => SymbolEqualityComparer.Default.Equals(p.Type, callee.Parameters[i].Type)).All(equal => equal));
+            if (same == true) return candidate;
+        }
+
+        return mathClass;
+    }
+
+    /// <summary>An argument of a piecewise-constant math call: a number, or a constant of an enum (<c>MidpointRounding</c>).</summary>
+    Operand? MathArgument(ExpressionSyntax syntax)
+    {
+        var type = _model.GetTypeInfo(syntax, _cancellationToken).ConvertedType;
+        if (type?.TypeKind != TypeKind.Enum) return Lower(syntax);
+        if (_model.GetSymbolInfo(syntax, _cancellationToken).Symbol is IFieldSymbol { HasConstantValue: true } member && SymbolEqualityComparer.Default.Equals(member.ContainingType, type))
+            return new CodeLiteral(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + member.Name);
+        if (_model.GetConstantValue(syntax, _cancellationToken) is { HasValue: true, Value: { } value })
+            return new CodeLiteral("((" + type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")" + System.Convert.ToString(value, CultureInfo.InvariantCulture) + ")");
+        Unsupported(syntax, $"a {type.Name} that is not a constant");
+        return null;
     }
 
     // ---- tensors ----
