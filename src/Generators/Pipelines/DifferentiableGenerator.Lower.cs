@@ -23,7 +23,7 @@ public sealed partial class DifferentiableGenerator
             var result = FunctionLowering.Lower(method, (MethodDeclarationSyntax)attributed.TargetNode, attributed.SemanticModel, cancellationToken);
             if (result.Spec is null) return new Lowering(null, ImmutableArray<Diagnostic>.Empty);
 
-            var modes = ForwardModeChecks.ModesOf(method);
+            var modes = ForwardModeChecks.ModesOf(method, KnownSymbols.For(attributed.SemanticModel.Compilation));
             var lowered = new DifferentiableMethod(
                 TypeHierarchyReader.Read(method.ContainingType),
                 method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
