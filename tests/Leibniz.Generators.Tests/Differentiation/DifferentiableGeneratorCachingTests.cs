@@ -297,19 +297,24 @@ public sealed class DifferentiableGeneratorCachingTests
         CompilerObjects.AssertNone(methods);
     }
 
-    [Fact]
-    public void The_same_source_twice_gives_equal_but_distinct_specs()
+    [Theory]
+    [InlineData(TrackingNames.DifferentiableMethods)]
+    [InlineData(TrackingNames.DifferentiableReverse)]
+    [InlineData(TrackingNames.DifferentiableTypes)]
+    [InlineData(TrackingNames.ForwardTangents)]
+    [InlineData(TrackingNames.ForwardTypes)]
+    public void The_same_source_twice_gives_equal_but_distinct_specs(string step)
     {
-        static List<object> Specs() => Outputs(
+        List<object> Specs() => Outputs(
                 GeneratorRunner.CreateDriver().RunGenerators(TwoFiles()).GetRunResult().Results.Single(r => r.Generator.GetGeneratorType() == typeof(DifferentiableGenerator)),
-                TrackingNames.DifferentiableMethods)
+                step)
             .Select(o => o.Value!)
             .ToList();
 
         var first = Specs();
         var second = Specs();
 
-        Assert.True(first.Count >= 8, $"only {first.Count} methods lowered");
+        Assert.NotEmpty(first);
         Assert.Equal(first, second);
         for (var i = 0; i < first.Count; i++)
         {

@@ -62,4 +62,23 @@ public sealed class ForwardModeGeneratorTests
         Assert.Contains("OuterWithGradient(", derivatives);
         Assert.Contains("InnerPullback(", derivatives);
     }
+
+    [Fact]
+    public void A_diagnostic_follows_its_method_when_lines_are_added_above_while_nothing_is_differentiated_again()
+    {
+        var input = TestCompilation.Create(("Functions.cs", Source));
+        var tree = input.SyntaxTrees.Single();
+        var movedSource = Source.Replace("public static partial class Functions\n{", "public static partial class Functions\n{\n    // Two lines\n    // added above.\n");
+        Assert.NotEqual(Source, movedSource);
+        var moved = input.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(movedSource)));
+
+        var driver = GeneratorRunner.CreateDriver().RunGenerators(input);
+        var run = driver.RunGenerators(moved).GetRunResult().Results.Single(r => r.Generator.GetGeneratorType() == typeof(Pipelines.DifferentiableGenerator));
+
+        var diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Same(moved.SyntaxTrees.Single(), diagnostic.Location.SourceTree);
+        Assert.Equal("Outer", movedSource.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        foreach (var step in new[] { Pipelines.TrackingNames.ForwardTangents, Pipelines.TrackingNames.ForwardResolved, Pipelines.TrackingNames.DifferentiablePendingDiagnostics })
+            Assert.All(run.TrackedSteps[step].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
 }
