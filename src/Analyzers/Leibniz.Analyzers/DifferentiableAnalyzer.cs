@@ -62,7 +62,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             // LZ0105 / LZ0111: a hand-written [Derivative] pullback or [Tangent] whose signature does not fit its function.
             start.RegisterSymbolAction(symbolContext =>
             {
-                var mismatch = CustomDerivatives.Check((IMethodSymbol)symbolContext.Symbol);
+                var mismatch = CustomDerivatives.Check((IMethodSymbol)symbolContext.Symbol, KnownSymbols.For(symbolContext.Compilation));
                 if (mismatch is not null) symbolContext.ReportDiagnostic(mismatch.ToDiagnostic(symbolContext.Compilation));
             }, SymbolKind.Method);
         });

@@ -38,7 +38,7 @@ public sealed class ModelDeclarationAnalyzer : DiagnosticAnalyzer
                 if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute)))
                 {
                     // A type holding a model is checked for 'partial' here, on its own symbol, so the diagnostic is local to it.
-                    var container = ModelFrontend.CheckContainer(type, symbolContext.CancellationToken);
+                    var container = ModelFrontend.CheckContainer(type, KnownSymbols.For(symbolContext.Compilation), symbolContext.CancellationToken);
                     if (container is not null) symbolContext.ReportDiagnostic(container.ToDiagnostic(symbolContext.Compilation));
                     return;
                 }

@@ -21,7 +21,7 @@ public sealed class StrayComponentAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterSymbolAction(symbolContext =>
         {
-            var diagnostic = ModelFrontend.CheckStrayComponent((IFieldSymbol)symbolContext.Symbol);
+            var diagnostic = ModelFrontend.CheckStrayComponent((IFieldSymbol)symbolContext.Symbol, KnownSymbols.For(symbolContext.Compilation));
             if (diagnostic is not null) symbolContext.ReportDiagnostic(diagnostic.ToDiagnostic(symbolContext.Compilation));
         }, SymbolKind.Field);
     }

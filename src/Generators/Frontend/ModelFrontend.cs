@@ -25,7 +25,7 @@ internal static class ModelFrontend
     public static FrontendResult<ModelSpec> Lower(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        var known = new KnownTypes(compilation);
+        var known = KnownSymbols.For(compilation);
 
         if (type.IsStatic)
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBeInstantiable, type.Locations.FirstOrDefault(), type.Name));
@@ -65,16 +65,16 @@ internal static class ModelFrontend
             EmitsForward: !DeclaresTorchForward(type),
             components)
         {
-            ForwardIsDifferentiable = HasAttribute(forward, SymbolNames.DifferentiableAttribute),
+            ForwardIsDifferentiable = KnownSymbols.Has(forward, known.DifferentiableAttribute),
         };
         return new FrontendResult<ModelSpec>(spec, result);
     }
 
     /// <summary>LZ0006 for a <c>[Parameter]</c>/<c>[Buffer]</c> field whose class is not a model.</summary>
-    public static DiagnosticInfo? CheckStrayComponent(IFieldSymbol field)
+    public static DiagnosticInfo? CheckStrayComponent(IFieldSymbol field, KnownSymbols known)
     {
-        var attribute = ComponentAttributeName(field);
-        if (attribute is null || HasAttribute(field.ContainingType, SymbolNames.ModelAttribute)) return null;
+        var attribute = ComponentAttributeName(field, known);
+        if (attribute is null || KnownSymbols.Has(field.ContainingType, known.ModelAttribute)) return null;
         return DiagnosticInfo.Create(DiagnosticDescriptors.ComponentOutsideModel, field.Locations.FirstOrDefault(), attribute, field.Name, field.ContainingType.Name);
     }
 
@@ -84,16 +84,16 @@ internal static class ModelFrontend
     /// outside the analysed symbol's declaration is non-local, which the IDE neither shows while typing
     /// nor offers a fix for, and a container of several models would be reported once per model.
     /// </summary>
-    public static DiagnosticInfo? CheckContainer(INamedTypeSymbol type, CancellationToken cancellationToken)
+    public static DiagnosticInfo? CheckContainer(INamedTypeSymbol type, KnownSymbols known, CancellationToken cancellationToken)
     {
-        if (HasAttribute(type, SymbolNames.ModelAttribute) || !ContainsModel(type)) return null;
+        if (KnownSymbols.Has(type, known.ModelAttribute) || !ContainsModel(type, known)) return null;
         var notPartial = NonPartialDeclaration(type, cancellationToken);
         return notPartial is null ? null
             : DiagnosticInfo.Create(DiagnosticDescriptors.ModelMustBePartial, notPartial.Identifier.GetLocation(), type.Name);
     }
 
-    static bool ContainsModel(INamedTypeSymbol type)
-        => type.GetTypeMembers().Any(nested => HasAttribute(nested, SymbolNames.ModelAttribute) || ContainsModel(nested));
+    static bool ContainsModel(INamedTypeSymbol type, KnownSymbols known)
+        => type.GetTypeMembers().Any(nested => KnownSymbols.Has(nested, known.ModelAttribute) || ContainsModel(nested, known));
 
     static TypeDeclarationSyntax? NonPartialDeclaration(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
@@ -154,7 +154,7 @@ internal static class ModelFrontend
 
     const string GeneratorTypeName = "Leibniz.Generators.Pipelines.ModelGenerator";
 
-    static EquatableArray<ComponentSpec> ReadComponents(INamedTypeSymbol type, KnownTypes known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    static EquatableArray<ComponentSpec> ReadComponents(INamedTypeSymbol type, KnownSymbols known, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         var components = new List<ComponentSpec>();
         foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
@@ -162,10 +162,10 @@ internal static class ModelFrontend
             cancellationToken.ThrowIfCancellationRequested();
             if (field.IsImplicitlyDeclared) continue;
 
-            var attribute = ComponentAttributeName(field);
+            var attribute = ComponentAttributeName(field, known);
             if (attribute is null)
             {
-                if (!field.IsStatic && !field.IsConst && known.IsModule(field.Type))
+                if (!field.IsStatic && !field.IsConst && IsModule(field.Type, known))
                     components.Add(new ComponentSpec(ComponentKind.Module, field.Name, Persistent: true));
                 continue;
             }
@@ -194,22 +194,22 @@ internal static class ModelFrontend
             var kind = !isParameter ? ComponentKind.Buffer
                 : isTorchParameter ? ComponentKind.Parameter
                 : ComponentKind.TensorParameter;
-            components.Add(new ComponentSpec(kind, field.Name, Persistent: kind != ComponentKind.Buffer || IsPersistent(field)));
+            components.Add(new ComponentSpec(kind, field.Name, Persistent: kind != ComponentKind.Buffer || IsPersistent(field, known)));
         }
 
         return components.ToEquatableArray();
     }
 
-    static string? ComponentAttributeName(IFieldSymbol field)
+    static string? ComponentAttributeName(IFieldSymbol field, KnownSymbols known)
     {
-        if (HasAttribute(field, SymbolNames.ParameterAttribute)) return "Parameter";
-        if (HasAttribute(field, SymbolNames.BufferAttribute)) return "Buffer";
+        if (KnownSymbols.Has(field, known.ParameterAttribute)) return "Parameter";
+        if (KnownSymbols.Has(field, known.BufferAttribute)) return "Buffer";
         return null;
     }
 
-    static bool IsPersistent(IFieldSymbol field)
+    static bool IsPersistent(IFieldSymbol field, KnownSymbols known)
     {
-        var buffer = field.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == SymbolNames.BufferAttribute);
+        var buffer = KnownSymbols.Find(field, known.BufferAttribute)!;
         foreach (var argument in buffer.NamedArguments)
         {
             if (argument.Key == "Persistent" && argument.Value.Value is bool persistent) return persistent;
@@ -218,37 +218,18 @@ internal static class ModelFrontend
         return true;
     }
 
-    static bool HasAttribute(ISymbol symbol, string metadataName)
-        => symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
-
-    sealed class KnownTypes
+    /// <summary>
+    /// A TorchSharp module, or a <c>[Model]</c> class: the generator sees models without their
+    /// generated base class, so the attribute is what marks them as modules.
+    /// </summary>
+    static bool IsModule(ITypeSymbol type, KnownSymbols known)
     {
-        public KnownTypes(Compilation compilation)
+        for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
         {
-            Tensor = compilation.GetTypeByMetadataName(SymbolNames.Tensor);
-            TorchParameter = compilation.GetTypeByMetadataName(SymbolNames.TorchParameter);
-            Module = compilation.GetTypeByMetadataName(SymbolNames.Module);
-            ModelModule = compilation.GetTypeByMetadataName(SymbolNames.ModelModule);
+            if (known.Module is not null && SymbolEqualityComparer.Default.Equals(t, known.Module)) return true;
+            if (KnownSymbols.Has(t, known.ModelAttribute)) return true;
         }
 
-        public INamedTypeSymbol? Tensor { get; }
-        public INamedTypeSymbol? TorchParameter { get; }
-        public INamedTypeSymbol? Module { get; }
-        public INamedTypeSymbol? ModelModule { get; }
-
-        /// <summary>
-        /// A TorchSharp module, or a <c>[Model]</c> class: the generator sees models without their
-        /// generated base class, so the attribute is what marks them as modules.
-        /// </summary>
-        public bool IsModule(ITypeSymbol type)
-        {
-            for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
-            {
-                if (Module is not null && SymbolEqualityComparer.Default.Equals(t, Module)) return true;
-                if (HasAttribute(t, SymbolNames.ModelAttribute)) return true;
-            }
-
-            return false;
-        }
+        return false;
     }
 }

@@ -16,4 +16,8 @@ internal static class SymbolNames
     public const string Tensor = "TorchSharp.torch+Tensor";
     public const string TorchParameter = "TorchSharp.Modules.Parameter";
     public const string Module = "TorchSharp.torch+nn+Module";
+    public const string Torch = "TorchSharp.torch";
+
+    public const string Math = "System.Math";
+    public const string MathF = "System.MathF";
 }

@@ -1,29 +1,23 @@
-using System;
-using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
-using System.Threading;
+using System.Collections.Immutable;
 using Leibniz.Generators.Common;
-using Leibniz.Generators.Diagnostics;
-using Leibniz.Generators.Emit;
 using Leibniz.Generators.Frontend;
-using Leibniz.Generators.Frontend.Functions;
-using Leibniz.Generators.IR;
-using Leibniz.Generators.IR.Functions;
-using Leibniz.Generators.Transforms;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Leibniz.Generators.Pipelines;
 
 /// <summary>
-/// <c>[Differentiable]</c> static methods → <c>…WithGradient</c> and <c>…Pullback</c>, one generated
-/// file per containing type. Why a method cannot be differentiated is the analyzer's to report (it
-/// runs the same front end); this pipeline emits what lowers and reports only its own failures.
+/// <c>[Differentiable]</c> methods → reverse mode (<c>…WithGradient</c>, <c>…Pullback</c>, a model's sweep) in one
+/// generated file per containing type, and, for methods that ask for it with <c>Modes</c>, forward mode and
+/// Hessian–vector products (<c>…Tangent</c>, <c>…JacobianVectorProduct</c>, <c>…HessianVectorProduct</c>) in another.
+/// Each method is lowered once per edit; the lowered spec, which holds no location or symbol, feeds every mode.
+/// Why a method cannot be differentiated is the analyzer's to report (it runs the same front end); this pipeline
+/// emits what lowers and reports only what it alone sees: its own failures, and methods left without forward mode
+/// because a method they call has none.
 /// </summary>
-[Generator(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
-public sealed class DifferentiableGenerator : IIncrementalGenerator
+[Generator(LanguageNames.CSharp)]
+public sealed partial class DifferentiableGenerator : IIncrementalGenerator
 {
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -35,96 +29,76 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
                 static (attributed, cancellationToken) => Lower(attributed, cancellationToken))
             .WithTrackingName(TrackingNames.DifferentiableFrontend);
 
-        var differentiated = lowered
-            .Select(static (lowering, _) => Differentiate(lowering))
+        // The front end's failures keep their real locations (so #pragma warning disable applies to them) and go
+        // straight to their own output; only the spec, which has no position in it, travels on and is cached.
+        var frontendDiagnostics = lowered
+            .SelectMany(static (lowering, _) => lowering.Diagnostics)
+            .WithTrackingName(TrackingNames.DifferentiableFrontendDiagnostics);
+
+        var methods = lowered
+            .SelectMany(static (lowering, _) => lowering.Method is { } method ? ImmutableArray.Create(method) : ImmutableArray<DifferentiableMethod>.Empty)
+            .WithTrackingName(TrackingNames.DifferentiableMethods);
+
+        // Reverse mode, for every method.
+        var differentiated = methods
+            .Select(static (method, _) => Differentiate(method))
             .WithTrackingName(TrackingNames.DifferentiableReverse);
 
-        var byType = differentiated
-            .Where(static result => result.Spec is not null)
-            .Select(static (result, _) => result.Spec!)
+        var derivativeTypes = differentiated
+            .SelectMany(static (result, _) => result.Spec is { } spec ? ImmutableArray.Create(spec) : ImmutableArray<TypedFunction>.Empty)
+            .WithTrackingName(TrackingNames.DifferentiableReverseSpecs)
             .Collect()
+            .WithTrackingName(TrackingNames.DifferentiableReverseCollected)
             .SelectMany(static (functions, _) => Group(functions))
             .WithTrackingName(TrackingNames.DifferentiableTypes);
 
-        var failures = differentiated
-            .Select(static (result, _) => result.Failures)
-            .Where(static failures => failures.Count > 0);
+        // Forward mode and Hessian–vector products, for the methods that ask.
+        var tangents = methods
+            .Where(static method => method.Forward)
+            .WithTrackingName(TrackingNames.ForwardRequests)
+            .Select(static (method, _) => DifferentiateForward(method))
+            .WithTrackingName(TrackingNames.ForwardTangents);
 
-        context.RegisterSourceOutput(byType, static (output, type) => Emit(output, type));
-        context.RegisterSourceOutput(failures, static (output, diagnostics) =>
-        {
-            foreach (var diagnostic in diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        });
+        var resolved = tangents
+            .Collect()
+            .WithTrackingName(TrackingNames.ForwardCollected)
+            .Select(static (all, _) => Resolve(all))
+            .WithTrackingName(TrackingNames.ForwardResolved);
+
+        var tangentTypes = resolved
+            .SelectMany(static (result, _) => result.Types)
+            .WithTrackingName(TrackingNames.ForwardTypes);
+
+        // What the transforms report names its method by declaration ID; it is placed in the source only here, against the
+        // compilation of this run, so no step before it depends on where anything is.
+        var pending = differentiated
+            .SelectMany(static (result, _) => result.Failures.AsImmutableArray())
+            .WithTrackingName(TrackingNames.DifferentiableReverseFailures)
+            .Collect()
+            .WithTrackingName(TrackingNames.DifferentiableReverseFailuresCollected)
+            .Combine(resolved.Select(static (result, _) => result.Failures).WithTrackingName(TrackingNames.ForwardFailures))
+            .WithTrackingName(TrackingNames.DifferentiableFailuresCombined)
+            .Select(static (pair, _) => Pending(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.DifferentiablePendingDiagnostics);
+
+        // The one step that reads the compilation, so it runs on every edit; it does nothing while nothing is pending.
+        var transformDiagnostics = pending
+            .Combine(context.CompilationProvider)
+            .WithTrackingName(TrackingNames.DifferentiableCompilation)
+            .Select(static (pair, cancellationToken) => Place(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.DifferentiableTransformDiagnostics);
+
+        context.RegisterSourceOutput(derivativeTypes, static (output, type) => EmitDerivatives(output, type));
+        context.RegisterSourceOutput(tangentTypes, static (output, type) => EmitTangents(output, type));
+        context.RegisterSourceOutput(frontendDiagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic));
+        context.RegisterSourceOutput(transformDiagnostics, static (output, diagnostics) => Report(output, diagnostics));
     }
 
-    /// <summary>A lowered method, with where it lives; null <c>Function</c> when it does not lower.</summary>
-    internal sealed record Lowering(TypeHierarchy? Hierarchy, FunctionSpec? Function, EquatableArray<DiagnosticInfo> Failures);
+    static EquatableArray<MethodDiagnostic> Pending(ImmutableArray<MethodDiagnostic> reverse, EquatableArray<MethodDiagnostic> forward)
+        => reverse.Concat(forward).ToEquatableArray();
 
-    /// <summary>A differentiated method, or the failure that stopped it.</summary>
-    internal sealed record Differentiated(TypedFunction? Spec, EquatableArray<DiagnosticInfo> Failures);
-
-    internal sealed record TypedFunction(TypeHierarchy Hierarchy, ReverseFunctionSpec Function);
-
-    internal sealed record TypeFunctions(TypeHierarchy Hierarchy, EquatableArray<ReverseFunctionSpec> Functions);
-
-    static Lowering Lower(GeneratorAttributeSyntaxContext attributed, CancellationToken cancellationToken)
+    static void Report(SourceProductionContext output, ImmutableArray<Diagnostic> diagnostics)
     {
-        var method = (IMethodSymbol)attributed.TargetSymbol;
-        try
-        {
-            if (TypeHierarchyReader.ContainersAndSelf(method.ContainingType).Any(t => !IsPartial(t, cancellationToken)))
-                return new Lowering(null, null, EquatableArray<DiagnosticInfo>.Empty);
-
-            var result = FunctionLowering.Lower(method, (MethodDeclarationSyntax)attributed.TargetNode, attributed.SemanticModel, cancellationToken);
-            return new Lowering(result.Spec is null ? null : TypeHierarchyReader.Read(method.ContainingType), result.Spec, EquatableArray<DiagnosticInfo>.Empty);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return new Lowering(null, null, new[] { Failure(method, e) }.ToEquatableArray());
-        }
+        foreach (var diagnostic in diagnostics) output.ReportDiagnostic(diagnostic);
     }
-
-    static Differentiated Differentiate(Lowering lowering)
-    {
-        if (lowering.Function is null || lowering.Hierarchy is null) return new Differentiated(null, lowering.Failures);
-        try
-        {
-            return new Differentiated(new TypedFunction(lowering.Hierarchy, ReverseMode.Differentiate(CommonSubexpressions.Eliminate(lowering.Function))), EquatableArray<DiagnosticInfo>.Empty);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            var failure = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, null, lowering.Function.Name, e.GetType().Name + ": " + e.Message);
-            return new Differentiated(null, new[] { failure }.ToEquatableArray());
-        }
-    }
-
-    static IEnumerable<TypeFunctions> Group(ImmutableArray<TypedFunction> functions)
-        => functions
-            .GroupBy(f => f.Hierarchy)
-            .OrderBy(g => g.Key.HintName, StringComparer.Ordinal)
-            .Select(g => new TypeFunctions(g.Key, g.Select(f => f.Function).OrderBy(f => f.Primal.Name, StringComparer.Ordinal).ToEquatableArray()));
-
-    static void Emit(SourceProductionContext output, TypeFunctions type)
-    {
-        string source;
-        try
-        {
-            source = FunctionEmitter.Emit(type.Hierarchy, type.Functions);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, Location.None, type.Hierarchy.Type.NameWithTypeParameters, e.GetType().Name + ": " + e.Message));
-            return;
-        }
-
-        var hint = type.Hierarchy.HintName.Substring(0, type.Hierarchy.HintName.Length - ".g.cs".Length) + ".Derivatives.g.cs";
-        output.AddSource(hint, SourceText.From(source, System.Text.Encoding.UTF8));
-    }
-
-    static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
-        => type.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
-            && declaration.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword));
-
-    static DiagnosticInfo Failure(IMethodSymbol method, Exception e)
-        => DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailure, method.Locations.FirstOrDefault(), method.Name, e.GetType().Name + ": " + e.Message);
 }

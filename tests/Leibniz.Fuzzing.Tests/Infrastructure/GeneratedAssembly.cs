@@ -42,7 +42,7 @@ internal static class GeneratedAssembly
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
-            new[] { new DifferentiableGenerator().AsSourceGenerator(), new ForwardModeGenerator().AsSourceGenerator(), new ModelGenerator().AsSourceGenerator() },
+            new[] { new DifferentiableGenerator().AsSourceGenerator(), new ModelGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Leibniz.Generators.Pipelines;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -8,7 +9,7 @@ namespace Leibniz.Generators.Tests.Infrastructure;
 internal static class GeneratorRunner
 {
     public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
-        new[] { new ModelGenerator().AsSourceGenerator(), new DifferentiableGenerator().AsSourceGenerator(), new ForwardModeGenerator().AsSourceGenerator() },
+        new[] { new ModelGenerator().AsSourceGenerator(), new DifferentiableGenerator().AsSourceGenerator() },
         parseOptions: TestCompilation.ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -26,21 +27,24 @@ internal static class GeneratorRunner
         return (driver.GetRunResult().Results, output);
     }
 
-    /// <summary>The result of the <c>[Differentiable]</c> generator alone.</summary>
-    public static (GeneratorRunResult Result, Compilation Output) RunDifferentiable(Compilation input)
-    {
-        var (results, output) = RunAll(input);
-        return (results.Single(r => r.Generator.GetGeneratorType() == typeof(DifferentiableGenerator)), output);
-    }
+    /// <summary>The <c>[Differentiable]</c> generator's reverse-mode output (its <c>.Derivatives.g.cs</c> files) and diagnostics.</summary>
+    public static (PipelineRun Result, Compilation Output) RunDifferentiable(Compilation input) => RunMode(input, ".Derivatives.g.cs");
 
-    /// <summary>The result of the forward-mode generator alone.</summary>
-    public static (GeneratorRunResult Result, Compilation Output) RunForward(Compilation input)
+    /// <summary>The <c>[Differentiable]</c> generator's forward-mode output (its <c>.Tangents.g.cs</c> files) and diagnostics.</summary>
+    public static (PipelineRun Result, Compilation Output) RunForward(Compilation input) => RunMode(input, ".Tangents.g.cs");
+
+    static (PipelineRun Result, Compilation Output) RunMode(Compilation input, string hintSuffix)
     {
         var (results, output) = RunAll(input);
-        return (results.Single(r => r.Generator.GetGeneratorType() == typeof(ForwardModeGenerator)), output);
+        var run = results.Single(r => r.Generator.GetGeneratorType() == typeof(DifferentiableGenerator));
+        var sources = run.GeneratedSources.Where(s => s.HintName.EndsWith(hintSuffix, StringComparison.Ordinal)).ToImmutableArray();
+        return (new PipelineRun(run.Exception, run.Diagnostics, sources), output);
     }
 
     /// <summary>Errors and warnings of a compilation, minus those the test input causes on purpose.</summary>
     public static IReadOnlyList<Diagnostic> Problems(Compilation compilation)
         => compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
 }
+
+/// <summary>One mode's share of a generator run: the generator's exception and diagnostics, and that mode's sources.</summary>
+internal sealed record PipelineRun(Exception? Exception, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<GeneratedSourceResult> GeneratedSources);

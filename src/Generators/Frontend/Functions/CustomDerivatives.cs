@@ -20,19 +20,19 @@ internal static class CustomDerivatives
     }
 
     /// <summary>A valid custom pullback of <paramref name="function"/>, looked for beside it and beside <paramref name="caller"/>.</summary>
-    public static IMethodSymbol? Find(IMethodSymbol function, INamedTypeSymbol caller) => Find(function, caller, Kind.Pullback);
+    public static IMethodSymbol? Find(IMethodSymbol function, INamedTypeSymbol caller, KnownSymbols known) => Find(function, caller, Kind.Pullback, known);
 
     /// <summary>A valid custom tangent of <paramref name="function"/>, looked for beside it and beside <paramref name="caller"/>.</summary>
-    public static IMethodSymbol? FindTangent(IMethodSymbol function, INamedTypeSymbol caller) => Find(function, caller, Kind.Tangent);
+    public static IMethodSymbol? FindTangent(IMethodSymbol function, INamedTypeSymbol caller, KnownSymbols known) => Find(function, caller, Kind.Tangent, known);
 
-    static IMethodSymbol? Find(IMethodSymbol function, INamedTypeSymbol caller, Kind kind)
+    static IMethodSymbol? Find(IMethodSymbol function, INamedTypeSymbol caller, Kind kind, KnownSymbols known)
     {
         foreach (var type in new[] { function.ContainingType, caller }.Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default))
         {
             foreach (var candidate in type.GetMembers().OfType<IMethodSymbol>())
             {
-                if (Target(candidate, kind) is { } target && SymbolEqualityComparer.Default.Equals(target.Type, function.ContainingType)
-                    && target.Name == function.Name && Mismatch(candidate, function, kind) is null)
+                if (Target(candidate, kind, known) is { } target && SymbolEqualityComparer.Default.Equals(target.Type, function.ContainingType)
+                    && target.Name == function.Name && Mismatch(candidate, function, kind, known) is null)
                     return candidate;
             }
         }
@@ -44,11 +44,11 @@ internal static class CustomDerivatives
     /// LZ0105 (LZ0111) when a <c>[Derivative]</c> (<c>[Tangent]</c>) method names no function, or does not fit any
     /// function of that name.
     /// </summary>
-    public static DiagnosticInfo? Check(IMethodSymbol method) => Check(method, Kind.Pullback) ?? Check(method, Kind.Tangent);
+    public static DiagnosticInfo? Check(IMethodSymbol method, KnownSymbols known) => Check(method, Kind.Pullback, known) ?? Check(method, Kind.Tangent, known);
 
-    static DiagnosticInfo? Check(IMethodSymbol derivative, Kind kind)
+    static DiagnosticInfo? Check(IMethodSymbol derivative, Kind kind, KnownSymbols known)
     {
-        if (Target(derivative, kind) is not { } target) return null;
+        if (Target(derivative, kind, known) is not { } target) return null;
         var descriptor = kind == Kind.Pullback ? DiagnosticDescriptors.DerivativeSignatureMismatch : DiagnosticDescriptors.TangentSignatureMismatch;
         var location = derivative.Locations.FirstOrDefault();
         var candidates = target.Type.GetMembers(target.Name).OfType<IMethodSymbol>().Where(m => !SymbolEqualityComparer.Default.Equals(m, derivative)).ToList();
@@ -58,7 +58,7 @@ internal static class CustomDerivatives
         string? first = null;
         foreach (var candidate in candidates)
         {
-            var mismatch = Mismatch(derivative, candidate, kind);
+            var mismatch = Mismatch(derivative, candidate, kind, known);
             if (mismatch is null) return null;
             first ??= mismatch;
         }
@@ -66,10 +66,9 @@ internal static class CustomDerivatives
         return DiagnosticInfo.Create(descriptor, location, derivative.Name, $"{target.Type.Name}.{target.Name}", first!);
     }
 
-    static (INamedTypeSymbol Type, string Name)? Target(IMethodSymbol derivative, Kind kind)
+    static (INamedTypeSymbol Type, string Name)? Target(IMethodSymbol derivative, Kind kind, KnownSymbols known)
     {
-        var attributeName = kind == Kind.Pullback ? SymbolNames.DerivativeAttribute : SymbolNames.TangentAttribute;
-        var attribute = derivative.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attributeName);
+        var attribute = KnownSymbols.Find(derivative, kind == Kind.Pullback ? known.DerivativeAttribute : known.TangentAttribute);
         if (attribute is null) return null;
         string? name = null;
         INamedTypeSymbol type = derivative.ContainingType;
@@ -83,15 +82,15 @@ internal static class CustomDerivatives
     }
 
     /// <summary>Why <paramref name="derivative"/> is not a pullback (tangent) of <paramref name="function"/>, or null when it is.</summary>
-    static string? Mismatch(IMethodSymbol derivative, IMethodSymbol function, Kind kind)
+    static string? Mismatch(IMethodSymbol derivative, IMethodSymbol function, Kind kind, KnownSymbols known)
     {
         // A pullback: the parameters, the seed, then a ref adjoint per differentiable parameter (an array as is).
         // A tangent: the parameters, then a tangent per differentiable parameter, of its type.
-        var expected = new List<(string Type, RefKind Kind)>();
-        foreach (var parameter in function.Parameters) expected.Add((parameter.Type.ToDisplayString(), RefKind.None));
-        if (kind == Kind.Pullback) expected.Add((function.ReturnType.ToDisplayString(), RefKind.None));
-        foreach (var parameter in function.Parameters.Where(HasAdjoint))
-            expected.Add((parameter.Type.ToDisplayString(), kind == Kind.Pullback && parameter.Type is not IArrayTypeSymbol ? RefKind.Ref : RefKind.None));
+        var expected = new List<(ITypeSymbol Type, RefKind Kind)>();
+        foreach (var parameter in function.Parameters) expected.Add((parameter.Type, RefKind.None));
+        if (kind == Kind.Pullback) expected.Add((function.ReturnType, RefKind.None));
+        foreach (var parameter in function.Parameters.Where(p => HasAdjoint(p, known)))
+            expected.Add((parameter.Type, kind == Kind.Pullback && parameter.Type is not IArrayTypeSymbol ? RefKind.Ref : RefKind.None));
 
         var role = kind == Kind.Pullback ? "a pullback" : "a tangent";
         var returned = kind == Kind.Pullback ? "the function's value" : "the derivative along the tangents";
@@ -104,23 +103,24 @@ internal static class CustomDerivatives
         for (var i = 0; i < expected.Count; i++)
         {
             var actual = derivative.Parameters[i];
-            if (actual.Type.ToDisplayString() != expected[i].Type || actual.RefKind != expected[i].Kind)
-                return $"type mismatch at {Ordinal(i + 1)} parameter: expected '{Text(expected[i])}', found '{Text((actual.Type.ToDisplayString(), actual.RefKind))}'";
+            if (!SymbolEqualityComparer.Default.Equals(actual.Type, expected[i].Type) || actual.RefKind != expected[i].Kind)
+                return $"type mismatch at {Ordinal(i + 1)} parameter: expected '{Text(expected[i])}', found '{Text((actual.Type, actual.RefKind))}'";
         }
 
         return null;
     }
 
-    static bool HasAdjoint(IParameterSymbol parameter)
+    static bool HasAdjoint(IParameterSymbol parameter, KnownSymbols known)
     {
         var type = parameter.Type is IArrayTypeSymbol array ? array.ElementType : parameter.Type;
         return type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
-            && !parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute);
+            && !KnownSymbols.Has(parameter, known.NoDerivativeAttribute);
     }
 
-    static string Describe(List<(string Type, RefKind Kind)> parameters) => "(" + string.Join(", ", parameters.Select(Text)) + ")";
+    static string Describe(List<(ITypeSymbol Type, RefKind Kind)> parameters) => "(" + string.Join(", ", parameters.Select(Text)) + ")";
 
-    static string Text((string Type, RefKind Kind) parameter) => parameter.Kind == RefKind.Ref ? "ref " + parameter.Type : parameter.Type;
+    static string Text((ITypeSymbol Type, RefKind Kind) parameter)
+        => parameter.Kind == RefKind.Ref ? "ref " + parameter.Type.ToDisplayString() : parameter.Type.ToDisplayString();
 
     static string Ordinal(int n) => n + (n % 100 is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 }

@@ -21,11 +21,13 @@ internal sealed class ForwardModeChecks
     public const int HessianVectorProduct = 4 | Forward;
 
     readonly IMethodSymbol _method;
+    readonly KnownSymbols _known;
     readonly List<DiagnosticInfo> _diagnostics = new();
 
-    ForwardModeChecks(IMethodSymbol method, int modes)
+    ForwardModeChecks(IMethodSymbol method, int modes, KnownSymbols known)
     {
         _method = method;
+        _known = known;
         Modes = modes;
     }
 
@@ -37,17 +39,17 @@ internal sealed class ForwardModeChecks
     public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
 
     /// <summary>The checks for <paramref name="method"/>, or null when it asks only for reverse mode.</summary>
-    public static ForwardModeChecks? For(IMethodSymbol method)
+    public static ForwardModeChecks? For(IMethodSymbol method, KnownSymbols known)
     {
-        var modes = ModesOf(method);
+        var modes = ModesOf(method, known);
         if ((modes & Forward) == 0) return null;
-        return new ForwardModeChecks(method, modes);
+        return new ForwardModeChecks(method, modes, known);
     }
 
     /// <summary>The <c>Modes</c> of <paramref name="method"/>'s <c>[Differentiable]</c>; 0 when it has none.</summary>
-    public static int ModesOf(IMethodSymbol method)
+    public static int ModesOf(IMethodSymbol method, KnownSymbols known)
     {
-        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute);
+        var attribute = KnownSymbols.Find(method, known.DifferentiableAttribute);
         if (attribute is null) return 0;
         foreach (var argument in attribute.NamedArguments)
             if (argument.Key == "Modes" && argument.Value.Value is int modes) return modes | 1;
@@ -63,7 +65,7 @@ internal sealed class ForwardModeChecks
         if (tangent is not null)
         {
             // A Hessian–vector product runs reverse mode over the tangent, so the tangent needs a generated pullback.
-            if (WantsHessianVectorProduct && !tangent.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute))
+            if (WantsHessianVectorProduct && !KnownSymbols.Has(tangent, _known.DifferentiableAttribute))
                 Report(call.GetLocation(), Shorten(call.ToString()), $"its hand-written tangent '{tangent.Name}' is not [Differentiable], and a Hessian–vector product runs reverse mode over it; mark '{tangent.Name}' [Differentiable]");
             return;
         }
@@ -76,7 +78,7 @@ internal sealed class ForwardModeChecks
 
         var needed = WantsHessianVectorProduct ? HessianVectorProduct : Forward;
         var mode = needed == HessianVectorProduct ? nameof(HessianVectorProduct) : nameof(Forward);
-        if ((ModesOf(callee) & needed) != needed)
+        if ((ModesOf(callee, _known) & needed) != needed)
         {
             Report(call.GetLocation(), Shorten(call.ToString()), $"'{callee.Name}' does not ask for it; add Modes = DerivativeModes.{mode} to its [Differentiable]");
             return;

@@ -85,7 +85,7 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Why a call of <paramref name="method"/> on a <paramref name="child"/> cannot run through its generated sweep; null when it can.</summary>
-    static string? ModelCallProblem(INamedTypeSymbol child, string method, bool throughTorch)
+    string? ModelCallProblem(INamedTypeSymbol child, string method, bool throughTorch)
     {
         if (!throughTorch && method != ForwardMethod)
             return $"only its Forward (also called as forward(x) or call(x)) runs through a generated backward, not '{method}'; call Forward, or wrap the call in NoDerivative(...) to treat its result as data";
@@ -93,7 +93,7 @@ internal sealed partial class FunctionLowering
             return $"'{child.Name}' declares its own forward(), which {method}() runs instead of Forward; call Forward, or remove the hand-written forward()";
         if (ForwardOf(child) is not { } forward)
             return "it has no single instance method Forward";
-        if (!forward.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute))
+        if (!KnownSymbols.Has(forward, _known.DifferentiableAttribute))
             return $"'{child.Name}.Forward' is not [Differentiable]; mark it [Differentiable], or wrap the call in NoDerivative(...) if '{child.Name}' is frozen";
         if (forward.Parameters.Length != 1 || TypeOf(forward.Parameters[0].Type) != ValueType.Tensor || TypeOf(forward.ReturnType) != ValueType.Tensor)
             return $"'{child.Name}.Forward' takes {string.Join(", ", forward.Parameters.Select(p => p.Type.ToDisplayString()))} and returns {forward.ReturnType.ToDisplayString()}; only a Forward from one Tensor to a Tensor has a generated backward";
@@ -106,8 +106,7 @@ internal sealed partial class FunctionLowering
         return candidates.Count == 1 ? candidates[0] : null;
     }
 
-    static bool IsModel(INamedTypeSymbol type)
-        => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.ModelAttribute);
+    bool IsModel(INamedTypeSymbol type) => KnownSymbols.Has(type, _known.ModelAttribute);
 
     EquatableArray<ModelFieldSpec> ModelFieldsInDeclarationOrder()
         => _method.ContainingType.GetMembers().OfType<IFieldSymbol>()

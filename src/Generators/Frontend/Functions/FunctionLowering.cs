@@ -29,6 +29,7 @@ internal sealed partial class FunctionLowering
 
     readonly IMethodSymbol _method;
     readonly SemanticModel _model;
+    readonly KnownSymbols _known;
     readonly CancellationToken _cancellationToken;
     readonly List<DiagnosticInfo> _diagnostics = new();
     readonly Dictionary<ISymbol, string> _names = new(SymbolEqualityComparer.Default);
@@ -48,10 +49,11 @@ internal sealed partial class FunctionLowering
     {
         _method = method;
         _model = model;
+        _known = KnownSymbols.For(model.Compilation);
         _cancellationToken = cancellationToken;
         foreach (var parameter in method.Parameters) _taken.Add(parameter.Name);
-        _isModelMethod = !method.IsStatic && method.ContainingType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.ModelAttribute);
-        _forward = ForwardModeChecks.For(method);
+        _isModelMethod = !method.IsStatic && KnownSymbols.Has(method.ContainingType, _known.ModelAttribute);
+        _forward = ForwardModeChecks.For(method, _known);
         if (_isModelMethod)
         {
             foreach (var field in method.ContainingType.GetMembers().OfType<IFieldSymbol>()) _taken.Add(field.Name);
@@ -199,7 +201,7 @@ internal sealed partial class FunctionLowering
             else if (parameter.RefKind != RefKind.None)
                 problem ??= $"has a {parameter.RefKind.ToString().ToLowerInvariant()} parameter '{parameter.Name}'; pass it by value";
 
-            var noDerivative = parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute);
+            var noDerivative = KnownSymbols.Has(parameter, _known.NoDerivativeAttribute);
             var hasAdjoint = type is { } t && t.IsDifferentiable() && !noDerivative;
             var isWrt = hasAdjoint && (wrt.Count == 0 || wrt.Contains(parameter.Name));
             parameters.Add(new ParameterSpec(parameter.Name, type ?? ValueType.Int, isWrt, hasAdjoint));
@@ -219,7 +221,7 @@ internal sealed partial class FunctionLowering
     HashSet<string> WrtNames()
     {
         var names = new HashSet<string>();
-        var attribute = _method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute);
+        var attribute = KnownSymbols.Find(_method, _known.DifferentiableAttribute);
         foreach (var argument in attribute?.NamedArguments ?? ImmutableArray<KeyValuePair<string, TypedConstant>>.Empty)
         {
             if (argument.Key != "Wrt" || argument.Value.Kind != TypedConstantKind.Array) continue;
@@ -662,8 +664,8 @@ internal sealed partial class FunctionLowering
         if (!_isModelMethod || field.IsStatic || !SymbolEqualityComparer.Default.Equals(field.ContainingType, _method.ContainingType) || TypeOf(field.Type) != ValueType.Tensor)
             return null;
 
-        var isParameter = field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.ParameterAttribute);
-        var isBuffer = field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.BufferAttribute);
+        var isParameter = KnownSymbols.Has(field, _known.ParameterAttribute);
+        var isBuffer = KnownSymbols.Has(field, _known.BufferAttribute);
         if (!isParameter && !isBuffer) return null;
         if (!_fieldInputs.ContainsKey(field.Name))
             _fieldInputs[field.Name] = new ParameterSpec(field.Name, ValueType.Tensor, IsWrt: isParameter, HasAdjoint: isParameter, IsField: true);
@@ -792,8 +794,8 @@ internal sealed partial class FunctionLowering
             return null;
         }
 
-        var containing = callee.ContainingType?.ToDisplayString();
-        if (containing == SymbolNames.Derivatives && callee.Name == "NoDerivative" && arguments.Count == 1)
+        var containing = callee.ContainingType;
+        if (SymbolEqualityComparer.Default.Equals(containing, _known.Derivatives) && callee.Name == "NoDerivative" && arguments.Count == 1)
         {
             // Inside NoDerivative(...) nothing is differentiated, so a call without a derivative is fine there.
             _noDerivativeDepth++;
@@ -803,7 +805,7 @@ internal sealed partial class FunctionLowering
         }
 
         // A hand-written [Derivative] wins over a generated pullback and over the rule table, as in Clad.
-        var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType) : null;
+        var custom = callee.IsStatic ? CustomDerivatives.Find(callee, _method.ContainingType, _known) : null;
         if (custom is null && callee.IsStatic && MathClassOf(callee) is { } mathClass)
         {
             if (ScalarRules.TryGet(callee.Name, arguments.Count, out var rule) && TypeOf(callee.ReturnType) is ValueType.Double or ValueType.Float
@@ -829,7 +831,7 @@ internal sealed partial class FunctionLowering
             }
         }
 
-        if (custom is not null || (callee.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.DifferentiableAttribute) && callee.IsStatic))
+        if (custom is not null || (KnownSymbols.Has(callee, _known.DifferentiableAttribute) && callee.IsStatic))
         {
             if (custom is null && AppliesDropout(callee))
             {
@@ -837,11 +839,11 @@ internal sealed partial class FunctionLowering
                 return null;
             }
 
-            var tangent = _forward is not null && callee.IsStatic ? CustomDerivatives.FindTangent(callee, _method.ContainingType) : null;
+            var tangent = _forward is not null && callee.IsStatic ? CustomDerivatives.FindTangent(callee, _method.ContainingType, _known) : null;
             if (_noDerivativeDepth == 0) _forward?.CheckCall(callee, custom, tangent, invocation);
             var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
             var hasAdjoint = callee.Parameters
-                .Select(p => TypeOf(p.Type) is { } t && t.IsDifferentiable() && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SymbolNames.NoDerivativeAttribute))
+                .Select(p => TypeOf(p.Type) is { } t && t.IsDifferentiable() && !KnownSymbols.Has(p, _known.NoDerivativeAttribute))
                 .ToEquatableArray();
             var owner = callee.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             var pullback = custom is null ? owner + "." + callee.Name + "Pullback" : custom.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + custom.Name;

@@ -23,8 +23,8 @@ internal static class ModelBases
     public static (IMethodSymbol Method, SemanticModel Model) Complete(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel model, CancellationToken cancellationToken)
     {
         var compilation = model.Compilation;
-        var modelModule = compilation.GetTypeByMetadataName(SymbolNames.ModelModule);
-        if (modelModule is null || method.IsStatic || !HasAttribute(method.ContainingType, SymbolNames.ModelAttribute)) return (method, model);
+        var known = KnownSymbols.For(compilation);
+        if (known.ModelModule is null || method.IsStatic || !KnownSymbols.Has(method.ContainingType, known.ModelAttribute)) return (method, model);
 
         var unresolved = declaration.DescendantNodes().OfType<InvocationExpressionSyntax>()
             .Where(invocation => invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.Text: "call" or "forward" }
@@ -35,7 +35,7 @@ internal static class ModelBases
             .OfType<INamedTypeSymbol>()
             .Select(type => type.OriginalDefinition)
             .Where(type => type.DeclaringSyntaxReferences.Length > 0
-                && HasAttribute(type, SymbolNames.ModelAttribute)
+                && KnownSymbols.Has(type, known.ModelAttribute)
                 && type.BaseType?.SpecialType == SpecialType.System_Object)
             .Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default)
             .OrderBy(type => type.ToDisplayString(), System.StringComparer.Ordinal)
@@ -69,7 +69,4 @@ internal static class ModelBases
         var candidates = type.GetMembers("Forward").OfType<IMethodSymbol>().Where(m => !m.IsStatic && m.MethodKind == MethodKind.Ordinary && m.Parameters.Length == 1).ToList();
         return candidates.Count == 1 && !candidates[0].ReturnsVoid ? candidates[0] : null;
     }
-
-    static bool HasAttribute(ISymbol symbol, string metadataName)
-        => symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
 }
