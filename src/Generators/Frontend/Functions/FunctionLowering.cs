@@ -805,7 +805,7 @@ internal sealed partial class FunctionLowering
         }
 
         var isMathF = SymbolEqualityComparer.Default.Equals(containing, _known.MathF);
-        if ((isMathF || SymbolEqualityComparer.Default.Equals(containing, _known.Math)) && ScalarRules.TryGet(callee.Name, arguments.Count, out _)
+        if (_known.IsMathClass(containing) && ScalarRules.TryGet(callee.Name, arguments.Count, out _)
             && callee.Parameters.All(p => TypeOf(p.Type) is ValueType.Double or ValueType.Float))
         {
             var operands = arguments.Select(a => Lower(a.Expression)).ToEquatableArray();
