@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using Leibniz.Generators.Rules.Scalar;
 using Microsoft.CodeAnalysis;
 
 namespace Leibniz.Generators.Frontend;
@@ -33,6 +35,7 @@ internal sealed class KnownSymbols
         Torch = compilation.GetTypeByMetadataName(SymbolNames.Torch);
         Math = compilation.GetTypeByMetadataName(SymbolNames.Math);
         MathF = compilation.GetTypeByMetadataName(SymbolNames.MathF);
+        MathClasses = ScalarRules.MathClasses.Select(compilation.GetTypeByMetadataName).OfType<INamedTypeSymbol>().ToImmutableArray();
     }
 
     /// <summary>The symbols of <paramref name="compilation"/>, resolved on first use.</summary>
@@ -73,6 +76,12 @@ internal sealed class KnownSymbols
 
     /// <summary><c>System.MathF</c>.</summary>
     public INamedTypeSymbol? MathF { get; }
+
+    /// <summary>The classes whose functions the scalar rule table covers (<see cref="ScalarRules.MathClasses"/>).</summary>
+    public ImmutableArray<INamedTypeSymbol> MathClasses { get; }
+
+    /// <summary>Whether <paramref name="type"/> is one of <see cref="MathClasses"/>.</summary>
+    public bool IsMathClass(INamedTypeSymbol? type) => type is not null && MathClasses.Contains(type, SymbolEqualityComparer.Default);
 
     /// <summary>Whether <paramref name="symbol"/> carries <paramref name="attribute"/>; false when the attribute type is unknown.</summary>
     public static bool Has(ISymbol symbol, INamedTypeSymbol? attribute) => Find(symbol, attribute) is not null;

@@ -38,6 +38,9 @@ public sealed class KnownSymbolsTests
             .ToList();
 
         Assert.Empty(unresolved);
+        Assert.True(known.IsMathClass(known.Math));
+        Assert.True(known.IsMathClass(known.MathF));
+        Assert.False(known.IsMathClass(known.Tensor));
     }
 
     [Fact]
