@@ -29,8 +29,8 @@ public sealed class ReadmeExampleTests
     }
 
     [Fact]
-    public void Readme_has_its_three_examples()
-        => Assert.Equal(3, Blocks().Count);
+    public void Readme_has_its_examples()
+        => Assert.True(Blocks().Count >= 3, $"the README has {Blocks().Count} C# blocks; the pattern that finds them may no longer match its fences");
 
     [Theory]
     [MemberData(nameof(Indexes))]
