@@ -3,14 +3,19 @@
 # the same 200-method project twice (generate-project.sh): once with the methods marked [Differentiable]
 # and the Leibniz package referenced, once with no attributes on TorchSharp-cpu alone; then times
 # `dotnet build` on each, interleaved, for a build with nothing changed and for a build after one
-# method's body changed. Prints medians, and the Leibniz generator's and analyzers' own time
-# (the compiler's /reportanalyzer) for one edit-build.
+# method's body changed. Prints medians of wall-clock and of CPU time (user + system of the build and
+# every process it ran), and the Leibniz generator's and analyzers' own time (the compiler's
+# /reportanalyzer) for one edit-build.
 #
 #   benchmarks/BuildTime/run.sh [RUNS]       RUNS timed builds of each kind per project (default 5)
 #
+# The compiler runs in the build's own process tree (UseSharedCompilation=false), so that its CPU time
+# is counted: on a machine shared with other work, CPU time is the figure that holds still, and wall
+# time follows it on a quiet machine. Each build thus starts a fresh compiler, as CI does; a developer's
+# warm compiler server saves both projects the same start-up. MSBuild's worker nodes are not kept alive.
+#
 # Environment: LEIBNIZ_BUILDTIME_DIR keeps the projects there instead of a temporary folder that is
-# removed at the end. The build uses the machine's defaults (the shared compiler server included),
-# except that MSBuild's worker nodes are not kept alive after each build.
+# removed at the end.
 set -euo pipefail
 
 runs=${1:-5}
@@ -57,18 +62,20 @@ cat > "$leibniz/nuget.config" <<EOF
 </configuration>
 EOF
 
-# Seconds, three decimals, that one `dotnet build` took; its output goes to a log beside the project.
+# "wall cpu": the seconds one `dotnet build` took, and the CPU seconds it and its children used; its
+# output goes to a log beside the project.
 timed_build() {
-    local project=$1 log=$2 start end
+    local project=$1 log=$2 clock
     shift 2
-    start=$(date +%s%N)
-    if ! dotnet build "$project" -nologo -v:q "$@" > "$log" 2>&1; then
+    clock=$(mktemp)
+    local TIMEFORMAT='%R %U %S'
+    if ! { time dotnet build "$project" -nologo -v:q -p:UseSharedCompilation=false "$@" > "$log" 2>&1 ; } 2> "$clock"; then
         cat "$log" >&2
         echo "the build of $project failed" >&2
         exit 1
     fi
-    end=$(date +%s%N)
-    awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }'
+    awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$clock"
+    rm -f "$clock"
 }
 
 # Changes the constant on the line marked EDIT in the first scalar function, a new value each time.
@@ -87,17 +94,17 @@ for project in "$leibniz" "$plain"; do
     timed_build "$project" "$project/second.log" > /dev/null
 done
 
-# times[kind,arm]: the seconds of every timed build, space-separated.
-declare -A times
+# wall[kind,arm], cpu[kind,arm]: the seconds of every timed build, space-separated.
+declare -A wall cpu
 for run in $(seq 1 "$runs"); do
     for arm in leibniz plain; do
         project=$work/$arm
-        a=$(timed_build "$project" "$project/nochange-$run.log")
-        times[nochange,$arm]+=" $a"
+        read -r w c < <(timed_build "$project" "$project/nochange-$run.log")
+        wall[nochange,$arm]+=" $w"; cpu[nochange,$arm]+=" $c"
         edit_one_method "$project" "0.$((500 + run))"
-        b=$(timed_build "$project" "$project/edit-$run.log")
-        times[edit,$arm]+=" $b"
-        echo "run $run/$runs $arm: no change $a s, one method edited $b s"
+        read -r w2 c2 < <(timed_build "$project" "$project/edit-$run.log")
+        wall[edit,$arm]+=" $w2"; cpu[edit,$arm]+=" $c2"
+        echo "run $run/$runs $arm: no change $w s ($c s CPU), one method edited $w2 s ($c2 s CPU)"
     done
 done
 
@@ -107,15 +114,20 @@ timed_build "$leibniz" "$leibniz/report.log" -v:d -p:ReportAnalyzer=true > /dev/
 
 echo
 echo "dotnet build, median of $runs (seconds); $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), SDK $(dotnet --version)"
-printf '%-28s %10s %10s %10s\n' "" "Leibniz" "plain" "added"
+printf '%-20s %-6s %10s %10s %10s\n' "" "" "Leibniz" "plain" "added"
 for kind in nochange edit; do
     if [[ $kind == nochange ]]; then label="no change"; else label="one method edited"; fi
-    l=$(echo "${times[$kind,leibniz]}" | median)
-    p=$(echo "${times[$kind,plain]}" | median)
-    printf '%-28s %10s %10s %10s\n' "$label" "$l" "$p" "$(awk -v a="$l" -v b="$p" 'BEGIN { printf "%+.3f", a - b }')"
+    for measure in wall cpu; do
+        declare -n series=$measure
+        l=$(echo "${series[$kind,leibniz]}" | median)
+        p=$(echo "${series[$kind,plain]}" | median)
+        printf '%-20s %-6s %10s %10s %10s\n' "$label" "$measure" "$l" "$p" "$(awk -v a="$l" -v b="$p" 'BEGIN { printf "%+.2f", a - b }')"
+        unset -n series
+    done
 done
 for kind in nochange edit; do
-    echo "  every $kind build: Leibniz${times[$kind,leibniz]}; plain${times[$kind,plain]}"
+    echo "  every $kind build, wall: Leibniz${wall[$kind,leibniz]}; plain${wall[$kind,plain]}"
+    echo "  every $kind build, CPU:  Leibniz${cpu[$kind,leibniz]}; plain${cpu[$kind,plain]}"
 done
 echo
 echo "Leibniz in the compiler's report of one edit-build (seconds, % of all analyzers or generators):"
