@@ -74,7 +74,7 @@ timed_build() {
         echo "the build of $project failed" >&2
         exit 1
     fi
-    awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$clock"
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$clock"
     rm -f "$clock"
 }
 
