@@ -103,7 +103,11 @@ internal sealed class ActivityAnalysis
         ElementExpression e => new[] { e.Array },
         ConvertExpression { Target: ValueType.Double or ValueType.Float } e => Names(e.Value),
         TensorCall e when TensorRules.TryGet(e.Rule, out var rule) => e.Arguments.Where((_, i) => rule.Vjp(i) is not null).SelectMany(a => Names(a)),
-        _ => Enumerable.Empty<string>(),
+        // Data: comparisons and logic, integer conversions, calls without a derivative (NoDerivative, a call with no row),
+        // lengths, and a conditional's value, which reverse mode treats as a constant chosen by data.
+        UnaryExpression or BinaryExpression or ConvertExpression or OpaqueCall or TensorCall or LengthExpression or ConditionalExpression or FrozenModelCall
+            => Enumerable.Empty<string>(),
+        _ => throw new System.ArgumentException($"activity analysis does not know the expression kind {expression.GetType().Name}", nameof(expression)),
     };
 
     static IEnumerable<string> Names(params Operand[] operands) => operands.OfType<Variable>().Select(v => v.Name);

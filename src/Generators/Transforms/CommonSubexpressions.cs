@@ -122,13 +122,10 @@ internal static class CommonSubexpressions
         PrimitiveCall e => e.Arguments,
         DifferentiableCall e => e.Arguments,
         OpaqueCall e => e.Arguments,
+        // The array an element or a length reads is named by the expression itself, not an operand.
         ElementExpression e => new[] { e.Index },
-        ConditionalExpression e => new[] { e.Condition, e.WhenTrue, e.WhenFalse },
-        ConvertExpression e => new[] { e.Value },
-        TensorCall e => e.Arguments,
-        ModelCall e => new[] { e.Input },
-        FrozenModelCall e => new[] { e.Input },
-        _ => System.Array.Empty<Operand>(),
+        LengthExpression => System.Array.Empty<Operand>(),
+        _ => ExpressionOperands.Of(expression),
     };
 
     // ---- renaming the uses of a dropped value ----

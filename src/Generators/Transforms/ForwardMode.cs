@@ -537,25 +537,7 @@ internal sealed class ForwardMode
 
     static string MathClassOf(ValueType type) => type == ValueType.Float ? "MathF" : "Math";
 
-    static IEnumerable<string> Reads(Expression expression)
-    {
-        IEnumerable<Operand> operands = expression switch
-        {
-            CopyExpression e => new[] { e.Value },
-            UnaryExpression e => new[] { e.Operand },
-            BinaryExpression e => new[] { e.Left, e.Right },
-            PrimitiveCall e => e.Arguments,
-            DifferentiableCall e => e.Arguments,
-            OpaqueCall e => e.Arguments,
-            ElementExpression e => new Operand[] { new Variable(e.Array), e.Index },
-            LengthExpression e => new Operand[] { new Variable(e.Array) },
-            ConditionalExpression e => new[] { e.Condition, e.WhenTrue, e.WhenFalse },
-            ConvertExpression e => new[] { e.Value },
-            TensorCall e => e.Arguments,
-            _ => System.Array.Empty<Operand>(),
-        };
-        return operands.OfType<Variable>().Select(v => v.Name);
-    }
+    static IEnumerable<string> Reads(Expression expression) => ExpressionOperands.Names(expression);
 
     /// <summary>A tensor call as a tangent rule sees it.</summary>
     sealed class CallTangent : ITangentBuilder
@@ -581,6 +563,10 @@ internal sealed class ForwardMode
             => _rule.Vjp(index) is null || index >= Call.Arguments.Count ? null : _forward.TangentOrNull(Call.Arguments[index]);
 
         public bool IsTensor(Operand operand) => operand is Variable v && _forward._types[v.Name] == ValueType.Tensor;
+
+        public void HasOutputShape(Operand term)
+        {
+        }
 
         public Variable Emit(TensorCall call)
         {

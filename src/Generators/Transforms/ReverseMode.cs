@@ -572,27 +572,7 @@ internal sealed class ReverseMode
         }
     }
 
-    static IEnumerable<string> Reads(Expression expression)
-    {
-        IEnumerable<Operand> operands = expression switch
-        {
-            CopyExpression e => new[] { e.Value },
-            UnaryExpression e => new[] { e.Operand },
-            BinaryExpression e => new[] { e.Left, e.Right },
-            PrimitiveCall e => e.Arguments,
-            DifferentiableCall e => e.Arguments,
-            OpaqueCall e => e.Arguments,
-            ElementExpression e => new Operand[] { new Variable(e.Array), e.Index },
-            LengthExpression e => new Operand[] { new Variable(e.Array) },
-            ConditionalExpression e => new[] { e.Condition, e.WhenTrue, e.WhenFalse },
-            ConvertExpression e => new[] { e.Value },
-            TensorCall e => e.Arguments,
-            ModelCall e => new[] { e.Input },
-            FrozenModelCall e => new[] { e.Input },
-            _ => System.Array.Empty<Operand>(),
-        };
-        return operands.OfType<Variable>().Select(v => v.Name);
-    }
+    static IEnumerable<string> Reads(Expression expression) => ExpressionOperands.Names(expression);
 
     void TransformAssignment(Assignment assignment, List<Statement> forward, List<Statement> reverse)
     {

@@ -65,7 +65,10 @@ internal sealed class TensorPullbackDerivation
         Operand seed, Func<Operand, ValueType> typeOf, Func<ValueType, string> newLocal, string source)
     {
         var derivation = new TensorPullbackDerivation(call, output, typeOf, newLocal, source);
-        var result = tangent(new Recorder(derivation, rule, wanted));
+        var recorder = new Recorder(derivation, rule, wanted);
+        var result = tangent(recorder);
+        // The tangent of the output has the output's shape.
+        recorder.HasOutputShape(result);
         var contributions = derivation.Transpose(result, seed);
         return new Result(derivation._statements, contributions.Where(c => wanted.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value));
     }
@@ -248,6 +251,11 @@ internal sealed class TensorPullbackDerivation
         public Operand? Tangent(int index) => _wanted.Contains(index) && index < Call.Arguments.Count ? new Variable(_derivation.Placeholder(index)) : null;
 
         public bool IsTensor(Operand operand) => _derivation.IsTensor(operand);
+
+        public void HasOutputShape(Operand term)
+        {
+            if (term is Variable v && _derivation.IsTensor(term)) _derivation.Unite(v.Name, new[] { _derivation._output });
+        }
 
         public Variable Emit(TensorCall call)
         {

@@ -93,7 +93,7 @@ public sealed class ReadmeExampleRunTests(ITestOutputHelper output)
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
 
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
-            new[] { new DifferentiableGenerator().AsSourceGenerator(), new ForwardModeGenerator().AsSourceGenerator(), new ModelGenerator().AsSourceGenerator() },
+            new[] { new DifferentiableGenerator().AsSourceGenerator(), new ModelGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var generatorDiagnostics);
         Assert.True(generatorDiagnostics.IsEmpty, $"block {index + 1} of the README: " + string.Join("\n", generatorDiagnostics));

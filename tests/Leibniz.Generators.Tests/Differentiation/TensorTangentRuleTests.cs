@@ -85,6 +85,10 @@ public sealed class TensorTangentRuleTests
 
         public bool IsTensor(Operand operand) => operand is Variable;
 
+        public void HasOutputShape(Operand term)
+        {
+        }
+
         public Variable Emit(TensorCall call) => Record(call);
 
         public Variable EmitNumber(Expression expression, ValueType type) => Record(expression);

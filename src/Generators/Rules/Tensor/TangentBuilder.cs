@@ -31,6 +31,12 @@ internal interface ITangentBuilder
     /// <summary>Emits <c>t = expression</c> into a fresh number of type <paramref name="type"/> (arithmetic on a scalar operand).</summary>
     Variable EmitNumber(Expression expression, ValueType type);
 
+    /// <summary>
+    /// Says that <paramref name="term"/> has the output's shape. Forward mode needs nothing from it; reverse mode, which
+    /// transposes the rule, reads it to know where a cotangent need not be summed back to a smaller shape.
+    /// </summary>
+    void HasOutputShape(Operand term);
+
     /// <summary>Emits a call whose result carries no derivative (<c>zeros_like</c>, <c>ones_like</c>) into a fresh tensor.</summary>
     Variable EmitConstant(string csharp, params Operand[] arguments);
 }

@@ -12,9 +12,6 @@ internal static class TensorRules
 {
     const string SumTo = "global::Leibniz.Generated.Broadcasting.SumToShape";
 
-    // matmul's adjoints go through the runtime, which handles 1-D operands: "{0}.mT" throws on a vector.
-    const string MatmulLeft = "global::Leibniz.Generated.MatrixProducts.LeftAdjoint({g}, {0}, {1})";
-    const string MatmulRight = "global::Leibniz.Generated.MatrixProducts.RightAdjoint({g}, {0}, {1})";
     const string Linear = "global::Leibniz.Generated.LinearAdjoints";
 
     // Parameters after the tensor (an in-place flag) must keep their defaults.
@@ -127,11 +124,9 @@ internal static class TensorRules
         Unary("Tensor.op_UnaryNegation", "d(−a) = −da", defaultsFrom: null),
 
         // Linear algebra.
-        new("Tensor.matmul", new[] { MatmulLeft, MatmulRight }, new[] { true, true }, "d(A·B) = dA·Bᵀ… : Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
-        new("torch.matmul", new[] { MatmulLeft, MatmulRight }, new[] { true, true }, "Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
-        new("Tensor.mm", new[] { "{g}.mm({1}.t())", "{0}.t().mm({g})" }, new[] { false, false }, "Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
-        new("torch.mm", new[] { "{g}.mm({1}.t())", "{0}.t().mm({g})" }, new[] { false, false }, "Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
-        new("torch.bmm", new[] { "{g}.bmm({1}.transpose(1, 2))", "{0}.transpose(1, 2).bmm({g})" }, new[] { false, false }, "per batch: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ"),
+        Derived("Tensor.matmul", "d(A·B) = dA·B + A·dB: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ (batch dimensions summed back)", new[] { true, true }),
+        Derived("Tensor.mm", "d(A·B) = dA·B + A·dB: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ", new[] { true, true }),
+        Derived("torch.bmm", "per batch, d(A·B) = dA·B + A·dB: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ", new[] { true, true }),
         new("nn.functional.linear", new[]
         {
             "{g}.matmul({1})",
@@ -145,7 +140,7 @@ internal static class TensorRules
         new("torch.addmm", new[] { "{g}.mul({3})", "{g}.mm({2}.t()).mul({4})", "{1}.t().mm({g}).mul({4})", null, null }, new[] { true, false, false, false, false }, "y = β·c + α·A·B: c̄ = β·ȳ, Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ"),
 
         // Elementwise functions.
-        new("Tensor.pow", new[] { "{g}.mul({0}.pow({1} - 1)).mul({1})", null }, new[] { false, false }, "d aᵖ = p·aᵖ⁻¹·da (constant exponent)"),
+        Derived("Tensor.pow", "d aᵖ = p·aᵖ⁻¹·da (constant exponent)", new[] { true, false }, elementwise: true),
         // softplus(a, β, t) = log(1 + e^(β·a))/β, and a itself where β·a > t: the derivative there is exactly 1, not σ(β·a).
 
         // GELU (exact): a·Φ(a), so d = Φ(a) + a·φ(a) with Φ(a) = ½·erfc(−a/√2), φ(a) = e^(−a²/2)/√(2π); erfc keeps Φ accurate for a ≪ 0.
@@ -326,6 +321,8 @@ internal static class TensorRules
     /// </summary>
     static readonly Dictionary<string, string> Aliases = new()
     {
+        ["torch.matmul"] = "Tensor.matmul",
+        ["torch.mm"] = "Tensor.mm",
         ["Tensor.add"] = "Tensor.op_Addition",
         ["Tensor.sub"] = "Tensor.op_Subtraction",
         ["Tensor.mul"] = "Tensor.op_Multiply",

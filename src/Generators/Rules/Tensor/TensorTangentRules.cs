@@ -91,6 +91,7 @@ internal static class TensorTangentRules
     {
         var present = terms.Where(t => t.Term is not null).ToList();
         if (present.Count == 0) throw new InvalidOperationException("a tangent rule ran with no varying argument");
+        foreach (var term in present.Where(t => t.Full)) b.HasOutputShape(term.Term!);
         var full = present.Count > 1 || present.Any(t => t.Full);
         var (first, negateFirst, _) = present[0];
         Operand total;
@@ -109,7 +110,9 @@ internal static class TensorTangentRules
             total = negate ? b.Sub(total, term!) : b.Add(total, term!);
 
         // Two operands' tangents broadcast against each other to the output's shape, as the operands did.
-        return full ? total : b.Spread(total);
+        var sum = full ? total : b.Spread(total);
+        b.HasOutputShape(sum);
+        return sum;
     }
 
     /// <summary>For calls linear in argument <paramref name="index"/> (the others are data): the same call on the tangent.</summary>
@@ -455,9 +458,7 @@ internal static class TensorTangentRules
         ["Tensor.op_UnaryNegation"] = Linear(),
 
         ["Tensor.matmul"] = Product("Tensor.matmul"),
-        ["torch.matmul"] = Product("Tensor.matmul"),
         ["Tensor.mm"] = Product("Tensor.mm"),
-        ["torch.mm"] = Product("Tensor.mm"),
         ["torch.bmm"] = Product("torch.bmm"),
         ["nn.functional.linear"] = Linear,
         ["Tensor.addmm"] = TorchAddmm,

@@ -56,6 +56,9 @@ internal static class TensorTransposeRules
 
     static Operand Number(double value) => new Literal(value, ValueType.Double);
 
+    static readonly Operand One = new Literal(1, ValueType.Int);
+    static readonly Operand Two = new Literal(2, ValueType.Int);
+
     static readonly TensorTransposeRule Addition = (b, i) => b.Unbroadcast(b.Cotangent, i);
 
     static readonly TensorTransposeRule Subtraction = (b, i) => b.Unbroadcast(i == 0 ? b.Cotangent : b.Call("Tensor.op_UnaryNegation", b.Cotangent), i);
@@ -159,6 +162,11 @@ internal static class TensorTransposeRules
         ["Tensor.sum(long, bool, ScalarType?)"] = DimensionSum,
         ["Tensor.mean()"] = TotalMean,
         ["Tensor.matmul"] = MatrixProduct,
+        // Ā = Ḡ·Bᵀ and B̄ = Aᵀ·Ḡ, per batch for bmm.
+        ["Tensor.mm"] = (b, i) => i == 0 ? b.Call("Tensor.mm", b.Cotangent, b.Call("Tensor.t", b.Argument(1))) : b.Call("Tensor.mm", b.Call("Tensor.t", b.Argument(0)), b.Cotangent),
+        ["torch.bmm"] = (b, i) => i == 0
+            ? b.Call("torch.bmm", b.Cotangent, b.Call("Tensor.transpose", b.Argument(1), One, Two))
+            : b.Call("torch.bmm", b.Call("Tensor.transpose", b.Argument(0), One, Two), b.Cotangent),
         ["Tensor.masked_fill"] = MaskedFill,
         ["Tensor.cumsum"] = CumulativeSum,
     };

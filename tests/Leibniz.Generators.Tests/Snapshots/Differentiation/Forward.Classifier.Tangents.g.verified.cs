@@ -243,10 +243,18 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? r35 = null;
             global::TorchSharp.torch.Tensor? _d__p14 = null;
-            global::TorchSharp.torch.Tensor? _d__p15 = null;
-            global::TorchSharp.torch.Tensor? _d_dt3 = null;
             global::TorchSharp.torch.Tensor? r36 = null;
             global::TorchSharp.torch.Tensor? r37 = null;
+            global::TorchSharp.torch.Tensor? r38 = null;
+            global::TorchSharp.torch.Tensor? r39 = null;
+            global::TorchSharp.torch.Tensor? _d__p15 = null;
+            global::TorchSharp.torch.Tensor? r40 = null;
+            global::TorchSharp.torch.Tensor? r41 = null;
+            global::TorchSharp.torch.Tensor? r42 = null;
+            global::TorchSharp.torch.Tensor? r43 = null;
+            global::TorchSharp.torch.Tensor? _d_dt3 = null;
+            global::TorchSharp.torch.Tensor? r44 = null;
+            global::TorchSharp.torch.Tensor? r45 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, w1, b1);
@@ -279,16 +287,24 @@ namespace Forward
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
             _d_dt3 = _d_dresult;
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            r36 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt3, _p14);
-            r37 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt3, _p15);
-            _d__p14 = r36;
-            _d__p15 = r37;
+            r44 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt3, _p14);
+            r45 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt3, _p15);
+            _d__p14 = r44;
+            _d__p15 = r45;
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p15, t1, dt2), t1.shape);
-            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p15, t1, dt2), dt2.shape);
+            r40 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p15, t1, dt2);
+            r41 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r40, dt2);
+            r42 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p15, t1, dt2);
+            r43 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r42, t1);
+            _d_t1 = r43;
+            _d_dt2 = r41;
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            _d_dt1 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p14, dt1, t2), dt1.shape);
-            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p14, dt1, t2), t2.shape);
+            r36 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p14, dt1, t2);
+            r37 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r36, t2);
+            r38 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p14, dt1, t2);
+            r39 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r38, dt1);
+            _d_dt1 = r39;
+            _d_t2 = r37;
             // ∂ of: tangent of w2.t()
             r35 = _d_dt2.t();
             _d_dw2 = r35;

@@ -155,6 +155,10 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, w, b);
@@ -166,8 +170,12 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t1 = _d_result;
             // ∂ of: return linear(x, w, b).matmul(m)
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t1, t0, m), t0.shape);
-            _d_m = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t1, t0, m), m.shape);
+            r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t1, t0, m);
+            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, m);
+            r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t1, t0, m);
+            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+            _d_t0 = r3;
+            _d_m = r1;
             // ∂ of: linear(x, w, b)
             _d_x = _d_t0.matmul(w);
             _d_w = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x);
@@ -271,15 +279,19 @@ namespace TensorFamilies
             int n0 = 0;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? s0 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? s0 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
             var tapeTensor = global::Leibniz.Generated.Tape<global::TorchSharp.torch.Tensor>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -307,25 +319,29 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return h.sum();
-            r6 = _d_t4.expand_as(h);
-            _d_h = r6;
+            r10 = _d_t4.expand_as(h);
+            _d_h = r10;
             // ∂ of: for (var i = 0; i < steps; i++) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
                 t2 = tapeTensor.Pop();
                 h = tapeTensor.Pop();
-                r5 = _d_h;
-                _d_t2 = r5;
+                r9 = _d_h;
+                _d_t2 = r9;
                 // ∂ of: h = tanh(h.matmul(w))
-                r1 = _d_t2;
-                r3 = t2.square();
-                r4 = 1.0 - r3;
-                r2 = r1 * r4;
-                _d_t1 = r2;
+                r5 = _d_t2;
+                r7 = t2.square();
+                r8 = 1.0 - r7;
+                r6 = r5 * r8;
+                _d_t1 = r6;
                 // ∂ of: h.matmul(w)
                 r0 = _d_t1;
-                _d_h = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(r0, h, w), h.shape);
-                _d_w = global::Leibniz.Generated.Adjoints.Add(_d_w, global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(r0, h, w), w.shape));
+                r1 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(r0, h, w);
+                r2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, w);
+                r3 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(r0, h, w);
+                r4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, h);
+                _d_h = r4;
+                _d_w = global::Leibniz.Generated.Adjoints.Add(_d_w, r2);
             }
 
             if (_d_h is not null) dh = global::Leibniz.Generated.Adjoints.Add(dh, _d_h);

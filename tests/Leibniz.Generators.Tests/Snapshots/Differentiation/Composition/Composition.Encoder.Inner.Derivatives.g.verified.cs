@@ -42,6 +42,10 @@ namespace Composition
                 global::TorchSharp.torch.Tensor? _d_w;
                 global::TorchSharp.torch.Tensor? _d_result;
                 global::TorchSharp.torch.Tensor? _d_t0;
+                global::TorchSharp.torch.Tensor? r0;
+                global::TorchSharp.torch.Tensor? r1;
+                global::TorchSharp.torch.Tensor? r2;
+                global::TorchSharp.torch.Tensor? r3;
                 readonly Inner _owner;
                 readonly bool inputGradient;
                 bool pulledBack;
@@ -73,11 +77,15 @@ namespace Composition
                     _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                     _d_t0 = _d_result;
                     // ∂ of: return x.matmul(w)
+                    r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t0, x, w);
+                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, w);
+                    r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w);
+                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w), x.shape);
+                        _d_x = r3;
                     }
-                    _d_w = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t0, x, w), w.shape);
+                    _d_w = r1;
                     return (_d_x, _d_w);
                 }
 
@@ -126,11 +134,15 @@ namespace Composition
                     _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                     _d_t0 = _d_result;
                     // ∂ of: return x.matmul(w)
+                    r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t0, x, w);
+                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, w);
+                    r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w);
+                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w), x.shape);
+                        _d_x = r3;
                     }
-                    w.add_(global::Leibniz.Generated.Broadcasting.SumToShape(global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t0, x, w), w.shape), alpha: -learningRate);
+                    w.add_(r1, alpha: -learningRate);
                     return _d_x;
                 }
 
