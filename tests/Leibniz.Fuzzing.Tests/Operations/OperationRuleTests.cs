@@ -69,12 +69,26 @@ public sealed class OperationRuleTests(ITestOutputHelper output)
         return gap <= 1e-11 * Math.Max(1, Math.Abs(forward)) ? null : $"⟨∇f, v⟩ = {transposed:R} but J·v = {forward:R}";
     }
 
+    /// <summary>
+    /// Rows sampled elsewhere, each against autograd: spellings whose arguments a sample expression cannot write plainly
+    /// (spans, lists), and the rows the front end lowers layers into (dropout draws at random; max_pool2d's gather).
+    /// </summary>
+    static readonly HashSet<string> SampledElsewhere = new()
+    {
+        "Tensor.sum(ReadOnlySpan<long>, bool, ScalarType?)", "torch.sum(Tensor, ReadOnlySpan<long>, bool, ScalarType?)", "Tensor.amax(ReadOnlySpan<long>, bool, Tensor?)",
+        "torch.amax(Tensor, ReadOnlySpan<long>, bool, Tensor?)", "Tensor.amin(ReadOnlySpan<long>, bool, Tensor?)", "torch.amin(Tensor, ReadOnlySpan<long>, bool, Tensor?)",
+        "Tensor.sum(long, long, long, bool, ScalarType?)",
+        "torch.cat(IList<Tensor>, long)", "torch.cat(ReadOnlySpan<Tensor>, long)", "torch.concat(IList<Tensor>, long)", "torch.concat(ReadOnlySpan<Tensor>, long)",
+        "torch.concatenate(IList<Tensor>, long)", "torch.concatenate(ReadOnlySpan<Tensor>, long)",
+        TensorRules.DropoutMaskDraw, TensorRules.DropoutProduct, TensorRules.MaxPool2dGather, TensorRules.TiesTangent,
+    };
+
     [Fact]
-    public void Every_row_with_a_derived_pullback_and_every_alias_has_a_sample()
+    public void Every_row_with_a_derivative_and_every_alias_has_a_sample()
     {
         var covered = new HashSet<string>(OperationSamples.All.SelectMany(s => s.Covers));
-        var derived = TensorRules.All.Where(r => r.IsDerived).Select(r => r.Key);
-        var missing = derived.Concat(TensorRules.AliasTable.Keys).Where(k => !covered.Contains(k)).ToList();
+        var rows = TensorRules.All.Where(r => r.Vjps.Any(v => v is not null)).Select(r => r.Key);
+        var missing = rows.Concat(TensorRules.AliasTable.Keys).Where(k => !covered.Contains(k) && !SampledElsewhere.Contains(k)).ToList();
         Assert.True(missing.Count == 0, "rows without a sample: " + string.Join(", ", missing));
     }
 
