@@ -75,16 +75,18 @@ public sealed partial class DifferentiableGenerator
     {
         var failures = all.SelectMany(t => t.Failures).ToList();
         var requested = new HashSet<string>(all.Select(t => t.Key));
-        var available = all.Where(t => t.Spec is not null).ToDictionary(t => t.Key);
+        // Overloads share a key: a callee is there when some method of its name has forward mode.
+        var available = all.Where(t => t.Spec is not null).ToList();
+        bool Has(string key) => available.Any(t => t.Key == key);
         bool changed;
         do
         {
             changed = false;
-            foreach (var tangent in available.Values.OrderBy(t => t.Key, StringComparer.Ordinal).ToList())
+            foreach (var tangent in available.OrderBy(t => t.Key, StringComparer.Ordinal).ThenBy(t => t.DeclarationId, StringComparer.Ordinal).ToList())
             {
-                var missing = tangent.Callees.FirstOrDefault(c => requested.Contains(c) && !available.ContainsKey(c));
+                var missing = tangent.Callees.FirstOrDefault(c => requested.Contains(c) && !Has(c));
                 if (missing is null) continue;
-                available.Remove(tangent.Key);
+                available.Remove(tangent);
                 var callee = missing.Substring(missing.LastIndexOf('.') + 1);
                 failures.Add(new MethodDiagnostic(tangent.DeclarationId, DiagnosticDescriptors.ForwardModeUnavailable,
                     new[] { tangent.Name, tangent.Name, $"it calls '{callee}', whose forward mode is not generated (LZ0109 there says why)" }.ToEquatableArray()));
@@ -93,7 +95,7 @@ public sealed partial class DifferentiableGenerator
         }
         while (changed);
 
-        var types = available.Values
+        var types = available
             .GroupBy(t => t.Hierarchy)
             .OrderBy(g => g.Key.HintName, StringComparer.Ordinal)
             .Select(g => new TypeTangents(g.Key, g.Select(t => t.Spec!).OrderBy(s => s.Primal.Name, StringComparer.Ordinal).ToEquatableArray()));

@@ -81,4 +81,30 @@ public sealed class ForwardModeGeneratorTests
         foreach (var step in new[] { Pipelines.TrackingNames.ForwardTangents, Pipelines.TrackingNames.ForwardResolved, Pipelines.TrackingNames.DifferentiablePendingDiagnostics })
             Assert.All(run.TrackedSteps[step].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
+
+    [Fact]
+    public void Overloads_with_forward_mode_are_generated_side_by_side_without_an_exception()
+    {
+        const string overloads = """
+            using System;
+            using Leibniz;
+
+            public static partial class Overloaded
+            {
+                [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+                public static double Energy(double x) => Math.Sin(x) * x;
+
+                [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+                public static double Energy(double x, double y) => Energy(x) * y + y * y;
+            }
+            """;
+        var (results, output) = GeneratorRunner.RunAll(TestCompilation.Create(("Overloaded.cs", overloads)));
+        var run = results.Single(r => r.Generator.GetGeneratorType() == typeof(Pipelines.DifferentiableGenerator));
+
+        Assert.Null(run.Exception);
+        Assert.Empty(GeneratorRunner.Problems(output));
+        var tangents = Assert.Single(run.GeneratedSources, s => s.HintName.EndsWith(".Tangents.g.cs", StringComparison.Ordinal)).SourceText.ToString();
+        Assert.Contains("EnergyTangent(double x, double dx,", tangents);
+        Assert.Contains("EnergyTangent(double x, double y, double dx, double dy,", tangents);
+    }
 }
