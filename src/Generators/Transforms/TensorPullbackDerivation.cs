@@ -35,6 +35,7 @@ internal sealed class TensorPullbackDerivation
     readonly string _source;
     readonly Dictionary<string, ValueType> _types = new();
     readonly Dictionary<string, ImmutableSortedSet<string>> _signatures = new();
+    readonly Dictionary<string, string> _sameBase = new();
     readonly HashSet<string> _primal = new();
     readonly HashSet<string> _linear = new();
     readonly List<Assignment> _recorded = new();
@@ -107,10 +108,26 @@ internal sealed class TensorPullbackDerivation
     // set have the same shape. A value nothing is known about is its own base.
 
     ImmutableSortedSet<string> Signature(string name)
-        => _signatures.TryGetValue(name, out var signature) ? signature : ImmutableSortedSet.Create(StringComparer.Ordinal, name);
+        => (_signatures.TryGetValue(name, out var signature) ? signature : ImmutableSortedSet.Create(StringComparer.Ordinal, name))
+            .Select(Base).ToImmutableSortedSet(StringComparer.Ordinal);
+
+    string Base(string name)
+    {
+        while (_sameBase.TryGetValue(name, out var other)) name = other;
+        return name;
+    }
 
     void Unite(string name, IEnumerable<string> operands)
         => _signatures[name] = operands.Aggregate(ImmutableSortedSet.Create<string>(StringComparer.Ordinal), (all, o) => all.Union(Signature(o)));
+
+    /// <summary>Records that <paramref name="name"/> has the shape of <paramref name="other"/>: two single bases become one.</summary>
+    void Equate(string name, string other)
+    {
+        var (mine, theirs) = (Signature(name), Signature(other));
+        if (mine.SetEquals(theirs)) return;
+        if (mine.Count == 1 && theirs.Count == 1) _sameBase[mine[0]] = theirs[0];
+        else _signatures[name] = theirs;
+    }
 
     bool SameShape(Operand a, string b) => a is Variable v && Signature(v.Name).SetEquals(Signature(b));
 
@@ -254,7 +271,7 @@ internal sealed class TensorPullbackDerivation
 
         public void HasOutputShape(Operand term)
         {
-            if (term is Variable v && _derivation.IsTensor(term)) _derivation.Unite(v.Name, new[] { _derivation._output });
+            if (term is Variable v && _derivation.IsTensor(term)) _derivation.Equate(v.Name, _derivation._output);
         }
 
         public Variable Emit(TensorCall call)

@@ -174,6 +174,14 @@ internal static class TensorRules
         Derived("Tensor.hypot", "d √(a² + b²) = (a·da + b·db) / √(a² + b²)", new[] { true, true }) with { Broadcasting = true },
         // masked_fill(a, m, v) = a·¬m + v·m: linear in a and v together; the mask is data.
         Derived("Tensor.masked_fill", "d masked_fill(a, m, v) = da where ¬m, dv where m", new[] { true, false, true }),
+        // Variance and standard deviation over every element or one dimension; the tangent rule reads the input and, for std, the output.
+        // TorchSharp 0.107's var over every element ignores unbiased: false (it returns the unbiased variance), so only the
+        // default is differentiated; var over a dimension and std honour it.
+        Derived("Tensor.var(bool)", "d var a = 2·Σ (a − μ)·da / (n − 1)", new[] { true, false }, defaultsFrom: 1),
+        Derived("Tensor.var(long, bool, bool, ScalarType?)", "d var_d a = 2·Σ_d (a − μ)·da / (n − u)", new[] { true, false, false, false }, defaultsFrom: 4),
+        Derived("Tensor.std(bool)", "d std a = d var a / (2·std a)", new[] { true, false }),
+        Derived("Tensor.std(long, bool, bool, ScalarType?)", "d std_d a = d var_d a / (2·std_d a)", new[] { true, false, false, false }, defaultsFrom: 4),
+        Derived("Tensor.norm(float)", "d ‖a‖_p = Σ sign(a)·|a|^(p−1)·da / ‖a‖_p^(p−1)", new[] { true, false }),
         Derived("Tensor.clone", "d clone a = da", new[] { true }),
         Flat("Tensor.detach", "detach cuts the derivative: the copy is data"),
         Derived("Tensor.cumsum", "d cumsum_d a = cumsum_d da: ā = ȳ summed from the end along d", new[] { true, false, false }, defaultsFrom: 2),
@@ -369,6 +377,12 @@ internal static class TensorRules
         ["torch.hypot"] = "Tensor.hypot",
         ["torch.cumsum"] = "Tensor.cumsum",
         ["torch.clone"] = "Tensor.clone",
+        ["torch.var(Tensor, bool)"] = "Tensor.var(bool)",
+        ["torch.var(Tensor, long, bool, bool, ScalarType?)"] = "Tensor.var(long, bool, bool, ScalarType?)",
+        ["torch.std(Tensor, bool)"] = "Tensor.std(bool)",
+        ["torch.std(Tensor, long, bool, bool, ScalarType?)"] = "Tensor.std(long, bool, bool, ScalarType?)",
+        ["torch.norm(Tensor, float)"] = "Tensor.norm(float)",
+        ["torch.norm(Tensor)"] = "Tensor.norm(float)",
     };
 
     static readonly Dictionary<string, TensorRule> ByKey = Table.ToDictionary(r => r.Key);

@@ -313,6 +313,59 @@ internal static class TensorTangentRules
         return b.Call("Tensor.masked_fill", filled, b.Argument(1), b.Tangent(2) ?? Number(0));
     }
 
+    const string Moments = "global::Leibniz.Generated.Moments";
+
+    // var a = Σ (a − μ)²/(n − u), with u = 1 when unbiased: v̇ = 2·Σ (a − μ)·ȧ/(n − u), since Σ (a − μ) = 0 kills μ̇.
+    // Over dimension d (keepdim as the call has it) when dimension is given, else over every element.
+    static Operand VarianceTangent(ITangentBuilder b, Operand? dimension, Operand unbiased, Operand keepdim)
+    {
+        var (a, da) = (b.Argument(0), b.Tangent(0)!);
+        var count = dimension is null
+            ? b.EmitNumber(new OpaqueCall(Moments + ".Count", new[] { a }.ToEquatableArray()), ValueType.Double)
+            : b.EmitNumber(new OpaqueCall(Moments + ".Count", new[] { a, dimension }.ToEquatableArray()), ValueType.Double);
+        var correction = unbiased switch
+        {
+            OmittedArgument => Number(1),
+            Literal { Value: var u } => Number(u != 0 ? 1 : 0),
+            _ => b.EmitNumber(new ConditionalExpression(unbiased, Number(1), Number(0)), ValueType.Double),
+        };
+        var scale = b.EmitNumber(new BinaryExpression(BinaryOperator.Divide, Number(2),
+            b.EmitNumber(new BinaryExpression(BinaryOperator.Subtract, count, correction), ValueType.Double)), ValueType.Double);
+        var total = dimension is null ? b.Call("Tensor.sum(ScalarType?)", a) : b.SumOver(a, dimension, new Literal(1, ValueType.Bool));
+        var centred = b.Sub(a, b.Div(total, count));
+        var product = b.Mul(centred, da);
+        var summed = dimension is null ? b.Call("Tensor.sum(ScalarType?)", product) : b.SumOver(product, dimension, keepdim is OmittedArgument ? new Literal(0, ValueType.Bool) : keepdim);
+        b.HasOutputShape(summed);
+        return b.Mul(summed, scale);
+    }
+
+    static Operand VarianceOverAll(ITangentBuilder b) => VarianceTangent(b, null, b.Argument(1), new Literal(0, ValueType.Bool));
+
+    static Operand VarianceOverDimension(ITangentBuilder b) => VarianceTangent(b, b.Argument(1), b.Argument(2), b.Argument(3));
+
+    // std = √var: ṡ = v̇/(2s).
+    static Operand StandardDeviation(ITangentBuilder b, Func<ITangentBuilder, Operand> variance)
+        => b.Div(variance(b), b.Mul(b.Output, Number(2)));
+
+    // ‖a‖_p = (Σ |a|ᵖ)^(1/p): ẏ = Σ sign(a)·|a|^(p−1)·ȧ / y^(p−1); for p = 2, Σ a·ȧ / y.
+    static Operand Norm(ITangentBuilder b)
+    {
+        var (a, da) = (b.Argument(0), b.Tangent(0)!);
+        var p = b.Call.Arguments.Count > 1 && b.Argument(1) is not OmittedArgument ? b.Argument(1) : Number(2);
+        Operand Total(Operand x)
+        {
+            var total = b.Call("Tensor.sum(ScalarType?)", x);
+            b.HasOutputShape(total);
+            return total;
+        }
+
+        if (p is Literal { Value: 2 })
+            return b.Div(Total(b.Mul(a, da)), b.Output);
+        var lowered = p is Literal { Value: var value } ? Number(value - 1) : (Operand)b.EmitNumber(new BinaryExpression(BinaryOperator.Subtract, p, Number(1)), ValueType.Double);
+        var weight = b.Mul(b.Call("Tensor.sign", a), b.Call("Tensor.pow", b.Call("Tensor.abs", a), lowered));
+        return b.Div(Total(b.Mul(weight, da)), b.Call("Tensor.pow", b.Output, lowered));
+    }
+
     static readonly TensorTangentRule Exp = Elementwise((b, _, y) => y);
     static readonly TensorTangentRule Log = b => b.Div(b.Tangent(0)!, b.Argument(0));
     static readonly TensorTangentRule Sqrt = b => b.Mul(b.Div(b.Tangent(0)!, b.Output), Number(0.5));
@@ -489,6 +542,11 @@ internal static class TensorTangentRules
         ["Tensor.hypot"] = Hypot,
         ["Tensor.masked_fill"] = MaskedFill,
         ["Tensor.cumsum"] = Linear(),
+        ["Tensor.var(bool)"] = VarianceOverAll,
+        ["Tensor.var(long, bool, bool, ScalarType?)"] = VarianceOverDimension,
+        ["Tensor.std(bool)"] = b => StandardDeviation(b, VarianceOverAll),
+        ["Tensor.std(long, bool, bool, ScalarType?)"] = b => StandardDeviation(b, VarianceOverDimension),
+        ["Tensor.norm(float)"] = Norm,
         ["Tensor.clone"] = Linear(),
 
         ["Tensor.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, b.Argument(1))),
