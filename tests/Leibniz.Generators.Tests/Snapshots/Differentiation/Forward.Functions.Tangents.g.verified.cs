@@ -111,7 +111,7 @@ namespace Forward
             _d_dt0 = _d_dresult;
             _d_dt2 = _d_dresult;
             // ∂ of: tangent of Piecewise(y, x) / 2
-            _d_dt1 = _d_dt2 * (1.0 / 2.0);
+            _d_dt1 = _d_dt2 * 0.5;
             // ∂ of: tangent of Piecewise(y, x)
             global::Forward.Functions.PiecewiseJacobianVectorProductPullback(y, x, dy, dx, _d_dt1, ref _d_y, ref _d_x, ref _d_dy, ref _d_dx);
             // ∂ of: tangent of SinTimesX(x)
@@ -363,14 +363,12 @@ namespace Forward
             if (t0)
             {
                 // ∂ of: tangent of return x * x - y;
-                r1 = _d_dresult;
-                _d_dt1 = r1;
-                _d_dy = -r1;
+                _d_dt1 = _d_dresult;
+                _d_dy = -_d_dresult;
                 // ∂ of: return x * x - y;
                 result = s0;
-                r0 = _d_result;
-                _d_t1 = r0;
-                _d_y = -r0;
+                _d_t1 = _d_result;
+                _d_y = -_d_result;
                 // ∂ of: tangent of x * x
                 _d__p0 = _d_dt1;
                 _d__p1 = _d_dt1;
@@ -381,15 +379,13 @@ namespace Forward
                 _d_dx += _d__p0 * x;
                 _d_x += _d__p0 * dx;
                 // ∂ of: x * x
-                _d_x += _d_t1 * x;
-                _d_x += _d_t1 * x;
+                _d_x += _d_t1 * (2.0 * x);
             }
             else
             {
                 // ∂ of: tangent of return z * y / (1 + Math.Abs(x));
-                r7 = _d_dresult;
-                _d__p13 = r7 * (1.0 / t6);
-                _d_t6 = -r7 * (_p13 / (t6 * t6));
+                _d__p13 = _d_dresult * (1.0 / t6);
+                _d_t6 = -_d_dresult * (_p13 / (t6 * t6));
                 // ∂ of: tangent of return z * y / (1 + Math.Abs(x));
                 _d_dt4 = _d__p13;
                 _d__p12 = -_d__p13;
@@ -398,9 +394,8 @@ namespace Forward
                 _d_dt6 = _d__p12 * result;
                 // ∂ of: return z * y / (1 + Math.Abs(x));
                 result = s3;
-                r6 = _d_result;
-                _d_t4 = r6 * (1.0 / t6);
-                _d_t6 -= r6 * (t4 / (t6 * t6));
+                _d_t4 = _d_result * (1.0 / t6);
+                _d_t6 -= _d_result * (t4 / (t6 * t6));
                 // ∂ of: tangent of 1 + Math.Abs(x)
                 _d_dt5 = _d_dt6;
                 // ∂ of: 1 + Math.Abs(x)
@@ -428,23 +423,19 @@ namespace Forward
                 if (t3)
                 {
                     // ∂ of: tangent of -x
-                    r3 = _d_dt2;
-                    _d_dx -= r3;
+                    _d_dx -= _d_dt2;
                     // ∂ of: -x
                     t2 = s1;
-                    r2 = _d_t2;
-                    _d_x -= r2;
+                    _d_x -= _d_t2;
                 }
                 else
                 {
                     // ∂ of: tangent of Math.Exp(x)
-                    r5 = _d_dt2;
-                    _d_t2 += r5 * dx;
-                    _d_dx += r5 * t2;
+                    _d_t2 += _d_dt2 * dx;
+                    _d_dx += _d_dt2 * t2;
                     // ∂ of: Math.Exp(x)
+                    _d_x += _d_t2 * t2;
                     t2 = s2;
-                    r4 = _d_t2;
-                    _d_x += r4 * global::System.Math.Exp(x);
                 }
             }
 
@@ -689,13 +680,11 @@ namespace Forward
             if (_p9)
             {
                 _p10 = s4;
-                r7 = _d__p10;
             }
             else
             {
                 _p10 = s5;
-                r8 = _d__p10;
-                _d__p12 = r8;
+                _d__p12 = _d__p10;
                 // ∂ of: tangent of Math.Pow(x, y)
                 _d_t3 = _d__p12 * _p11;
                 _d__p11 = _d__p12 * t3;
@@ -710,12 +699,12 @@ namespace Forward
             _d__p6 = _d__p7 * y;
             // ∂ of: tangent of Math.Pow(x, y)
             _d_x += _d__p6 * (_p5 * global::System.Math.Pow(x, _p5 - 1.0));
-            _d__p5 = _d__p6 * (x == 0.0 ? 0.0 : (global::System.Math.Pow(x, _p5) * global::System.Math.Log(x)));
+            _d__p5 = _d__p6 * (x == 0.0 ? 0.0 : (_p6 * global::System.Math.Log(x)));
             // ∂ of: tangent of Math.Pow(x, y)
             _d_y += _d__p5;
             // ∂ of: Math.Pow(x, y)
             _d_x += _d_t3 * (y * global::System.Math.Pow(x, y - 1.0));
-            _d_y += _d_t3 * (x == 0.0 ? 0.0 : (global::System.Math.Pow(x, y) * global::System.Math.Log(x)));
+            _d_y += _d_t3 * (x == 0.0 ? 0.0 : (t3 * global::System.Math.Log(x)));
             // ∂ of: tangent of scale * p
             _d_dp = _d_dt2 * scale;
             // ∂ of: while (k < times) — per iteration, last first: restore what it carried in, recompute it, reverse it
@@ -724,31 +713,24 @@ namespace Forward
                 p = tapeDouble.Pop();
                 dp = tapeDouble.Pop();
                 // ∂ of: p *= x
-                r6 = _d_p;
-                _d__p0 = r6;
+                _d__p0 = _d_p;
                 // ∂ of: tangent of p *= x
-                r5 = _d_dp;
-                _d__p1 = r5;
-                _d__p2 = r5;
+                _d__p1 = _d_dp;
+                _d__p2 = _d_dp;
                 // ∂ of: tangent of p *= x
-                r4 = _d__p2;
-                _d_p = r4 * dx;
-                _d_dx += r4 * p;
+                _d_p = _d__p2 * dx;
+                _d_dx += _d__p2 * p;
                 // ∂ of: tangent of p *= x
-                r3 = _d__p1;
-                _d_dp = r3 * x;
-                _d_x += r3 * dp;
+                _d_dp = _d__p1 * x;
+                _d_x += _d__p1 * dp;
                 // ∂ of: p *= x
-                r2 = _d__p0;
-                _d_p += r2 * x;
-                _d_x += r2 * p;
+                _d_p += _d__p0 * x;
+                _d_x += _d__p0 * p;
             }
             // ∂ of: tangent of p = 1.0
             dp = s1;
-            r1 = _d_dp;
             // ∂ of: p = 1.0
             p = s0;
-            r0 = _d_p;
 
             dx_1 += _d_x;
             dy_1 += _d_y;
@@ -858,31 +840,24 @@ namespace Forward
                 p = tapeDouble.Pop();
                 dp = tapeDouble.Pop();
                 // ∂ of: p *= x
-                r6 = _d_p;
-                _d__p0 = r6;
+                _d__p0 = _d_p;
                 // ∂ of: tangent of p *= x
-                r5 = _d_dp;
-                _d__p1 = r5;
-                _d__p2 = r5;
+                _d__p1 = _d_dp;
+                _d__p2 = _d_dp;
                 // ∂ of: tangent of p *= x
-                r4 = _d__p2;
-                _d_p = r4 * dx;
-                _d_dx += r4 * p;
+                _d_p = _d__p2 * dx;
+                _d_dx += _d__p2 * p;
                 // ∂ of: tangent of p *= x
-                r3 = _d__p1;
-                _d_dp = r3 * x;
-                _d_x += r3 * dp;
+                _d_dp = _d__p1 * x;
+                _d_x += _d__p1 * dp;
                 // ∂ of: p *= x
-                r2 = _d__p0;
-                _d_p += r2 * x;
-                _d_x += r2 * p;
+                _d_p += _d__p0 * x;
+                _d_x += _d__p0 * p;
             }
             // ∂ of: tangent of p = 1.0
             dp = s1;
-            r1 = _d_dp;
             // ∂ of: p = 1.0
             p = s0;
-            r0 = _d_p;
 
             dx_1 += _d_x;
             ddx += _d_dx;
@@ -1238,101 +1213,72 @@ namespace Forward
                 t9 = 100.0 * a;
                 dt9 = 100.0 * da;
                 // ∂ of: tangent of sum += 100 * a * a + b * b
-                r26 = _d_dsum;
-                _d_dsum = r26;
-                _d_dt12 = r26;
+                _d_dt12 = _d_dsum;
                 // ∂ of: tangent of 100 * a * a + b * b
-                r25 = _d_dt12;
-                _d_dt10 = r25;
-                _d_dt11 = r25;
+                _d_dt10 = _d_dt12;
+                _d_dt11 = _d_dt12;
                 // ∂ of: tangent of b * b
-                r24 = _d_dt11;
-                _d__p13 = r24;
-                _d__p14 = r24;
+                _d__p13 = _d_dt11;
+                _d__p14 = _d_dt11;
                 // ∂ of: tangent of b * b
-                r23 = _d__p14;
-                _d_b = r23 * db;
-                _d_db = r23 * b;
+                _d_b = _d__p14 * db;
+                _d_db = _d__p14 * b;
                 // ∂ of: tangent of b * b
-                r22 = _d__p13;
-                _d_db += r22 * b;
-                _d_b += r22 * db;
+                _d_db += _d__p13 * b;
+                _d_b += _d__p13 * db;
                 // ∂ of: tangent of 100 * a * a
-                r21 = _d_dt10;
-                _d__p10 = r21;
-                _d__p11 = r21;
+                _d__p10 = _d_dt10;
+                _d__p11 = _d_dt10;
                 // ∂ of: tangent of 100 * a * a
-                r20 = _d__p11;
-                _d_t9 = r20 * da;
-                _d_da = r20 * t9;
+                _d_t9 = _d__p11 * da;
+                _d_da = _d__p11 * t9;
                 // ∂ of: tangent of 100 * a * a
-                r19 = _d__p10;
-                _d_dt9 = r19 * a;
-                _d_a = r19 * dt9;
+                _d_dt9 = _d__p10 * a;
+                _d_a = _d__p10 * dt9;
                 // ∂ of: tangent of 100 * a
-                r18 = _d_dt9;
-                _d_da += r18 * 100.0;
+                _d_da += _d_dt9 * 100.0;
                 // ∂ of: 100 * a
-                r17 = _d_t9;
-                _d_a += r17 * 100.0;
+                _d_a += _d_t9 * 100.0;
                 // ∂ of: tangent of b = 1 - x[i]
-                r16 = _d_db;
-                _d_dt8 = -r16;
+                _d_dt8 = -_d_db;
                 // ∂ of: b = 1 - x[i]
-                r15 = _d_b;
-                _d_t8 = -r15;
+                _d_t8 = -_d_b;
                 // ∂ of: tangent of x[i]
-                r14 = _d_dt8;
-                ddx[i] += r14;
+                ddx[i] += _d_dt8;
                 // ∂ of: x[i]
-                r13 = _d_t8;
-                dx_1[i] += r13;
+                dx_1[i] += _d_t8;
                 // ∂ of: tangent of a = x[i + 1] - x[i] * x[i]
-                r12 = _d_da;
-                _d_dt4 = r12;
-                _d_dt7 = -r12;
+                _d_dt4 = _d_da;
+                _d_dt7 = -_d_da;
                 // ∂ of: a = x[i + 1] - x[i] * x[i]
-                r11 = _d_a;
-                _d_t4 = r11;
-                _d_t7 = -r11;
+                _d_t4 = _d_a;
+                _d_t7 = -_d_a;
                 // ∂ of: tangent of x[i] * x[i]
-                r10 = _d_dt7;
-                _d__p3 = r10;
-                _d__p4 = r10;
+                _d__p3 = _d_dt7;
+                _d__p4 = _d_dt7;
                 // ∂ of: tangent of x[i] * x[i]
-                r9 = _d__p4;
-                _d_t5 = r9 * dt6;
-                _d_dt6 = r9 * t5;
+                _d_t5 = _d__p4 * dt6;
+                _d_dt6 = _d__p4 * t5;
                 // ∂ of: tangent of x[i] * x[i]
-                r8 = _d__p3;
-                _d_dt5 = r8 * t6;
-                _d_t6 = r8 * dt5;
+                _d_dt5 = _d__p3 * t6;
+                _d_t6 = _d__p3 * dt5;
                 // ∂ of: x[i] * x[i]
-                r7 = _d_t7;
-                _d_t5 += r7 * t6;
-                _d_t6 += r7 * t5;
+                _d_t5 += _d_t7 * t6;
+                _d_t6 += _d_t7 * t5;
                 // ∂ of: tangent of x[i]
-                r6 = _d_dt6;
-                ddx[i] += r6;
+                ddx[i] += _d_dt6;
                 // ∂ of: x[i]
-                r5 = _d_t6;
-                dx_1[i] += r5;
+                dx_1[i] += _d_t6;
                 // ∂ of: tangent of x[i]
-                r4 = _d_dt5;
-                ddx[i] += r4;
+                ddx[i] += _d_dt5;
                 // ∂ of: x[i]
-                r3 = _d_t5;
-                dx_1[i] += r3;
+                dx_1[i] += _d_t5;
                 // ∂ of: tangent of x[i + 1]
-                r2 = _d_dt4;
-                ddx[t3] += r2;
+                ddx[t3] += _d_dt4;
                 // ∂ of: x[i + 1]
-                r1 = _d_t4;
-                dx_1[t3] += r1;
+                dx_1[t3] += _d_t4;
             }
             i = s0;
-            // ∂ of: tangent of sum = 0.0
-            r0 = _d_dsum;
 
             return dresult;
         }
@@ -1435,7 +1381,7 @@ namespace Forward
             _d__p0 = _d_dt0 * dx;
             _d_dx += _d_dt0 * _p0;
             // ∂ of: tangent of Math.Sin(x)
-            _d_x += _d__p0 * (-global::System.Math.Sin(x));
+            _d_x -= _d__p0 * global::System.Math.Sin(x);
             // ∂ of: Math.Sin(x)
             _d_x += _d_t0 * global::System.Math.Cos(x);
 

@@ -42,7 +42,7 @@ namespace Scalar
             _d_t0 = _d_result;
             _d_t2 = _d_result;
             // ∂ of: Piecewise(y, x) / 2
-            _d_t1 = _d_t2 * (1.0 / 2.0);
+            _d_t1 = _d_t2 * 0.5;
             // ∂ of: Piecewise(y, x)
             global::Scalar.Functions.PiecewisePullback(y, x, _d_t1, ref _d_y, ref _d_x);
             // ∂ of: SinTimesX(x)
@@ -77,8 +77,10 @@ namespace Scalar
             double _d_result = 0;
             double _d_t1 = 0;
             double r0 = 0;
+            double s0 = 0;
             double _d_t2 = 0;
             double r1 = 0;
+            double s1 = 0;
             double r2 = 0;
             double _d_z = 0;
             double r3 = 0;
@@ -95,10 +97,12 @@ namespace Scalar
                 t3 = x < 0.0;
                 if (t3)
                 {
+                    s0 = t2;
                     t2 = -x;
                 }
                 else
                 {
+                    s1 = t2;
                     t2 = global::System.Math.Exp(x);
                 }
                 z = t2;
@@ -110,32 +114,29 @@ namespace Scalar
             if (t0)
             {
                 // ∂ of: return x * x - y;
-                r0 = _d_result;
-                _d_t1 = r0;
-                _d_y = -r0;
+                _d_t1 = _d_result;
+                _d_y = -_d_result;
                 // ∂ of: x * x
-                _d_x = _d_t1 * x;
-                _d_x += _d_t1 * x;
+                _d_x = _d_t1 * (2.0 * x);
             }
             else
             {
                 // ∂ of: return z * y;
-                r3 = _d_result;
-                _d_z = r3 * y;
-                _d_y = r3 * z;
+                _d_z = _d_result * y;
+                _d_y = _d_result * z;
                 // ∂ of: z = x < 0 ? -x : Math.Exp(x)
                 _d_t2 = _d_z;
                 if (t3)
                 {
                     // ∂ of: -x
-                    r1 = _d_t2;
-                    _d_x = -r1;
+                    t2 = s0;
+                    _d_x = -_d_t2;
                 }
                 else
                 {
                     // ∂ of: Math.Exp(x)
-                    r2 = _d_t2;
-                    _d_x = r2 * global::System.Math.Exp(x);
+                    _d_x = _d_t2 * t2;
+                    t2 = s1;
                 }
             }
 
@@ -204,7 +205,7 @@ namespace Scalar
             _d_t3 = _d_result;
             // ∂ of: Math.Pow(x, y)
             _d_x = _d_t3 * (y * global::System.Math.Pow(x, y - 1.0));
-            _d_y = _d_t3 * (x == 0.0 ? 0.0 : (global::System.Math.Pow(x, y) * global::System.Math.Log(x)));
+            _d_y = _d_t3 * (x == 0.0 ? 0.0 : (t3 * global::System.Math.Log(x)));
             // ∂ of: scale * p
             _d_p = _d_t2 * scale;
             // ∂ of: while (k < times) — per iteration, last first: restore what it carried in, recompute it, reverse it
@@ -218,7 +219,6 @@ namespace Scalar
             }
             // ∂ of: p = 1.0
             p = s0;
-            r0 = _d_p;
 
             dx += _d_x;
             dy += _d_y;
@@ -330,45 +330,30 @@ namespace Scalar
                 b = 1.0 - t5;
                 t9 = 100.0 * a;
                 // ∂ of: sum += 100 * a * a + b * b
-                r10 = _d_sum;
-                _d_sum = r10;
-                _d_t12 = r10;
+                _d_t12 = _d_sum;
                 // ∂ of: 100 * a * a + b * b
-                r9 = _d_t12;
-                _d_t10 = r9;
-                _d_t11 = r9;
+                _d_t10 = _d_t12;
+                _d_t11 = _d_t12;
                 // ∂ of: b * b
-                r8 = _d_t11;
-                _d_b = r8 * b;
-                _d_b += r8 * b;
+                _d_b = _d_t11 * (2.0 * b);
                 // ∂ of: 100 * a * a
-                r7 = _d_t10;
-                _d_t9 = r7 * a;
-                _d_a = r7 * t9;
+                _d_t9 = _d_t10 * a;
+                _d_a = _d_t10 * t9;
                 // ∂ of: 100 * a
-                r6 = _d_t9;
-                _d_a += r6 * 100.0;
+                _d_a += _d_t9 * 100.0;
                 // ∂ of: b = 1 - x[i]
-                r5 = _d_b;
-                _d_t5 = -r5;
+                _d_t5 = -_d_b;
                 // ∂ of: a = x[i + 1] - x[i] * x[i]
-                r4 = _d_a;
-                _d_t4 = r4;
-                _d_t7 = -r4;
+                _d_t4 = _d_a;
+                _d_t7 = -_d_a;
                 // ∂ of: x[i] * x[i]
-                r3 = _d_t7;
-                _d_t5 += r3 * t5;
-                _d_t5 += r3 * t5;
+                _d_t5 += _d_t7 * (2.0 * t5);
                 // ∂ of: x[i]
-                r2 = _d_t5;
-                dx[i] += r2;
+                dx[i] += _d_t5;
                 // ∂ of: x[i + 1]
-                r1 = _d_t4;
-                dx[t3] += r1;
+                dx[t3] += _d_t4;
             }
             i = s0;
-            // ∂ of: sum = 0.0
-            r0 = _d_sum;
 
             return result;
         }
@@ -440,7 +425,7 @@ namespace Scalar
             _d_t0 = _d_t1 * x;
             _d_x = _d_t1 * t0;
             // ∂ of: MathF.Tanh(x)
-            _d_x += _d_t0 * (1f - (global::System.MathF.Tanh(x) * global::System.MathF.Tanh(x)));
+            _d_x += _d_t0 * (1f - (t0 * t0));
 
             dx += _d_x;
             return result;
