@@ -95,10 +95,13 @@ internal sealed class ReverseMode
         reverse = AdjointSimplification.Simplify(reverse, _adjointLocals, new[] { resultAdjoint }, adjoints.Select(a => a.LocalAdjoint).OfType<string>());
         reverse = AdjointCopyPropagation.Propagate(reverse);
         var adjointParameters = adjoints.ToEquatableArray();
-        return new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjointParameters)
+        var differentiated = new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjointParameters)
         {
             Descent = _function.IsModelMethod ? DescentFusion.Fuse(reverse, _function.Parameters, adjointParameters) : null,
         };
+        // A model's sweep may run its backward again from the kept state, so what it restores stays restored.
+        if (!_function.IsModelMethod) differentiated = DeadRestores.Remove(differentiated, resultName);
+        return UnusedLocals.Prune(differentiated);
     }
 
     // ---- analyses ----
