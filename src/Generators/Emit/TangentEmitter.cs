@@ -26,7 +26,7 @@ internal static class TangentEmitter
     public static string Emit(TypeHierarchy hierarchy, IEnumerable<TangentFunctionSpec> functions)
     {
         var writer = new SourceWriter();
-        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS0219, CS1718 // CS0219: a local of the source assigned only constants and never read (a const local, whose uses are folded in, or one the source leaves unread); CS1718: a comparison of a variable with itself, the source's own");
+        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS1718 // a comparison of a variable with itself, the source's own");
         var first = true;
         foreach (var function in functions)
         {

@@ -25,7 +25,19 @@ internal static class UnusedLocals
         Names(function.Forward, used);
         Names(function.Reverse, used);
         if (function.Descent is { } descent) Names(descent.Reverse, used);
-        return function with { SweepLocals = function.SweepLocals.Where(l => used.Contains(l.Name)).ToEquatableArray() };
+        var pruned = function with { SweepLocals = function.SweepLocals.Where(l => used.Contains(l.Name)).ToEquatableArray() };
+        // A model's locals are fields of its sweep class, which the emitter reads beyond the sweeps.
+        if (function.Primal.IsModelMethod) return pruned;
+        Names(function.Primal.Body.Statements.OfType<ReturnStatement>().Single(), used);
+        return pruned with { Primal = function.Primal with { Locals = function.Primal.Locals.Where(l => used.Contains(l.Name)).ToEquatableArray() } };
+    }
+
+    /// <summary>A forward-mode function without the locals its body does not name; <paramref name="value"/> (the primal result) is returned too.</summary>
+    public static FunctionSpec Prune(FunctionSpec jvp, string value)
+    {
+        var used = new HashSet<string> { value };
+        Names(jvp.Body, used);
+        return jvp with { Locals = jvp.Locals.Where(l => used.Contains(l.Name)).ToEquatableArray() };
     }
 
     /// <summary>Every name a statement of <paramref name="block"/> reads or writes.</summary>
