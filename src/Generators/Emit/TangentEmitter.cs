@@ -26,7 +26,7 @@ internal static class TangentEmitter
     public static string Emit(TypeHierarchy hierarchy, IEnumerable<TangentFunctionSpec> functions)
     {
         var writer = new SourceWriter();
-        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS0219, CS0168, CS1718 // a sweep declares every local up front, and a given function may leave some unread; a comparison of a variable with itself is the source's own (CS1718 shows there)");
+        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS1718 // a comparison of a variable with itself, the source's own");
         var first = true;
         foreach (var function in functions)
         {

@@ -71,11 +71,24 @@ internal sealed class ForwardMode
     {
         var forward = new ForwardMode(function);
         var (jvp, tangents, value) = forward.Run();
+        jvp = WithoutDeadAssignments(jvp, value);
         var reverse = withReverse ? ReverseMode.Differentiate(jvp) : null;
         return new TangentFunctionSpec(function, jvp, value, tangents, reverse)
         {
             OverWrt = withReverse && function.Parameters.Any(p => p.HasAdjoint && !p.IsWrt) ? OverWrtOnly(function) : null,
         };
+    }
+
+    /// <summary>
+    /// The JVP without assignments to locals nothing reads (a <c>const</c> local of the source, one it never reads) and
+    /// without their declarations; the tangent method returns the primal result <paramref name="value"/> too. A model's
+    /// JVP is left whole.
+    /// </summary>
+    static FunctionSpec WithoutDeadAssignments(FunctionSpec jvp, string value)
+    {
+        if (jvp.IsModelMethod) return jvp;
+        var body = DeadAssignments.Remove(new[] { jvp.Body }, jvp.Locals.Select(l => l.Name), new[] { value })[0];
+        return UnusedLocals.Prune(jvp with { Body = body }, value);
     }
 
     /// <summary>The method, private to the generated file, whose pullback a Hessian–vector product over the <c>Wrt</c> inputs runs.</summary>
@@ -85,6 +98,7 @@ internal sealed class ForwardMode
     {
         var restricted = function with { Parameters = function.Parameters.Select(p => p.IsWrt ? p : p with { HasAdjoint = false }).ToEquatableArray() };
         var (jvp, tangents, value) = new ForwardMode(restricted).Run();
+        jvp = WithoutDeadAssignments(jvp, value);
         jvp = jvp with { Name = HessianSweepName(function.Name), Accessibility = "private" };
         return new TangentFunctionSpec(restricted, jvp, value, tangents, ReverseMode.Differentiate(jvp));
     }

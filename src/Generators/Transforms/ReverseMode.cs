@@ -66,6 +66,8 @@ internal sealed class ReverseMode
         FindNeeded(function.Body);
     }
 
+    string ResultName => ((Variable)_function.Body.Statements.OfType<ReturnStatement>().Single().Value).Name;
+
     public static ReverseFunctionSpec Differentiate(FunctionSpec function) => new ReverseMode(function).Run();
 
     ReverseFunctionSpec Run()
@@ -89,18 +91,23 @@ internal sealed class ReverseMode
         var resultName = ((Variable)result).Name;
         var resultAdjoint = AdjointOf(resultName);
         var (forward, reverse) = Transform(_function.Body);
+        reverse = ScalarPartials.Simplify(reverse);
         reverse = AdjointSimplification.Simplify(reverse, _adjointLocals, new[] { resultAdjoint }, adjoints.Select(a => a.LocalAdjoint).OfType<string>());
+        reverse = AdjointCopyPropagation.Propagate(reverse);
         var adjointParameters = adjoints.ToEquatableArray();
-        return new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjointParameters)
+        var differentiated = new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjointParameters)
         {
             Descent = _function.IsModelMethod ? DescentFusion.Fuse(reverse, _function.Parameters, adjointParameters) : null,
         };
+        // A model's sweep may run its backward again from the kept state, so what it restores stays restored.
+        if (!_function.IsModelMethod) differentiated = DeadAssignments.Remove(DeadRestores.Remove(differentiated, resultName), resultName);
+        return UnusedLocals.Prune(differentiated);
     }
 
     // ---- analyses ----
 
     /// <summary>The variables the reverse sweep reads: operands of partials, indices, and branch conditions around adjoint code.</summary>
-    bool FindNeeded(Block block)
+    bool FindNeeded(Block block, bool inLoop = false)
     {
         var hasAdjointCode = false;
         foreach (var statement in block.Statements)
@@ -116,16 +123,24 @@ internal sealed class ReverseMode
                         if (rule.IsDerived) _needed.UnionWith(DerivedReads(call, rule, assignment.Target));
                         else if (Enumerable.Range(0, call.Arguments.Count).Any(rule.ReadsOutput)) _needed.Add(assignment.Target);
                     }
+
+                    // A partial that is the primitive's own value reads the result instead of calling it again. Outside loops
+                    // keeping an overwritten result costs a local; inside them it would cost the tape, and the call is redone.
+                    // Not the function's result, which the generated method returns after the reverse sweep has restored
+                    // what it kept, nor a model's, whose sweep may run its backward again.
+                    if (!inLoop && !_function.IsModelMethod && assignment.Target != ResultName && assignment.Value is PrimitiveCall primitive
+                        && CanReadResult(assignment.Target, primitive))
+                        _needed.Add(assignment.Target);
                     break;
                 case IfStatement branch:
-                    var inThen = FindNeeded(branch.Then);
-                    var inElse = FindNeeded(branch.Else);
+                    var inThen = FindNeeded(branch.Then, inLoop);
+                    var inElse = FindNeeded(branch.Else, inLoop);
                     if ((inThen || inElse) && branch.Condition is Variable condition) _needed.Add(condition.Name);
                     hasAdjointCode |= inThen || inElse;
                     break;
                 case LoopStatement loop:
-                    FindNeeded(loop.Header);
-                    hasAdjointCode |= FindNeeded(loop.Body) | FindNeeded(loop.Step);
+                    FindNeeded(loop.Header, inLoop: true);
+                    hasAdjointCode |= FindNeeded(loop.Body, inLoop: true) | FindNeeded(loop.Step, inLoop: true);
                     break;
             }
         }
@@ -577,7 +592,7 @@ internal sealed class ReverseMode
     void TransformAssignment(Assignment assignment, List<Statement> forward, List<Statement> reverse)
     {
         var target = assignment.Target;
-        var overwritten = _assignmentSites[target] > 1 || _parameters.Contains(target) || _iterationInputs.Contains(target) || _readBeforeAssigned.Contains(target);
+        var overwritten = Overwritten(target);
         var save = _needed.Contains(target) && overwritten;
         string? slot = null;
         if (save)
@@ -591,7 +606,7 @@ internal sealed class ReverseMode
         var active = _activity.IsActive(target);
         // A tensor rule may read the output, so its target is restored only after the adjoint moved on;
         // lowering gives tensor calls fresh targets, so the target is never also an operand.
-        var readsOutput = assignment.Value is TensorCall;
+        var readsOutput = assignment.Value is TensorCall || assignment.Value is PrimitiveCall primitive && ReadsResult(target, primitive);
         // A copy out of the temporary computed just before repeats that statement's comment.
         var repeatsComment = assignment.Value is CopyExpression && assignment.Source == _previousSource;
         _previousSource = assignment.Source;
@@ -627,6 +642,34 @@ internal sealed class ReverseMode
 
         if (save && readsOutput) reverse.Add(new RestoreStatement(target, _types[target], slot));
     }
+
+    /// <summary>
+    /// Whether <paramref name="target"/> may hold another value than this assignment's when its reverse runs: it is
+    /// assigned elsewhere too, is a parameter, is carried into a loop iteration, or is read before this assignment.
+    /// </summary>
+    bool Overwritten(string target)
+        => _assignmentSites[target] > 1 || _parameters.Contains(target) || _iterationInputs.Contains(target) || _readBeforeAssigned.Contains(target);
+
+    /// <summary>
+    /// Whether a partial of <paramref name="call"/> is the call itself on its own arguments and the result could be read in its
+    /// place: <paramref name="target"/> has the call's type and is not one of its arguments (whose values the partials read too).
+    /// </summary>
+    bool CanReadResult(string target, PrimitiveCall call)
+    {
+        var dot = call.Function.IndexOf('.');
+        var mathClass = call.Function.Substring(0, dot);
+        if (!ScalarRules.TryGet(call.Function.Substring(dot + 1), call.Arguments.Count, out var rule)) return false;
+        if (_types[target] != (mathClass == "MathF" ? ValueType.Float : ValueType.Double)) return false;
+        if (call.Arguments.Any(a => a is Variable v && v.Name == target)) return false;
+        return rule.Partials.Any(p => p is not null && !Equals(ScalarPartials.ReadingResult(p, rule.Name, call.Arguments.Count), p));
+    }
+
+    /// <summary>
+    /// Whether the reverse of <c>target = call</c> reads <paramref name="target"/> for the call's value: it can, and the target holds
+    /// this assignment's value when the reverse runs — assigned only here, or kept and restored (the restore then follows the
+    /// adjoint code, as for a tensor rule reading its output).
+    /// </summary>
+    bool ReadsResult(string target, PrimitiveCall call) => CanReadResult(target, call) && (!Overwritten(target) || _needed.Contains(target));
 
     /// <summary>
     /// Whether a called model computes its input's gradient: not when no adjoint flows there; only on request when
@@ -696,10 +739,18 @@ internal sealed class ReverseMode
                 var dot = e.Function.IndexOf('.');
                 var mathClass = e.Function.Substring(0, dot);
                 ScalarRules.TryGet(e.Function.Substring(dot + 1), e.Arguments.Count, out var rule);
+                // A partial that calls the primitive on its own arguments reads the forward sweep's result instead
+                // (d exp a = exp a, d √a = 1/(2√a)), as long as the target still holds this assignment's value when its
+                // reverse runs: assigned only here, so neither restored nor overwritten in between. Inside a loop the
+                // reverse iteration recomputes it, exactly where it would have recomputed the call.
+                var arguments = e.Arguments;
+                var reusesResult = ReadsResult(target, e);
+                if (reusesResult) arguments = e.Arguments.Append(new Variable(target)).ToEquatableArray();
                 for (var i = 0; i < e.Arguments.Count; i++)
                 {
-                    if (rule.Partials[i] is { } partial)
-                        Accumulate(e.Arguments[i], seed, seedType, partial, e.Arguments, reverse, mathClass: mathClass);
+                    if (rule.Partials[i] is not { } partial) continue;
+                    if (reusesResult) partial = ScalarPartials.ReadingResult(partial, rule.Name, e.Arguments.Count);
+                    Accumulate(e.Arguments[i], seed, seedType, partial, arguments, reverse, mathClass: mathClass);
                 }
 
                 break;
