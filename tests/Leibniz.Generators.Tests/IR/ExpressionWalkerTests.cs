@@ -45,4 +45,21 @@ public sealed class ExpressionWalkerTests
         var renamed = ExpressionOperands.With(call, o => o is Variable v ? new Variable(v.Name + "1") : o);
         Assert.Equal(new Operand[] { new Variable("a1"), new Literal(2, ValueType.Double) }, ExpressionOperands.Of(renamed));
     }
+
+    public static TheoryData<Type> StatementKinds()
+    {
+        var data = new TheoryData<Type>();
+        foreach (var type in typeof(Statement).Assembly.GetTypes().Where(t => typeof(Statement).IsAssignableFrom(t) && !t.IsAbstract).OrderBy(t => t.Name))
+            data.Add(type);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StatementKinds))]
+    public void The_statement_walker_knows_every_statement_kind(Type kind)
+    {
+        var statement = (Statement)RuntimeHelpers.GetUninitializedObject(kind);
+        var exception = Record.Exception(() => StatementNames.Visit(statement, _ => { }, _ => { }));
+        Assert.False(exception is ArgumentException { Message: var message } && message.Contains("does not know"), $"{kind.Name} is missing from StatementNames");
+    }
 }
