@@ -771,7 +771,7 @@ internal static class FunctionEmitter
                 if (take.Clears) writer.Line($"{take.Adjoint} = {(take.Type == ValueType.Tensor ? "null" : "0")};");
                 break;
             case AccumulateTensorStatement accumulate:
-                writer.Line(TensorAccumulation(accumulate));
+                writer.Line(TensorAccumulation(accumulate, scope));
                 break;
             case DescentUpdateStatement update:
                 writer.Line(DescentUpdate(update, scope));
@@ -809,41 +809,33 @@ internal static class FunctionEmitter
 
     static string DescentUpdate(DescentUpdateStatement update, Scope scope)
     {
-        var contribution = update.Contribution;
         // The fused update scales by the Descend method's own learning-rate parameter, named around the user's names.
         var alpha = update.Alpha == DescentFusion.Alpha ? "-" + scope.LearningRate : update.Alpha;
-        if (contribution.Into is { } into && contribution.ReduceToShapeOf is null)
-            return Template(into.Replace("{acc}", Id(update.Parameter)).Replace("{alpha}", alpha), contribution.Seed, contribution.Output, contribution.Arguments) + ";";
-        return $"{Id(update.Parameter)}.add_({Contribution(contribution)}, alpha: {alpha});";
+        if (update.InPlace is { } inPlace)
+            return $"{inPlace.CSharp}({string.Join(", ", new[] { Id(update.Parameter) }.Concat(inPlace.Arguments.Select(Operand)).Append(alpha))});";
+        return $"{Id(update.Parameter)}.add_({Expression(update.Contribution.Contribution, scope)}, alpha: {alpha});";
     }
 
-    static string Contribution(AccumulateTensorStatement accumulate)
+    static string TensorAccumulation(AccumulateTensorStatement accumulate, Scope scope)
     {
-        var contribution = Template(accumulate.Template, accumulate.Seed, accumulate.Output, accumulate.Arguments);
-        return accumulate.ReduceToShapeOf is { } operand
-            ? $"{BroadcastingType}.SumToShape({contribution}, {Operand(operand)}.shape)"
-            : contribution;
-    }
-
-    static string TensorAccumulation(AccumulateTensorStatement accumulate)
-    {
-        var contribution = Contribution(accumulate);
-
+        var contribution = Expression(accumulate.Contribution, scope);
+        // A number's adjoint takes the contribution summed whole; an operator's result needs parentheses before .sum().
+        var whole = accumulate.Contribution is TensorCall { Form: CallForm.Operator } ? "(" + contribution + ")" : contribution;
         if (accumulate.Assigns)
         {
             return accumulate.AdjointType switch
             {
                 ValueType.Tensor => $"{accumulate.Adjoint} = {contribution};",
-                ValueType.Float => $"{accumulate.Adjoint} = {contribution}.sum().item<float>();",
-                _ => $"{accumulate.Adjoint} = {contribution}.sum().item<double>();",
+                ValueType.Float => $"{accumulate.Adjoint} = {whole}.sum().item<float>();",
+                _ => $"{accumulate.Adjoint} = {whole}.sum().item<double>();",
             };
         }
 
         return accumulate.AdjointType switch
         {
             ValueType.Tensor => $"{accumulate.Adjoint} = {AdjointsType}.Add({accumulate.Adjoint}, {contribution});",
-            ValueType.Float => $"{accumulate.Adjoint} += {contribution}.sum().item<float>();",
-            _ => $"{accumulate.Adjoint} += {contribution}.sum().item<double>();",
+            ValueType.Float => $"{accumulate.Adjoint} += {whole}.sum().item<float>();",
+            _ => $"{accumulate.Adjoint} += {whole}.sum().item<double>();",
         };
     }
 
@@ -858,27 +850,6 @@ internal static class FunctionEmitter
 
     /// <summary>A negated product needs no parentheses (<c>-r * b</c>); anything with a lower-precedence operator does.</summary>
     static string Parenthesized(string value) => value.Contains(" + ") || value.Contains(" - ") || value.Contains(" ? ") ? "(" + value + ")" : value;
-
-    /// <summary>Fills a rule template: <c>{g}</c> the adjoint, <c>{y}</c> the output, <c>{i}</c> argument i.</summary>
-    static string Template(string template, string seed, string? output, EquatableArray<Operand> arguments)
-    {
-        // A scale the call left at one (addmm's α and β, softplus's β) is no multiplication at all.
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            if ((arguments[i] is OmittedArgument { Default: { } d } ? d : arguments[i]) is not Literal { Value: 1 }) continue;
-            var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
-            template = template.Replace(".mul(" + placeholder + ")", "").Replace(".div(" + placeholder + ")", "");
-        }
-
-        var text = template.Replace("{g}", seed);
-        if (output is not null) text = text.Replace("{y}", Id(output));
-        for (var i = arguments.Count - 1; i >= 0; i--)
-        {
-            var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
-            if (text.Contains(placeholder)) text = text.Replace(placeholder, Operand(arguments[i]));
-        }
-        return text;
-    }
 
     static string TensorCallText(TensorCall call)
     {

@@ -102,7 +102,7 @@ internal sealed class ActivityAnalysis
         ModelCall e => Names(e.Input),
         ElementExpression e => new[] { e.Array },
         ConvertExpression { Target: ValueType.Double or ValueType.Float } e => Names(e.Value),
-        TensorCall e when TensorRules.TryGet(e.Rule, out var rule) => e.Arguments.Where((_, i) => rule.Vjp(i) is not null).SelectMany(a => Names(a)),
+        TensorCall e when TensorRules.TryGet(e.Rule, out var rule) => e.Arguments.Where((_, i) => rule.HasDerivative(i)).SelectMany(a => Names(a)),
         // Data: comparisons and logic, integer conversions, calls without a derivative (NoDerivative, a call with no row),
         // lengths, and a conditional's value, which reverse mode treats as a constant chosen by data.
         UnaryExpression or BinaryExpression or ConvertExpression or OpaqueCall or TensorCall or LengthExpression or ConditionalExpression or FrozenModelCall

@@ -173,7 +173,12 @@ internal static class AdjointSimplification
             case AccumulateTensorStatement a:
                 if (a.Assigns) live.Remove(a.Adjoint);
                 else live.Add(a.Adjoint);
-                live.Add(a.Seed);
+                live.UnionWith(ExpressionOperands.Names(a.Contribution));
+                return statement;
+
+            case Assignment a:
+                // A derived pullback's partials and transposed products read the seed.
+                live.UnionWith(ExpressionOperands.Names(a.Value));
                 return statement;
 
             case TakeAdjointStatement take:

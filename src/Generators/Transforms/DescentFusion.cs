@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Leibniz.Generators.Common;
 using Leibniz.Generators.IR.Functions;
+using Leibniz.Generators.Rules.Tensor;
 
 namespace Leibniz.Generators.Transforms;
 
@@ -36,7 +37,8 @@ internal static class DescentFusion
             ReverseMode.SweepReads(new Block(statements.Skip(index + 1).ToEquatableArray()), later);
             if (later.Contains(field) || later.Contains(adjoint)) continue;
 
-            statements[index] = new DescentUpdateStatement(field, (AccumulateTensorStatement)statements[index], Alpha);
+            var accumulation = (AccumulateTensorStatement)statements[index];
+            statements[index] = new DescentUpdateStatement(field, accumulation, Alpha) { InPlace = InPlaceForms.Of(accumulation.Contribution) };
             fused.Add(field);
         }
 

@@ -574,7 +574,7 @@ internal sealed class ForwardMode
         public Operand Argument(int index) => index < Call.Arguments.Count ? Call.Arguments[index] : new OmittedArgument();
 
         public Operand? Tangent(int index)
-            => _rule.Vjp(index) is null || index >= Call.Arguments.Count ? null : _forward.TangentOrNull(Call.Arguments[index]);
+            => !_rule.HasDerivative(index) || index >= Call.Arguments.Count ? null : _forward.TangentOrNull(Call.Arguments[index]);
 
         public bool IsTensor(Operand operand) => operand is Variable v && _forward._types[v.Name] == ValueType.Tensor;
 

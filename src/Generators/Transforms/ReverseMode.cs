@@ -120,8 +120,7 @@ internal sealed class ReverseMode
                         if (operand is Variable v) _needed.Add(v.Name);
                     if (assignment.Value is TensorCall call && TensorRules.TryGet(call.Rule, out var rule))
                     {
-                        if (rule.IsDerived) _needed.UnionWith(DerivedReads(call, rule, assignment.Target));
-                        else if (Enumerable.Range(0, call.Arguments.Count).Any(rule.ReadsOutput)) _needed.Add(assignment.Target);
+                        _needed.UnionWith(DerivedReads(call, rule, assignment.Target));
                     }
 
                     // A partial that is the primitive's own value reads the result instead of calling it again. Outside loops
@@ -154,13 +153,8 @@ internal sealed class ReverseMode
         PrimitiveCall e => e.Arguments,
         DifferentiableCall e => e.Arguments,
         ElementExpression e => new[] { e.Index },
-        TensorCall e when TensorRules.TryGet(e.Rule, out var rule) && !rule.IsDerived => e.Arguments.Where((_, i) => ReadsArgument(rule, i, e.Arguments.Count)),
         _ => Enumerable.Empty<Operand>(),
     };
-
-    /// <summary>Whether some template of <paramref name="rule"/> reads argument <paramref name="index"/> (or its shape, to undo broadcasting).</summary>
-    static bool ReadsArgument(TensorRule rule, int index, int count)
-        => rule.Broadcast(index) || Enumerable.Range(0, count).Any(i => rule.Vjp(i)?.Contains("{" + index.ToString(CultureInfo.InvariantCulture) + "}") == true);
 
     // ---- the two sweeps ----
 
@@ -447,19 +441,11 @@ internal sealed class ReverseMode
                         if (a.Arguments[used] is Variable argument) reads.Add(argument.Name);
                     break;
                 case AccumulateTensorStatement a:
-                    reads.Add(a.Seed);
-                    if (a.Output is not null && (a.Template + a.Into).Contains("{y}")) reads.Add(a.Output);
-                    for (var i = 0; i < a.Arguments.Count; i++)
-                    {
-                        var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
-                        if (a.Arguments[i] is Variable argument && (a.Template + a.Into).Contains(placeholder)) reads.Add(argument.Name);
-                    }
-
-                    if (a.ReduceToShapeOf is Variable shape) reads.Add(shape.Name);
+                    reads.UnionWith(ExpressionOperands.Names(a.Contribution));
                     break;
                 case DescentUpdateStatement d:
                     reads.Add(d.Parameter);
-                    SweepReads(new Block(new Statement[] { d.Contribution }.ToEquatableArray()), reads);
+                    reads.UnionWith(ExpressionOperands.Names(d.InPlace ?? d.Contribution.Contribution));
                     break;
                 case ModelPullbackStatement pullback:
                     reads.Add(pullback.Seed);
@@ -691,7 +677,7 @@ internal sealed class ReverseMode
         {
             case CopyExpression e when seedType == ValueType.Tensor:
                 if (e.Value is Variable copied && _activity.IsActive(copied.Name))
-                    reverse.Add(new AccumulateTensorStatement(AdjointOf(copied.Name), ValueType.Tensor, "{g}", EquatableArray<Operand>.Empty, null, seed, null));
+                    reverse.Add(new AccumulateTensorStatement(AdjointOf(copied.Name), ValueType.Tensor, new CopyExpression(new Variable(seed))));
                 break;
 
             case CopyExpression e:
@@ -771,20 +757,7 @@ internal sealed class ReverseMode
             case TensorCall e:
             {
                 TensorRules.TryGet(e.Rule, out var rule);
-                if (rule.IsDerived)
-                {
-                    PropagateDerived(e, rule, seed, reverse, target);
-                    break;
-                }
-
-                for (var i = 0; i < e.Arguments.Count; i++)
-                {
-                    if (rule.Vjp(i) is not { } template || e.Arguments[i] is not Variable v || !_activity.IsActive(v.Name)) continue;
-                    var adjointType = _types[v.Name];
-                    var reduce = rule.Broadcast(i) && adjointType == ValueType.Tensor ? e.Arguments[i] : null;
-                    reverse.Add(new AccumulateTensorStatement(AdjointOf(v.Name), adjointType, template, e.Arguments, target, seed, reduce) { Into = rule.IntoFor(i) });
-                }
-
+                PropagateDerived(e, rule, seed, reverse, target);
                 break;
             }
 
@@ -797,10 +770,12 @@ internal sealed class ReverseMode
 
     /// <summary>The arguments of a derived row that take an adjoint here: active, and with a derivative.</summary>
     List<int> WantedArguments(TensorCall call, TensorRule rule)
-        => Enumerable.Range(0, call.Arguments.Count).Where(i => rule.Vjp(i) is not null && call.Arguments[i] is Variable v && _activity.IsActive(v.Name)).ToList();
+        => Enumerable.Range(0, call.Arguments.Count).Where(i => rule.HasDerivative(i) && call.Arguments[i] is Variable v && _activity.IsActive(v.Name)).ToList();
 
     TensorPullbackDerivation.Result Derive(TensorCall call, TensorRule rule, string seed, string target, List<int> wanted, System.Func<ValueType, string> newLocal)
     {
+        if (rule.Pullback is { } pullback)
+            return TensorPullbackDerivation.Override(call, rule, pullback, target, wanted, new Variable(seed), OperandType, newLocal, _previousSource ?? "");
         if (!TensorTangentRules.TryGet(call.Rule, out var tangent))
             throw new System.InvalidOperationException($"the row {call.Rule} derives its pullback but has no tangent rule");
         return TensorPullbackDerivation.Derive(call, rule, tangent, target, wanted, new Variable(seed), OperandType, newLocal, _previousSource ?? "");
@@ -824,12 +799,26 @@ internal sealed class ReverseMode
             _types[local] = type;
             return local;
         });
-        reverse.AddRange(derived.Statements);
+        // A contribution computed by one call that nothing else reads is that call, kept unevaluated in the accumulation
+        // (_d_x = r·W rather than r5 = r·W; _d_x = r5), where a descent step can also fuse it in place.
+        var statements = derived.Statements.ToList();
+        var contributions = new Dictionary<int, Expression>();
         foreach (var index in wanted)
         {
             if (!derived.Contributions.TryGetValue(index, out var contribution)) continue;
-            var argument = (Variable)call.Arguments[index];
-            reverse.Add(new AccumulateTensorStatement(AdjointOf(argument.Name), _types[argument.Name], "{g}", call.Arguments, target, ((Variable)contribution).Name, null));
+            contributions[index] = new CopyExpression(contribution);
+            if (contribution is not Variable value || derived.Contributions.Count(c => Equals(c.Value, contribution)) > 1) continue;
+            var definition = statements.FindIndex(st => st is Assignment a && a.Target == value.Name);
+            if (definition < 0 || statements.Any(st => st is Assignment a && ExpressionOperands.Names(a.Value).Contains(value.Name))) continue;
+            contributions[index] = ((Assignment)statements[definition]).Value;
+            statements.RemoveAt(definition);
+        }
+
+        reverse.AddRange(statements);
+        foreach (var contribution in contributions)
+        {
+            var argument = (Variable)call.Arguments[contribution.Key];
+            reverse.Add(new AccumulateTensorStatement(AdjointOf(argument.Name), _types[argument.Name], contribution.Value));
         }
     }
 

@@ -28,6 +28,9 @@ internal sealed class TensorPullbackDerivation
         "Tensor.where", "torch.where(Tensor, Tensor, Tensor)", "Tensor.masked_fill",
     };
 
+    /// <summary>The shape of a reduction over every element (no dimensions), as a base of signatures.</summary>
+    const string WholeReduction = "⟨no dimensions⟩";
+
     readonly TensorCall _call;
     readonly string _output;
     readonly Func<Operand, ValueType> _typeOf;
@@ -72,6 +75,19 @@ internal sealed class TensorPullbackDerivation
         recorder.HasOutputShape(result);
         var contributions = derivation.Transpose(result, seed);
         return new Result(derivation._statements, contributions.Where(c => wanted.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value));
+    }
+
+    /// <summary>
+    /// The contributions a row's hand-written pullback (<see cref="TensorRule.Pullback"/>) writes for arguments
+    /// <paramref name="wanted"/>, in place of the derived ones.
+    /// </summary>
+    public static Result Override(TensorCall call, TensorRule rule, TensorPullbackRule pullback, string output, IReadOnlyCollection<int> wanted,
+        Operand seed, Func<Operand, ValueType> typeOf, Func<ValueType, string> newLocal, string source)
+    {
+        var derivation = new TensorPullbackDerivation(call, output, typeOf, newLocal, source);
+        var builder = new Overrider(derivation, rule, seed);
+        var contributions = wanted.ToDictionary(index => index, index => pullback(builder, index));
+        return new Result(derivation._statements, contributions);
     }
 
     // ---- linearize: record what the tangent rule writes ----
@@ -138,6 +154,12 @@ internal sealed class TensorPullbackDerivation
         if (tensors.Count == 0) return;
         if (ElementwiseRows.Contains(call.Rule) || row?.Broadcasting == true) Unite(result, tensors);
         else if (row?.SameShapeAsFirst == true) Unite(result, tensors.Take(1));
+        // Reductions over every element give a tensor of no dimensions: all such have one shape.
+        else if (TensorRules.Canonical(call.Rule) is "Tensor.sum(ScalarType?)" or "Tensor.mean()")
+            Unite(result, new[] { WholeReduction });
+        // gather's result has the shape of its indices.
+        else if (TensorRules.Canonical(call.Rule) is "Tensor.gather" or "torch.gather" && call.Arguments.Count > 2 && call.Arguments[2] is Variable indices)
+            Unite(result, new[] { indices.Name });
     }
 
     /// <summary>A primal value shaped like <paramref name="operand"/>.</summary>
@@ -145,12 +167,22 @@ internal sealed class TensorPullbackDerivation
     {
         if (operand is not Variable v) return operand;
         if (_placeholders.TryGetValue(v.Name, out var index)) return _call.Arguments[index];
-        if (_primal.Contains(v.Name)) return Renamed(v);
+        if (_primal.Contains(v.Name)) return Renamed(SeenThroughConstants(v));
         var signature = Signature(v.Name);
         var witness = _primal.Where(p => !_types.TryGetValue(p, out var type) || type == ValueType.Tensor).FirstOrDefault(p => Signature(p).SetEquals(signature));
         return witness is null
             ? throw new TransposeException($"no value of the forward computation is known to have the shape of the tangent {v.Name}")
             : Renamed(new Variable(witness));
+    }
+
+    /// <summary>For <c>zeros_like(x)</c> (a tangent that does not vary, standing in for x), x: a shape read from it need not make the zeros.</summary>
+    Variable SeenThroughConstants(Variable value)
+    {
+        while (_recorded.FirstOrDefault(a => a.Target == value.Name) is { Value: OpaqueCall { Arguments.Count: 1 } constant }
+               && (constant.CSharp.EndsWith(".zeros_like", StringComparison.Ordinal) || constant.CSharp.EndsWith(".ones_like", StringComparison.Ordinal))
+               && constant.Arguments[0] is Variable like && IsTensor(like))
+            value = like;
+        return value;
     }
 
     // ---- emit into the reverse sweep ----
@@ -290,6 +322,43 @@ internal sealed class TensorPullbackDerivation
             // zeros_like(x), ones_like(x): shaped like x.
             if (arguments.Length == 1 && arguments[0] is Variable like && _derivation.IsTensor(like)) _derivation.Unite(result.Name, new[] { like.Name });
             return result;
+        }
+    }
+
+    /// <summary>A hand-written pullback's view of the call: its primal arguments and output, and the output's cotangent.</summary>
+    sealed class Overrider : IPullbackBuilder
+    {
+        readonly TensorPullbackDerivation _derivation;
+        readonly TensorRule _rule;
+
+        public Overrider(TensorPullbackDerivation derivation, TensorRule rule, Operand cotangent)
+        {
+            _derivation = derivation;
+            _rule = rule;
+            Cotangent = cotangent;
+        }
+
+        public TensorCall Call => _derivation._call;
+
+        public Operand Cotangent { get; }
+
+        public Operand Output => new Variable(_derivation._output);
+
+        public Operand Argument(int index) => index < Call.Arguments.Count ? Call.Arguments[index] : new OmittedArgument();
+
+        public Operand ShapeOf(Operand operand) => operand;
+
+        public bool IsTensor(Operand operand) => _derivation.IsTensor(operand);
+
+        public Variable Emit(TensorCall call) => _derivation.Emit(call, ValueType.Tensor);
+
+        public Variable EmitHelper(string csharp, params Operand[] arguments) => _derivation.Emit(new OpaqueCall(csharp, arguments.ToEquatableArray()), ValueType.Tensor);
+
+        public Operand Unbroadcast(Operand contribution, int index)
+        {
+            var operand = Argument(index);
+            if (!_derivation.IsTensor(operand) || index == 0 && _rule.SameShapeAsFirst) return contribution;
+            return EmitHelper(SumToShapeOf, contribution, operand);
         }
     }
 

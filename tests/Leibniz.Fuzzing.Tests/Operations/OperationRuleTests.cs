@@ -87,7 +87,7 @@ public sealed class OperationRuleTests(ITestOutputHelper output)
     public void Every_row_with_a_derivative_and_every_alias_has_a_sample()
     {
         var covered = new HashSet<string>(OperationSamples.All.SelectMany(s => s.Covers));
-        var rows = TensorRules.All.Where(r => r.Vjps.Any(v => v is not null)).Select(r => r.Key);
+        var rows = TensorRules.All.Where(r => r.HasAnyDerivative).Select(r => r.Key);
         var missing = rows.Concat(TensorRules.AliasTable.Keys).Where(k => !covered.Contains(k) && !SampledElsewhere.Contains(k)).ToList();
         Assert.True(missing.Count == 0, "rows without a sample: " + string.Join(", ", missing));
     }
@@ -95,8 +95,8 @@ public sealed class OperationRuleTests(ITestOutputHelper output)
     [Fact]
     public void Every_derived_row_has_a_tangent_rule_and_every_alias_a_row()
     {
-        foreach (var row in TensorRules.All.Where(r => r.IsDerived))
-            Assert.True(TensorTangentRules.TryGet(row.Key, out _), $"{row.Key} derives its pullback but has no tangent rule");
+        foreach (var row in TensorRules.All.Where(r => r.HasAnyDerivative))
+            Assert.True(TensorTangentRules.TryGet(row.Key, out _), $"{row.Key} has a derivative but no tangent rule");
         foreach (var (alias, canonical) in TensorRules.AliasTable)
             Assert.True(TensorRules.TryGetRow(canonical, out var row) && row.Key == canonical, $"the alias {alias} names {canonical}, which is not a row");
     }

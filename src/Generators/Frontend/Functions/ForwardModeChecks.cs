@@ -101,7 +101,7 @@ internal sealed class ForwardModeChecks
     /// <summary>A tensor call differentiated by <paramref name="rule"/>.</summary>
     public void CheckTensorRule(TensorRule rule, SyntaxNode call, bool packed = false)
     {
-        if (packed && rule.Vjps.Any(v => v is not null) && !TensorTangentRules.IsLinearInFirst(rule.Key) && !TensorTangentRules.Covers(rule))
+        if (packed && rule.HasAnyDerivative && !TensorTangentRules.IsLinearInFirst(rule.Key) && !TensorTangentRules.Covers(rule))
             Report(call.GetLocation(), Shorten(call.ToString()), $"'{rule.Key}' with a list or index written out element by element has no tangent rule yet");
         else if (!TensorTangentRules.Covers(rule))
             Report(call.GetLocation(), Shorten(call.ToString()), $"the tensor rule '{rule.Key}' has no tangent rule yet");

@@ -969,7 +969,7 @@ internal sealed partial class FunctionLowering
         {
             // Inside NoDerivative(...) the call is data: no rule, no adjoint.
             hasRule = true;
-            rule = new TensorRule("", System.Array.Empty<string?>(), System.Array.Empty<bool>(), "no derivative");
+            rule = new TensorRule("", System.Array.Empty<bool>(), "no derivative");
         }
 
         if (!hasRule)
@@ -1036,26 +1036,13 @@ internal sealed partial class FunctionLowering
             return null;
         }
 
-        if (laid is not null)
-        {
-            for (var i = 0; i < arguments.Count; i++)
-            {
-                var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
-                if (arguments[i] is OmittedArgument { Default: null } && Enumerable.Range(0, laid.Vjps.Length).Any(j => laid.Vjp(j)?.Contains(placeholder) == true))
-                {
-                    Unsupported(invocation, $"'{callee.Name}' with '{names[i]}' left to a default its derivative cannot repeat; pass it explicitly");
-                    return null;
-                }
-            }
-        }
-
         if (_noDerivativeDepth == 0) _forward?.CheckTensorRule(rule, invocation, packed: packs.Count > 0);
 
         if (laid is not null && _noDerivativeDepth == 0)
         {
             foreach (var (index, argument) in scalars)
             {
-                if (laid.Vjp(index) is null && arguments[index] is Variable v && (_locals.TryGetValue(v.Name, out var type) ? type : ParameterType(v.Name)) is ValueType.Double or ValueType.Float)
+                if (!laid.HasDerivative(index) && arguments[index] is Variable v && (_locals.TryGetValue(v.Name, out var type) ? type : ParameterType(v.Name)) is ValueType.Double or ValueType.Float)
                     _scalarsWithoutDerivative.Add((v.Name, argument.Syntax.GetLocation(), Shorten(argument.Syntax.ToString()), callee.Name, argument.Parameter?.Name ?? ""));
             }
         }

@@ -83,15 +83,14 @@ internal static class StatementNames
                 break;
             case AccumulateTensorStatement a:
                 read(a.Adjoint);
-                read(a.Seed);
-                if (a.Output is not null) read(a.Output);
-                Read(a.ReduceToShapeOf);
-                foreach (var argument in a.Arguments) Read(argument);
+                foreach (var name in ExpressionOperands.Names(a.Contribution)) read(name);
                 break;
             case DescentUpdateStatement d:
                 read(d.Parameter);
                 read(d.Alpha);
-                Visit(d.Contribution, read, write);
+                if (d.InPlace is { } inPlace)
+                    foreach (var name in ExpressionOperands.Names(inPlace)) read(name);
+                else Visit(d.Contribution, read, write);
                 break;
             case WhenAdjointStatement w:
                 read(w.Seed);

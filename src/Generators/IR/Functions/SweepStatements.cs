@@ -67,30 +67,26 @@ internal sealed record PullbackCallStatement(
     EquatableArray<AdjointArgument> Adjoints) : Statement;
 
 /// <summary>
-/// <c>Adjoint = Adjoints.Add(Adjoint, vjp)</c> for a tensor rule's template, the contribution summed back to
-/// <c>ReduceToShapeOf</c>'s shape when the operand may have been broadcast, or to a number when the adjoint is a scalar's.
+/// <c>Adjoint = Adjoints.Add(Adjoint, contribution)</c> for a tensor call's pullback, or a number's adjoint plus the
+/// contribution summed whole when the operand was a number. The contribution is the pullback's last call (or the value
+/// holding it), kept unevaluated so that a descent step can fuse it in place.
 /// </summary>
-internal sealed record AccumulateTensorStatement(
-    string Adjoint,
-    ValueType AdjointType,
-    string Template,
-    EquatableArray<Operand> Arguments,
-    string? Output,
-    string Seed,
-    Operand? ReduceToShapeOf) : Statement
+internal sealed record AccumulateTensorStatement(string Adjoint, ValueType AdjointType, Expression Contribution) : Statement
 {
     /// <summary>The adjoint is known to have no contribution yet (null), so the contribution is assigned rather than added.</summary>
     public bool Assigns { get; init; }
-
-    /// <summary>The rule's in-place form adding α times the contribution to <c>{acc}</c>, when it has one.</summary>
-    public string? Into { get; init; }
 }
 
 /// <summary>
-/// In a gradient-descent step, <c>Parameter += Alpha·contribution</c> in place of accumulating the parameter's
-/// adjoint: through the rule's in-place form when it has one, else with <c>add_</c>.
+/// In a gradient-descent step, <c>Parameter += α·contribution</c> in place of accumulating the parameter's adjoint:
+/// through <c>InPlace</c> when the contribution has an in-place form (<c>InPlace(Parameter, arguments…, α)</c>, which
+/// adds without materialising it), else with <c>add_</c>. <c>Alpha</c> is the step's scale.
 /// </summary>
-internal sealed record DescentUpdateStatement(string Parameter, AccumulateTensorStatement Contribution, string Alpha) : Statement;
+internal sealed record DescentUpdateStatement(string Parameter, AccumulateTensorStatement Contribution, string Alpha) : Statement
+{
+    /// <summary>The helper adding α times the contribution to the parameter in place, with the arguments after the parameter and before α.</summary>
+    public OpaqueCall? InPlace { get; init; }
+}
 
 /// <summary>Runs <c>Body</c> only when the tensor adjoint <c>Seed</c> received a contribution.</summary>
 internal sealed record WhenAdjointStatement(string Seed, Block Body) : Statement;

@@ -4,92 +4,44 @@ using System.Linq;
 namespace Leibniz.Generators.Rules.Tensor;
 
 /// <summary>
-/// The derivative table for TorchSharp tensor APIs. Adding an op is adding a row. Templates keep to
-/// what the backward needs (ReLU reads its output's sign, not its input; <c>linear</c> reads its input
-/// and weight, not its output) and prefer fused calls where TorchSharp has them.
+/// The derivative table for TorchSharp tensor APIs: one row per canonical operation, its aliases resolved to it. A row
+/// says which parameters carry a derivative; the derivative is the row's tangent rule (<see cref="TensorTangentRules"/>),
+/// which reverse mode transposes. Adding an operation is a row here and its tangent rule there
+/// (docs/architecture.md walks through <c>torch.erf</c>).
 /// </summary>
 internal static class TensorRules
 {
-    const string SumTo = "global::Leibniz.Generated.Broadcasting.SumToShape";
-
-    const string Linear = "global::Leibniz.Generated.LinearAdjoints";
-
-    // Parameters after the tensor (an in-place flag) must keep their defaults.
-    static TensorRule Elementwise(string key, string vjp, string comment)
-        => new(key, new[] { vjp }, new[] { false }, comment) { DefaultsFrom = 1, SameShapeAsFirst = true };
-
     /// <summary>
     /// A row whose pullback is derived from its tangent rule (<see cref="TensorTangentRules"/>); <paramref name="differentiable"/>
     /// says which parameters carry a derivative, and every parameter from <paramref name="defaultsFrom"/> on must keep its default.
     /// </summary>
     static TensorRule Derived(string key, string comment, bool[] differentiable, int? defaultsFrom = null, bool elementwise = false)
-        => new(key, differentiable.Select(d => d ? TensorRule.Derived : null).ToArray(), new bool[differentiable.Length], comment)
-            { DefaultsFrom = defaultsFrom, SameShapeAsFirst = elementwise };
+        => new(key, differentiable, comment) { DefaultsFrom = defaultsFrom, SameShapeAsFirst = elementwise };
 
     /// <summary>An elementwise function of one tensor, its pullback derived from its tangent rule.</summary>
     static TensorRule Unary(string key, string comment, int parameters = 1, int? defaultsFrom = 1)
         => Derived(key, comment, new[] { true }.Concat(Enumerable.Repeat(false, parameters - 1)).ToArray(), defaultsFrom, elementwise: true);
 
-    // The adjoint of a reduction over dimension {1}, with that dimension put back when keepdim dropped it. Whether it did is
-    // read from the ranks, so the template holds when keepdim is left to its default (an omitted argument cannot be named).
-    const string KeptDim = "{g}.dim() < {0}.dim() ? {g}.unsqueeze({1}) : {g}";
-
+    /// <summary>A row differentiable in its first parameter only, the rest data (dimensions, flags, indices).</summary>
+    static TensorRule First(string key, string comment, int parameters, int? defaultsFrom = null)
+        => Derived(key, comment, new[] { true }.Concat(Enumerable.Repeat(false, parameters - 1)).ToArray(), defaultsFrom);
 
     const string SoftplusIdentity = "d softplus(a, β, t) = σ(β·a)·da, = da where β·a > t";
+    const string SoftmaxIdentity = "y = softmax_d(a): ẏ = y·(ȧ − Σ_d ȧ·y)";
+    const string LogSoftmaxIdentity = "y = log softmax_d(a): ẏ = ȧ − Σ_d ȧ·eʸ";
+    const string SumOverIdentity = "d Σ over dimensions D: ȳ with D restored, broadcast back along them";
+    const string MeanOverIdentity = "d mean over dimensions D: ȳ with D restored, broadcast back and divided by the count averaged";
+    const string AmaxIdentity = "d amax_D a = ȧ averaged over the elements equal to the maximum of their slice";
+    const string AminIdentity = "d amin_D a = ȧ averaged over the elements equal to the minimum of their slice";
 
-    const string Softmax = "{g}.sub({g}.mul({y}).sum(dim: {1}, keepdim: true)).mul({y})";
-    const string SoftmaxIdentity = "y = softmax_d(a): ā = y·(ȳ − Σ_d ȳ·y)";
-    const string LogSoftmax = "{g}.sub({y}.exp().mul({g}.sum(dim: {1}, keepdim: true)))";
-    const string LogSoftmaxIdentity = "y = log softmax_d(a): ā = ȳ − eʸ·Σ_d ȳ";
+    // cat along d: input k's adjoint is the slice of ȳ it filled, after the inputs before it; stack's is ȳ selected at k.
+    static TensorRule Cat(string key) => new(key, new[] { false, false }, "y = cat_d(a₀, a₁, …): āₖ = ȳ narrowed along d to the part aₖ filled") { ListParameter = 0 };
 
-    // narrow(d, start, length) is the slice [start, start + length) along d; a negative start counts from the end, and
-    // when start + length is then 0 the slice runs to the end, which slice_scatter spells as no end.
-    const string Narrow = "{0}.zeros_like().slice_scatter({g}, {1}, {2}, {2} < 0 && {2} + {3} == 0 ? null : {2} + {3})";
-
-    // (softmax(x) − onehot(t))·[t ≠ −100]·ȳ/#kept, the one-hot part a scatter-add of −1 at tₙ along class dimension 1; an
-    // ignored row scatters at class 0 and is then zeroed by its weight. Covers (N, C) and (N, C, d₁, …) inputs; an unbatched
-    // (C) input has no dimension 1 and fails loudly in the backward.
-    const string CrossEntropy = "{0}.softmax(1L).scatter_add(1L, {1}.clamp_min(0).unsqueeze(1L), {1}.unsqueeze(1L).full_like(-1, dtype: {0}.dtype))"
-        + ".mul({1}.ne(-100).unsqueeze(1L).mul({g}.div({1}.ne(-100).sum())))";
-
-    // Undoing a reduction over a list of dimensions: the reduced tensor reshaped to the shape keepdim gives. That holds
-    // whether or not keepdim dropped them (dropping or restoring dimensions of size 1 keeps the elements' order), and
-    // for negative dimensions and the empty list (every dimension), which KeptShape reads as PyTorch does.
-    static string Kept(string reduced, string dims = "{1}") => reduced + ".reshape(global::Leibniz.Generated.Reductions.KeptShape({0}.shape, " + dims + "))";
-
-    static string SumOver(string dims) => Kept("{g}", dims) + ".expand_as({0})";
-
-    static readonly string MeanOver = Kept("{g}") + ".expand_as({0}).div((double){0}.numel() / {g}.numel())";
-
-    // PyTorch splits the adjoint of amax/amin, and of max()/min() over all elements, evenly among the elements equal to
-    // the extremum; max(dim)/min(dim) instead send it to the one index they return.
-    const string AmongTies = "global::Leibniz.Generated.Reductions.ShareAmongTies({0}, {y}, {g}, {1})";
-    const string AmongAllTies = "{0}.eq({y}).mul({g}.div({0}.eq({y}).sum()))";
-
-    // The index max(d)/min(d) returned is found again from the input, by the same call: the backward keeps a, not the indices.
-    static string ToIndexOf(string extremum) => "{0}.zeros_like().scatter({1}, {0}." + extremum + "({1}, true).indexes, " + KeptDim + ")";
-
-    // cat along d: input k's adjoint is the slice of ȳ it filled, after the inputs before it.
-    static string CatElement(int k)
-        => "{g}.narrow({1}, " + (k == 0 ? "0" : string.Join(" + ", Enumerable.Range(0, k).Select(j => "{@" + j + "}.size((int){1})"))) + ", {@" + k + "}.size((int){1}))";
-
-    static TensorRule Cat(string key) => new(key, new string?[] { null, null }, new[] { false, false }, "y = cat_d(a₀, a₁, …): āₖ = ȳ narrowed along d to the part aₖ filled")
-        { ListParameter = 0, ElementVjp = CatElement };
-
-    static TensorRule Stack(string key) => new(key, new string?[] { null, null }, new[] { false, false }, "y = stack_d(a₀, a₁, …): āₖ = ȳ selected at k along d")
-        { ListParameter = 0, ElementVjp = k => "{g}.select({1}, " + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")" };
-
-    const string AmaxIdentity = "d amax_D a = ȳ shared evenly among the elements equal to the maximum of their slice";
-    const string AminIdentity = "d amin_D a = ȳ shared evenly among the elements equal to the minimum of their slice";
-    const string Unpermute = "{g}.permute(global::Leibniz.Generated.Permutations.Inverse({1}))";
-    const string Select = "{0}.zeros_like().select_scatter({g}, {1}, {2})";
-    // −onehot(t)·[t ≠ −100]·ȳ/#kept: nll_loss's default ignore_index is −100 and its mean runs over the kept rows.
-    const string NllLoss = "{0}.zeros_like().scatter_add(1L, {1}.clamp_min(0).unsqueeze(1L), {1}.unsqueeze(1L).full_like(-1, dtype: {0}.dtype))"
-        + ".mul({1}.ne(-100).unsqueeze(1L).mul({g}.div({1}.ne(-100).sum())))";
+    static TensorRule Stack(string key) => new(key, new[] { false, false }, "y = stack_d(a₀, a₁, …): āₖ = ȳ selected at k along d") { ListParameter = 0 };
 
     // Piecewise-constant results (masks, signs, indices): their derivative is exactly zero, so the row
     // lets them appear on a differentiable path (a where() condition, an argmax) without an adjoint.
-    static TensorRule Flat(string key, string comment) => new(key, System.Array.Empty<string?>(), System.Array.Empty<bool>(), comment);
+    static TensorRule Flat(string key, string comment) => new(key, System.Array.Empty<bool>(), comment);
 
     /// <summary>The mask draw <c>dropout</c> is lowered into (the mask is data), then the product with it.</summary>
     public const string DropoutMaskDraw = "Leibniz.Generated.DropoutMask.Draw";
@@ -98,8 +50,6 @@ internal static class TensorRules
     /// <summary>The indices of the window maxima <c>max_pool2d</c> is lowered into, then the values read at them.</summary>
     public const string MaxPool2dIndices = "Leibniz.Generated.MaxPool2dSelection.Indices";
     public const string MaxPool2dGather = "Leibniz.Generated.MaxPool2dSelection.Gather";
-
-    const string Conv2d = "global::Leibniz.Generated.Conv2dAdjoints";
 
     /// <summary>The tangent of amax/amin over a list of dimensions (written by TensorTangentRules; a row so that H·v can reverse it).</summary>
     public const string TiesTangent = "Leibniz.Generated.Reductions.TiesTangent(Tensor, Tensor, Tensor, long[])";
@@ -127,17 +77,10 @@ internal static class TensorRules
         Derived("Tensor.matmul", "d(A·B) = dA·B + A·dB: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ (batch dimensions summed back)", new[] { true, true }),
         Derived("Tensor.mm", "d(A·B) = dA·B + A·dB: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ", new[] { true, true }),
         Derived("torch.bmm", "per batch, d(A·B) = dA·B + A·dB: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ", new[] { true, true }),
-        new("nn.functional.linear", new[]
-        {
-            "{g}.matmul({1})",
-            Linear + ".Weight({g}, {0})",
-            Linear + ".Bias({g})",
-        }, new[] { false, false, false }, "y = x·Wᵀ + b: x̄ = ȳ·W, W̄ = ȳᵀ·x, b̄ = Σ ȳ over the batch")
-        {
-            Into = new[] { null, Linear + ".AddWeight({acc}, {g}, {0}, {alpha})", Linear + ".AddBias({acc}, {g}, {alpha})" },
-        },
-        new("Tensor.addmm", new[] { "{g}.mul({3})", "{g}.mm({2}.t()).mul({4})", "{1}.t().mm({g}).mul({4})", null, null }, new[] { true, false, false, false, false }, "y = β·c + α·A·B: c̄ = β·ȳ (summed to c's shape), Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ"),
-        new("torch.addmm", new[] { "{g}.mul({3})", "{g}.mm({2}.t()).mul({4})", "{1}.t().mm({g}).mul({4})", null, null }, new[] { true, false, false, false, false }, "y = β·c + α·A·B: c̄ = β·ȳ, Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ"),
+        // The weight's and bias's adjoints fold into a descent step in place (LinearAdjoints.AddWeight: addmm_ on the weight).
+        Derived("nn.functional.linear", "y = x·Wᵀ + b: x̄ = ȳ·W, W̄ = ȳᵀ·x, b̄ = Σ ȳ over the batch", new[] { true, true, true }),
+        Derived("Tensor.addmm", "y = β·c + α·A·B: c̄ = β·ȳ (summed to c's shape), Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ", new[] { true, true, true, false, false }),
+        Derived("torch.addmm", "y = β·c + α·A·B: c̄ = β·ȳ (summed to c's shape), Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ", new[] { true, true, true, false, false }),
 
         // Elementwise functions.
         Derived("Tensor.pow", "d aᵖ = p·aᵖ⁻¹·da (constant exponent)", new[] { true, false }, elementwise: true),
@@ -191,8 +134,7 @@ internal static class TensorRules
         Derived("nn.functional.leaky_relu", "d leaky_relu(a, s) = (a > 0 ? 1 : s)·da", new[] { true, false, false }, defaultsFrom: 2, elementwise: true),
         Derived("nn.functional.elu", "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da", new[] { true, false }, defaultsFrom: 2, elementwise: true),
         Derived("Tensor.elu(double)", "d elu(a, α) = (a > 0 ? 1 : α·eᵃ)·da", new[] { true, false }, elementwise: true),
-        new("Tensor.elu(Scalar, Scalar, Scalar)", new[] { "{g}.mul({2}).where({0}.gt(0), {g}.mul({0}.mul({3}).exp()).mul({1}).mul({2}).mul({3}))", null, null, null }, new[] { false, false, false, false },
-            "y = s·(a > 0 ? a : α(e^(i·a) − 1)): d = (a > 0 ? s : s·α·i·e^(i·a))·da"),
+        Derived("Tensor.elu(Scalar, Scalar, Scalar)", "y = s·(a > 0 ? a : α(e^(i·a) − 1)): d = (a > 0 ? s : s·α·i·e^(i·a))·da", new[] { true, false, false, false }, elementwise: true),
 
         // Clamping passes the adjoint where the value went through unchanged: y = a exactly there, and only there (bounds included, as in PyTorch).
         Derived("Tensor.clamp(Scalar?, Scalar?)", "d clamp(a, lo, hi) = [lo ≤ a ≤ hi]·da = [y = a]·da", new[] { true, false, false }, elementwise: true),
@@ -203,46 +145,49 @@ internal static class TensorRules
         Derived("torch.where(Tensor, Tensor, Tensor)", "y = c ? a : b: ā = c·ȳ, b̄ = ¬c·ȳ", new[] { false, true, true }),
         Derived("Tensor.where", "y = c ? a : b: ā = c·ȳ, b̄ = ¬c·ȳ", new[] { true, false, true }),
 
-        // Softmax family over one dimension d. The templates read the output, as PyTorch's backward does.
-        new("Tensor.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
-        new("torch.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
-        new("special.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
-        new("nn.functional.softmax", new[] { Softmax, null, null }, new[] { false, false, false }, SoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
-        new("Tensor.log_softmax", new[] { LogSoftmax, null, null }, new[] { false, false, false }, LogSoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
-        new("special.log_softmax", new[] { LogSoftmax, null, null }, new[] { false, false, false }, LogSoftmaxIdentity) { DefaultsFrom = 2, SameShapeAsFirst = true },
-        new("nn.functional.log_softmax", new[] { LogSoftmax, null }, new[] { false, false }, LogSoftmaxIdentity) { SameShapeAsFirst = true },
+        // Softmax family over one dimension d. The pullbacks are written by hand to read the output, as PyTorch's backward
+        // does: transposing the tangent would spread the sum back and add the two terms separately.
+        Derived("Tensor.softmax", SoftmaxIdentity, new[] { true, false, false }, defaultsFrom: 2, elementwise: true) with { Pullback = TensorPullbackRules.Softmax },
+        Derived("torch.softmax", SoftmaxIdentity, new[] { true, false, false }, defaultsFrom: 2, elementwise: true) with { Pullback = TensorPullbackRules.Softmax },
+        Derived("special.softmax", SoftmaxIdentity, new[] { true, false, false }, defaultsFrom: 2, elementwise: true) with { Pullback = TensorPullbackRules.Softmax },
+        Derived("nn.functional.softmax", SoftmaxIdentity, new[] { true, false, false }, defaultsFrom: 2, elementwise: true) with { Pullback = TensorPullbackRules.Softmax },
+        Derived("Tensor.log_softmax", LogSoftmaxIdentity, new[] { true, false, false }, defaultsFrom: 2, elementwise: true) with { Pullback = TensorPullbackRules.LogSoftmax },
+        Derived("special.log_softmax", LogSoftmaxIdentity, new[] { true, false, false }, defaultsFrom: 2, elementwise: true) with { Pullback = TensorPullbackRules.LogSoftmax },
+        Derived("nn.functional.log_softmax", LogSoftmaxIdentity, new[] { true, false }, elementwise: true) with { Pullback = TensorPullbackRules.LogSoftmax },
 
         // Reductions.
         Derived("Tensor.sum(ScalarType?)", "d Σa: the adjoint of the sum, broadcast back over a", new[] { true, false }, defaultsFrom: 1),
         Derived("Tensor.sum(long, bool, ScalarType?)", "d Σ over one dimension: broadcast back along it", new[] { true, false, false, false }, defaultsFrom: 3),
-        new("Tensor.sum(long[], bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
-        new("Tensor.sum(ReadOnlySpan<long>, bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
-        new("torch.sum(Tensor, ReadOnlySpan<long>, bool, ScalarType?)", new[] { SumOver("{1}"), null, null, null }, new[] { false, false, false, false }, "d Σ over dimensions D: ȳ with D restored, broadcast back along them") { DefaultsFrom = 3 },
-        new("Tensor.sum(long, long, bool, ScalarType?)", new[] { SumOver("new long[] { {1}, {2} }"), null, null, null, null }, new[] { false, false, false, false, false }, "d Σ over two dimensions: ȳ with them restored, broadcast back along them") { DefaultsFrom = 4 },
-        new("Tensor.sum(long, long, long, bool, ScalarType?)", new[] { SumOver("new long[] { {1}, {2}, {3} }"), null, null, null, null, null }, new[] { false, false, false, false, false, false }, "d Σ over three dimensions: ȳ with them restored, broadcast back along them") { DefaultsFrom = 5 },
+        First("Tensor.sum(long[], bool, ScalarType?)", SumOverIdentity, 4, defaultsFrom: 3),
+        First("Tensor.sum(ReadOnlySpan<long>, bool, ScalarType?)", SumOverIdentity, 4, defaultsFrom: 3),
+        First("torch.sum(Tensor, ReadOnlySpan<long>, bool, ScalarType?)", SumOverIdentity, 4, defaultsFrom: 3),
+        First("Tensor.sum(long, long, bool, ScalarType?)", "d Σ over two dimensions: ȳ with them restored, broadcast back along them", 5, defaultsFrom: 4),
+        First("Tensor.sum(long, long, long, bool, ScalarType?)", "d Σ over three dimensions: ȳ with them restored, broadcast back along them", 6, defaultsFrom: 5),
         Derived("Tensor.mean()", "d mean a: the adjoint over n, broadcast back over a", new[] { true }),
-        new("Tensor.mean(long[], bool, ScalarType?)", new[] { MeanOver, null, null, null }, new[] { false, false, false, false }, "d mean over dimensions D: ȳ with D restored, broadcast back and divided by the count averaged") { DefaultsFrom = 3 },
-        new("torch.mean(Tensor, long[], bool, ScalarType?)", new[] { MeanOver, null, null, null }, new[] { false, false, false, false }, "d mean over dimensions D: ȳ with D restored, broadcast back and divided by the count averaged") { DefaultsFrom = 3 },
+        First("Tensor.mean(long[], bool, ScalarType?)", MeanOverIdentity, 4, defaultsFrom: 3),
+        First("torch.mean(Tensor, long[], bool, ScalarType?)", MeanOverIdentity, 4, defaultsFrom: 3),
 
         // Extrema.
-        new("Tensor.amax(long[], bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AmaxIdentity) { DefaultsFrom = 3 },
-        new("Tensor.amax(long[])", new[] { AmongTies, null }, new[] { false, false }, AmaxIdentity),
-        new("Tensor.amax(ReadOnlySpan<long>, bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AmaxIdentity) { DefaultsFrom = 3 },
-        new("torch.amax(Tensor, long[], bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AmaxIdentity) { DefaultsFrom = 3 },
-        new("torch.amax(Tensor, long[])", new[] { AmongTies, null }, new[] { false, false }, AmaxIdentity),
-        new("torch.amax(Tensor, ReadOnlySpan<long>, bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AmaxIdentity) { DefaultsFrom = 3 },
-        new("Tensor.amin(long[], bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AminIdentity) { DefaultsFrom = 3 },
-        new("Tensor.amin(long[])", new[] { AmongTies, null }, new[] { false, false }, AminIdentity),
-        new("Tensor.amin(ReadOnlySpan<long>, bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AminIdentity) { DefaultsFrom = 3 },
-        new("torch.amin(Tensor, long[], bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AminIdentity) { DefaultsFrom = 3 },
-        new("torch.amin(Tensor, ReadOnlySpan<long>, bool, Tensor?)", new[] { AmongTies, null, null, null }, new[] { false, false, false, false }, AminIdentity) { DefaultsFrom = 3 },
-        new("Tensor.max()", new[] { AmongAllTies }, new[] { false }, "d max a = ȳ shared evenly among the elements equal to the maximum"),
-        new("torch.max(Tensor)", new[] { AmongAllTies }, new[] { false }, "d max a = ȳ shared evenly among the elements equal to the maximum"),
-        new("Tensor.min()", new[] { AmongAllTies }, new[] { false }, "d min a = ȳ shared evenly among the elements equal to the minimum"),
-        new("torch.min(Tensor)", new[] { AmongAllTies }, new[] { false }, "d min a = ȳ shared evenly among the elements equal to the minimum"),
-        new("Tensor.max(long, bool).values", new[] { ToIndexOf("max"), null, null }, new[] { false, false, false }, "(y, i) = max_d a: ā = 0 with ȳ written at the index i along d"),
-        new("torch.max(Tensor, long, bool).values", new[] { ToIndexOf("max"), null, null }, new[] { false, false, false }, "(y, i) = max_d a: ā = 0 with ȳ written at the index i along d"),
-        new("Tensor.min(long, bool).values", new[] { ToIndexOf("min"), null, null }, new[] { false, false, false }, "(y, i) = min_d a: ā = 0 with ȳ written at the index i along d"),
+        First("Tensor.amax(long[], bool, Tensor?)", AmaxIdentity, 4, defaultsFrom: 3),
+        First("Tensor.amax(long[])", AmaxIdentity, 2),
+        First("Tensor.amax(ReadOnlySpan<long>, bool, Tensor?)", AmaxIdentity, 4, defaultsFrom: 3),
+        First("torch.amax(Tensor, long[], bool, Tensor?)", AmaxIdentity, 4, defaultsFrom: 3),
+        First("torch.amax(Tensor, long[])", AmaxIdentity, 2),
+        First("torch.amax(Tensor, ReadOnlySpan<long>, bool, Tensor?)", AmaxIdentity, 4, defaultsFrom: 3),
+        First("Tensor.amin(long[], bool, Tensor?)", AminIdentity, 4, defaultsFrom: 3),
+        First("Tensor.amin(long[])", AminIdentity, 2),
+        First("Tensor.amin(ReadOnlySpan<long>, bool, Tensor?)", AminIdentity, 4, defaultsFrom: 3),
+        First("torch.amin(Tensor, long[], bool, Tensor?)", AminIdentity, 4, defaultsFrom: 3),
+        First("torch.amin(Tensor, ReadOnlySpan<long>, bool, Tensor?)", AminIdentity, 4, defaultsFrom: 3),
+        // PyTorch splits the adjoint of amax/amin, and of max()/min() over all elements, evenly among the elements equal to
+        // the extremum; max(dim)/min(dim) instead send it to the one index they return.
+        First("Tensor.max()", "d max a = ȧ averaged over the elements equal to the maximum", 1),
+        First("torch.max(Tensor)", "d max a = ȧ averaged over the elements equal to the maximum", 1),
+        First("Tensor.min()", "d min a = ȧ averaged over the elements equal to the minimum", 1),
+        First("torch.min(Tensor)", "d min a = ȧ averaged over the elements equal to the minimum", 1),
+        First("Tensor.max(long, bool).values", "(y, i) = max_d a: ẏ = ȧ read at the index i along d", 3),
+        First("torch.max(Tensor, long, bool).values", "(y, i) = max_d a: ẏ = ȧ read at the index i along d", 3),
+        First("Tensor.min(long, bool).values", "(y, i) = min_d a: ẏ = ȧ read at the index i along d", 3),
         Flat("Tensor.max(long, bool).indexes", "an index is piecewise constant: no derivative"),
         Flat("torch.max(Tensor, long, bool).indexes", "an index is piecewise constant: no derivative"),
         Flat("Tensor.min(long, bool).indexes", "an index is piecewise constant: no derivative"),
@@ -250,8 +195,8 @@ internal static class TensorRules
         Derived("Tensor.logsumexp", "d log Σ_d eᵃ = softmax_d(a)·da", new[] { true, false, false }),
 
         // Shape.
-        new("Tensor.permute(long[])", new[] { Unpermute, null }, new[] { false, false }, "y = a permuted by p: ā = ȳ permuted by p⁻¹"),
-        new("torch.permute(Tensor, long[])", new[] { Unpermute, null }, new[] { false, false }, "y = a permuted by p: ā = ȳ permuted by p⁻¹"),
+        First("Tensor.permute(long[])", "y = a permuted by p: ā = ȳ permuted by p⁻¹", 2),
+        First("torch.permute(Tensor, long[])", "y = a permuted by p: ā = ȳ permuted by p⁻¹", 2),
         Derived("Tensor.reshape", "reshape back", new[] { true, false }),
         Derived("Tensor.flatten", "un-flatten", new[] { true, false, false }),
         Derived("Tensor.view_as", "view back", new[] { true, false }),
@@ -261,8 +206,8 @@ internal static class TensorRules
         // squeeze(d) is a no-op when d has size ≠ 1, so the adjoint is reshaped back rather than unsqueezed at d.
         Derived("Tensor.squeeze", "un-squeeze: reshape back", new[] { true, false }),
         // expand is a broadcast; undoing a broadcast is the sum back to the operand's shape.
-        new("Tensor.expand(long[])", new[] { "{g}" }, new[] { true }, "d expand(a) = Σ of ȳ over the expanded dimensions"),
-        new("Tensor.expand_as", new[] { "{g}", null }, new[] { true, false }, "d expand_as(a, b) = Σ of ȳ over the expanded dimensions"),
+        First("Tensor.expand(long[])", "d expand(a) = Σ of ȳ over the expanded dimensions", 2),
+        First("Tensor.expand_as", "d expand_as(a, b) = Σ of ȳ over the expanded dimensions", 2),
 
         // Joining: each input's adjoint is its part of the output's.
         Cat("torch.cat(Tensor[], long)"),
@@ -278,11 +223,10 @@ internal static class TensorRules
 
         // Indexing: the adjoint goes back to the positions read, summed where a position was read more than once.
         Derived("Tensor.select(long, long)", "ā = 0 with ȳ written at the selected index along d", new[] { true, false, false }),
-        new("Tensor.slice(long, long, long, long)", new[] { "{0}.zeros_like().slice_scatter({g}, {1}, {2}, {3}, {4})", null, null, null, null }, new[] { false, false, false, false, false },
-            "ā = 0 with ȳ written into the slice [start, finish) by step along d"),
+        First("Tensor.slice(long, long, long, long)", "ā = 0 with ȳ written into the slice [start, finish) by step along d", 5),
         // Basic indexing (integers, ranges, slices, ellipsis, new axes) reads each position at most once, so writing ȳ back
         // through the same indices is the adjoint; tensor (advanced) indices are refused by the front end.
-        new("Tensor.index(TensorIndex[])", new[] { "{0}.zeros_like().index_put_({g}, {1})", null }, new[] { false, false }, "ā = 0 with ȳ written back through the same indices"),
+        First("Tensor.index(TensorIndex[])", "ā = 0 with ȳ written back through the same indices", 2),
         Derived("Tensor.narrow", "ā = 0 with ȳ written into the narrowed slice", new[] { true, false, false, false }),
         Derived("Tensor.index_select", "ā = 0 with ȳ added at the selected indices along d", new[] { true, false, false }),
         Derived("Tensor.gather", "ā = 0 with ȳ scattered-added back along d", new[] { true, false, false }),
@@ -291,36 +235,27 @@ internal static class TensorRules
         // Layers. dropout and max_pool2d need a value their forward computes but does not return (the mask, the position of
         // each window's maximum); the lowering splits them in two so that value is a variable the reverse sweep reads.
         // The mask m = b/(1 − p) holds the Bernoulli draw b fixed, so it varies with p alone (a double p may be differentiated).
-        new(DropoutMaskDraw, new[] { null, "global::Leibniz.Generated.DropoutMask.ProbabilityAdjoint({g}, {y}, {1}, {2})", null }, new[] { false, false, false },
-            "m = b/(1 − p) for the draw b: p̄ = Σ m̄·m/(1 − p) in training, 0 otherwise"),
-        new(DropoutProduct, new[] { "{g}.mul({1})", "{g}.mul({0})" }, new[] { false, false }, "y = x·m with the mask m kept from the forward: x̄ = ȳ·m, m̄ = ȳ·x"),
+        Derived(DropoutMaskDraw, "m = b/(1 − p) for the draw b: ṁ = m·ṗ/(1 − p) in training, 0 otherwise", new[] { false, true, false }),
+        Derived(DropoutProduct, "y = x·m with the mask m kept from the forward: ẏ = ẋ·m + x·ṁ", new[] { true, true }),
         Flat(MaxPool2dIndices, "the positions of the window maxima are piecewise constant: no derivative"),
-        new(MaxPool2dGather, new[] { "global::Leibniz.Generated.MaxPool2dSelection.Scatter({g}, {0}, {1})", null }, new[] { false, false },
-            "y = x at each window's maximum: x̄ = ȳ added back at those positions, summed where windows overlap"),
+        First(MaxPool2dGather, "y = x at each window's maximum: x̄ = ȳ added back at those positions, summed where windows overlap", 2),
         // conv2d(input, weight, bias, strides, padding, dilation, groups); the adjoints repeat the call's arguments.
-        new("nn.functional.conv2d", new[]
-        {
-            Conv2d + ".Input({g}, {0}, {1}, {3}, {4}, {5}, {6})",
-            Conv2d + ".Weight({g}, {0}, {1}, {3}, {4}, {5}, {6})",
-            Conv2d + ".Bias({g})",
-            null, null, null, null,
-        }, new[] { false, false, false, false, false, false, false },
-            "y = x ⋆ W + b: x̄ = ȳ ⋆ᵀ W (transposed convolution), W̄ = x ⋆ ȳ per group, b̄ = Σ ȳ over batch, height and width"),
+        Derived("nn.functional.conv2d", "y = x ⋆ W + b: x̄ = ȳ ⋆ᵀ W (transposed convolution), W̄ = x ⋆ ȳ per group, b̄ = Σ ȳ over batch, height and width", new[] { true, true, true, false, false, false, false }),
 
         // Losses.
         // Mean cross-entropy over class dimension 1 with int64 targets; targets equal to ignore_index (−100) count neither in the sum nor in n.
-        new("nn.functional.cross_entropy", new[] { CrossEntropy, null }, new[] { false, false },
-            "ℓ = mean over kept n of −log softmax(x)[n, tₙ]: x̄ = (softmax(x) − onehot(t))·[t ≠ −100]·ȳ / #kept") { DefaultsFrom = 2 },
-        new("nn.functional.binary_cross_entropy_with_logits", new[] { "{0}.sigmoid().sub({1}).mul({g}.div({0}.numel()))", "{0}.mul({g}.div(-{0}.numel()))" }, new[] { false, false },
-            "ℓ = mean (1 − t)·x + log(1 + e⁻ˣ): x̄ = (σ(x) − t)·ȳ/n, t̄ = −x·ȳ/n") { DefaultsFrom = 2 },
-        new("nn.functional.mse_loss", new[] { "{0}.sub({1}).mul({g}).mul(2.0 / {0}.numel())", "{0}.sub({1}).mul({g}).mul(-2.0 / {0}.numel())", null }, new[] { false, false, false }, "mean (x − t)²: x̄ = 2(x − t)/n") { DefaultsFrom = 2 },
+        // Mean cross-entropy over class dimension 1 with int64 targets; targets equal to ignore_index (−100) count neither in the sum nor in n.
+        // Its pullback is written by hand: softmax minus the one-hot target in one pass, where the derived one would
+        // transpose nll_loss and the softmax's sum separately.
+        First("nn.functional.cross_entropy", "ℓ = mean over kept n of −log softmax(x)[n, tₙ]: x̄ = (softmax(x) − onehot(t))·[t ≠ −100]·ȳ / #kept", 2, defaultsFrom: 2)
+            with { Pullback = TensorPullbackRules.CrossEntropy },
+        Derived("nn.functional.binary_cross_entropy_with_logits", "ℓ = mean (1 − t)·x + log(1 + e⁻ˣ): x̄ = (σ(x) − t)·ȳ/n, t̄ = −x·ȳ/n", new[] { true, true }, defaultsFrom: 2),
+        Derived("nn.functional.mse_loss", "mean (x − t)²: x̄ = 2(x − t)·ȳ/n, t̄ = −x̄", new[] { true, true, false }, defaultsFrom: 2),
 
         // Rows the tangent rules are written with (TensorTangentRules), so that a tangent can be differentiated again.
         // erfc: the Gaussian CDF in GELU's slope. nll_loss: linear in its input, the tangent of cross-entropy.
-        new(TiesTangent, new[] { null, null, "global::Leibniz.Generated.Reductions.ShareAmongTies({0}, {1}, {g}, {3})", null }, new[] { false, false, false, false },
-            "ẏ = mean of ȧ over the ties of each slice: linear in ȧ, whose adjoint shares ȳ among the same ties"),
-        new("nn.functional.nll_loss", new[] { NllLoss, null }, new[] { false, false },
-            "ℓ = −mean over kept n of x[n, tₙ]: x̄ = −onehot(t)·[t ≠ −100]·ȳ / #kept") { DefaultsFrom = 2 },
+        Derived(TiesTangent, "ẏ = mean of ȧ over the ties of each slice: linear in ȧ, whose adjoint shares ȳ among the same ties", new[] { false, false, true, false }),
+        First("nn.functional.nll_loss", "ℓ = −mean over kept n of x[n, tₙ]: x̄ = −onehot(t)·[t ≠ −100]·ȳ / #kept", 2, defaultsFrom: 2),
     };
 
     /// <summary>

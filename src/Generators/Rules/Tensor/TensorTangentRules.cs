@@ -79,6 +79,13 @@ internal static class TensorTangentRules
     static Variable SumOver(this ITangentBuilder b, Operand x, Operand dimension, Operand keepdim)
         => b.Call("Tensor.sum(long, bool, ScalarType?)", x, dimension, keepdim);
 
+    /// <summary>A term known to have the output's shape, so that reverse mode sends the cotangent to it unsummed.</summary>
+    static Variable Full(this ITangentBuilder b, Variable term)
+    {
+        b.HasOutputShape(term);
+        return term;
+    }
+
     /// <summary>
     /// A term as wide as the output. A broadcast operand's tangent has the operand's shape, which is the output's
     /// only where another term broadcasts it; alone it is expanded (a number is spread over the output).
@@ -167,10 +174,10 @@ internal static class TensorTangentRules
         var (dx, dw, dbias) = (b.Tangent(0), b.Tangent(1), b.Call.Arguments.Count > 2 ? b.Tangent(2) : null);
         Operand? total = null;
         if (dx is not null)
-            total = b.Call("nn.functional.linear", dbias is null ? new[] { dx, b.Argument(1) } : new[] { dx, b.Argument(1), dbias });
+            total = b.Full(b.Call("nn.functional.linear", dbias is null ? new[] { dx, b.Argument(1) } : new[] { dx, b.Argument(1), dbias }));
         if (dw is not null)
         {
-            var product = b.Call("nn.functional.linear", total is null && dbias is not null ? new[] { b.Argument(0), dw, dbias } : new[] { b.Argument(0), dw });
+            var product = b.Full(b.Call("nn.functional.linear", total is null && dbias is not null ? new[] { b.Argument(0), dw, dbias } : new[] { b.Argument(0), dw }));
             total = total is null ? product : b.Add(total, product);
         }
 
@@ -185,12 +192,12 @@ internal static class TensorTangentRules
         var one = new Literal(1, ValueType.Float);
         Operand? total = null;
         if (da is not null)
-            total = dc is null ? b.Mul(b.Call("Tensor.mm", da, b.Argument(2)), alpha) : b.Call("torch.addmm", dc, da, b.Argument(2), beta, alpha);
+            total = b.Full(dc is null ? b.Mul(b.Full(b.Call("Tensor.mm", da, b.Argument(2))), alpha) : b.Call("torch.addmm", dc, da, b.Argument(2), beta, alpha));
         if (db is not null)
         {
-            total = total is null
-                ? dc is null ? b.Mul(b.Call("Tensor.mm", b.Argument(1), db), alpha) : b.Call("torch.addmm", dc, b.Argument(1), db, beta, alpha)
-                : b.Call("torch.addmm", total, b.Argument(1), db, one, alpha);
+            total = b.Full(total is null
+                ? dc is null ? b.Mul(b.Full(b.Call("Tensor.mm", b.Argument(1), db)), alpha) : b.Call("torch.addmm", dc, b.Argument(1), db, beta, alpha)
+                : b.Call("torch.addmm", total, b.Argument(1), db, one, alpha));
         }
 
         return total ?? b.Spread(b.Mul(dc!, beta));
@@ -256,9 +263,10 @@ internal static class TensorTangentRules
     static Operand BinaryCrossEntropyWithLogits(ITangentBuilder b)
     {
         var (dx, dt, x, t) = (b.Tangent(0), b.Tangent(1), b.Argument(0), b.Argument(1));
-        var pointwise = b.Sum(
-            (dx is null ? null : b.Mul(b.Sub(b.Call("Tensor.sigmoid", x), t), dx), false, true),
-            (dt is null ? null : b.Mul(x, dt), true, true));
+        // Not Sum(…): the terms have the inputs' shape, not the (scalar) output's.
+        var fromInput = dx is null ? null : b.Mul(b.Sub(b.Call("Tensor.sigmoid", x), t), dx);
+        var fromTarget = dt is null ? null : b.Mul(x, dt);
+        var pointwise = fromInput is null ? b.Neg(fromTarget!) : fromTarget is null ? fromInput : b.Sub(fromInput, fromTarget);
         return b.Call("Tensor.mean()", pointwise);
     }
 
@@ -416,7 +424,7 @@ internal static class TensorTangentRules
         var (dx, dw, dbias) = (b.Tangent(0), b.Tangent(1), b.Tangent(2));
         var noBias = new OmittedArgument(new CodeLiteral("null"));
         Variable Convolve(Operand input, Operand weight, Operand bias)
-            => b.Emit(b.Call with { Arguments = new[] { input, weight, bias }.Concat(b.Call.Arguments.Skip(3)).ToEquatableArray() });
+            => b.Full(b.Emit(b.Call with { Arguments = new[] { input, weight, bias }.Concat(b.Call.Arguments.Skip(3)).ToEquatableArray() }));
 
         Operand? total = null;
         if (dx is not null) total = Convolve(dx, b.Argument(1), dbias ?? noBias);
@@ -433,9 +441,9 @@ internal static class TensorTangentRules
     static Operand DropoutProduct(ITangentBuilder b)
     {
         var (dx, dm) = (b.Tangent(0), b.Tangent(1));
-        Operand? total = dx is null ? null : b.Emit(b.Call with { Arguments = new[] { dx, b.Argument(1) }.ToEquatableArray() });
+        Operand? total = dx is null ? null : b.Full(b.Emit(b.Call with { Arguments = new[] { dx, b.Argument(1) }.ToEquatableArray() }));
         if (dm is null) return total!;
-        var second = b.Emit(b.Call with { Arguments = new[] { b.Argument(0), dm }.ToEquatableArray() });
+        var second = b.Full(b.Emit(b.Call with { Arguments = new[] { b.Argument(0), dm }.ToEquatableArray() }));
         return total is null ? second : b.Add(total, second);
     }
 
@@ -444,7 +452,11 @@ internal static class TensorTangentRules
     {
         var (p, training) = (b.Argument(1), b.Argument(2));
         if (training is OmittedArgument omitted) training = omitted.Default ?? new Literal(1, ValueType.Bool);
-        var keep = b.EmitNumber(new BinaryExpression(BinaryOperator.Subtract, Number(1), p), ValueType.Double);
+        // 1 − p, made 1 at p = 1, where the mask is all zeros and does not vary: ṁ = 0·ṗ, not 0·ṗ/0.
+        var dropsAll = b.EmitNumber(new ConditionalExpression(b.EmitNumber(new BinaryExpression(BinaryOperator.GreaterOrEqual, p, Number(1)), ValueType.Bool),
+            Number(1), Number(0)), ValueType.Double);
+        var keep = b.EmitNumber(new BinaryExpression(BinaryOperator.Add, b.EmitNumber(new BinaryExpression(BinaryOperator.Subtract, Number(1), p), ValueType.Double), dropsAll),
+            ValueType.Double);
         var rate = b.EmitNumber(new BinaryExpression(BinaryOperator.Divide, b.Tangent(1)!, keep), ValueType.Double);
         Operand scale = training switch
         {
@@ -670,7 +682,7 @@ internal static class TensorTangentRules
     }
 
     /// <summary>Whether forward mode can follow a call of row <paramref name="rule"/>: it carries no derivative, or it has a tangent rule.</summary>
-    public static bool Covers(TensorRule rule) => rule.Vjps.All(v => v is null) || Table.ContainsKey(rule.Key.Split('@')[0]);
+    public static bool Covers(TensorRule rule) => !rule.HasAnyDerivative || Table.ContainsKey(rule.Key.Split('@')[0]);
 
     /// <summary>The rows that have a tangent rule.</summary>
     public static IEnumerable<string> Keys => Table.Keys;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Leibniz.Generators.Common;
 using Leibniz.Generators.IR.Functions;
 using ValueType = Leibniz.Generators.IR.Functions.ValueType;
 
@@ -51,6 +52,8 @@ internal static class TensorTransposeRules
 {
     const string Broadcasting = "global::Leibniz.Generated.Broadcasting";
     const string MatrixProducts = "global::Leibniz.Generated.MatrixProducts";
+    const string LinearAdjoints = "global::Leibniz.Generated.LinearAdjoints";
+    const string Conv2dAdjoints = "global::Leibniz.Generated.Conv2dAdjoints";
 
     static Variable Call(this ITransposeBuilder b, string key, params Operand[] arguments) => b.Emit(TensorTangentRules.CallOf(key, arguments));
 
@@ -129,6 +132,99 @@ internal static class TensorTransposeRules
 
     static readonly TensorTransposeRule Reshape = (b, _) => b.EmitHelper(Transposes + ".Reshape", b.Cotangent, b.ShapeOf(b.Argument(0)));
 
+    // ---- helpers called with some of the call's own parameters ----
+
+    /// <summary>The operands parameter <paramref name="parameter"/> of <paramref name="call"/> spans: one, or a pack's.</summary>
+    static (int First, int Count, PackedArgument? Pack) OperandsOf(TensorCall call, int parameter)
+    {
+        if (call.Packs.FirstOrDefault(p => p.Parameter == parameter) is { } pack) return (pack.First, pack.Count, pack);
+        var first = parameter + call.Packs.Where(p => p.Parameter < parameter).Sum(p => p.Count - 1);
+        return (first, 1, null);
+    }
+
+    /// <summary>An operand as a helper's argument: a default the call left is spelled out; one that cannot be has no helper form.</summary>
+    static Operand Spelled(Operand operand) => operand switch
+    {
+        OmittedArgument { Default: { } value } => value,
+        OmittedArgument => throw new TransposeException("an argument left to a default the derivative cannot spell"),
+        _ => operand,
+    };
+
+    /// <summary>
+    /// <c>helper(leading…, the call's parameters…)</c>: a runtime helper called with leading operands and then some of the
+    /// call's own parameters, a packed one (a list of dimensions, tensor indices) passed on as the array it was.
+    /// </summary>
+    static Variable HelperCall(this ITransposeBuilder b, string helper, Operand[] leading, params int[] parameters)
+    {
+        var arguments = new List<Operand>(leading);
+        var packs = new List<PackedArgument>();
+        for (var k = 0; k < parameters.Length; k++)
+        {
+            var (first, count, pack) = OperandsOf(b.Call, parameters[k]);
+            if (pack is not null) packs.Add(pack with { Parameter = leading.Length + k, First = arguments.Count, Params = false });
+            for (var i = first; i < first + count; i++) arguments.Add(Spelled(b.Argument(i)));
+        }
+
+        var call = new TensorCall(helper, helper, CallForm.Static, helper, arguments.ToEquatableArray(), arguments.Select(_ => "").ToEquatableArray())
+        {
+            Packs = packs.ToEquatableArray(),
+        };
+        return b.Emit(call);
+    }
+
+    /// <summary><paramref name="x"/>·s, or <paramref name="x"/> itself where the scale is left at (or set to) one.</summary>
+    static Operand Scaled(this ITransposeBuilder b, Operand x, Operand scale)
+        => Spelled(scale is OmittedArgument { Default: null } ? One : scale) is Literal { Value: 1 } ? x : b.Call("Tensor.op_Multiply", x, Spelled(scale));
+
+    // ---- rules for rows whose tangent is the call itself on a tangent ----
+
+    // y = x·Wᵀ + b: x̄ = ȳ·W, W̄ = ȳᵀ·x and b̄ = Σ ȳ over the batch (LinearAdjoints, which a descent step fuses in place).
+    static readonly TensorTransposeRule LinearLayer = (b, i) => i switch
+    {
+        0 => b.Call("Tensor.matmul", b.Cotangent, b.Argument(1)),
+        1 => b.EmitHelper(LinearAdjoints + ".Weight", b.Cotangent, b.Argument(0)),
+        _ => b.EmitHelper(LinearAdjoints + ".Bias", b.Cotangent),
+    };
+
+    // y = β·c + α·A·B: c̄ = β·ȳ (summed back to c's shape), Ā = α·ȳ·Bᵀ, B̄ = α·Aᵀ·ȳ.
+    static readonly TensorTransposeRule ScaledProduct = (b, i) => i switch
+    {
+        0 => b.Unbroadcast(b.Scaled(b.Cotangent, b.Argument(3)), 0),
+        1 => b.Scaled(b.Call("Tensor.mm", b.Cotangent, b.Call("Tensor.t", b.Argument(2))), b.Argument(4)),
+        2 => b.Scaled(b.Call("Tensor.mm", b.Call("Tensor.t", b.Argument(1)), b.Cotangent), b.Argument(4)),
+        _ => throw new TransposeException("addmm is not linear in its scales"),
+    };
+
+    static readonly TensorTransposeRule Permutation = (b, _) => b.HelperCall(Transposes + ".Permute", new[] { b.Cotangent }, 1);
+
+    /// <summary>Σ or mean over the dimensions given by <paramref name="dimensions"/>: the cotangent spread back over them.</summary>
+    static TensorTransposeRule SpreadOver(string helper, params int[] dimensions)
+        => (b, _) => b.HelperCall(Transposes + "." + helper, new[] { b.Cotangent, b.ShapeOf(b.Argument(0)) }, dimensions);
+
+    // expand is a broadcast; undoing a broadcast is the sum back to the operand's shape.
+    static readonly TensorTransposeRule Expansion = (b, _) => b.EmitHelper(Broadcasting + ".SumToShapeOf", b.Cotangent, b.ShapeOf(b.Argument(0)));
+
+    // cat along d: part k's cotangent is the slice of ȳ it filled; stack: ȳ selected at k.
+    static TensorTransposeRule Joining(bool stack)
+        => (b, i) =>
+        {
+            var list = b.Call.Packs.Single(p => p.ElementType.EndsWith("Tensor", System.StringComparison.Ordinal));
+            var after = list.First + list.Count;
+            var dimension = after < b.Call.Arguments.Count ? Spelled(b.Argument(after)) : new CodeLiteral("0L");
+            var part = new Literal(i - list.First, ValueType.Int);
+            if (stack) return b.Call("Tensor.select(long, long)", b.Cotangent, dimension, part);
+            var parts = Enumerable.Range(list.First, list.Count).Select(k => b.ShapeOf(b.Argument(k)));
+            return b.EmitHelper(Transposes + ".CatPart", new[] { b.Cotangent, dimension, part }.Concat(parts).ToArray());
+        };
+
+    // y = x ⋆ W + b: x̄ = ȳ ⋆ᵀ W (a transposed convolution), W̄ = x ⋆ ȳ per group, b̄ = Σ ȳ over batch, height and width.
+    static readonly TensorTransposeRule Convolution = (b, i) => i switch
+    {
+        0 => b.HelperCall(Conv2dAdjoints + ".Input", new[] { b.Cotangent, b.ShapeOf(b.Argument(0)), b.Argument(1) }, 3, 4, 5, 6),
+        1 => b.HelperCall(Conv2dAdjoints + ".Weight", new[] { b.Cotangent, b.Argument(0), b.ShapeOf(b.Argument(1)) }, 3, 4, 5, 6),
+        _ => b.EmitHelper(Conv2dAdjoints + ".Bias", b.Cotangent),
+    };
+
     static readonly Dictionary<string, TensorTransposeRule> Table = new()
     {
         ["Tensor.reshape"] = Reshape,
@@ -169,6 +265,44 @@ internal static class TensorTransposeRules
             : b.Call("torch.bmm", b.Call("Tensor.transpose", b.Argument(0), One, Two), b.Cotangent),
         ["Tensor.masked_fill"] = MaskedFill,
         ["Tensor.cumsum"] = CumulativeSum,
+        ["nn.functional.linear"] = LinearLayer,
+        ["Tensor.addmm"] = ScaledProduct,
+        ["torch.addmm"] = ScaledProduct,
+        ["Tensor.permute(long[])"] = Permutation,
+        ["torch.permute(Tensor, long[])"] = Permutation,
+        ["Tensor.sum(long[], bool, ScalarType?)"] = SpreadOver("SpreadSum", 1),
+        ["Tensor.sum(ReadOnlySpan<long>, bool, ScalarType?)"] = SpreadOver("SpreadSum", 1),
+        ["torch.sum(Tensor, ReadOnlySpan<long>, bool, ScalarType?)"] = SpreadOver("SpreadSum", 1),
+        ["Tensor.sum(long, long, bool, ScalarType?)"] = SpreadOver("SpreadSum", 1, 2),
+        ["Tensor.sum(long, long, long, bool, ScalarType?)"] = SpreadOver("SpreadSum", 1, 2, 3),
+        ["Tensor.mean(long[], bool, ScalarType?)"] = SpreadOver("SpreadMean", 1),
+        ["torch.mean(Tensor, long[], bool, ScalarType?)"] = SpreadOver("SpreadMean", 1),
+        ["Tensor.expand(long[])"] = Expansion,
+        ["Tensor.slice(long, long, long, long)"] = (b, _) => b.HelperCall(Transposes + ".Slice", new[] { b.Cotangent, b.ShapeOf(b.Argument(0)) }, 1, 2, 3, 4),
+        ["Tensor.index(TensorIndex[])"] = (b, _) => b.HelperCall(Transposes + ".Index", new[] { b.Cotangent, b.ShapeOf(b.Argument(0)) }, 1),
+        ["torch.cat(Tensor[], long)"] = Joining(stack: false),
+        ["torch.cat(IList<Tensor>, long)"] = Joining(stack: false),
+        ["torch.cat(ReadOnlySpan<Tensor>, long)"] = Joining(stack: false),
+        ["torch.concat(Tensor[], long)"] = Joining(stack: false),
+        ["torch.concat(IList<Tensor>, long)"] = Joining(stack: false),
+        ["torch.concat(ReadOnlySpan<Tensor>, long)"] = Joining(stack: false),
+        ["torch.concatenate(Tensor[], long)"] = Joining(stack: false),
+        ["torch.concatenate(IList<Tensor>, long)"] = Joining(stack: false),
+        ["torch.concatenate(ReadOnlySpan<Tensor>, long)"] = Joining(stack: false),
+        ["torch.stack(IEnumerable<Tensor>, long)"] = Joining(stack: true),
+        // The tangent of amax/amin is linear in the input's tangent (operand 2); its transpose shares ȳ among the ties.
+        [TensorRules.TiesTangent] = (b, i) => i == 2
+            ? b.HelperCall("global::Leibniz.Generated.Reductions.ShareAmongTies", new[] { b.Argument(0), b.Argument(1), b.Cotangent }, 3)
+            : throw new TransposeException("the ties' tangent is linear only in the input's tangent"),
+        ["nn.functional.nll_loss"] = (b, i) => i == 0
+            ? b.EmitHelper(Transposes + ".NllLoss", b.Cotangent, b.ShapeOf(b.Argument(0)), b.Argument(1))
+            : throw new TransposeException("nll_loss is linear only in its input"),
+        // The dropout product x·m is linear in each factor.
+        [TensorRules.DropoutProduct] = (b, i) => b.Call("Tensor.op_Multiply", b.Cotangent, b.Argument(1 - i)),
+        [TensorRules.MaxPool2dGather] = (b, i) => i == 0
+            ? b.EmitHelper("global::Leibniz.Generated.MaxPool2dSelection.Scatter", b.Cotangent, b.ShapeOf(b.Argument(0)), b.Argument(1))
+            : throw new TransposeException("max_pool2d's selection is linear only in its input"),
+        ["nn.functional.conv2d"] = Convolution,
     };
 
     /// <summary>The transposition rule of a linear row, if it has one.</summary>
@@ -178,7 +312,7 @@ internal static class TensorTransposeRules
     public static IEnumerable<string> Keys => Table.Keys;
 }
 
-/// <summary>A tangent rule wrote something reverse mode cannot transpose; the row then keeps its hand-written pullback.</summary>
+/// <summary>A tangent rule wrote something reverse mode cannot transpose: a defect in the table, which the operation tests catch.</summary>
 internal sealed class TransposeException : System.Exception
 {
     public TransposeException(string message) : base(message)

@@ -192,8 +192,6 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? _d_features = null;
@@ -201,19 +199,15 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
             global::TorchSharp.torch.Tensor? _d__p7 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r17 = null;
+            global::TorchSharp.torch.Tensor? r19 = null;
             global::TorchSharp.torch.Tensor? _d_dt5 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d_dt6 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.conv2d(x, weight, padding: new long[] { 1 });
@@ -245,30 +239,26 @@ namespace Forward
             // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
             _d_dt6 = _d_dresult;
             // ∂ of: tangent of return torch.cat(new[] { features, other }, 1).max(1).values.square().sum();
-            r9 = _d_dt6.expand_as(dt5);
-            _d_dt5 = r9;
+            _d_dt5 = _d_dt6.expand_as(dt5);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
-            r8 = _d_dt5 * 2.0;
-            _d__p9 = r8;
+            _d__p9 = _d_dt5 * 2.0;
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
-            r4 = _d__p9 * dt4;
-            r5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t4);
-            r6 = _d__p9 * t4;
-            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, dt4);
-            _d_dt4 = r7;
-            _d_t4 = r5;
+            r17 = _d__p9 * dt4;
+            r19 = _d__p9 * t4;
+            _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r19, dt4);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r17, t4);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
-            r3 = global::Leibniz.Generated.Transposes.Reshape(_d_dt4, _p7);
-            _d__p7 = r3;
+            _d__p7 = global::Leibniz.Generated.Transposes.Reshape(_d_dt4, _p7);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
-            r2 = global::Leibniz.Generated.Transposes.Gather(_d__p7, dt3, 1L, _p6);
-            _d_dt3 = r2;
+            _d_dt3 = global::Leibniz.Generated.Transposes.Gather(_d__p7, dt3, 1L, _p6);
             // ∂ of: torch.cat(new[] { features, other }, 1).max(1).values
-            _d_t3 = t3.zeros_like().scatter(1L, t3.max(1L, true).indexes, _d_t4.dim() < t3.dim() ? _d_t4.unsqueeze(1L) : _d_t4);
+            r12 = t3.max(1L, true).indexes;
+            r13 = global::Leibniz.Generated.Transposes.Reshape(_d_t4, r12);
+            _d_t3 = global::Leibniz.Generated.Transposes.Gather(r13, t3, 1L, r12);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1)
-            _d_dfeatures = _d_dt3.narrow(1L, 0, dfeatures.size((int)1L));
+            _d_dfeatures = global::Leibniz.Generated.Transposes.CatPart(_d_dt3, 1L, 0, dfeatures, _p4);
             // ∂ of: torch.cat(new[] { features, other }, 1)
-            _d_features = _d_t3.narrow(1L, 0, features.size((int)1L));
+            _d_features = global::Leibniz.Generated.Transposes.CatPart(_d_t3, 1L, 0, features, other);
             // ∂ of: tangent of features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
             _d_dt2 = _d_dfeatures;
             // ∂ of: features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
@@ -278,10 +268,8 @@ namespace Forward
             // ∂ of: features = nn.functional.max_pool2d(nn.functional.conv2d(x, weight, padding: new long[] { 1 }), 2)
             _d_t0 = global::Leibniz.Generated.MaxPool2dSelection.Scatter(_d_t2, t0, t1);
             // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
-            r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
-            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
-            _d__p0 = r0;
-            _d__p1 = r1;
+            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
             // ∂ of: tangent of nn.functional.conv2d(x, weight, padding: new long[] { 1 })
             _d_x = global::Leibniz.Generated.Conv2dAdjoints.Input(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
             _d_dweight = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d__p1, x, dweight, null, new long[] { 1 }, null, 1L);
@@ -525,61 +513,39 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? _d_h = null;
             global::TorchSharp.torch.Tensor? _d_dh = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
-            global::TorchSharp.torch.Tensor? _d__p5 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
-            global::TorchSharp.torch.Tensor? _d__p6 = null;
             global::TorchSharp.torch.Tensor? r14 = null;
-            global::TorchSharp.torch.Tensor? r15 = null;
             global::TorchSharp.torch.Tensor? r16 = null;
-            global::TorchSharp.torch.Tensor? r17 = null;
-            global::TorchSharp.torch.Tensor? _d_dt2 = null;
+            global::TorchSharp.torch.Tensor? _d__p5 = null;
             global::TorchSharp.torch.Tensor? r18 = null;
-            global::TorchSharp.torch.Tensor? r19 = null;
-            global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r20 = null;
-            global::TorchSharp.torch.Tensor? r21 = null;
+            global::TorchSharp.torch.Tensor? _d__p6 = null;
             global::TorchSharp.torch.Tensor? r22 = null;
-            global::TorchSharp.torch.Tensor? _d__p8 = null;
-            global::TorchSharp.torch.Tensor? r23 = null;
             global::TorchSharp.torch.Tensor? r24 = null;
-            global::TorchSharp.torch.Tensor? _d__p9 = null;
-            global::TorchSharp.torch.Tensor? r25 = null;
-            global::TorchSharp.torch.Tensor? _d_dt3 = null;
-            global::TorchSharp.torch.Tensor? r26 = null;
-            global::TorchSharp.torch.Tensor? r27 = null;
-            global::TorchSharp.torch.Tensor? r28 = null;
+            global::TorchSharp.torch.Tensor? _d_dt2 = null;
+            global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r29 = null;
+            global::TorchSharp.torch.Tensor? r30 = null;
+            global::TorchSharp.torch.Tensor? _d__p8 = null;
+            global::TorchSharp.torch.Tensor? r31 = null;
+            global::TorchSharp.torch.Tensor? _d__p9 = null;
+            global::TorchSharp.torch.Tensor? _d_dt3 = null;
+            global::TorchSharp.torch.Tensor? r34 = null;
+            global::TorchSharp.torch.Tensor? r36 = null;
             global::TorchSharp.torch.Tensor? _d_y = null;
             global::TorchSharp.torch.Tensor? _d_dy = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
-            global::TorchSharp.torch.Tensor? r30 = null;
             global::TorchSharp.torch.Tensor? _d__p12 = null;
-            global::TorchSharp.torch.Tensor? r31 = null;
-            global::TorchSharp.torch.Tensor? r32 = null;
-            global::TorchSharp.torch.Tensor? r33 = null;
-            global::TorchSharp.torch.Tensor? r34 = null;
+            global::TorchSharp.torch.Tensor? r39 = null;
+            global::TorchSharp.torch.Tensor? r41 = null;
             global::TorchSharp.torch.Tensor? _d__p13 = null;
-            global::TorchSharp.torch.Tensor? r35 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
-            global::TorchSharp.torch.Tensor? r36 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, w1, b1);
@@ -614,87 +580,65 @@ namespace Forward
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d_dt4 = _d_dresult;
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            r36 = _d_dt4 * 2.0;
-            _d__p13 = r36;
+            _d__p13 = _d_dt4 * 2.0;
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            r35 = global::Leibniz.Generated.Reductions.SpreadMean(_d__p13, _p12);
-            _d__p12 = r35;
+            _d__p12 = global::Leibniz.Generated.Reductions.SpreadMean(_d__p13, _p12);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            r31 = _d__p12 * _p11;
-            r32 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r31, dy);
-            r33 = _d__p12 * dy;
-            r34 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r33, _p11);
-            _d__p11 = r34;
-            _d_dy = r32;
+            r39 = _d__p12 * _p11;
+            r41 = _d__p12 * dy;
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r41, _p11);
+            _d_dy = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r39, dy);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            r30 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, y);
-            _d_y = r30;
+            _d_y = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, y);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
             _d_dt3 = _d_dy;
             // ∂ of: y = h.matmul(w2).tanh()
             _d_t3 = _d_y;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            r26 = _d_dt3 * dt2;
-            r27 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r26, _p9);
-            r28 = _d_dt3 * _p9;
-            r29 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r28, dt2);
-            _d_dt2 = r29;
-            _d__p9 = r27;
+            r34 = _d_dt3 * dt2;
+            r36 = _d_dt3 * _p9;
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r36, dt2);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r34, _p9);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            r25 = -_d__p9;
-            _d__p8 = r25;
+            _d__p8 = -_d__p9;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            r23 = _d__p8 * 2.0;
-            r24 = r23 * t3;
-            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r24);
+            r31 = _d__p8 * 2.0;
+            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r31 * t3);
             // ∂ of: y = h.matmul(w2).tanh()
-            r21 = t3.square();
-            r22 = 1.0 - r21;
-            r20 = _d_t3 * r22;
-            _d_t2 = r20;
+            r29 = t3.square();
+            r30 = 1.0 - r29;
+            _d_t2 = _d_t3 * r30;
             // ∂ of: tangent of h.matmul(w2)
-            r18 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p5);
-            r19 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p6);
-            _d__p5 = r18;
-            _d__p6 = r19;
+            _d__p5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p5);
+            _d__p6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p6);
             // ∂ of: tangent of h.matmul(w2)
-            r14 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p6, h, dw2);
-            r15 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r14, dw2);
-            r16 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p6, h, dw2);
-            r17 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r16, h);
-            _d_h = r17;
-            _d_dw2 = r15;
+            r22 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p6, h, dw2);
+            r24 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p6, h, dw2);
+            _d_h = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r24, h);
+            _d_dw2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r22, dw2);
             // ∂ of: tangent of h.matmul(w2)
-            r10 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p5, dh, w2);
-            r11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, w2);
-            r12 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p5, dh, w2);
-            r13 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r12, dh);
-            _d_dh = r13;
-            _d_w2 = r11;
+            r18 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p5, dh, w2);
+            r20 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p5, dh, w2);
+            _d_dh = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r20, dh);
+            _d_w2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r18, w2);
             // ∂ of: h.matmul(w2)
-            r6 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t2, h, w2);
-            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, w2);
-            r8 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t2, h, w2);
-            r9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, h);
-            _d_h = global::Leibniz.Generated.Adjoints.Add(_d_h, r9);
-            _d_w2 = global::Leibniz.Generated.Adjoints.Add(_d_w2, r7);
+            r14 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t2, h, w2);
+            r16 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t2, h, w2);
+            _d_h = global::Leibniz.Generated.Adjoints.Add(_d_h, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r16, h));
+            _d_w2 = global::Leibniz.Generated.Adjoints.Add(_d_w2, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r14, w2));
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_dt1 = _d_dh;
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_t1 = _d_h;
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            r4 = _d_dt1 * _p3;
-            r5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, dt0);
-            _d_dt0 = r5;
+            r12 = _d_dt1 * _p3;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r12, dt0);
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            r3 = t1.gt(0.0);
-            r2 = _d_t1 * r3;
-            _d_t0 = r2;
+            r11 = t1.gt(0.0);
+            _d_t0 = _d_t1 * r11;
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
-            r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
-            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
-            _d__p0 = r0;
-            _d__p1 = r1;
+            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d_x = _d__p1.matmul(dw1);
             _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p1, x);
@@ -843,28 +787,22 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d_dx = null;
             global::TorchSharp.torch.Tensor? _d_dresult = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
-            global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? _d__p1 = null;
+            global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? _d__p2 = null;
             global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? _d_dt0 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? _d__p2 = null;
             global::TorchSharp.torch.Tensor? r11 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
-            global::TorchSharp.torch.Tensor? _d_dt1 = null;
+            global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? r13 = null;
-            global::TorchSharp.torch.Tensor? r14 = null;
-            global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? r15 = null;
+            global::TorchSharp.torch.Tensor? _d_dt1 = null;
+            global::TorchSharp.torch.Tensor? r17 = null;
+            global::TorchSharp.torch.Tensor? _d_dt2 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = x.softmax(1L);
@@ -884,38 +822,32 @@ namespace Forward
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
             _d_dt2 = _d_dresult;
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
-            r15 = _d_dt2.expand_as(dt1);
-            _d_dt1 = r15;
+            _d_dt1 = _d_dt2.expand_as(dt1);
             // ∂ of: tangent of x.softmax(1) * w
-            r13 = _d_dt1 * w;
-            r14 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, dt0);
-            _d_dt0 = r14;
+            r17 = _d_dt1 * w;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r17, dt0);
             // ∂ of: tangent of x.softmax(1)
-            r9 = _d_dt0 * _p2;
-            r10 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r9, t0);
-            r11 = _d_dt0 * t0;
-            r12 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, _p2);
-            _d__p2 = r12;
-            _d_t0 = r10;
+            r13 = _d_dt0 * _p2;
+            r15 = _d_dt0 * t0;
+            _d__p2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r15, _p2);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, t0);
             // ∂ of: tangent of x.softmax(1)
-            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p2, dx);
-            r7 = -_d__p2;
-            r8 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, _p1);
-            _d_dx = r6;
-            _d__p1 = r8;
+            r11 = -_d__p2;
+            _d_dx = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p2, dx);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, _p1);
             // ∂ of: tangent of x.softmax(1)
-            r4 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p1, _p0, 1L);
-            r5 = r4.expand_as(_p0);
-            _d__p0 = r5;
+            r8 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p1, _p0, 1L);
+            _d__p0 = r8.expand_as(_p0);
             // ∂ of: tangent of x.softmax(1)
-            r0 = _d__p0 * dx;
-            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, t0);
-            r2 = _d__p0 * t0;
-            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, dx);
-            _d_dx = global::Leibniz.Generated.Adjoints.Add(_d_dx, r3);
-            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r1);
+            r4 = _d__p0 * dx;
+            r6 = _d__p0 * t0;
+            _d_dx = global::Leibniz.Generated.Adjoints.Add(_d_dx, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, dx));
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t0));
             // ∂ of: x.softmax(1)
-            _d_x = _d_t0.sub(_d_t0.mul(t0).sum(dim: 1L, keepdim: true)).mul(t0);
+            r0 = _d_t0 * t0;
+            r1 = r0.sum(1L, true);
+            r2 = _d_t0 - r1;
+            _d_x = r2 * t0;
 
             if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);
             if (_d_dx is not null) ddx = global::Leibniz.Generated.Adjoints.Add(ddx, _d_dx);

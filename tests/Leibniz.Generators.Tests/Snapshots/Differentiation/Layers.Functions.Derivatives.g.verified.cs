@@ -45,16 +45,18 @@ namespace Layers
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? _d_h = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_pooled = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_dropped = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2L);
@@ -75,21 +77,23 @@ namespace Layers
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return nn.functional.mse_loss(dropped.flatten(1), target);
-            _d_t6 = t6.sub(target).mul(_d_t7).mul(2.0 / t6.numel());
+            r8 = _d_t7 * 2.0;
+            r9 = t6 - target;
+            r10 = global::Leibniz.Generated.Reductions.SpreadMean(r8, r9);
+            r11 = r10 * r9;
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, t6);
             // ∂ of: dropped.flatten(1)
-            r2 = global::Leibniz.Generated.Transposes.Reshape(_d_t6, dropped);
-            _d_dropped = r2;
+            _d_dropped = global::Leibniz.Generated.Transposes.Reshape(_d_t6, dropped);
             _d_t5 = _d_dropped;
             // ∂ of: dropped = nn.functional.dropout(pooled, 0.25)
-            _d_pooled = _d_t5.mul(t4);
+            _d_pooled = _d_t5 * t4;
             _d_t3 = _d_pooled;
             // ∂ of: pooled = nn.functional.max_pool2d(h, (3, 2), stride: (2, 1), ceil_mode: true)
             _d_h = global::Leibniz.Generated.MaxPool2dSelection.Scatter(_d_t3, h, t2);
             _d_t1 = _d_h;
             // ∂ of: h = nn.functional.relu(nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2))
-            r1 = t1.gt(0.0);
-            r0 = _d_t1 * r1;
-            _d_t0 = r0;
+            r4 = t1.gt(0.0);
+            _d_t0 = _d_t1 * r4;
             // ∂ of: nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2)
             _d_x = global::Leibniz.Generated.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2L);
             _d_kernels = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2L);

@@ -36,32 +36,21 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_row = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? r10 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? r13 = null;
-            global::TorchSharp.torch.Tensor? r14 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
             global::TorchSharp.torch.Tensor? r15 = null;
-            global::TorchSharp.torch.Tensor? r16 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
-            global::TorchSharp.torch.Tensor? r17 = null;
-            global::TorchSharp.torch.Tensor? r18 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = a.exp();
@@ -79,43 +68,32 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return a.exp() * row.sigmoid() - tanh(a) / 2.0 + row.square()
-            r17 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t5);
-            r18 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
-            _d_t5 = r17;
-            _d_t6 = r18;
+            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t5);
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
             // ∂ of: row.square()
             r15 = _d_t6 * 2.0;
-            r16 = r15 * row;
-            _d_row = r16;
+            _d_row = r15 * row;
             // ∂ of: a.exp() * row.sigmoid() - tanh(a) / 2.0
-            r12 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t5, t2);
             r13 = -_d_t5;
-            r14 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, t4);
-            _d_t2 = r12;
-            _d_t4 = r14;
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t5, t2);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, t4);
             // ∂ of: tanh(a) / 2.0
-            r11 = _d_t4 / 2.0;
-            _d_t3 = r11;
+            _d_t3 = _d_t4 / 2.0;
             // ∂ of: tanh(a)
             r9 = t3.square();
             r10 = 1.0 - r9;
-            r8 = _d_t3 * r10;
-            _d_a = r8;
+            _d_a = _d_t3 * r10;
             // ∂ of: a.exp() * row.sigmoid()
             r4 = _d_t2 * t0;
-            r5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t1);
             r6 = _d_t2 * t1;
-            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t0);
-            _d_t0 = r7;
-            _d_t1 = r5;
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t0);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t1);
             // ∂ of: row.sigmoid()
             r2 = 1.0 - t1;
             r3 = t1 * r2;
-            r1 = _d_t1 * r3;
-            _d_row = global::Leibniz.Generated.Adjoints.Add(_d_row, r1);
+            _d_row = global::Leibniz.Generated.Adjoints.Add(_d_row, _d_t1 * r3);
             // ∂ of: a.exp()
-            r0 = _d_t0 * t0;
-            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r0);
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, _d_t0 * t0);
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             if (_d_row is not null) drow = global::Leibniz.Generated.Adjoints.Add(drow, _d_row);
@@ -155,10 +133,8 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, w, b);
@@ -170,12 +146,10 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t1 = _d_result;
             // ∂ of: return linear(x, w, b).matmul(m)
-            r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t1, t0, m);
-            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, m);
-            r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t1, t0, m);
-            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
-            _d_t0 = r3;
-            _d_m = r1;
+            r3 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t1, t0, m);
+            r5 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t1, t0, m);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r5, t0);
+            _d_m = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, m);
             // ∂ of: linear(x, w, b)
             _d_x = _d_t0.matmul(w);
             _d_w = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x);
@@ -213,12 +187,13 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? _d_t3 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.cross_entropy(logits, classes);
@@ -232,18 +207,19 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t3 = _d_result;
             // ∂ of: return cross_entropy(logits, classes) + mse_loss(logits.relu(), target)
-            r2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
-            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t2);
-            _d_t0 = r2;
-            _d_t2 = r3;
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t2);
             // ∂ of: mse_loss(logits.relu(), target)
-            _d_t1 = t1.sub(target).mul(_d_t2).mul(2.0 / t1.numel());
+            r3 = _d_t2 * 2.0;
+            r4 = t1 - target;
+            r5 = global::Leibniz.Generated.Reductions.SpreadMean(r3, r4);
+            r6 = r5 * r4;
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t1);
             // ∂ of: logits.relu()
-            r1 = t1.gt(0.0);
-            r0 = _d_t1 * r1;
-            _d_logits = r0;
+            r2 = t1.gt(0.0);
+            _d_logits = _d_t1 * r2;
             // ∂ of: cross_entropy(logits, classes)
-            _d_logits = global::Leibniz.Generated.Adjoints.Add(_d_logits, logits.softmax(1L).scatter_add(1L, classes.clamp_min(0).unsqueeze(1L), classes.unsqueeze(1L).full_like(-1, dtype: logits.dtype)).mul(classes.ne(-100).unsqueeze(1L).mul(_d_t0.div(classes.ne(-100).sum()))));
+            _d_logits = global::Leibniz.Generated.Adjoints.Add(_d_logits, global::Leibniz.Generated.LossAdjoints.CrossEntropy(_d_t0, logits, classes));
 
             if (_d_logits is not null) dlogits = global::Leibniz.Generated.Adjoints.Add(dlogits, _d_logits);
             return result;
@@ -280,17 +256,13 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
             var tapeTensor = global::Leibniz.Generated.Tape<global::TorchSharp.torch.Tensor>.Current;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -318,8 +290,7 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return h.sum();
-            r10 = _d_t4.expand_as(h);
-            _d_h = r10;
+            _d_h = _d_t4.expand_as(h);
             // ∂ of: for (var i = 0; i < steps; i++) — per iteration, last first: restore what it carried in, recompute it, reverse it
             for (; n0 > 0; n0--)
             {
@@ -331,16 +302,13 @@ namespace TensorFamilies
                 r5 = _d_t2;
                 r7 = t2.square();
                 r8 = 1.0 - r7;
-                r6 = r5 * r8;
-                _d_t1 = r6;
+                _d_t1 = r5 * r8;
                 // ∂ of: h.matmul(w)
                 r0 = _d_t1;
                 r1 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(r0, h, w);
-                r2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, w);
                 r3 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(r0, h, w);
-                r4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, h);
-                _d_h = r4;
-                _d_w = global::Leibniz.Generated.Adjoints.Add(_d_w, r2);
+                _d_h = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, h);
+                _d_w = global::Leibniz.Generated.Adjoints.Add(_d_w, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, w));
             }
 
             if (_d_h is not null) dh = global::Leibniz.Generated.Adjoints.Add(dh, _d_h);
@@ -372,19 +340,13 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = a.sum(1L, true);
@@ -399,26 +361,20 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t4 = _d_result;
             // ∂ of: return a.sum(dim: 1L, keepdim: true).mean() + a.logsumexp(0L).sum()
-            r8 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t1);
-            r9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t3);
-            _d_t1 = r8;
-            _d_t3 = r9;
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t1);
+            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t3);
             // ∂ of: a.logsumexp(0L).sum()
-            r7 = _d_t3.expand_as(t2);
-            _d_t2 = r7;
+            _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: a.logsumexp(0L)
             r3 = global::Leibniz.Generated.Reductions.KeepDimension(_d_t2, a, 0L);
             r4 = r3.expand_as(a);
             r6 = a.softmax(0L);
-            r5 = r4 * r6;
-            _d_a = r5;
+            _d_a = r4 * r6;
             // ∂ of: a.sum(dim: 1L, keepdim: true).mean()
-            r2 = global::Leibniz.Generated.Reductions.SpreadMean(_d_t1, t0);
-            _d_t0 = r2;
+            _d_t0 = global::Leibniz.Generated.Reductions.SpreadMean(_d_t1, t0);
             // ∂ of: a.sum(dim: 1L, keepdim: true)
             r0 = global::Leibniz.Generated.Reductions.KeepDimension(_d_t0, a, 1L);
-            r1 = r0.expand_as(a);
-            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r1);
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r0.expand_as(a));
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             return result;
@@ -453,24 +409,16 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? r10 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? r13 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r14 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = a.gt(b);
@@ -486,33 +434,25 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0).sum()
-            r14 = _d_t5.expand_as(t4);
-            _d_t4 = r14;
+            _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0)
             r13 = t4.eq(t3);
-            r12 = _d_t4 * r13;
-            _d_t3 = r12;
+            _d_t3 = _d_t4 * r13;
             // ∂ of: where(a.gt(b), a * b, a - b)
             r7 = t0.logical_not();
             r8 = _d_t3.masked_fill(r7, 0.0);
-            r9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, t1);
             r10 = _d_t3.masked_fill(t0, 0.0);
-            r11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, t2);
-            _d_t1 = r9;
-            _d_t2 = r11;
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, t1);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, t2);
             // ∂ of: a - b
-            r4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t2, a);
             r5 = -_d_t2;
-            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r5, b);
-            _d_a = r4;
-            _d_b = r6;
+            _d_a = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t2, a);
+            _d_b = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r5, b);
             // ∂ of: a * b
             r0 = _d_t1 * a;
-            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, b);
             r2 = _d_t1 * b;
-            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, a);
-            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r3);
-            _d_b = global::Leibniz.Generated.Adjoints.Add(_d_b, r1);
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, a));
+            _d_b = global::Leibniz.Generated.Adjoints.Add(_d_b, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, b));
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             if (_d_b is not null) db = global::Leibniz.Generated.Adjoints.Add(db, _d_b);
@@ -543,16 +483,11 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_a = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = a.reshape((-1L), 2L);
@@ -568,22 +503,17 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return a.reshape(-1, 2).t().unsqueeze(0).squeeze(0).expand(3, 2, -1).sum()
-            r4 = _d_t5.expand_as(t4);
-            _d_t4 = r4;
+            _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0).squeeze(0).expand(3, 2, -1)
-            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t4, t3.shape);
+            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t3);
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0).squeeze(0)
-            r3 = global::Leibniz.Generated.Transposes.Reshape(_d_t3, t2);
-            _d_t2 = r3;
+            _d_t2 = global::Leibniz.Generated.Transposes.Reshape(_d_t3, t2);
             // ∂ of: a.reshape(-1, 2).t().unsqueeze(0)
-            r2 = _d_t2.squeeze(0L);
-            _d_t1 = r2;
+            _d_t1 = _d_t2.squeeze(0L);
             // ∂ of: a.reshape(-1, 2).t()
-            r1 = _d_t1.t();
-            _d_t0 = r1;
+            _d_t0 = _d_t1.t();
             // ∂ of: a.reshape(-1, 2)
-            r0 = global::Leibniz.Generated.Transposes.Reshape(_d_t0, a);
-            _d_a = r0;
+            _d_a = global::Leibniz.Generated.Transposes.Reshape(_d_t0, a);
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             return result;
@@ -611,14 +541,17 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_logits = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
-            global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? _d_t3 = null;
+            global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? _d_t3 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.log_softmax(logits, 1L);
@@ -632,19 +565,22 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t3 = _d_result;
             // ∂ of: return (log_softmax(logits, 1L) * softmax(logits, 1L)).sum()
-            r4 = _d_t3.expand_as(t2);
-            _d_t2 = r4;
+            _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: log_softmax(logits, 1L) * softmax(logits, 1L)
-            r0 = _d_t2 * t0;
-            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, t1);
-            r2 = _d_t2 * t1;
-            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
-            _d_t0 = r3;
-            _d_t1 = r1;
+            r8 = _d_t2 * t0;
+            r10 = _d_t2 * t1;
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, t0);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, t1);
             // ∂ of: softmax(logits, 1L)
-            _d_logits = _d_t1.sub(_d_t1.mul(t1).sum(dim: 1L, keepdim: true)).mul(t1);
+            r4 = _d_t1 * t1;
+            r5 = r4.sum(1L, true);
+            r6 = _d_t1 - r5;
+            _d_logits = r6 * t1;
             // ∂ of: log_softmax(logits, 1L)
-            _d_logits = global::Leibniz.Generated.Adjoints.Add(_d_logits, _d_t0.sub(t0.exp().mul(_d_t0.sum(dim: 1L, keepdim: true))));
+            r0 = _d_t0.sum(1L, true);
+            r1 = t0.exp();
+            r2 = r1 * r0;
+            _d_logits = global::Leibniz.Generated.Adjoints.Add(_d_logits, _d_t0 - r2);
 
             if (_d_logits is not null) dlogits = global::Leibniz.Generated.Adjoints.Add(dlogits, _d_logits);
             return result;

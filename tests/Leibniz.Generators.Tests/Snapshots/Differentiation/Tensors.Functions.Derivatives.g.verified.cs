@@ -34,21 +34,17 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_x = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_values = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? _d_t6 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? _d_t7 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? _d_t4 = null;
+            global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? _d_t6 = null;
+            global::TorchSharp.torch.Tensor? _d_t7 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = x.max(1L).values;
@@ -68,29 +64,25 @@ namespace Tensors
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return x.amax(-1).square().sum() + (values * indexes).sum();
-            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t4);
-            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
-            _d_t4 = r6;
-            _d_t6 = r7;
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t4);
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
             // ∂ of: (values * indexes).sum()
-            r5 = _d_t6.expand_as(t5);
-            _d_t5 = r5;
+            _d_t5 = _d_t6.expand_as(t5);
             // ∂ of: values * indexes
-            r3 = _d_t5 * indexes;
-            r4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, values);
-            _d_values = r4;
+            r7 = _d_t5 * indexes;
+            _d_values = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, values);
             // ∂ of: x.amax(-1).square().sum()
-            r2 = _d_t4.expand_as(t3);
-            _d_t3 = r2;
+            _d_t3 = _d_t4.expand_as(t3);
             // ∂ of: x.amax(-1).square()
-            r0 = _d_t3 * 2.0;
-            r1 = r0 * t2;
-            _d_t2 = r1;
+            r4 = _d_t3 * 2.0;
+            _d_t2 = r4 * t2;
             // ∂ of: x.amax(-1)
             _d_x = global::Leibniz.Generated.Reductions.ShareAmongTies(x, t2, _d_t2, new long[] { (-1L) });
             _d_t0 = _d_values;
             // ∂ of: var (values, indexes) = x.max(1)
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, x.zeros_like().scatter(1L, x.max(1L, true).indexes, _d_t0.dim() < x.dim() ? _d_t0.unsqueeze(1L) : _d_t0));
+            r0 = x.max(1L, true).indexes;
+            r1 = global::Leibniz.Generated.Transposes.Reshape(_d_t0, r0);
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, global::Leibniz.Generated.Transposes.Gather(r1, x, 1L, r0));
 
             if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             return result;
@@ -125,26 +117,16 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d_t8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? _d_t9 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = x.index((global::TorchSharp.torch.TensorIndex)(..), (global::TorchSharp.torch.TensorIndex)(1..^1));
@@ -164,39 +146,29 @@ namespace Tensors
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t9 = _d_result;
             // ∂ of: return x[.., 1..^1].sin().sum() + x[k].square().sum() + x.select(0, -1).sum()
-            r10 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t9, t6);
-            r11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t9, t8);
-            _d_t6 = r10;
-            _d_t8 = r11;
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t9, t6);
+            _d_t8 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t9, t8);
             // ∂ of: x.select(0, -1).sum()
-            r9 = _d_t8.expand_as(t7);
-            _d_t7 = r9;
+            _d_t7 = _d_t8.expand_as(t7);
             // ∂ of: x.select(0, -1)
-            r8 = global::Leibniz.Generated.Transposes.Select(_d_t7, x, 0L, (-1L));
-            _d_x = r8;
+            _d_x = global::Leibniz.Generated.Transposes.Select(_d_t7, x, 0L, (-1L));
             // ∂ of: x[.., 1..^1].sin().sum() + x[k].square().sum()
-            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t2);
-            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t5);
-            _d_t2 = r6;
-            _d_t5 = r7;
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t2);
+            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t5);
             // ∂ of: x[k].square().sum()
-            r5 = _d_t5.expand_as(t4);
-            _d_t4 = r5;
+            _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: x[k].square()
-            r3 = _d_t4 * 2.0;
-            r4 = r3 * t3;
-            _d_t3 = r4;
+            r5 = _d_t4 * 2.0;
+            _d_t3 = r5 * t3;
             // ∂ of: x[k]
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, x.zeros_like().index_put_(_d_t3, new global::TorchSharp.torch.TensorIndex[] { global::TorchSharp.torch.TensorIndex.Single(k) }));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, global::Leibniz.Generated.Transposes.Index(_d_t3, x, new global::TorchSharp.torch.TensorIndex[] { global::TorchSharp.torch.TensorIndex.Single(k) }));
             // ∂ of: x[.., 1..^1].sin().sum()
-            r2 = _d_t2.expand_as(t1);
-            _d_t1 = r2;
+            _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x[.., 1..^1].sin()
-            r1 = t0.cos();
-            r0 = _d_t1 * r1;
-            _d_t0 = r0;
+            r2 = t0.cos();
+            _d_t0 = _d_t1 * r2;
             // ∂ of: x[.., 1..^1]
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, x.zeros_like().index_put_(_d_t0, new global::TorchSharp.torch.TensorIndex[] { (global::TorchSharp.torch.TensorIndex)(..), (global::TorchSharp.torch.TensorIndex)(1..^1) }));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, global::Leibniz.Generated.Transposes.Index(_d_t0, x, new global::TorchSharp.torch.TensorIndex[] { (global::TorchSharp.torch.TensorIndex)(..), (global::TorchSharp.torch.TensorIndex)(1..^1) }));
 
             if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             return result;
@@ -232,18 +204,12 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.cat(new global::TorchSharp.torch.Tensor[] { a, b }, 1L);
@@ -260,29 +226,23 @@ namespace Tensors
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t6 = _d_result;
             // ∂ of: return torch.cat(new[] { a, b }, 1).sin().sum() + torch.stack(new[] { a, a.exp() }).sum()
-            r5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t2);
-            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t5);
-            _d_t2 = r5;
-            _d_t5 = r6;
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t2);
+            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t5);
             // ∂ of: torch.stack(new[] { a, a.exp() }).sum()
-            r4 = _d_t5.expand_as(t4);
-            _d_t4 = r4;
+            _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: torch.stack(new[] { a, a.exp() })
             _d_a = _d_t4.select(0L, 0);
             _d_t3 = _d_t4.select(0L, 1);
             // ∂ of: a.exp()
-            r3 = _d_t3 * t3;
-            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, r3);
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, _d_t3 * t3);
             // ∂ of: torch.cat(new[] { a, b }, 1).sin().sum()
-            r2 = _d_t2.expand_as(t1);
-            _d_t1 = r2;
+            _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: torch.cat(new[] { a, b }, 1).sin()
-            r1 = t0.cos();
-            r0 = _d_t1 * r1;
-            _d_t0 = r0;
+            r3 = t0.cos();
+            _d_t0 = _d_t1 * r3;
             // ∂ of: torch.cat(new[] { a, b }, 1)
-            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, _d_t0.narrow(1L, 0, a.size((int)1L)));
-            _d_b = _d_t0.narrow(1L, a.size((int)1L), b.size((int)1L));
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, global::Leibniz.Generated.Transposes.CatPart(_d_t0, 1L, 0, a, b));
+            _d_b = global::Leibniz.Generated.Transposes.CatPart(_d_t0, 1L, 1, a, b);
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
             if (_d_b is not null) db = global::Leibniz.Generated.Adjoints.Add(db, _d_b);
@@ -311,10 +271,8 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = x.permute(2L, 0L, 1L);
@@ -327,14 +285,12 @@ namespace Tensors
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t2 = _d_result;
             // ∂ of: return x.permute(2, 0, 1).sin().sum()
-            r2 = _d_t2.expand_as(t1);
-            _d_t1 = r2;
+            _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x.permute(2, 0, 1).sin()
-            r1 = t0.cos();
-            r0 = _d_t1 * r1;
-            _d_t0 = r0;
+            r2 = t0.cos();
+            _d_t0 = _d_t1 * r2;
             // ∂ of: x.permute(2, 0, 1)
-            _d_x = _d_t0.permute(global::Leibniz.Generated.Permutations.Inverse(new long[] { 2L, 0L, 1L }));
+            _d_x = global::Leibniz.Generated.Transposes.Permute(_d_t0, new long[] { 2L, 0L, 1L });
 
             if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             return result;
@@ -366,19 +322,13 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = x.sum(new long[] { 0L, 2L });
@@ -395,28 +345,22 @@ namespace Tensors
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t6 = _d_result;
             // ∂ of: return x.sum(new long[] { 0, 2 }).sin().sum() + x.mean(new long[] { 1 }, keepdim: true).square().sum()
-            r6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t2);
-            r7 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t5);
-            _d_t2 = r6;
-            _d_t5 = r7;
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t2);
+            _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t6, t5);
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true).square().sum()
-            r5 = _d_t5.expand_as(t4);
-            _d_t4 = r5;
+            _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true).square()
-            r3 = _d_t4 * 2.0;
-            r4 = r3 * t3;
-            _d_t3 = r4;
+            r5 = _d_t4 * 2.0;
+            _d_t3 = r5 * t3;
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true)
-            _d_x = _d_t3.reshape(global::Leibniz.Generated.Reductions.KeptShape(x.shape, new long[] { 1L })).expand_as(x).div((double)x.numel() / _d_t3.numel());
+            _d_x = global::Leibniz.Generated.Transposes.SpreadMean(_d_t3, x, new long[] { 1L });
             // ∂ of: x.sum(new long[] { 0, 2 }).sin().sum()
-            r2 = _d_t2.expand_as(t1);
-            _d_t1 = r2;
+            _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x.sum(new long[] { 0, 2 }).sin()
-            r1 = t0.cos();
-            r0 = _d_t1 * r1;
-            _d_t0 = r0;
+            r2 = t0.cos();
+            _d_t0 = _d_t1 * r2;
             // ∂ of: x.sum(new long[] { 0, 2 })
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, _d_t0.reshape(global::Leibniz.Generated.Reductions.KeptShape(x.shape, new long[] { 0L, 2L })).expand_as(x));
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, global::Leibniz.Generated.Transposes.SpreadSum(_d_t0, x, new long[] { 0L, 2L }));
 
             if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             return result;
@@ -463,27 +407,22 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? r10 = null;
             global::TorchSharp.torch.Tensor? r11 = null;
             global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? r13 = null;
-            global::TorchSharp.torch.Tensor? r14 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r15 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r16 = null;
-            global::TorchSharp.torch.Tensor? r17 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? _d_t6 = null;
             global::TorchSharp.torch.Tensor? r18 = null;
-            global::TorchSharp.torch.Tensor? _d_t7 = null;
             global::TorchSharp.torch.Tensor? r19 = null;
-            global::TorchSharp.torch.Tensor? r20 = null;
+            global::TorchSharp.torch.Tensor? r22 = null;
+            global::TorchSharp.torch.Tensor? r23 = null;
+            global::TorchSharp.torch.Tensor? _d_t6 = null;
+            global::TorchSharp.torch.Tensor? _d_t7 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.softplus(x, 2.0, 3.0);
@@ -501,36 +440,32 @@ namespace Tensors
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return nn.functional.softplus(x, 2.0, 3.0).sum() + nn.functional.leaky_relu(x).sum() + x.addmm(a, b, alpha: 0.5f).sum()
-            r19 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t4);
-            r20 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
-            _d_t4 = r19;
-            _d_t6 = r20;
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t4);
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
             // ∂ of: x.addmm(a, b, alpha: 0.5f).sum()
-            r18 = _d_t6.expand_as(t5);
-            _d_t5 = r18;
+            _d_t5 = _d_t6.expand_as(t5);
             // ∂ of: x.addmm(a, b, alpha: 0.5f)
-            _d_x = global::Leibniz.Generated.Broadcasting.SumToShape(_d_t5, x.shape);
-            _d_a = _d_t5.mm(b.t()).mul(0.5f);
-            _d_b = a.t().mm(_d_t5).mul(0.5f);
+            r18 = a.t();
+            r19 = r18.mm(_d_t5);
+            r22 = b.t();
+            r23 = _d_t5.mm(r22);
+            _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t5, x);
+            _d_a = r23 * 0.5f;
+            _d_b = r19 * 0.5f;
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0).sum() + nn.functional.leaky_relu(x).sum()
-            r16 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t1);
-            r17 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t3);
-            _d_t1 = r16;
-            _d_t3 = r17;
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t1);
+            _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t3);
             // ∂ of: nn.functional.leaky_relu(x).sum()
-            r15 = _d_t3.expand_as(t2);
-            _d_t2 = r15;
+            _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: nn.functional.leaky_relu(x)
             r10 = x.gt(0.0);
             r9 = r10.logical_not();
             r11 = _d_t2.masked_fill(r9, 0.0);
             r12 = _d_t2.masked_fill(r10, 0.0);
             r13 = r12 * 0.01;
-            r14 = r11 + r13;
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r14);
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r11 + r13);
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0).sum()
-            r8 = _d_t1.expand_as(t0);
-            _d_t0 = r8;
+            _d_t0 = _d_t1.expand_as(t0);
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0)
             r1 = x * 2.0;
             r2 = r1.gt(3.0);
@@ -539,8 +474,7 @@ namespace Tensors
             r4 = _d_t0.masked_fill(r2, 0.0);
             r6 = r1.sigmoid();
             r5 = r4 * r6;
-            r7 = r3 + r5;
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r7);
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r3 + r5);
 
             if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);

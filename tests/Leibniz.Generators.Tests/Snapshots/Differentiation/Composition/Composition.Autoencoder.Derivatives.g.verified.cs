@@ -50,7 +50,6 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t3;
-            global::TorchSharp.torch.Tensor? r0;
             global::TorchSharp.torch.Tensor? _d_z;
             global::TorchSharp.torch.Tensor? _d_t4;
             global::TorchSharp.torch.Tensor? _d_y;
@@ -135,8 +134,7 @@ namespace Composition
                 // ∂ of: z = encoder.forward(x) + Derivatives.NoDerivative(frozen.call(x))
                 if (_d_t3 is not null)
                 {
-                    r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
-                    _d_t0 = r0;
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
                 }
                 // ∂ of: encoder.forward(x)
                 if (_d_t0 is not null)
@@ -229,8 +227,7 @@ namespace Composition
                 // ∂ of: z = encoder.forward(x) + Derivatives.NoDerivative(frozen.call(x))
                 if (_d_t3 is not null)
                 {
-                    r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
-                    _d_t0 = r0;
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
                 }
                 // ∂ of: encoder.forward(x)
                 if (_d_t0 is not null)

@@ -43,9 +43,7 @@ namespace Composition
                 global::TorchSharp.torch.Tensor? _d_result;
                 global::TorchSharp.torch.Tensor? _d_t0;
                 global::TorchSharp.torch.Tensor? r0;
-                global::TorchSharp.torch.Tensor? r1;
                 global::TorchSharp.torch.Tensor? r2;
-                global::TorchSharp.torch.Tensor? r3;
                 readonly Scaled<TTag> _owner;
                 readonly bool inputGradient;
                 bool pulledBack;
@@ -78,14 +76,12 @@ namespace Composition
                     _d_t0 = _d_result;
                     // ∂ of: return x * scale
                     r0 = _d_t0 * x;
-                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, scale);
                     r2 = _d_t0 * scale;
-                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     if (inputGradient)
                     {
-                        _d_x = r3;
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     }
-                    _d_scale = r1;
+                    _d_scale = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, scale);
                     return (_d_x, _d_scale);
                 }
 
@@ -135,14 +131,12 @@ namespace Composition
                     _d_t0 = _d_result;
                     // ∂ of: return x * scale
                     r0 = _d_t0 * x;
-                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, scale);
                     r2 = _d_t0 * scale;
-                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     if (inputGradient)
                     {
-                        _d_x = r3;
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     }
-                    scale.add_(r1, alpha: -learningRate);
+                    scale.add_(global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, scale), alpha: -learningRate);
                     return _d_x;
                 }
 

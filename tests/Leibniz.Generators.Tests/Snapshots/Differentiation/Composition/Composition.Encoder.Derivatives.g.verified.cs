@@ -48,9 +48,7 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t1;
             global::TorchSharp.torch.Tensor? r0;
-            global::TorchSharp.torch.Tensor? r1;
             global::TorchSharp.torch.Tensor? r2;
-            global::TorchSharp.torch.Tensor? r3;
             global::Composition.Layer.ForwardSweep firstSweep = null!;
             global::Composition.Layer.ForwardSweep secondSweep = null!;
             global::Composition.Encoder.Inner.ForwardSweep innerSweep = null!;
@@ -98,11 +96,9 @@ namespace Composition
                 if (_d_t1 is not null)
                 {
                     r0 = _d_t1 * t0;
-                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, gain);
                     r2 = _d_t1 * gain;
-                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
-                    _d_t0 = r3;
-                    _d_gain = r1;
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+                    _d_gain = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, gain);
                 }
                 // ∂ of: second.Forward(h)
                 if (_d_t0 is not null)
@@ -183,11 +179,9 @@ namespace Composition
                 if (_d_t1 is not null)
                 {
                     r0 = _d_t1 * t0;
-                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, gain);
                     r2 = _d_t1 * gain;
-                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
-                    _d_t0 = r3;
-                    _d_gain = r1;
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+                    _d_gain = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, gain);
                 }
                 // ∂ of: second.Forward(h)
                 if (_d_t0 is not null)

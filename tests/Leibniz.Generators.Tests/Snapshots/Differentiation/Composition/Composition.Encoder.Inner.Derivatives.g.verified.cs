@@ -43,9 +43,7 @@ namespace Composition
                 global::TorchSharp.torch.Tensor? _d_result;
                 global::TorchSharp.torch.Tensor? _d_t0;
                 global::TorchSharp.torch.Tensor? r0;
-                global::TorchSharp.torch.Tensor? r1;
                 global::TorchSharp.torch.Tensor? r2;
-                global::TorchSharp.torch.Tensor? r3;
                 readonly Inner _owner;
                 readonly bool inputGradient;
                 bool pulledBack;
@@ -78,14 +76,12 @@ namespace Composition
                     _d_t0 = _d_result;
                     // ∂ of: return x.matmul(w)
                     r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t0, x, w);
-                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, w);
                     r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w);
-                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     if (inputGradient)
                     {
-                        _d_x = r3;
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     }
-                    _d_w = r1;
+                    _d_w = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, w);
                     return (_d_x, _d_w);
                 }
 
@@ -135,14 +131,12 @@ namespace Composition
                     _d_t0 = _d_result;
                     // ∂ of: return x.matmul(w)
                     r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t0, x, w);
-                    r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, w);
                     r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w);
-                    r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     if (inputGradient)
                     {
-                        _d_x = r3;
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
                     }
-                    w.add_(r1, alpha: -learningRate);
+                    w.add_(global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, w), alpha: -learningRate);
                     return _d_x;
                 }
 

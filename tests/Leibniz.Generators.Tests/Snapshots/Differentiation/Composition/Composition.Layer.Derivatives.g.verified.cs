@@ -44,9 +44,8 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t1;
-            global::TorchSharp.torch.Tensor? r0;
-            global::TorchSharp.torch.Tensor? r1;
-            global::TorchSharp.torch.Tensor? r2;
+            global::TorchSharp.torch.Tensor? r4;
+            global::TorchSharp.torch.Tensor? r5;
             readonly Layer _owner;
             readonly bool inputGradient;
             bool pulledBack;
@@ -80,10 +79,9 @@ namespace Composition
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                 _d_t1 = _d_result;
                 // ∂ of: return tanh(linear(x, weight, bias))
-                r1 = t1.square();
-                r2 = 1.0 - r1;
-                r0 = _d_t1 * r2;
-                _d_t0 = r0;
+                r4 = t1.square();
+                r5 = 1.0 - r4;
+                _d_t0 = _d_t1 * r5;
                 // ∂ of: linear(x, weight, bias)
                 if (inputGradient)
                 {
@@ -141,10 +139,9 @@ namespace Composition
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                 _d_t1 = _d_result;
                 // ∂ of: return tanh(linear(x, weight, bias))
-                r1 = t1.square();
-                r2 = 1.0 - r1;
-                r0 = _d_t1 * r2;
-                _d_t0 = r0;
+                r4 = t1.square();
+                r5 = 1.0 - r4;
+                _d_t0 = _d_t1 * r5;
                 // ∂ of: linear(x, weight, bias)
                 if (inputGradient)
                 {

@@ -55,13 +55,11 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_h1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d_h2 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
@@ -82,25 +80,23 @@ namespace HessianSpectrum
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t5 = _d_result;
             // ∂ of: return cross_entropy(linear(h2, w3, b3), labels);
-            _d_t4 = t4.softmax(1L).scatter_add(1L, labels.clamp_min(0).unsqueeze(1L), labels.unsqueeze(1L).full_like(-1, dtype: t4.dtype)).mul(labels.ne(-100).unsqueeze(1L).mul(_d_t5.div(labels.ne(-100).sum())));
+            _d_t4 = global::Leibniz.Generated.LossAdjoints.CrossEntropy(_d_t5, t4, labels);
             // ∂ of: linear(h2, w3, b3)
             _d_h2 = _d_t4.matmul(w3);
             _d_w3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t4, h2);
             _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
             _d_t3 = _d_h2;
             // ∂ of: h2 = relu(linear(h1, w2, b2))
-            r3 = t3.gt(0.0);
-            r2 = _d_t3 * r3;
-            _d_t2 = r2;
+            r8 = t3.gt(0.0);
+            _d_t2 = _d_t3 * r8;
             // ∂ of: linear(h1, w2, b2)
             _d_h1 = _d_t2.matmul(w2);
             _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t2, h1);
             _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
             _d_t1 = _d_h1;
             // ∂ of: h1 = relu(linear(points, w1, b1))
-            r1 = t1.gt(0.0);
-            r0 = _d_t1 * r1;
-            _d_t0 = r0;
+            r3 = t1.gt(0.0);
+            _d_t0 = _d_t1 * r3;
             // ∂ of: linear(points, w1, b1)
             _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, points);
             _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);

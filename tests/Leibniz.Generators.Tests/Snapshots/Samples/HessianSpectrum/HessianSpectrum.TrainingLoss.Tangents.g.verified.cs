@@ -272,46 +272,36 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_h1 = null;
             global::TorchSharp.torch.Tensor? _d_dh1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d__p3 = null;
             global::TorchSharp.torch.Tensor? _d__p4 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r19 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? r20 = null;
             global::TorchSharp.torch.Tensor? _d_h2 = null;
             global::TorchSharp.torch.Tensor? _d_dh2 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d__p8 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
+            global::TorchSharp.torch.Tensor? r32 = null;
+            global::TorchSharp.torch.Tensor? r33 = null;
+            global::TorchSharp.torch.Tensor? r34 = null;
             global::TorchSharp.torch.Tensor? _d__p12 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
-            global::TorchSharp.torch.Tensor? r14 = null;
-            global::TorchSharp.torch.Tensor? r15 = null;
+            global::TorchSharp.torch.Tensor? r36 = null;
+            global::TorchSharp.torch.Tensor? r38 = null;
             global::TorchSharp.torch.Tensor? _d__p13 = null;
-            global::TorchSharp.torch.Tensor? r16 = null;
-            global::TorchSharp.torch.Tensor? r17 = null;
+            global::TorchSharp.torch.Tensor? r40 = null;
             global::TorchSharp.torch.Tensor? _d__p14 = null;
-            global::TorchSharp.torch.Tensor? r18 = null;
-            global::TorchSharp.torch.Tensor? r19 = null;
-            global::TorchSharp.torch.Tensor? r20 = null;
+            global::TorchSharp.torch.Tensor? r43 = null;
             global::TorchSharp.torch.Tensor? _d_dt5 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -349,31 +339,27 @@ namespace HessianSpectrum
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
             _d_dt5 = _d_dresult;
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            _d__p14 = _p14.zeros_like().scatter_add(1L, labels.clamp_min(0).unsqueeze(1L), labels.unsqueeze(1L).full_like(-1, dtype: _p14.dtype)).mul(labels.ne(-100).unsqueeze(1L).mul(_d_dt5.div(labels.ne(-100).sum())));
+            _d__p14 = global::Leibniz.Generated.Transposes.NllLoss(_d_dt5, _p14, labels);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r18 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p14, dt4);
-            r19 = -_d__p14;
-            r20 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r19, _p13);
-            _d_dt4 = r18;
-            _d__p13 = r20;
+            r43 = -_d__p14;
+            _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p14, dt4);
+            _d__p13 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r43, _p13);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r16 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p13, _p12, 1);
-            r17 = r16.expand_as(_p12);
-            _d__p12 = r17;
+            r40 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p13, _p12, 1);
+            _d__p12 = r40.expand_as(_p12);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r12 = _d__p12 * dt4;
-            r13 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r12, _p11);
-            r14 = _d__p12 * _p11;
-            r15 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r14, dt4);
-            _d_dt4 = global::Leibniz.Generated.Adjoints.Add(_d_dt4, r15);
-            _d__p11 = r13;
+            r36 = _d__p12 * dt4;
+            r38 = _d__p12 * _p11;
+            _d_dt4 = global::Leibniz.Generated.Adjoints.Add(_d_dt4, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r38, dt4));
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r36, _p11);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            _d_t4 = _d__p11.sub(_d__p11.mul(_p11).sum(dim: 1, keepdim: true)).mul(_p11);
+            r32 = _d__p11 * _p11;
+            r33 = r32.sum(1, true);
+            r34 = _d__p11 - r33;
+            _d_t4 = r34 * _p11;
             // ∂ of: tangent of linear(h2, w3, b3)
-            r10 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt4, _p8);
-            r11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt4, _p9);
-            _d__p8 = r10;
-            _d__p9 = r11;
+            _d__p8 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt4, _p8);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt4, _p9);
             // ∂ of: tangent of linear(h2, w3, b3)
             _d_h2 = _d__p9.matmul(dw3);
             _d_dw3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p9, h2);
@@ -390,18 +376,14 @@ namespace HessianSpectrum
             // ∂ of: h2 = relu(linear(h1, w2, b2))
             _d_t3 = _d_h2;
             // ∂ of: tangent of h2 = relu(linear(h1, w2, b2))
-            r8 = _d_dt3 * _p6;
-            r9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, dt2);
-            _d_dt2 = r9;
+            r20 = _d_dt3 * _p6;
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r20, dt2);
             // ∂ of: h2 = relu(linear(h1, w2, b2))
-            r7 = t3.gt(0.0);
-            r6 = _d_t3 * r7;
-            _d_t2 = r6;
+            r19 = t3.gt(0.0);
+            _d_t2 = _d_t3 * r19;
             // ∂ of: tangent of linear(h1, w2, b2)
-            r4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p3);
-            r5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p4);
-            _d__p3 = r4;
-            _d__p4 = r5;
+            _d__p3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p3);
+            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p4);
             // ∂ of: tangent of linear(h1, w2, b2)
             _d_h1 = _d__p4.matmul(dw2);
             _d_dw2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p4, h1);
@@ -418,13 +400,11 @@ namespace HessianSpectrum
             // ∂ of: h1 = relu(linear(points, w1, b1))
             _d_t1 = _d_h1;
             // ∂ of: tangent of h1 = relu(linear(points, w1, b1))
-            r2 = _d_dt1 * _p1;
-            r3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, dt0);
-            _d_dt0 = r3;
+            r6 = _d_dt1 * _p1;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, dt0);
             // ∂ of: h1 = relu(linear(points, w1, b1))
-            r1 = t1.gt(0.0);
-            r0 = _d_t1 * r1;
-            _d_t0 = r0;
+            r5 = t1.gt(0.0);
+            _d_t0 = _d_t1 * r5;
             // ∂ of: tangent of linear(points, w1, b1)
             _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_dt0, points);
             _d_db1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_dt0);
