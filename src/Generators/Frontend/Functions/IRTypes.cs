@@ -22,10 +22,7 @@ internal static class IRTypes
         _ => null,
     };
 
-    /// <summary>
-    /// Whether <paramref name="type"/> is TorchSharp's <c>Tensor</c> or derives from it (<c>Parameter</c>), matched by
-    /// name because the front end also runs where TorchSharp is referenced twice and <see cref="KnownSymbols"/> has none.
-    /// </summary>
+    /// <summary>Whether <paramref name="type"/> is TorchSharp's <c>Tensor</c> or derives from it (<c>Parameter</c>), by metadata name.</summary>
     public static bool IsTensor(INamedTypeSymbol type)
     {
         for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
