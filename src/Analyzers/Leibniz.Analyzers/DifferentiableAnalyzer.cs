@@ -75,7 +75,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         if (context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } method) return;
         if (!IsDifferentiable(method, differentiable)) return;
 
-        var result = FunctionLowering.Lower(method, declaration, context.SemanticModel, context.CancellationToken);
+        var result = Leibniz.Generators.Pipelines.LoweredFunctionChecks.Apply(FunctionLowering.Lower(method, declaration, context.SemanticModel, context.CancellationToken));
         foreach (var diagnostic in result.Diagnostics)
             context.ReportDiagnostic(diagnostic.ToDiagnostic(context.Compilation));
 

@@ -20,7 +20,7 @@ public sealed partial class DifferentiableGenerator
             if (TypeHierarchyReader.ContainersAndSelf(method.ContainingType).Any(t => !IsPartial(t, cancellationToken)))
                 return new Lowering(null, ImmutableArray<Diagnostic>.Empty);
 
-            var result = FunctionLowering.Lower(method, (MethodDeclarationSyntax)attributed.TargetNode, attributed.SemanticModel, cancellationToken);
+            var result = LoweredFunctionChecks.Apply(FunctionLowering.Lower(method, (MethodDeclarationSyntax)attributed.TargetNode, attributed.SemanticModel, cancellationToken));
             if (result.Spec is null) return new Lowering(null, ImmutableArray<Diagnostic>.Empty);
 
             var modes = ForwardModeChecks.ModesOf(method, KnownSymbols.For(attributed.SemanticModel.Compilation));

@@ -1,11 +1,9 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Leibniz.Generators.Common;
 using Leibniz.Generators.Diagnostics;
 using Leibniz.Generators.IR.Functions;
 using Leibniz.Generators.Rules.Tensor;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using ValueType = Leibniz.Generators.IR.Functions.ValueType;
@@ -16,22 +14,29 @@ namespace Leibniz.Generators.Frontend.Functions;
 /// Layers whose backward needs a value the forward computes but does not return. Each is lowered into two IR
 /// statements, so the kept value is an ordinary variable the reverse sweep reads: <c>dropout</c> into its mask draw and
 /// the product with the mask, <c>max_pool2d</c> into the indices of the window maxima and the values read there.
-/// Also the argument forms layers take: constant size arrays and tuples, and defaults a template reads.
 /// </summary>
-internal sealed partial class FunctionLowering
+internal sealed class LayerLowering
 {
     const string DropoutKey = "nn.functional.dropout";
     const string MaxPool2dKey = "nn.functional.max_pool2d";
-    const string Conv2dKey = "nn.functional.conv2d";
     const string DrawMaskMethod = "global::Leibniz.Generated.DropoutMask.Draw";
     const string PoolIndicesMethod = "global::Leibniz.Generated.MaxPool2dSelection.Indices";
     const string PoolGatherMethod = "global::Leibniz.Generated.MaxPool2dSelection.Gather";
 
+    readonly FunctionBuilder _builder;
+    readonly TensorArgumentLowering _arguments;
+
+    public LayerLowering(FunctionBuilder builder, TensorArgumentLowering arguments)
+    {
+        _builder = builder;
+        _arguments = arguments;
+    }
+
     /// <summary>Lowers a call of a layer that keeps a value for its backward; false when <paramref name="key"/> names no such layer.</summary>
-    bool TryLowerLayer(InvocationExpressionSyntax invocation, IInvocationOperation operation, string key, out Expression? lowered)
+    public bool TryLower(InvocationExpressionSyntax invocation, IInvocationOperation operation, string key, out Expression? lowered)
     {
         lowered = null;
-        if (_noDerivativeDepth > 0) return false;
+        if (_builder.WithoutDerivative) return false;
         switch (key)
         {
             case DropoutKey:
@@ -55,14 +60,14 @@ internal sealed partial class FunctionLowering
         var inplace = ArgumentFor(operation, "inplace");
         if (inplace is not null && inplace.ArgumentKind != ArgumentKind.DefaultValue && !IsConstant(inplace, false))
         {
-            Report(DiagnosticDescriptors.InPlaceMutation, invocation.GetLocation(), "dropout(…, inplace: true)", "dropout(…, inplace: false)");
+            _builder.Diagnostics.Report(DiagnosticDescriptors.InPlaceMutation, invocation.GetLocation(), "dropout(…, inplace: true)", "dropout(…, inplace: false)");
             return null;
         }
 
-        if (_loopDepth > 0)
+        if (_builder.InLoop)
         {
             // The reverse sweep recomputes a loop's iterations, which would draw a second, different mask.
-            Unsupported(invocation, "dropout inside a loop: the reverse sweep recomputes each iteration and would draw a new mask; apply dropout before or after the loop");
+            _builder.Diagnostics.Unsupported(invocation, "dropout inside a loop: the reverse sweep recomputes each iteration and would draw a new mask; apply dropout before or after the loop");
             return null;
         }
 
@@ -71,10 +76,10 @@ internal sealed partial class FunctionLowering
         var training = ArgumentFor(operation, "training");
         if (IsConstant(training, false) || IsConstant(p, 0.0)) return new CopyExpression(input);
 
-        var mask = Temporary(ValueType.Tensor);
+        var mask = _builder.Locals.Temporary(ValueType.Tensor);
         var draw = new TensorCall(TensorRules.DropoutMaskDraw, TensorRules.DropoutMaskDraw, CallForm.Static, DrawMaskMethod,
             new[] { input, LayerArgument(p), LayerArgument(training) }.ToEquatableArray(), new[] { "input", "p", "training" }.ToEquatableArray());
-        Emit(new Assignment(mask, draw, invocation.ToString()));
+        _builder.Emit(new Assignment(mask, draw, invocation.ToString()));
         return new TensorCall("Tensor.mul", TensorRules.DropoutProduct, CallForm.Instance, "mul", new[] { input, new Variable(mask) }.ToEquatableArray(), new[] { "this", "target" }.ToEquatableArray());
     }
 
@@ -92,10 +97,10 @@ internal sealed partial class FunctionLowering
             names.Add(argument.Parameter?.Name ?? "");
         }
 
-        var indices = Temporary(ValueType.Tensor);
+        var indices = _builder.Locals.Temporary(ValueType.Tensor);
         var select = new TensorCall(TensorRules.MaxPool2dIndices, TensorRules.MaxPool2dIndices, CallForm.Static, PoolIndicesMethod,
             arguments.ToEquatableArray(), names.ToEquatableArray());
-        Emit(new Assignment(indices, select, invocation.ToString()));
+        _builder.Emit(new Assignment(indices, select, invocation.ToString()));
         return new TensorCall(TensorRules.MaxPool2dGather, TensorRules.MaxPool2dGather, CallForm.Static, PoolGatherMethod,
             new[] { arguments[0], new Variable(indices) }.ToEquatableArray(), new[] { "input", "indices" }.ToEquatableArray());
     }
@@ -105,64 +110,9 @@ internal sealed partial class FunctionLowering
 
     Operand LayerArgument(IArgumentOperation? argument)
         => argument is null ? new CodeLiteral("null")
-            : argument.ArgumentKind == ArgumentKind.DefaultValue ? new OmittedArgument(DefaultOf(argument.Parameter))
-            : LowerArgument(argument.Value);
+            : argument.ArgumentKind == ArgumentKind.DefaultValue ? new OmittedArgument(ConstantOperands.DefaultOf(argument.Parameter))
+            : _arguments.Lower(argument.Value);
 
     static bool IsConstant(IArgumentOperation? argument, object value)
-        => argument is not null && argument.Value.ConstantValue is { HasValue: true, Value: { } constant } && (constant.Equals(value) || (value is double d && ToNumber(constant) == d));
-
-    /// <summary>
-    /// A size argument (<c>long[]</c>, <c>(long, long)</c>) as C#: a constant array or tuple is repeated verbatim in the
-    /// backward, which reads it again. Null when <paramref name="value"/> is not a size; anything else is reported.
-    /// </summary>
-    Operand? ConstantSizes(IOperation value)
-    {
-        if (!IsSizes(value.Type)) return null;
-        if (value.Syntax is not ExpressionSyntax syntax) return null;
-        var elements = syntax switch
-        {
-            ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions.ToList(),
-            ImplicitArrayCreationExpressionSyntax creation => creation.Initializer.Expressions.ToList(),
-            CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax)
-                => collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression).ToList(),
-            TupleExpressionSyntax tuple => tuple.Arguments.Select(a => a.Expression).ToList(),
-            _ => null,
-        };
-
-        var sizes = elements?.Select(e => _model.GetConstantValue(e, _cancellationToken) is { HasValue: true, Value: int or long } c ? System.Convert.ToInt64(c.Value, CultureInfo.InvariantCulture) : (long?)null).ToList();
-        if (sizes is null || sizes.Any(s => s is null))
-        {
-            Unsupported(syntax, "sizes, strides, padding and dilation must be constants written at the call (new long[] { 2, 2 }, or (2, 2)), which the generated backward repeats");
-            return new CodeLiteral("null");
-        }
-
-        var text = string.Join(", ", sizes.Select(s => s!.Value.ToString(CultureInfo.InvariantCulture)));
-        return new CodeLiteral(syntax is TupleExpressionSyntax ? "(" + text + ")" : "new long[] { " + text + " }");
-    }
-
-    static bool IsSizes(ITypeSymbol? type) => type switch
-    {
-        IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Int64 } => true,
-        INamedTypeSymbol { IsTupleType: true } tuple => tuple.TupleElements.All(e => e.Type.SpecialType == SpecialType.System_Int64),
-        INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable => IsSizes(nullable.TypeArguments[0]),
-        _ => false,
-    };
-
-    /// <summary>
-    /// Whether a called <c>[Differentiable]</c> method applies dropout outside <c>NoDerivative(...)</c>. Its pullback
-    /// runs its forward again, which would draw a second mask, so the caller's value and derivative would disagree. A
-    /// syntactic check of the callee's own body suffices: a callee that reaches dropout through a further call is itself
-    /// refused there.
-    /// </summary>
-    static bool AppliesDropout(IMethodSymbol callee)
-        => callee.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes()
-            .OfType<InvocationExpressionSyntax>()
-            .Any(call => InvokedName(call) == "dropout" && !call.Ancestors().OfType<InvocationExpressionSyntax>().Any(outer => InvokedName(outer) == "NoDerivative")));
-
-    static string? InvokedName(InvocationExpressionSyntax call) => call.Expression switch
-    {
-        MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-        _ => null,
-    };
+        => argument is not null && argument.Value.ConstantValue is { HasValue: true, Value: { } constant } && (constant.Equals(value) || (value is double d && ConstantOperands.ToNumber(constant) == d));
 }

@@ -1,6 +1,4 @@
-using System.Collections.Generic;
 using System.Linq;
-using Leibniz.Generators.Common;
 using Leibniz.Generators.Diagnostics;
 using Leibniz.Generators.IR.Functions;
 using Microsoft.CodeAnalysis;
@@ -10,14 +8,23 @@ using ValueType = Leibniz.Generators.IR.Functions.ValueType;
 
 namespace Leibniz.Generators.Frontend.Functions;
 
-// Model composition: a [Model]'s differentiable method calling a [Model] field.
-internal sealed partial class FunctionLowering
+/// <summary>Model composition: a <c>[Model]</c>'s differentiable method calling a <c>[Model]</c> field.</summary>
+internal sealed class ModelCallLowering
 {
     const string ForwardMethod = "Forward";
     const string TorchForwardMethod = "forward";
     const string TorchCallMethod = "call";
 
-    readonly Dictionary<string, ModelFieldSpec> _modelFields = new(System.StringComparer.Ordinal);
+    readonly LoweringContext _context;
+    readonly FunctionBuilder _builder;
+    readonly ExpressionLowering _expressions;
+
+    public ModelCallLowering(LoweringContext context, FunctionBuilder builder, ExpressionLowering expressions)
+    {
+        _context = context;
+        _builder = builder;
+        _expressions = expressions;
+    }
 
     /// <summary>
     /// <c>encoder.Forward(x)</c>, <c>encoder.forward(x)</c> or <c>encoder.call(x)</c>, where <c>encoder</c> is a field of
@@ -26,14 +33,14 @@ internal sealed partial class FunctionLowering
     /// the generators run a <c>[Model]</c> class has no base class, so <c>forward</c> and <c>call</c> may not bind.
     /// </summary>
     /// <returns>Whether the invocation is a call on a [Model] field; <paramref name="lowered"/> is null when it was reported.</returns>
-    bool TryLowerModelCall(InvocationExpressionSyntax invocation, out Expression? lowered)
+    public bool TryLower(InvocationExpressionSyntax invocation, out Expression? lowered)
     {
         lowered = null;
-        if (!_isModelMethod || invocation.Expression is not MemberAccessExpressionSyntax access) return false;
-        if (_model.GetSymbolInfo(access.Expression, _cancellationToken).Symbol is not IFieldSymbol { IsStatic: false } field
-            || !SymbolEqualityComparer.Default.Equals(field.ContainingType, _method.ContainingType)
+        if (!_context.IsModelMethod || invocation.Expression is not MemberAccessExpressionSyntax access) return false;
+        if (_context.SymbolOf(access.Expression) is not IFieldSymbol { IsStatic: false } field
+            || !SymbolEqualityComparer.Default.Equals(field.ContainingType, _context.Method.ContainingType)
             || field.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } child
-            || !IsModel(child))
+            || !KnownSymbols.Has(child, _context.Known.ModelAttribute))
             return false;
 
         var name = access.Name.Identifier.Text;
@@ -42,7 +49,7 @@ internal sealed partial class FunctionLowering
         {
             // Another method of the child: only its Forward has a sweep to run through. A TorchSharp
             // Module method (parameters(), to()…) is no business of this lowering.
-            if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol other
+            if (_context.SymbolOf(invocation) is not IMethodSymbol other
                 || !SymbolEqualityComparer.Default.Equals(other.ContainingType.OriginalDefinition, child.OriginalDefinition))
                 return false;
         }
@@ -51,41 +58,37 @@ internal sealed partial class FunctionLowering
         if (arguments.Count != 1 || !arguments[0].RefKindKeyword.IsKind(SyntaxKind.None) || arguments[0].NameColon is not null)
             return false;
 
-        if (_noDerivativeDepth > 0)
+        if (_builder.WithoutDerivative)
         {
             // Inside NoDerivative(...) the call is data: it runs as written and needs no sweep.
-            lowered = new FrozenModelCall(field.Name, name, Lower(arguments[0].Expression));
+            lowered = new FrozenModelCall(field.Name, name, _expressions.Lower(arguments[0].Expression));
             return true;
         }
 
-        if (ModelCallProblem(child, name, throughTorch) is { } problem)
+        if (Problem(child, name, throughTorch) is { } problem)
         {
-            Report(DiagnosticDescriptors.ModelCallWithoutBackward, invocation.GetLocation(), Shorten(invocation.ToString()), child.Name, problem);
+            _builder.Diagnostics.Report(DiagnosticDescriptors.ModelCallWithoutBackward, invocation.GetLocation(), LoweringDiagnostics.Shorten(invocation.ToString()), child.Name, problem);
             return true;
         }
 
-        if (_loopDepth > 0)
+        if (_builder.InLoop)
         {
             // A loop's reverse sweep recomputes an iteration from what it carried in; a kept sweep is not such a value.
-            Unsupported(invocation, "a [Model] call inside a loop is not supported yet; unroll the loop or move the call out of it");
+            _builder.Diagnostics.Unsupported(invocation, "a [Model] call inside a loop is not supported yet; unroll the loop or move the call out of it");
             return true;
         }
 
-        _forward?.CheckModelCall(invocation, field.Name);
-        var input = Lower(arguments[0].Expression);
+        _builder.Forward?.CheckModelCall(invocation, field.Name);
+        var input = _expressions.Lower(arguments[0].Expression);
         var throughCall = name == TorchCallMethod;
-        if (!_modelFields.TryGetValue(field.Name, out var spec))
-        {
-            spec = new ModelFieldSpec(field.Name, child.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), Fresh(field.Name + "Gradients"));
-            _modelFields[field.Name] = spec;
-        }
-
-        lowered = new ModelCall(field.Name, spec.ModelType, input, Fresh(field.Name + "Sweep")) { ThroughCall = throughCall };
+        var spec = _builder.ModelFields.Child(field.Name,
+            () => new ModelFieldSpec(field.Name, child.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), _builder.Locals.Fresh(field.Name + "Gradients")));
+        lowered = new ModelCall(field.Name, spec.ModelType, input, _builder.Locals.Fresh(field.Name + "Sweep")) { ThroughCall = throughCall };
         return true;
     }
 
     /// <summary>Why a call of <paramref name="method"/> on a <paramref name="child"/> cannot run through its generated sweep; null when it can.</summary>
-    string? ModelCallProblem(INamedTypeSymbol child, string method, bool throughTorch)
+    string? Problem(INamedTypeSymbol child, string method, bool throughTorch)
     {
         if (!throughTorch && method != ForwardMethod)
             return $"only its Forward (also called as forward(x) or call(x)) runs through a generated backward, not '{method}'; call Forward, or wrap the call in NoDerivative(...) to treat its result as data";
@@ -93,9 +96,9 @@ internal sealed partial class FunctionLowering
             return $"'{child.Name}' declares its own forward(), which {method}() runs instead of Forward; call Forward, or remove the hand-written forward()";
         if (ForwardOf(child) is not { } forward)
             return "it has no single instance method Forward";
-        if (!KnownSymbols.Has(forward, _known.DifferentiableAttribute))
+        if (!KnownSymbols.Has(forward, _context.Known.DifferentiableAttribute))
             return $"'{child.Name}.Forward' is not [Differentiable]; mark it [Differentiable], or wrap the call in NoDerivative(...) if '{child.Name}' is frozen";
-        if (forward.Parameters.Length != 1 || TypeOf(forward.Parameters[0].Type) != ValueType.Tensor || TypeOf(forward.ReturnType) != ValueType.Tensor)
+        if (forward.Parameters.Length != 1 || IRTypes.Of(forward.Parameters[0].Type) != ValueType.Tensor || IRTypes.Of(forward.ReturnType) != ValueType.Tensor)
             return $"'{child.Name}.Forward' takes {string.Join(", ", forward.Parameters.Select(p => p.Type.ToDisplayString()))} and returns {forward.ReturnType.ToDisplayString()}; only a Forward from one Tensor to a Tensor has a generated backward";
         return null;
     }
@@ -105,12 +108,4 @@ internal sealed partial class FunctionLowering
         var candidates = model.GetMembers(ForwardMethod).OfType<IMethodSymbol>().Where(m => !m.IsStatic && m.MethodKind == MethodKind.Ordinary).ToList();
         return candidates.Count == 1 ? candidates[0] : null;
     }
-
-    bool IsModel(INamedTypeSymbol type) => KnownSymbols.Has(type, _known.ModelAttribute);
-
-    EquatableArray<ModelFieldSpec> ModelFieldsInDeclarationOrder()
-        => _method.ContainingType.GetMembers().OfType<IFieldSymbol>()
-            .Where(f => _modelFields.ContainsKey(f.Name))
-            .Select(f => _modelFields[f.Name])
-            .ToEquatableArray();
 }

@@ -1,0 +1,277 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Leibniz.Generators.Common;
+using Leibniz.Generators.Diagnostics;
+using Leibniz.Generators.IR.Functions;
+using Leibniz.Generators.Rules.Tensor;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ValueType = Leibniz.Generators.IR.Functions.ValueType;
+
+namespace Leibniz.Generators.Frontend.Functions;
+
+/// <summary>
+/// TorchSharp calls, operators and indexers to <see cref="TensorCall"/>s: the overload C# bound is looked up in the tensor
+/// table (by its signature, then by its name), and its arguments are laid out as the row numbers them — the receiver
+/// first, a packed list as one parameter (<see cref="TensorArgumentLowering"/>), an omitted one as its default.
+/// </summary>
+internal sealed class TensorCallLowering
+{
+    const string Conv2dKey = "nn.functional.conv2d";
+    const string IndexRow = "Tensor.index(TensorIndex[])";
+
+    readonly LoweringContext _context;
+    readonly FunctionBuilder _builder;
+    readonly ExpressionLowering _expressions;
+    readonly TensorArgumentLowering _arguments;
+    readonly LayerLowering _layers;
+
+    public TensorCallLowering(LoweringContext context, FunctionBuilder builder, ExpressionLowering expressions)
+    {
+        _context = context;
+        _builder = builder;
+        _expressions = expressions;
+        _arguments = new TensorArgumentLowering(context, builder, expressions);
+        _layers = new LayerLowering(builder, _arguments);
+    }
+
+    /// <summary>An operator on tensors (<c>a * b</c>, <c>-a</c>), lowered as the call of its operator method.</summary>
+    public Expression? LowerOperator(ExpressionSyntax syntax, IMethodSymbol method, ExpressionSyntax[] operands, string token)
+    {
+        var key = "Tensor." + method.Name;
+        if (!TensorRules.TryGet(key, out var rule))
+        {
+            _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, syntax.GetLocation(), $"operator {token} on tensors", method.Name);
+            return null;
+        }
+
+        if (!_builder.WithoutDerivative) _builder.Forward?.CheckTensorRule(rule, syntax);
+        var arguments = operands.Select(_expressions.Lower).ToEquatableArray();
+        var names = method.Parameters.Select(p => p.Name).ToEquatableArray();
+        return new TensorCall(key, rule.Key, CallForm.Operator, token, arguments, names);
+    }
+
+    /// <summary>
+    /// <c>h += x</c> on tensors as <c>h = h + x</c>: a new tensor, so the old <c>h</c> stays intact for the backward. False
+    /// when the compound assignment is not a TorchSharp operator.
+    /// </summary>
+    public bool TryLowerCompoundAssignment(AssignmentExpressionSyntax assignment, string name)
+    {
+        if (_context.OperationOf(assignment) is not ICompoundAssignmentOperation { OperatorMethod: { } tensorOperator }
+            || tensorOperator.ContainingAssembly?.Name != LoweringContext.TorchSharpAssembly)
+            return false;
+
+        var key = "Tensor." + tensorOperator.Name;
+        if (!TensorRules.TryGet(key, out var rule))
+        {
+            _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, assignment.GetLocation(), $"operator {assignment.OperatorToken.Text} on tensors", tensorOperator.Name);
+            return true;
+        }
+
+        if (!_builder.WithoutDerivative) _builder.Forward?.CheckTensorRule(rule, assignment);
+        var operands = new[] { new Variable(name), _expressions.Lower(assignment.Right) }.ToEquatableArray();
+        var token = assignment.OperatorToken.Text.TrimEnd('=');
+        var call = new TensorCall(key, rule.Key, CallForm.Operator, token, operands, tensorOperator.Parameters.Select(p => p.Name).ToEquatableArray());
+        var output = _builder.Locals.Temporary(ValueType.Tensor);
+        _builder.Emit(new Assignment(output, call, assignment.ToString()));
+        _builder.Emit(new Assignment(name, new CopyExpression(new Variable(output)), assignment.ToString()));
+        return true;
+    }
+
+    /// <summary>A TorchSharp call; <paramref name="member"/>, for an API returning a tuple (<c>max(dim)</c>), is the element the caller reads.</summary>
+    public Expression? LowerCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, int? member = null)
+    {
+        if (_context.OperationOf(invocation) is not IInvocationOperation operation)
+        {
+            _builder.Diagnostics.Unsupported(invocation, "a call that does not resolve to one TorchSharp method");
+            return null;
+        }
+
+        var memberName = member is { } m && m >= 0 && callee.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple ? tuple.TupleElements[m].Name : null;
+        var suffix = memberName is null ? "" : "." + memberName;
+        var (key, signature) = Keys(callee, suffix);
+        var hasRule = TensorRules.TryGetRow(signature, out var rule) || TensorRules.TryGetRow(key, out rule);
+
+        var returnsTensor = memberName is not null || IRTypes.Of(callee.ReturnType) == ValueType.Tensor;
+        var tensorInvolved = returnsTensor && (operation.Instance is not null || callee.Parameters.Any(p => IRTypes.Of(p.Type) == ValueType.Tensor));
+        if (callee.Name.EndsWith("_", System.StringComparison.Ordinal) && tensorInvolved)
+        {
+            // TorchSharp's in-place ops overwrite a tensor the reverse sweep may still read.
+            _builder.Diagnostics.Report(DiagnosticDescriptors.InPlaceMutation, invocation.GetLocation(), callee.Name, callee.Name.TrimEnd('_'));
+            return null;
+        }
+
+        if (_layers.TryLower(invocation, operation, key, out var layer)) return layer;
+
+        if (!hasRule && _builder.WithoutDerivative)
+        {
+            // Inside NoDerivative(...) the call is data: no rule, no adjoint.
+            hasRule = true;
+            rule = new TensorRule("", System.Array.Empty<string?>(), System.Array.Empty<bool>(), "no derivative");
+        }
+
+        if (!hasRule)
+        {
+            if (tensorInvolved)
+            {
+                _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString() + suffix, callee.Name);
+                return null;
+            }
+
+            _builder.Diagnostics.Unsupported(invocation, $"a call of '{callee.ToDisplayString()}' on a differentiable path");
+            return null;
+        }
+
+        var arguments = new List<Operand>();
+        var names = new List<string>();
+        var packs = new List<PackedArgument>();
+        if (operation.Instance is not null)
+        {
+            arguments.Add(_expressions.Lower(((MemberAccessExpressionSyntax)invocation.Expression).Expression));
+            names.Add("this");
+        }
+
+        var receivers = arguments.Count;
+        var scalars = new List<(int Index, IArgumentOperation Argument)>();
+        foreach (var argument in operation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            // Rules number parameters, the receiver first; a packed argument takes several operands but one number.
+            var parameter = receivers + (argument.Parameter?.Ordinal ?? 0);
+            if (rule.DefaultsFrom is { } from && parameter >= from && argument.ArgumentKind != ArgumentKind.DefaultValue)
+            {
+                _builder.Diagnostics.Unsupported(invocation, $"'{callee.Name}' with '{argument.Parameter?.Name}' set; only its default is differentiated");
+                return null;
+            }
+
+            var name = argument.Parameter?.Name ?? "";
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                arguments.Add(new OmittedArgument(ConstantOperands.DefaultOf(argument.Parameter)));
+                names.Add(name);
+                continue;
+            }
+
+            // conv2d's sizes stay whole: its backward repeats them, so they must be constants (ConstantSizes checks).
+            if (key != Conv2dKey && _arguments.TryPack(argument, parameter, arguments.Count, invocation, out var pack, out var packed))
+            {
+                if (packed is null) return null;
+                if (pack is not null) packs.Add(pack);
+                arguments.AddRange(packed);
+                names.AddRange(packed.Select(_ => name));
+                continue;
+            }
+
+            scalars.Add((arguments.Count, argument));
+            arguments.Add(_arguments.Lower(argument.Value));
+            names.Add(name);
+        }
+
+        var ruleKey = PackedArgument.KeyOf(rule.Key, packs);
+        TensorRule? laid = null;
+        if (rule.Key.Length > 0 && !TensorRules.TryGet(ruleKey, out laid))
+        {
+            _builder.Diagnostics.Unsupported(invocation, $"'{callee.Name}' called this way: its derivative needs its list of tensors written out, as in new[] {{ a, b }}");
+            return null;
+        }
+
+        if (laid is not null)
+        {
+            for (var i = 0; i < arguments.Count; i++)
+            {
+                var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
+                if (arguments[i] is OmittedArgument { Default: null } && Enumerable.Range(0, laid.Vjps.Length).Any(j => laid.Vjp(j)?.Contains(placeholder) == true))
+                {
+                    _builder.Diagnostics.Unsupported(invocation, $"'{callee.Name}' with '{names[i]}' left to a default its derivative cannot repeat; pass it explicitly");
+                    return null;
+                }
+            }
+        }
+
+        if (!_builder.WithoutDerivative) _builder.Forward?.CheckTensorRule(rule, invocation, packed: packs.Count > 0);
+
+        if (laid is not null && !_builder.WithoutDerivative)
+        {
+            foreach (var (index, argument) in scalars)
+            {
+                // Whether the variable depends on a differentiated input is for activity analysis, after lowering, to tell.
+                if (laid.Vjp(index) is null && arguments[index] is Variable v && _builder.Locals.TypeOf(v.Name) is ValueType.Double or ValueType.Float)
+                    _builder.Diagnostics.UnsupportedIfVaried(v.Name, argument.Syntax, callee.Name, argument.Parameter?.Name ?? "");
+            }
+        }
+
+        var form = operation.Instance is null ? CallForm.Static : CallForm.Instance;
+        var target = form == CallForm.Static ? callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name : callee.Name;
+        return new TensorCall(key, ruleKey, form, target, arguments.ToEquatableArray(), names.ToEquatableArray())
+        {
+            Packs = packs.ToEquatableArray(),
+            Member = memberName,
+        };
+    }
+
+    /// <summary><paramref name="call"/>, already lowered, reading another element (<paramref name="member"/>) of the tuple it returns.</summary>
+    public TensorCall? WithMember(TensorCall call, IMethodSymbol callee, int member, SyntaxNode source)
+    {
+        var name = ((INamedTypeSymbol)callee.ReturnType).TupleElements[member].Name;
+        var (key, signature) = Keys(callee, "." + name);
+        if (!TensorRules.TryGetRow(signature, out var rule) && !TensorRules.TryGetRow(key, out rule))
+        {
+            _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, source.GetLocation(), callee.ToDisplayString() + "." + name, callee.Name);
+            return null;
+        }
+
+        return call with { Key = key, Rule = PackedArgument.KeyOf(rule.Key, call.Packs), Member = name };
+    }
+
+    /// <summary>
+    /// <c>x[…]</c> on a tensor, whichever TorchSharp indexer it binds to, as the call <c>x.index(…)</c> that every one of
+    /// them makes, so the table's row for <c>index</c> differentiates it.
+    /// </summary>
+    public Expression? LowerIndexer(ElementAccessExpressionSyntax element)
+    {
+        if (_context.OperationOf(element) is not IPropertyReferenceOperation { Property.IsIndexer: true } indexer
+            || indexer.Property.ContainingAssembly?.Name != LoweringContext.TorchSharpAssembly || !TensorRules.TryGetRow(IndexRow, out var rule))
+        {
+            _builder.Diagnostics.Unsupported(element, "indexing a tensor through anything but TorchSharp's indexers");
+            return null;
+        }
+
+        var receiver = _expressions.Lower(element.Expression);
+        var patterns = new List<string>();
+        var operands = new List<Operand>();
+        foreach (var argument in indexer.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            var items = argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is IArrayCreationOperation { Initializer: { } initializer }
+                ? initializer.ElementValues
+                : System.Collections.Immutable.ImmutableArray.Create(argument.Value);
+            foreach (var item in items)
+                if (!_arguments.LowerTensorIndex(item, patterns, operands, element)) return null;
+        }
+
+        var pack = new PackedArgument(1, 1, TensorArgumentLowering.TensorIndexType, true, patterns.ToEquatableArray());
+        var arguments = new[] { receiver }.Concat(operands).ToEquatableArray();
+        var names = new[] { "this" }.Concat(operands.Select(_ => "indices")).ToEquatableArray();
+        return new TensorCall("Tensor.index", PackedArgument.KeyOf(rule.Key, new[] { pack }), CallForm.Instance, "index", arguments, names)
+        {
+            Packs = new[] { pack }.ToEquatableArray(),
+        };
+    }
+
+    /// <summary>An API's keys in the tensor table: <c>Tensor.max</c>, and with its parameter types, <c>Tensor.max(long, bool)</c>; <paramref name="suffix"/> names a tuple element.</summary>
+    static (string Key, string Signature) Keys(IMethodSymbol callee, string suffix)
+    {
+        var owner = callee.IsStatic ? TorchPath(callee.ContainingType) : "Tensor";
+        var parameters = string.Join(", ", callee.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+        return (owner + "." + callee.Name + suffix, owner + "." + callee.Name + "(" + parameters + ")" + suffix);
+    }
+
+    /// <summary><c>TorchSharp.torch.nn.functional</c> → <c>nn.functional</c>; <c>TorchSharp.torch</c> → <c>torch</c>.</summary>
+    static string TorchPath(INamedTypeSymbol type)
+    {
+        var path = type.ToDisplayString();
+        const string torch = "TorchSharp.torch";
+        if (path == torch) return "torch";
+        return path.StartsWith(torch + ".", System.StringComparison.Ordinal) ? path.Substring(torch.Length + 1) : path;
+    }
+}

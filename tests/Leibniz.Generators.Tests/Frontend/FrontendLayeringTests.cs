@@ -1,0 +1,113 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Leibniz.Generators.Frontend.Functions;
+using Leibniz.Generators.Pipelines;
+using Leibniz.Generators.Tests.Infrastructure;
+
+namespace Leibniz.Generators.Tests.Frontend;
+
+/// <summary>
+/// The front end reads Roslyn and writes IR and diagnostics, nothing more: its parts share no state but the one
+/// <see cref="FunctionBuilder"/> they are handed, and it never reaches into the transforms that run after it.
+/// </summary>
+public sealed class FrontendLayeringTests
+{
+    const string FrontendNamespace = "Leibniz.Generators.Frontend";
+    const string TransformsNamespace = "Leibniz.Generators.Transforms";
+
+    static readonly Assembly Generators = typeof(DifferentiableGenerator).Assembly;
+
+    // A file of the front end that still names a transform, and why it may for now.
+    static readonly Dictionary<string, string> TransformReferencesAllowed = new(StringComparer.Ordinal)
+    {
+        ["Functions/ForwardModeChecks.cs"] = "names forward mode's generated methods through Transforms.ForwardMode; issue 14 moves these checks after lowering",
+    };
+
+    static IReadOnlyList<Type> FrontendTypes() => Generators.GetTypes()
+        .Where(t => t.Namespace is { } ns && (ns == FrontendNamespace || ns.StartsWith(FrontendNamespace + ".", StringComparison.Ordinal)))
+        .Where(t => !IsCompilerGenerated(t))
+        .ToList();
+
+    static bool IsCompilerGenerated(Type type)
+        => type.IsDefined(typeof(CompilerGeneratedAttribute), false) || (type.DeclaringType is { } outer && IsCompilerGenerated(outer));
+
+    /// <summary>The builder and the front-end types it is made of: the only place a lowering keeps what it accumulates.</summary>
+    static HashSet<Type> BuilderAndItsParts()
+    {
+        var parts = new HashSet<Type> { typeof(FunctionBuilder) };
+        foreach (var field in typeof(FunctionBuilder).GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (field.FieldType.Namespace?.StartsWith(FrontendNamespace, StringComparison.Ordinal) == true) parts.Add(field.FieldType);
+        }
+
+        return parts;
+    }
+
+    static bool IsMutableCollection(Type type)
+        => type.IsArray
+            || type == typeof(System.Text.StringBuilder)
+            || type.Namespace is "System.Collections" or "System.Collections.Generic" or "System.Collections.Concurrent";
+
+    [Fact]
+    public void Only_the_builder_holds_state_that_changes_while_a_method_is_lowered()
+    {
+        var builder = BuilderAndItsParts();
+        var types = FrontendTypes();
+        Assert.Contains(typeof(StatementLowering), types);
+        Assert.Contains(typeof(LocalNames), builder);
+
+        var problems = new List<string>();
+        foreach (var type in types)
+        {
+            foreach (var field in type.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                if (!field.IsLiteral && !field.IsInitOnly) problems.Add($"{type.Name}.{field.Name}: a static field that is not readonly");
+            }
+
+            if (builder.Contains(type) || type.IsEnum) continue;
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                if (!field.IsInitOnly) problems.Add($"{type.Name}.{field.Name}: not readonly");
+                else if (IsMutableCollection(field.FieldType)) problems.Add($"{type.Name}.{field.Name}: a {field.FieldType.Name}, which can change");
+                else if (builder.Contains(field.FieldType) && field.FieldType != typeof(FunctionBuilder))
+                    problems.Add($"{type.Name}.{field.Name}: holds the builder's {field.FieldType.Name} itself; reach it through the FunctionBuilder");
+            }
+        }
+
+        Assert.True(problems.Count == 0,
+            "keep what a lowering accumulates in FunctionBuilder (statements, locals, diagnostics, model fields), not in its parts:\n" + string.Join('\n', problems));
+    }
+
+    [Fact]
+    public void The_front_end_does_not_reach_into_the_transforms()
+    {
+        // The transforms' type names as identifiers, besides the namespace itself: a `using static` or a nested using
+        // would otherwise hide them.
+        var transforms = Generators.GetTypes()
+            .Where(t => t.Namespace == TransformsNamespace && !IsCompilerGenerated(t) && t.DeclaringType is null)
+            .Select(t => t.Name.Split('`')[0])
+            .ToList();
+        Assert.Contains("ActivityAnalysis", transforms);
+        var named = new Regex(@"\bTransforms\.|\bLeibniz\.Generators\.Transforms\b|\b(?:" + string.Join("|", transforms.Select(Regex.Escape)) + @")\b", RegexOptions.CultureInvariant);
+        var comment = new Regex(@"//.*$", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+        var root = Path.Combine(TestCompilation.RepositoryRoot, "src", "Generators", "Frontend");
+        var problems = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            if (TransformReferencesAllowed.ContainsKey(relative)) continue;
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var code = comment.Replace(lines[i], "");
+                if (named.Match(code) is { Success: true } match) problems.Add($"Frontend/{relative}:{i + 1}: {match.Value.TrimEnd('.')}");
+            }
+        }
+
+        Assert.True(problems.Count == 0,
+            "the front end produces IR and diagnostics only; decide what needs a transform (activity, forward mode) after lowering, as Pipelines/LoweredFunctionChecks does:\n"
+            + string.Join('\n', problems));
+    }
+}
