@@ -54,6 +54,10 @@ public sealed partial class DifferentiableGenerator
                 case Assignment { Value: DifferentiableCall call }:
                     callees.Add(call.ContainingType + "." + call.Method);
                     break;
+                case Assignment { Value: ModelCall call }:
+                    // The tangent runs the called model's ForwardTangent, generated only with its own forward mode.
+                    callees.Add(call.ModelType + ".Forward");
+                    break;
                 case IfStatement branch:
                     CollectCallees(branch.Then, callees);
                     CollectCallees(branch.Else, callees);
