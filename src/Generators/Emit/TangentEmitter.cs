@@ -763,7 +763,8 @@ internal static class TangentEmitter
                 case Assignment { Value: ModelCall call }:
                     throw new System.InvalidOperationException($"the call of the model field '{call.Field}' lost its tangent");
                 default:
-                    FunctionEmitter.WriteStatement(writer, statements[i]);
+                    // The tangent of a model method is a method of the model itself: a frozen call reads this.field.
+                    FunctionEmitter.WriteStatement(writer, statements[i], new FunctionEmitter.Scope(System.Array.Empty<string>()) { Owner = "this" });
                     break;
             }
         }
