@@ -219,12 +219,13 @@ internal static class TangentEmitter
 
         var input = primal.Parameters.Where(p => !p.IsField).ToList();
         if (primal.ReturnType != ValueType.Tensor || input.Count != 1 || input[0].Type != ValueType.Tensor) return;
+        var names = function.Jvp.Parameters.Select(p => p.Name).ToList();
         writer.Line();
-        WriteListGaussNewtonProduct(writer, function, taken);
+        WriteListGaussNewtonProduct(writer, function, new HashSet<string>(names), composed: false);
         if (function.Reverse is not null && function.OverWrt is null && function.Tangents.All(t => t.IsWrt))
         {
             writer.Line();
-            WriteListHessianVectorProduct(writer, function, taken, composed: false);
+            WriteListHessianVectorProduct(writer, function, new HashSet<string>(names), composed: false);
         }
     }
 
@@ -246,15 +247,15 @@ internal static class TangentEmitter
     }
 
     /// <summary>G·v over every parameter of the model, as one tensor per <c>named_parameters()</c> entry: J·v by the generated tangent, Jᵀ by the generated pullback.</summary>
-    static void WriteListGaussNewtonProduct(SourceWriter writer, TangentFunctionSpec function, HashSet<string> taken)
+    static void WriteListGaussNewtonProduct(SourceWriter writer, TangentFunctionSpec function, HashSet<string> taken, bool composed)
     {
         var primal = function.Primal;
         var input = Id(primal.Parameters.First(p => !p.IsField).Name);
         var (list, lossCurvature, jv, sweep, gradients, noGrad) = (Fresh(ParameterDirectionsParameter, taken), Fresh("lossCurvature", taken), Fresh("jv", taken), Fresh("sweep", taken), Fresh("gradients", taken), Fresh("noGrad", taken));
         var tensor = ValueType.Tensor.CSharpName();
         writer.Line($"/// <summary>");
-        writer.Line($"/// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of {primal.Name} and a loss ℓ of its output over every parameter of the model (those of the");
-        writer.Line($"/// models it calls included), the direction and the product one tensor per <c>named_parameters()</c> entry in order: J·v by the");
+        writer.Line($"/// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of {primal.Name} and a loss ℓ of its output over every parameter of the model{(composed ? " (those of the" : ",")}");
+        writer.Line($"/// {(composed ? "models it calls included), " : "")}the direction and the product one tensor per <c>named_parameters()</c> entry in order: J·v by the");
         writer.Line($"/// generated tangent, Jᵀ by the generated pullback, H_ℓ the loss's Hessian in the output. Feeds <c>SymmetricOperator.OverParameters</c>.");
         writer.Line($"/// </summary>");
         writer.Line($"/// <param name=\"{list}\">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>");
@@ -388,7 +389,7 @@ internal static class TangentEmitter
         WriteListJacobianVectorProduct(writer, function, parameters, list);
         var gaussNewton = new HashSet<string>(primal.Parameters.Select(p => p.Name));
         writer.Line();
-        WriteListGaussNewtonProduct(writer, function, gaussNewton);
+        WriteListGaussNewtonProduct(writer, function, gaussNewton, composed: true);
         if (function.ComposedHessianVectorProduct)
         {
             writer.Line();

@@ -94,19 +94,19 @@ namespace ComposedForward
         }
 
         /// <summary>
-        /// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of Forward and a loss ℓ of its output over every parameter of the model (those of the
-        /// models it calls included), the direction and the product one tensor per <c>named_parameters()</c> entry in order: J·v by the
+        /// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of Forward and a loss ℓ of its output over every parameter of the model,
+        /// the direction and the product one tensor per <c>named_parameters()</c> entry in order: J·v by the
         /// generated tangent, Jᵀ by the generated pullback, H_ℓ the loss's Hessian in the output. Feeds <c>SymmetricOperator.OverParameters</c>.
         /// </summary>
-        /// <param name="parameterDirections1">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
+        /// <param name="parameterDirections">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>G·v, one tensor per parameter; zeros where the output does not depend on it.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public global::TorchSharp.torch.Tensor[] ForwardGaussNewtonProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections1, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
+        public global::TorchSharp.torch.Tensor[] ForwardGaussNewtonProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {
             if (lossCurvature is null) throw new global::System.ArgumentNullException(nameof(lossCurvature));
             using var noGrad = global::TorchSharp.torch.no_grad();
-            ForwardTangent(x, global::TorchSharp.torch.zeros_like(x), parameterDirections1, out var jv);
+            ForwardTangent(x, global::TorchSharp.torch.zeros_like(x), parameterDirections, out var jv);
             var sweep = ForwardWithPullback(x, inputGradient: false);
             var gradients = new global::Leibniz.ModelGradients();
             sweep.PullbackInto(lossCurvature(sweep.Output, jv), gradients);
@@ -115,19 +115,19 @@ namespace ComposedForward
 
         /// <summary>
         /// The Hessian of the sum of Forward times a direction v over <paramref name="x"/> and every parameter of the model:
-        /// writes H·v to <paramref name="hvx"/> and <paramref name="products"/>, the gradient to <paramref name="gx"/> and <paramref name="gradients1"/>, the parameters'
+        /// writes H·v to <paramref name="hvx"/> and <paramref name="products"/>, the gradient to <paramref name="gx"/> and <paramref name="gradients"/>, the parameters'
         /// parts one tensor per <c>named_parameters()</c> entry in order, and returns the directional derivative.
         /// </summary>
         /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of its shape, dtype and device.</param>
-        /// <param name="parameterDirections2">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>
+        /// <param name="parameterDirections">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections2, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients1, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products)
+        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products)
         {
-            var directions1 = global::Leibniz.Generated.ParameterDirections.Of(this, parameterDirections2, nameof(parameterDirections2));
-            var derivative = ForwardHessianVectorProduct(x, vx, directions1.Own("weight"), directions1.Own("bias"), out var gx_, out var gweight, out var gbias, out var hvx_, out var hvweight, out var hvbias);
+            var directions = global::Leibniz.Generated.ParameterDirections.Of(this, parameterDirections, nameof(parameterDirections));
+            var derivative = ForwardHessianVectorProduct(x, vx, directions.Own("weight"), directions.Own("bias"), out var gx_, out var gweight, out var gbias, out var hvx_, out var hvweight, out var hvbias);
             gx = gx_ ?? global::TorchSharp.torch.zeros_like(x);
             hvx = hvx_ ?? global::TorchSharp.torch.zeros_like(x);
-            gradients1 = global::Leibniz.Generated.ParameterDirections.InOrder(this, new[] { ("weight", weight, gweight), ("bias", bias, gbias) });
+            gradients = global::Leibniz.Generated.ParameterDirections.InOrder(this, new[] { ("weight", weight, gweight), ("bias", bias, gbias) });
             products = global::Leibniz.Generated.ParameterDirections.InOrder(this, new[] { ("weight", weight, hvweight), ("bias", bias, hvbias) });
             return derivative;
         }
