@@ -83,3 +83,25 @@ public partial class CurvatureTower
         return CurvatureLeaf.Reference(z, p, prefix + "shared.") * h;
     }
 }
+
+/// <summary>A frozen called model: its parameters and the input's path through it get no derivative.</summary>
+[Model]
+public partial class CurvatureWithFrozen
+{
+    [Parameter] Tensor gain;
+    CurvatureLeaf live;
+    CurvatureLeaf frozen;
+
+    public CurvatureWithFrozen(int width)
+    {
+        gain = randn(width, dtype: ScalarType.Float64) + 1.0;
+        live = new CurvatureLeaf(width, width);
+        frozen = new CurvatureLeaf(width, width);
+    }
+
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public Tensor Forward(Tensor x) => live.call(x) * Derivatives.NoDerivative(frozen.call(x)) * gain;
+
+    public static Tensor Reference(Tensor x, IReadOnlyDictionary<string, Tensor> p)
+        => CurvatureLeaf.Reference(x, p, "live.") * CurvatureLeaf.Reference(x, p, "frozen.").detach() * p["gain"];
+}

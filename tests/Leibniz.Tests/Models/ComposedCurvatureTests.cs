@@ -249,6 +249,52 @@ public sealed class ComposedCurvatureTests
     }
 
     [Fact]
+    public void A_frozen_called_model_contributes_no_derivative_to_the_composites_products()
+    {
+        using var model = new CurvatureWithFrozen(3);
+        var x = Leaf(4, 3);
+        var (names, weights) = Parameters(model);
+        var frozen = names.Select((n, i) => (n, i)).Where(p => p.n.StartsWith("frozen.", StringComparison.Ordinal)).Select(p => p.i).ToHashSet();
+        Assert.Equal(2, frozen.Count);
+        var vx = randn_like(x);
+        var v = weights.Select(w => randn_like(w)).ToArray();
+
+        model.ForwardHessianVectorProduct(x, vx, v, out var gx, out var g, out var hx, out var hv);
+        model.ForwardTangent(x, vx, v, out var tangent);
+
+        // The tape over the reference, the frozen part detached: only the input and the live parameters vary.
+        var live = Enumerable.Range(0, weights.Length).Where(i => !frozen.Contains(i)).ToArray();
+        var leaves = new[] { x.clone().requires_grad_() }.Concat(live.Select(i => weights[i].clone().requires_grad_())).ToArray();
+        var values = (Tensor[])weights.Clone();
+        for (var k = 0; k < live.Length; k++) values[live[k]] = leaves[k + 1];
+        var output = CurvatureWithFrozen.Reference(leaves[0], ByName(names, values));
+        var directions = new[] { vx }.Concat(live.Select(i => v[i])).ToArray();
+        var gradients = torch.autograd.grad(new[] { output.sum() }, leaves, retain_graph: true, create_graph: true);
+        var expected = torch.autograd.grad(new[] { gradients.Zip(directions, (a, d) => (a * d).sum()).Aggregate((a, b) => a + b) }, leaves, retain_graph: true);
+        AssertTensorClose(expected[0], hx, x, 1e-10, "(H·v) in x");
+        AssertTensorClose(gradients[0], gx, x, 1e-12, "gradient in x");
+        for (var k = 0; k < live.Length; k++)
+        {
+            AssertTensorClose(expected[k + 1], hv[live[k]], weights[live[k]], 1e-10, $"(H·v) in {names[live[k]]}");
+            AssertTensorClose(gradients[k + 1], g[live[k]], weights[live[k]], 1e-12, $"gradient in {names[live[k]]}");
+        }
+
+        foreach (var i in frozen)
+        {
+            Assert.Equal(0.0, hv[i].abs().max().ToDouble());
+            Assert.Equal(0.0, g[i].abs().max().ToDouble());
+        }
+
+        var u = zeros_like(output).requires_grad_();
+        var vjp = torch.autograd.grad(new[] { output }, leaves, new[] { u }, create_graph: true);
+        var jv = torch.autograd.grad(new[] { vjp.Zip(directions, (a, d) => (a * d).sum()).Aggregate((a, b) => a + b) }, new[] { u })[0];
+        AssertTensorClose(jv, tangent, tangent, 1e-10, "J·v");
+
+        var gn = model.ForwardGaussNewtonProduct(x, v, LossCurvature.MeanSquaredError());
+        foreach (var i in frozen) Assert.Equal(0.0, gn[i].abs().max().ToDouble());
+    }
+
+    [Fact]
     public void A_flat_models_parameter_list_overloads_agree_with_its_per_field_methods()
     {
         using var model = new CurvatureMlp(3, 4, 2);
