@@ -81,6 +81,59 @@ public sealed class ComposedForwardModeGeneratorTests
     }
 
     [Fact]
+    public void A_composite_calling_a_model_whose_own_forward_mode_is_blocked_gets_none_and_is_told_why()
+    {
+        const string source = """
+            using Leibniz;
+            using TorchSharp;
+            using static TorchSharp.torch;
+
+            namespace ComposedForward;
+
+            public static partial class Helpers
+            {
+                [Differentiable]
+                public static Tensor Squash(Tensor x) => x.tanh();
+            }
+
+            [Model]
+            public partial class Leaf
+            {
+                [Parameter] Tensor w = ones(2);
+
+                [Differentiable(Modes = DerivativeModes.Forward)]
+                public Tensor Forward(Tensor x) => Helpers.Squash(x * w);
+            }
+
+            [Model]
+            public partial class Parent
+            {
+                [Parameter] Tensor scale = ones(2);
+                Leaf leaf = new();
+
+                [Differentiable(Modes = DerivativeModes.Forward)]
+                public Tensor Forward(Tensor x) => leaf.Forward(x) * scale;
+            }
+            """;
+        var input = TestCompilation.Create(("Models.cs", source));
+        var (results, output) = GeneratorRunner.RunAll(input);
+        var run = results.Single(r => r.Generator.GetGeneratorType() == typeof(DifferentiableGenerator));
+
+        Assert.Null(run.Exception);
+        Assert.Empty(GeneratorRunner.Problems(output));
+        Assert.DoesNotContain(run.GeneratedSources, s => s.HintName.EndsWith(".Tangents.g.cs", StringComparison.Ordinal));
+        Assert.Contains(run.GeneratedSources, s => s.HintName == "ComposedForward.Parent.Derivatives.g.cs");
+
+        // Leaf's own LZ0109 (at its call of Squash) is the analyzer's; Parent's, which only the pipeline sees, the generator's.
+        var diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal("LZ0109", diagnostic.Id);
+        Assert.Contains("'Forward', whose forward mode is not generated", diagnostic.GetMessage());
+        var span = diagnostic.Location.SourceSpan;
+        Assert.Equal("Forward", source.Substring(span.Start, span.Length));
+        Assert.True(source.IndexOf("class Parent", StringComparison.Ordinal) < span.Start, "the diagnostic is at Parent.Forward");
+    }
+
+    [Fact]
     public void A_composite_calling_a_model_without_forward_mode_keeps_its_reverse_mode_only()
     {
         var source = Models.Replace("""
