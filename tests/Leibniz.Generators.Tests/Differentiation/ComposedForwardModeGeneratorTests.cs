@@ -97,7 +97,7 @@ public sealed class ComposedForwardModeGeneratorTests
             }
 
             [Model]
-            public partial class Leaf
+            public partial class Leaf<TTag>
             {
                 [Parameter] Tensor w = ones(2);
 
@@ -105,11 +105,12 @@ public sealed class ComposedForwardModeGeneratorTests
                 public Tensor Forward(Tensor x) => Helpers.Squash(x * w);
             }
 
+            /// <summary>A generic called model: named Leaf&lt;int&gt; here, Leaf&lt;TTag&gt; where it is declared.</summary>
             [Model]
             public partial class Parent
             {
                 [Parameter] Tensor scale = ones(2);
-                Leaf leaf = new();
+                Leaf<int> leaf = new();
 
                 [Differentiable(Modes = DerivativeModes.Forward)]
                 public Tensor Forward(Tensor x) => leaf.Forward(x) * scale;

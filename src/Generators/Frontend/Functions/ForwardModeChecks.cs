@@ -101,10 +101,17 @@ internal sealed class ForwardModeChecks
     /// </summary>
     public void CheckModelCall(SyntaxNode call, string field)
     {
-        var type = _method.ContainingType.GetMembers(field).OfType<IFieldSymbol>().FirstOrDefault()?.Type;
+        ITypeSymbol? type = null;
+        for (var owner = _method.ContainingType; owner is not null && type is null; owner = owner.BaseType)
+            type = owner.GetMembers(field).OfType<IFieldSymbol>().FirstOrDefault()?.Type;
         var forward = type?.GetMembers("Forward").OfType<IMethodSymbol>()
             .FirstOrDefault(m => KnownSymbols.Has(m.OriginalDefinition, _known.DifferentiableAttribute));
-        if (forward is null) return;
+        if (forward is null)
+        {
+            Report(call.GetLocation(), Shorten(call.ToString()), $"the [Model] held in '{field}' has no [Differentiable] Forward forward mode can run");
+            return;
+        }
+
         if ((ModesOf(forward.OriginalDefinition, _known) & Forward) != Forward)
         {
             Report(call.GetLocation(), Shorten(call.ToString()), $"'{field}' is a [Model] whose Forward does not ask for forward mode; add Modes = DerivativeModes.Forward to {type!.Name}.Forward's [Differentiable]");
