@@ -4,9 +4,11 @@ namespace Leibniz;
 public static class Derivatives
 {
     /// <summary>
-    /// Returns <paramref name="value"/> unchanged; inside a <c>[Differentiable]</c> method the
-    /// derivative treats it as a constant (a "stop gradient"), so a call without a known derivative
-    /// can be wrapped in it deliberately.
+    /// Returns <paramref name="value"/>; inside a <c>[Differentiable]</c> method the derivative treats it as a
+    /// constant (a "stop gradient"), so a call without a known derivative can be wrapped in it deliberately. A tensor
+    /// comes back detached, so TorchSharp's autograd stops there too when it runs over the same code (a model's plain
+    /// <c>Forward</c> under its forward hooks, the Hessian–vector product of a model calling models).
     /// </summary>
-    public static T NoDerivative<T>(T value) => value;
+    public static T NoDerivative<T>(T value)
+        => value is TorchSharp.torch.Tensor tensor && tensor.requires_grad ? (T)(object)tensor.detach() : value;
 }

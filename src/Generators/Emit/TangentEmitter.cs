@@ -22,6 +22,11 @@ internal static class TangentEmitter
     const string JacobiansType = "global::Leibniz.Jacobians";
     const string LossHessianProductType = "global::Leibniz.Curvature.LossHessianProduct";
     const string LossCurvatureType = "global::Leibniz.Curvature.LossCurvature";
+    const string ParameterDirectionsType = "global::Leibniz.Generated.ParameterDirections";
+    const string ComposedCurvatureType = "global::Leibniz.Generated.ComposedCurvature";
+    const string ModelGradientsType = "global::Leibniz.ModelGradients";
+    const string TensorListType = "global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor>";
+    const string ParameterDirectionsParameter = "parameterDirections";
 
     public static string Emit(TypeHierarchy hierarchy, IEnumerable<TangentFunctionSpec> functions)
     {
@@ -32,6 +37,12 @@ internal static class TangentEmitter
         {
             if (!first) writer.Line();
             first = false;
+            if (function.CalledModels.Count > 0)
+            {
+                WriteComposed(writer, function);
+                continue;
+            }
+
             WriteTangent(writer, function);
             writer.Line();
             WriteJacobianVectorProduct(writer, function);
@@ -39,6 +50,12 @@ internal static class TangentEmitter
             {
                 writer.Line();
                 WriteGaussNewtonProduct(writer, function);
+            }
+
+            if (function.Primal.IsModelMethod)
+            {
+                writer.Line();
+                WriteOverParameters(writer, function);
             }
 
             if (HasJacobian(function))
@@ -161,6 +178,223 @@ internal static class TangentEmitter
         writer.Line($"var {gradients} = {sweep}.Pullback({lossCurvature}({sweep}.Output, {jv}));");
         writer.Line("return (" + string.Join(", ", parameters.Select(t => gradients + "." + Id(t.Parameter))) + ");");
         writer.CloseBrace();
+    }
+
+    // ---- one direction over every parameter of a model: what a model calling this one passes, and the curvature tools' shape ----
+
+    static bool IsField(FunctionSpec primal, string name) => primal.Parameters.Any(p => p.Name == name && p.IsField);
+
+    /// <summary>
+    /// <c>ForwardTangent</c>, <c>ForwardJacobianVectorProduct</c>, and for a tensor-to-tensor model <c>ForwardGaussNewtonProduct</c>
+    /// and (with Hessian–vector products over every input) <c>ForwardHessianVectorProduct</c>, over one list of
+    /// directions, one per parameter in <c>named_parameters()</c> order: a model calling this one passes it the part of
+    /// its own direction under the field, and the curvature tools pass a flat vector unflattened by <c>ParameterLayout</c>.
+    /// Each unpacks the list and runs the per-field method above.
+    /// </summary>
+    static void WriteOverParameters(SourceWriter writer, TangentFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var taken = new HashSet<string>(function.Jvp.Parameters.Select(p => p.Name).Concat(function.Tangents.Select(t => t.Tangent)));
+        var (list, directions, output) = (Fresh(ParameterDirectionsParameter, taken), Fresh("directions", taken), Fresh("tangent", taken));
+        var inputs = function.Tangents.Where(t => !IsField(primal, t.Parameter)).ToList();
+        var parameters = PrimalParameters(primal)
+            .Concat(inputs.Select(t => $"{t.Type.CSharpName()} {Id(t.Tangent)}"))
+            .Append($"{TensorListType} {list}");
+        var arguments = primal.Parameters.Where(p => !p.IsField).Select(p => Id(p.Name))
+            .Concat(function.Tangents.Select(t => IsField(primal, t.Parameter) ? $"{directions}.Own(\"{t.Parameter}\")" : Id(t.Tangent)));
+        var returnType = primal.ReturnType.CSharpName();
+
+        writer.Line($"/// <summary>{primal.Name}{TangentSuffix} with the parameters' tangents as one list, one per entry of <c>named_parameters()</c> in order (what a model calling this one passes).</summary>");
+        writer.Line($"/// <param name=\"{list}\">The parameters' tangents, each of its parameter's shape, dtype and device.</param>");
+        writer.Line($"/// <param name=\"{output}\">Receives the derivative of {primal.Name} along the tangents.</param>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} {returnType} {primal.Name}{TangentSuffix}({string.Join(", ", parameters.Append($"out {returnType} {Id(output)}"))})");
+        writer.OpenBrace();
+        writer.Line($"var {directions} = {ParameterDirectionsType}.Of(this, {list}, nameof({list}));");
+        writer.Line($"return {primal.Name}{TangentSuffix}({string.Join(", ", arguments.Append($"out {Id(output)}"))});");
+        writer.CloseBrace();
+
+        writer.Line();
+        WriteListJacobianVectorProduct(writer, function, parameters, list);
+
+        var input = primal.Parameters.Where(p => !p.IsField).ToList();
+        if (primal.ReturnType != ValueType.Tensor || input.Count != 1 || input[0].Type != ValueType.Tensor) return;
+        var names = function.Jvp.Parameters.Select(p => p.Name).ToList();
+        writer.Line();
+        WriteListGaussNewtonProduct(writer, function, new HashSet<string>(names), composed: false);
+        if (function.Reverse is not null && function.OverWrt is null && function.Tangents.All(t => t.IsWrt))
+        {
+            writer.Line();
+            WriteListHessianVectorProduct(writer, function, new HashSet<string>(names), composed: false);
+        }
+    }
+
+    static void WriteListJacobianVectorProduct(SourceWriter writer, TangentFunctionSpec function, IEnumerable<string> parameters, string list)
+    {
+        var primal = function.Primal;
+        var output = Fresh("tangent", new HashSet<string>(function.Jvp.Parameters.Select(p => p.Name).Append(list)));
+        var arguments = primal.Parameters.Where(p => !p.IsField).Select(p => Id(p.Name))
+            .Concat(function.Tangents.Where(t => !IsField(primal, t.Parameter)).Select(t => Id(t.Tangent)))
+            .Append(list)
+            .Append($"out var {Id(output)}");
+        writer.Line($"/// <summary>The derivative of {primal.Name} along the tangents, the parameters' as one list in <c>named_parameters()</c> order; what the tangents of models calling this one call.</summary>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} {primal.ReturnType.CSharpName()} {primal.Name}{ForwardMode.JacobianVectorProductSuffix}({string.Join(", ", parameters)})");
+        writer.OpenBrace();
+        writer.Line($"{primal.Name}{TangentSuffix}({string.Join(", ", arguments)});");
+        writer.Line($"return {Id(output)};");
+        writer.CloseBrace();
+    }
+
+    /// <summary>G·v over every parameter of the model, as one tensor per <c>named_parameters()</c> entry: J·v by the generated tangent, Jᵀ by the generated pullback.</summary>
+    static void WriteListGaussNewtonProduct(SourceWriter writer, TangentFunctionSpec function, HashSet<string> taken, bool composed)
+    {
+        var primal = function.Primal;
+        var input = Id(primal.Parameters.First(p => !p.IsField).Name);
+        var (list, lossCurvature, jv, sweep, gradients, noGrad) = (Fresh(ParameterDirectionsParameter, taken), Fresh("lossCurvature", taken), Fresh("jv", taken), Fresh("sweep", taken), Fresh("gradients", taken), Fresh("noGrad", taken));
+        var tensor = ValueType.Tensor.CSharpName();
+        writer.Line($"/// <summary>");
+        writer.Line($"/// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of {primal.Name} and a loss ℓ of its output over every parameter of the model{(composed ? " (those of the" : ",")}");
+        writer.Line($"/// {(composed ? "models it calls included), " : "")}the direction and the product one tensor per <c>named_parameters()</c> entry in order: J·v by the");
+        writer.Line($"/// generated tangent, Jᵀ by the generated pullback, H_ℓ the loss's Hessian in the output. Feeds <c>SymmetricOperator.OverParameters</c>.");
+        writer.Line($"/// </summary>");
+        writer.Line($"/// <param name=\"{list}\">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>");
+        writer.Line($"/// <param name=\"{lossCurvature}\">H_ℓ·u at the output: <see cref=\"{LossCurvatureType}\"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>");
+        writer.Line($"/// <returns>G·v, one tensor per parameter; zeros where the output does not depend on it.</returns>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"public {tensor}[] {primal.Name}GaussNewtonProduct({tensor} {input}, {TensorListType} {list}, {LossHessianProductType} {lossCurvature})");
+        writer.OpenBrace();
+        writer.Line($"if ({lossCurvature} is null) throw new global::System.ArgumentNullException(nameof({lossCurvature}));");
+        writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
+        writer.Line($"{primal.Name}{TangentSuffix}({input}, global::TorchSharp.torch.zeros_like({input}), {list}, out var {jv});");
+        writer.Line($"var {sweep} = {primal.Name}WithPullback({input}, {FunctionEmitter.WithPullbackFlag(input)}: false);");
+        writer.Line($"var {gradients} = new {ModelGradientsType}();");
+        writer.Line($"{sweep}.PullbackInto({lossCurvature}({sweep}.Output, {jv}), {gradients});");
+        writer.Line($"return {ParameterDirectionsType}.InOrder(this, {gradients});");
+        writer.CloseBrace();
+    }
+
+    /// <summary>
+    /// H·v over the input and every parameter of the model, the parameters' parts one tensor per <c>named_parameters()</c>
+    /// entry. A model calling models differentiates its generated tangent on TorchSharp's autograd (reverse over forward,
+    /// the reverse half on the tape, since the called models' parameters are not inputs of its generated code); a model
+    /// of its own runs the generated product above.
+    /// </summary>
+    static void WriteListHessianVectorProduct(SourceWriter writer, TangentFunctionSpec function, HashSet<string> taken, bool composed)
+    {
+        var primal = function.Primal;
+        var input = primal.Parameters.First(p => !p.IsField).Name;
+        var x = Id(input);
+        var (list, vx, gx, gradients, hvx, products) = (Fresh(ParameterDirectionsParameter, taken), Fresh("v" + input, taken), Fresh("g" + input, taken), Fresh("gradients", taken), Fresh("hv" + input, taken), Fresh("products", taken));
+        var tensor = ValueType.Tensor.CSharpName();
+        writer.Line($"/// <summary>");
+        writer.Line($"/// The Hessian of the sum of {primal.Name} times a direction v over <paramref name=\"{input}\"/> and every parameter of the model{(composed ? " (those of the models it calls included)" : "")}:");
+        writer.Line($"/// writes H·v to <paramref name=\"{hvx}\"/> and <paramref name=\"{products}\"/>, the gradient to <paramref name=\"{gx}\"/> and <paramref name=\"{gradients}\"/>, the parameters'");
+        writer.Line($"/// parts one tensor per <c>named_parameters()</c> entry in order, and returns the directional derivative.");
+        writer.Line($"/// </summary>");
+        if (composed)
+        {
+            writer.Line($"/// <remarks>");
+            writer.Line($"/// Reverse over forward: the forward half is the generated tangent, through the called models' generated tangents; the");
+            writer.Line($"/// reverse half runs on TorchSharp's autograd over it, because the called models' parameters are not inputs of this");
+            writer.Line($"/// model's generated code. A parameter that does not require grad gets zeros.");
+            writer.Line($"/// </remarks>");
+        }
+
+        writer.Line($"/// <param name=\"{vx}\">The direction's component for <paramref name=\"{input}\"/>: a tensor of its shape, dtype and device.</param>");
+        writer.Line($"/// <param name=\"{list}\">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"public {tensor} {primal.Name}{HessianVectorProductSuffix}({tensor} {x}, {tensor} {Id(vx)}, {TensorListType} {list}, out {tensor} {Id(gx)}, out {tensor}[] {gradients}, out {tensor} {Id(hvx)}, out {tensor}[] {products})");
+        writer.OpenBrace();
+        if (composed)
+        {
+            writer.Line($"{ValidationType}.Tensor({x}, nameof({x}), \"{primal.Name}\");");
+            writer.Line($"{ValidationType}.Direction({Id(vx)}, {x}, nameof({Id(vx)}), \"{input}\");");
+            writer.Line($"{ParameterDirectionsType}.Of(this, {list}, nameof({list}));");
+            var (a, b, c, t) = (Fresh("input", taken), Fresh("inputTangent", taken), Fresh("directions", taken), Fresh("tangent", taken));
+            writer.Line($"return {ComposedCurvatureType}.HessianVectorProduct(this, {x}, {Id(vx)}, {list},");
+            writer.Line($"    ({a}, {b}, {c}) => ({primal.Name}{TangentSuffix}({a}, {b}, {c}, out var {t}), {t}),");
+            writer.Line($"    out {Id(gx)}, out {gradients}, out {Id(hvx)}, out {products});");
+            writer.CloseBrace();
+            return;
+        }
+
+        var directions = Fresh("directions", taken);
+        var fields = function.Tangents.Where(t => IsField(primal, t.Parameter)).ToList();
+        var outputs = fields.ToDictionary(t => t.Parameter, t => (Gradient: Fresh("g" + t.Parameter, taken), Product: Fresh("hv" + t.Parameter, taken)));
+        var dot = Fresh("derivative", taken);
+        writer.Line($"var {directions} = {ParameterDirectionsType}.Of(this, {list}, nameof({list}));");
+        var arguments = new[] { x }
+            .Concat(function.Tangents.Select(t => IsField(primal, t.Parameter) ? $"{directions}.Own(\"{t.Parameter}\")" : Id(vx)))
+            .Concat(function.Tangents.Select(t => IsField(primal, t.Parameter) ? $"out var {Id(outputs[t.Parameter].Gradient)}" : $"out var {Id(gx)}_"))
+            .Concat(function.Tangents.Select(t => IsField(primal, t.Parameter) ? $"out var {Id(outputs[t.Parameter].Product)}" : $"out var {Id(hvx)}_"));
+        writer.Line($"var {dot} = {primal.Name}{HessianVectorProductSuffix}({string.Join(", ", arguments)});");
+        writer.Line($"{Id(gx)} = {Id(gx)}_ ?? global::TorchSharp.torch.zeros_like({x});");
+        writer.Line($"{Id(hvx)} = {Id(hvx)}_ ?? global::TorchSharp.torch.zeros_like({x});");
+        var byName = string.Join(", ", fields.Select(t => $"(\"{t.Parameter}\", {Id(t.Parameter)}, {Id(outputs[t.Parameter].Gradient)})"));
+        writer.Line($"{gradients} = {ParameterDirectionsType}.InOrder(this, new[] {{ {byName} }});");
+        byName = string.Join(", ", fields.Select(t => $"(\"{t.Parameter}\", {Id(t.Parameter)}, {Id(outputs[t.Parameter].Product)})"));
+        writer.Line($"{products} = {ParameterDirectionsType}.InOrder(this, new[] {{ {byName} }});");
+        writer.Line($"return {dot};");
+        writer.CloseBrace();
+    }
+
+    /// <summary>
+    /// The forward-mode methods of a <c>[Model]</c> whose method calls other models, over one direction for every parameter
+    /// of the composite (its own fields' and, under each called field, that model's, recursively), in
+    /// <c>named_parameters()</c> order: the tangent runs each called model's own generated tangent on its part.
+    /// </summary>
+    static void WriteComposed(SourceWriter writer, TangentFunctionSpec function)
+    {
+        var primal = function.Primal;
+        var jvp = function.Jvp;
+        var taken = new HashSet<string>(jvp.Parameters.Select(p => p.Name).Concat(jvp.Locals.Select(l => l.Name)).Concat(function.CalledModels.Select(c => c.Directions)));
+        var (list, directions, output) = (Fresh(ParameterDirectionsParameter, taken), Fresh("directions", taken), Fresh("tangent", taken));
+        var inputs = function.Tangents.Where(t => !IsField(primal, t.Parameter)).ToList();
+        var returnType = primal.ReturnType.CSharpName();
+        var parameters = PrimalParameters(primal)
+            .Concat(inputs.Select(t => $"{t.Type.CSharpName()} {Id(t.Tangent)}"))
+            .Append($"{TensorListType} {list}")
+            .ToList();
+
+        writer.Line($"/// <summary>");
+        writer.Line($"/// {primal.Name} and its derivative along a direction, by forward mode through the models it calls ({string.Join(", ", function.CalledModels.Select(c => c.Field))}): returns the value");
+        writer.Line($"/// and writes the Jacobian–vector product, shaped like the result, to <paramref name=\"{output}\"/>.");
+        writer.Line($"/// </summary>");
+        foreach (var tangent in inputs)
+            writer.Line($"/// <param name=\"{tangent.Tangent}\">The tangent of <paramref name=\"{tangent.Parameter}\"/>: {TangentShape(tangent)}.</param>");
+        writer.Line($"/// <param name=\"{list}\">The tangents of every parameter of the model, those of the models it calls included: one per entry of <c>named_parameters()</c>, in order, each of its parameter's shape, dtype and device.</param>");
+        writer.Line($"/// <param name=\"{output}\">Receives the derivative of {primal.Name} along the tangents.</param>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"{primal.Accessibility} {returnType} {primal.Name}{TangentSuffix}({string.Join(", ", parameters.Append($"out {returnType} {Id(output)}"))})");
+        writer.OpenBrace();
+        WritePrimalChecks(writer, primal);
+        WriteTangentChecks(writer, inputs.Select(t => (t, t.Tangent)));
+        writer.Line($"var {directions} = {ParameterDirectionsType}.Of(this, {list}, nameof({list}));");
+        foreach (var t in function.Tangents.Where(t => IsField(primal, t.Parameter)))
+            writer.Line($"{t.Type.CSharpName()} {Id(t.Tangent)} = {directions}.Own(\"{t.Parameter}\");");
+        foreach (var called in function.CalledModels)
+            writer.Line($"{TensorListType} {Id(called.Directions)} = {directions}.Called(\"{called.Field}\");");
+        foreach (var local in jvp.Locals)
+            writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {FunctionEmitter.Default(local.Type)};");
+        writer.Line();
+        WriteBlock(writer, jvp.Body);
+        writer.Line();
+        var result = ((Variable)jvp.Body.Statements.OfType<ReturnStatement>().Single().Value).Name;
+        writer.Line($"{Id(output)} = {Id(result)};");
+        writer.Line($"return {Id(function.Value)};");
+        writer.CloseBrace();
+
+        writer.Line();
+        WriteListJacobianVectorProduct(writer, function, parameters, list);
+        var gaussNewton = new HashSet<string>(primal.Parameters.Select(p => p.Name));
+        writer.Line();
+        WriteListGaussNewtonProduct(writer, function, gaussNewton, composed: true);
+        if (function.ComposedHessianVectorProduct)
+        {
+            writer.Line();
+            WriteListHessianVectorProduct(writer, function, new HashSet<string>(primal.Parameters.Select(p => p.Name)), composed: true);
+        }
     }
 
     static string TangentShape(TangentParameter tangent) => tangent.Type switch
@@ -527,8 +761,11 @@ internal static class TangentEmitter
                     break;
                 case ReturnStatement:
                     break;
+                case Assignment { Value: ModelCall call }:
+                    throw new System.InvalidOperationException($"the call of the model field '{call.Field}' lost its tangent");
                 default:
-                    FunctionEmitter.WriteStatement(writer, statements[i]);
+                    // The tangent of a model method is a method of the model itself: a frozen call reads this.field.
+                    FunctionEmitter.WriteStatement(writer, statements[i], new FunctionEmitter.Scope(System.Array.Empty<string>()) { Owner = "this" });
                     break;
             }
         }
@@ -540,6 +777,14 @@ internal static class TangentEmitter
     /// </summary>
     static string? FusedCall(Statement first, Statement second)
     {
+        // dy = m.ForwardJacobianVectorProduct(h, dh, dm); y = m.Forward(h);  →  y = m.ForwardTangent(h, dh, dm, out dy);
+        if (first is Assignment { Value: OpaqueCall called } modelTangent && second is Assignment { Value: ModelCall model } modelValue
+            && called.CSharp == ForwardMode.CalledModelJacobianVectorProduct(model.Field))
+        {
+            var passed = called.Arguments.Select(FunctionEmitter.Operand).Append("out " + Id(modelTangent.Target));
+            return $"{Id(modelValue.Target)} = this.{Id(model.Field)}.Forward{TangentSuffix}({string.Join(", ", passed)});";
+        }
+
         if (first is not Assignment { Value: DifferentiableCall jvp } tangent || second is not Assignment { Value: DifferentiableCall call } value) return null;
         if (jvp.ContainingType != call.ContainingType || jvp.Method != ForwardMode.JacobianVectorProductName(call.Method)) return null;
         if (jvp.Arguments.Count < call.Arguments.Count || !jvp.Arguments.Take(call.Arguments.Count).SequenceEqual(call.Arguments)) return null;

@@ -54,6 +54,10 @@ public sealed partial class DifferentiableGenerator
                 case Assignment { Value: DifferentiableCall call }:
                     callees.Add(call.ContainingType + "." + call.Method);
                     break;
+                case Assignment { Value: ModelCall call }:
+                    // The tangent runs the called model's ForwardTangent, generated only with its own forward mode.
+                    callees.Add(call.ModelType + ".Forward");
+                    break;
                 case IfStatement branch:
                     CollectCallees(branch.Then, callees);
                     CollectCallees(branch.Else, callees);
@@ -74,17 +78,19 @@ public sealed partial class DifferentiableGenerator
     static Resolved Resolve(ImmutableArray<Tangent> all)
     {
         var failures = all.SelectMany(t => t.Failures).ToList();
-        var requested = new HashSet<string>(all.Select(t => t.Key));
+        // A called model of a generic type is named with its type arguments (Scaled<int>), its own key with its
+        // parameters (Scaled<TTag>): keys are compared without them.
+        var requested = new HashSet<string>(all.Select(t => WithoutTypeArguments(t.Key)));
         // Overloads share a key: a callee is there when some method of its name has forward mode.
         var available = all.Where(t => t.Spec is not null).ToList();
-        bool Has(string key) => available.Any(t => t.Key == key);
+        bool Has(string key) => available.Any(t => WithoutTypeArguments(t.Key) == key);
         bool changed;
         do
         {
             changed = false;
             foreach (var tangent in available.OrderBy(t => t.Key, StringComparer.Ordinal).ThenBy(t => t.DeclarationId, StringComparer.Ordinal).ToList())
             {
-                var missing = tangent.Callees.FirstOrDefault(c => requested.Contains(c) && !Has(c));
+                var missing = tangent.Callees.Select(WithoutTypeArguments).FirstOrDefault(c => requested.Contains(c) && !Has(c));
                 if (missing is null) continue;
                 available.Remove(tangent);
                 var callee = missing.Substring(missing.LastIndexOf('.') + 1);
@@ -100,6 +106,20 @@ public sealed partial class DifferentiableGenerator
             .OrderBy(g => g.Key.HintName, StringComparer.Ordinal)
             .Select(g => new TypeTangents(g.Key, g.Select(t => t.Spec!).OrderBy(s => s.Primal.Name, StringComparer.Ordinal).ToEquatableArray()));
         return new Resolved(types.ToEquatableArray(), failures.ToEquatableArray());
+    }
+
+    static string WithoutTypeArguments(string key)
+    {
+        var text = new System.Text.StringBuilder(key.Length);
+        var depth = 0;
+        foreach (var c in key)
+        {
+            if (c == '<') depth++;
+            else if (c == '>') depth--;
+            else if (depth == 0) text.Append(c);
+        }
+
+        return text.ToString();
     }
 
     static void EmitTangents(SourceProductionContext output, TypeTangents type)

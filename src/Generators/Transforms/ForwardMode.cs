@@ -36,6 +36,7 @@ internal sealed class ForwardMode
     readonly Dictionary<string, string> _tangents = new();
     readonly List<LocalSpec> _locals = new();
     readonly HashSet<string> _pending = new();
+    readonly List<CalledModelDirections> _called = new();
     List<Statement> _block = new();
     string _source = "";
     string? _previousSource;
@@ -72,6 +73,20 @@ internal sealed class ForwardMode
         var forward = new ForwardMode(function);
         var (jvp, tangents, value) = forward.Run();
         jvp = WithoutDeadAssignments(jvp, value);
+        if (forward._called.Count > 0)
+        {
+            // A model calling models: its tangent runs each called model's ForwardTangent, whose parameters are not
+            // inputs of this function, so reverse mode over the tangent cannot reach them here; the emitter's
+            // Hessian–vector product differentiates the generated tangent as a whole instead.
+            if (function.Parameters.Count(p => !p.IsField) != 1 || function.Parameters.First(p => !p.IsField).Type != ValueType.Tensor || function.ReturnType != ValueType.Tensor)
+                throw new ForwardModeException("a model calling other models has forward mode for a Forward of one tensor to a tensor only");
+            return new TangentFunctionSpec(function, jvp, value, tangents, null)
+            {
+                CalledModels = forward._called.ToEquatableArray(),
+                ComposedHessianVectorProduct = withReverse,
+            };
+        }
+
         var reverse = withReverse ? ReverseMode.Differentiate(jvp) : null;
         return new TangentFunctionSpec(function, jvp, value, tangents, reverse)
         {
@@ -102,6 +117,13 @@ internal sealed class ForwardMode
         jvp = jvp with { Name = HessianSweepName(function.Name), Accessibility = "private" };
         return new TangentFunctionSpec(restricted, jvp, value, tangents, ReverseMode.Differentiate(jvp));
     }
+
+    /// <summary>
+    /// What the tangent of a model calls for a call of its <c>[Model]</c> field <paramref name="field"/>: that model's
+    /// <c>ForwardJacobianVectorProduct</c> over its input's tangent and its parameters' directions (the emitter writes the
+    /// pair with the primal call as one <c>ForwardTangent</c>).
+    /// </summary>
+    public static string CalledModelJacobianVectorProduct(string field) => "this." + field + ".Forward" + JacobianVectorProductSuffix;
 
     /// <summary>The JVP method of a function: <c>FJacobianVectorProduct</c>.</summary>
     public static string JacobianVectorProductName(string function) => function + JacobianVectorProductSuffix;
@@ -192,6 +214,23 @@ internal sealed class ForwardMode
         _previousSource = assignment.Source;
         _source = TangentSource + assignment.Source;
         _pending.Clear();
+
+        if (assignment.Value is ModelCall model)
+        {
+            // y = m.Forward(h): ẏ = ∂y/∂h·ḣ + ∂y/∂θₘ·θ̇ₘ, the called model's own tangent over its input and its parameters,
+            // whose directions are the part of the caller's direction under the field m.
+            var directions = _called.FirstOrDefault(c => c.Field == model.Field)?.Directions;
+            if (directions is null)
+            {
+                directions = Unique(TangentPrefix + model.Field);
+                _called.Add(new CalledModelDirections(model.Field, directions));
+            }
+
+            var input = TangentOrNull(model.Input) ?? ZeroLike(model.Input);
+            _block.Add(new Assignment(tangent, new OpaqueCall(CalledModelJacobianVectorProduct(model.Field), new[] { model.Input, input, new Variable(directions) }.ToEquatableArray()), _source));
+            _block.Add(assignment);
+            return;
+        }
 
         if (assignment.Value is DifferentiableCall call)
         {

@@ -94,9 +94,33 @@ internal sealed class ForwardModeChecks
         }
     }
 
-    /// <summary>A call of a <c>[Model]</c> field's <c>Forward</c>, differentiated through that model's generated sweep.</summary>
+    /// <summary>
+    /// A call of a <c>[Model]</c> field's <c>Forward</c>: the caller's tangent runs the called model's generated
+    /// <c>ForwardTangent</c> over its parameters' directions, so that model's <c>Forward</c> must ask for forward mode too
+    /// (a Hessian–vector product of the caller runs reverse mode over the whole tangent, which needs no more of it).
+    /// </summary>
     public void CheckModelCall(SyntaxNode call, string field)
-        => Report(call.GetLocation(), Shorten(call.ToString()), $"'{field}' is a [Model], and forward mode does not run through another model's Forward yet; only its reverse-mode sweep composes");
+    {
+        ITypeSymbol? type = null;
+        for (var owner = _method.ContainingType; owner is not null && type is null; owner = owner.BaseType)
+            type = owner.GetMembers(field).OfType<IFieldSymbol>().FirstOrDefault()?.Type;
+        var forward = type?.GetMembers("Forward").OfType<IMethodSymbol>()
+            .FirstOrDefault(m => KnownSymbols.Has(m.OriginalDefinition, _known.DifferentiableAttribute));
+        if (forward is null)
+        {
+            Report(call.GetLocation(), Shorten(call.ToString()), $"the [Model] held in '{field}' has no [Differentiable] Forward forward mode can run");
+            return;
+        }
+
+        if ((ModesOf(forward.OriginalDefinition, _known) & Forward) != Forward)
+        {
+            Report(call.GetLocation(), Shorten(call.ToString()), $"'{field}' is a [Model] whose Forward does not ask for forward mode; add Modes = DerivativeModes.Forward to {type!.Name}.Forward's [Differentiable]");
+            return;
+        }
+
+        if (forward.Locations.All(l => l.IsInMetadata) && !type!.GetMembers("ForwardTangent").Any())
+            Report(call.GetLocation(), Shorten(call.ToString()), $"'{type.Name}' was compiled without its forward-mode methods");
+    }
 
     /// <summary>A tensor call differentiated by <paramref name="rule"/>.</summary>
     public void CheckTensorRule(TensorRule rule, SyntaxNode call, bool packed = false)

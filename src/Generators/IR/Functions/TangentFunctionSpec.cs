@@ -29,4 +29,16 @@ internal sealed record TangentFunctionSpec(
     /// direction is zero and whose rows nobody reads. Null when every differentiable parameter is in <c>Wrt</c>.
     /// </summary>
     public TangentFunctionSpec? OverWrt { get; init; }
+
+    /// <summary>
+    /// For a <c>[Model]</c> whose method calls other models, each called field and the name its parameters' directions
+    /// take in the tangent; empty otherwise. Such a tangent takes one direction over every parameter of the composite.
+    /// </summary>
+    public EquatableArray<CalledModelDirections> CalledModels { get; init; } = EquatableArray<CalledModelDirections>.Empty;
+
+    /// <summary>A model calling models that asks for Hessian–vector products (it has no <c>Reverse</c>: see <c>ForwardMode</c>).</summary>
+    public bool ComposedHessianVectorProduct { get; init; }
 }
+
+/// <summary>A <c>[Model]</c> field a model's tangent calls, and the local holding its parameters' directions.</summary>
+internal sealed record CalledModelDirections(string Field, string Directions);

@@ -106,6 +106,63 @@ namespace Forward
             return (gradients.w1, gradients.b1, gradients.w2);
         }
 
+        /// <summary>ForwardTangent with the parameters' tangents as one list, one per entry of <c>named_parameters()</c> in order (what a model calling this one passes).</summary>
+        /// <param name="parameterDirections">The parameters' tangents, each of its parameter's shape, dtype and device.</param>
+        /// <param name="tangent">Receives the derivative of Forward along the tangents.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor tangent)
+        {
+            var directions = global::Leibniz.Generated.ParameterDirections.Of(this, parameterDirections, nameof(parameterDirections));
+            return ForwardTangent(x, dx, directions.Own("w1"), directions.Own("b1"), directions.Own("w2"), out tangent);
+        }
+
+        /// <summary>The derivative of Forward along the tangents, the parameters' as one list in <c>named_parameters()</c> order; what the tangents of models calling this one call.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public global::TorchSharp.torch.Tensor ForwardJacobianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections)
+        {
+            ForwardTangent(x, dx, parameterDirections, out var tangent);
+            return tangent;
+        }
+
+        /// <summary>
+        /// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of Forward and a loss ℓ of its output over every parameter of the model,
+        /// the direction and the product one tensor per <c>named_parameters()</c> entry in order: J·v by the
+        /// generated tangent, Jᵀ by the generated pullback, H_ℓ the loss's Hessian in the output. Feeds <c>SymmetricOperator.OverParameters</c>.
+        /// </summary>
+        /// <param name="parameterDirections">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
+        /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
+        /// <returns>G·v, one tensor per parameter; zeros where the output does not depend on it.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public global::TorchSharp.torch.Tensor[] ForwardGaussNewtonProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
+        {
+            if (lossCurvature is null) throw new global::System.ArgumentNullException(nameof(lossCurvature));
+            using var noGrad = global::TorchSharp.torch.no_grad();
+            ForwardTangent(x, global::TorchSharp.torch.zeros_like(x), parameterDirections, out var jv);
+            var sweep = ForwardWithPullback(x, inputGradient: false);
+            var gradients = new global::Leibniz.ModelGradients();
+            sweep.PullbackInto(lossCurvature(sweep.Output, jv), gradients);
+            return global::Leibniz.Generated.ParameterDirections.InOrder(this, gradients);
+        }
+
+        /// <summary>
+        /// The Hessian of the sum of Forward times a direction v over <paramref name="x"/> and every parameter of the model:
+        /// writes H·v to <paramref name="hvx"/> and <paramref name="products"/>, the gradient to <paramref name="gx"/> and <paramref name="gradients"/>, the parameters'
+        /// parts one tensor per <c>named_parameters()</c> entry in order, and returns the directional derivative.
+        /// </summary>
+        /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of its shape, dtype and device.</param>
+        /// <param name="parameterDirections">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products)
+        {
+            var directions = global::Leibniz.Generated.ParameterDirections.Of(this, parameterDirections, nameof(parameterDirections));
+            var derivative = ForwardHessianVectorProduct(x, vx, directions.Own("w1"), directions.Own("b1"), directions.Own("w2"), out var gx_, out var gw1, out var gb1, out var gw2, out var hvx_, out var hvw1, out var hvb1, out var hvw2);
+            gx = gx_ ?? global::TorchSharp.torch.zeros_like(x);
+            hvx = hvx_ ?? global::TorchSharp.torch.zeros_like(x);
+            gradients = global::Leibniz.Generated.ParameterDirections.InOrder(this, new[] { ("w1", w1, gw1), ("b1", b1, gb1), ("w2", w2, gw2) });
+            products = global::Leibniz.Generated.ParameterDirections.InOrder(this, new[] { ("w1", w1, hvw1), ("b1", b1, hvb1), ("w2", w2, hvw2) });
+            return derivative;
+        }
+
         /// <summary>
         /// The Hessian of the sum of Forward times a direction v, by reverse mode over its generated tangent (∇ₓ⟨∇Forward(x), v⟩ = H·v): writes H·v to
         /// hvx, hvw1, hvb1, hvw2 and the gradient to gx, gw1, gb1, gw2 on the way, and returns the directional derivative ∇Forward·v.
