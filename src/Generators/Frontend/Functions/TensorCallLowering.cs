@@ -109,7 +109,7 @@ internal sealed class TensorCallLowering
         {
             // Inside NoDerivative(...) the call is data: no rule, no adjoint.
             hasRule = true;
-            rule = new TensorRule("", System.Array.Empty<string?>(), System.Array.Empty<bool>(), "no derivative");
+            rule = new TensorRule("", System.Array.Empty<bool>(), "no derivative");
         }
 
         if (!hasRule)
@@ -176,19 +176,6 @@ internal sealed class TensorCallLowering
             return null;
         }
 
-        if (laid is not null)
-        {
-            for (var i = 0; i < arguments.Count; i++)
-            {
-                var placeholder = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
-                if (arguments[i] is OmittedArgument { Default: null } && Enumerable.Range(0, laid.Vjps.Length).Any(j => laid.Vjp(j)?.Contains(placeholder) == true))
-                {
-                    _builder.Diagnostics.Unsupported(invocation, $"'{callee.Name}' with '{names[i]}' left to a default its derivative cannot repeat; pass it explicitly");
-                    return null;
-                }
-            }
-        }
-
         if (!_builder.WithoutDerivative) _builder.Forward?.CheckTensorRule(rule, invocation, packed: packs.Count > 0);
 
         if (laid is not null && !_builder.WithoutDerivative)
@@ -196,7 +183,7 @@ internal sealed class TensorCallLowering
             foreach (var (index, argument) in scalars)
             {
                 // Whether the variable depends on a differentiated input is for activity analysis, after lowering, to tell.
-                if (laid.Vjp(index) is null && arguments[index] is Variable v && _builder.Locals.TypeOf(v.Name) is ValueType.Double or ValueType.Float)
+                if (!laid.HasDerivative(index) && arguments[index] is Variable v && _builder.Locals.TypeOf(v.Name) is ValueType.Double or ValueType.Float)
                     _builder.Diagnostics.UnsupportedIfVaried(v.Name, argument.Syntax, callee.Name, argument.Parameter?.Name ?? "");
             }
         }
