@@ -195,22 +195,15 @@ namespace ComposedForward
             global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? _d__p3 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? _d__p4 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
-            global::TorchSharp.torch.Tensor? _d_dt1 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
             global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? _d__p3 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? _d__p4 = null;
+            global::TorchSharp.torch.Tensor? _d_dt1 = null;
+            global::TorchSharp.torch.Tensor? r16 = null;
+            global::TorchSharp.torch.Tensor? r18 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, weight, bias);
@@ -229,29 +222,22 @@ namespace ComposedForward
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
             _d_dt1 = _d_dresult;
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
-            r8 = _d_dt1 * dt0;
-            r9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, _p4);
-            r10 = _d_dt1 * _p4;
-            r11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, dt0);
-            _d_dt0 = r11;
-            _d__p4 = r9;
+            r16 = _d_dt1 * dt0;
+            r18 = _d_dt1 * _p4;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r18, dt0);
+            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r16, _p4);
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
-            r7 = -_d__p4;
-            _d__p3 = r7;
+            _d__p3 = -_d__p4;
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
-            r5 = _d__p3 * 2.0;
-            r6 = r5 * t1;
-            _d_t1 = r6;
+            r13 = _d__p3 * 2.0;
+            _d_t1 = r13 * t1;
             // ∂ of: return tanh(linear(x, weight, bias))
-            r3 = t1.square();
-            r4 = 1.0 - r3;
-            r2 = _d_t1 * r4;
-            _d_t0 = r2;
+            r11 = t1.square();
+            r12 = 1.0 - r11;
+            _d_t0 = _d_t1 * r12;
             // ∂ of: tangent of linear(x, weight, bias)
-            r0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
-            r1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
-            _d__p0 = r0;
-            _d__p1 = r1;
+            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
             // ∂ of: tangent of linear(x, weight, bias)
             _d_x = _d__p1.matmul(dweight);
             _d_dweight = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p1, x);
