@@ -134,7 +134,41 @@ internal sealed class TensorPullbackDerivation
     }
 
     void Unite(string name, IEnumerable<string> operands)
-        => _signatures[name] = operands.Aggregate(ImmutableSortedSet.Create<string>(StringComparer.Ordinal), (all, o) => all.Union(Signature(o)));
+        => _signatures[name] = Absorbed(operands.Aggregate(ImmutableSortedSet.Create<string>(StringComparer.Ordinal), (all, o) => all.Union(Signature(o))));
+
+    // A reduction keeping its dimensions has the shape of its operand with some dimensions 1; two such reductions of
+    // same-shaped operands over the same dimensions have one shape, whether they reduce a tangent or a primal value, so
+    // the primal one (μ = mean x) witnesses the other's (mean ẋ). Broadcast with its operand's shape, it is that shape.
+    readonly Dictionary<string, ImmutableSortedSet<string>> _keptFrom = new();
+
+    /// <summary>The signature of a reduction of <paramref name="operand"/> that keeps its dimensions, described by the call.</summary>
+    ImmutableSortedSet<string> KeptReduction(TensorCall call, string operand)
+    {
+        var source = Signature(operand);
+        var described = "⟨" + TensorRules.Canonical(call.Rule) + " of " + string.Join("·", source) + " over "
+            + string.Join(",", call.Arguments.Skip(1).Select(a => a is Variable v ? v.Name : a.ToString())) + "⟩";
+        _keptFrom[described] = source;
+        return ImmutableSortedSet.Create(StringComparer.Ordinal, described);
+    }
+
+    /// <summary>Drops the kept reductions whose operand's shape is already in the broadcast: they add nothing to it.</summary>
+    ImmutableSortedSet<string> Absorbed(ImmutableSortedSet<string> signature)
+        => signature.Where(s => !_keptFrom.TryGetValue(s, out var source) || !source.Select(Base).All(b => signature.Contains(b) && b != s)).ToImmutableSortedSet(StringComparer.Ordinal);
+
+    static readonly HashSet<string> KeepingReductions = new()
+    {
+        "Tensor.mean(long[], bool, ScalarType?)", "torch.mean(Tensor, long[], bool, ScalarType?)",
+        "Tensor.sum(long[], bool, ScalarType?)", "Tensor.sum(long, bool, ScalarType?)",
+    };
+
+    /// <summary>Whether <paramref name="call"/> is a reduction told to keep its dimensions (keepdim: true right after them).</summary>
+    static bool KeepsDimensions(TensorCall call)
+    {
+        if (!KeepingReductions.Contains(TensorRules.Canonical(call.Rule.Split('@')[0]))) return false;
+        var dimensions = call.Packs.FirstOrDefault(p => p.Parameter == 1);
+        var keepdim = dimensions is null ? 2 : dimensions.First + dimensions.Count;
+        return keepdim < call.Arguments.Count && call.Arguments[keepdim] is Literal { Type: ValueType.Bool, Value: not 0 };
+    }
 
     /// <summary>Records that <paramref name="name"/> has the shape of <paramref name="other"/>: two single bases become one.</summary>
     void Equate(string name, string other)
@@ -154,6 +188,8 @@ internal sealed class TensorPullbackDerivation
         if (tensors.Count == 0) return;
         if (ElementwiseRows.Contains(call.Rule) || row?.Broadcasting == true) Unite(result, tensors);
         else if (row?.SameShapeAsFirst == true) Unite(result, tensors.Take(1));
+        else if (KeepsDimensions(call) && call.Arguments[0] is Variable reduced && IsTensor(reduced))
+            _signatures[result] = KeptReduction(call, reduced.Name);
         // Reductions over every element give a tensor of no dimensions: all such have one shape.
         else if (TensorRules.Canonical(call.Rule) is "Tensor.sum(ScalarType?)" or "Tensor.mean()")
             Unite(result, new[] { WholeReduction });

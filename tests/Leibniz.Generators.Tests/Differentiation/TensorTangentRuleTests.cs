@@ -60,6 +60,9 @@ public sealed class TensorTangentRuleTests
         Assert.True(TensorTangentRules.Keys.All(key => TensorRules.TryGetRow(key, out _)), "a tangent rule for a key the table does not have");
     }
 
+    /// <summary>Rows whose tangent needs a list of sizes written out element by element, and that list's parameter.</summary>
+    static readonly Dictionary<string, int> WrittenOutLists = new() { ["nn.functional.layer_norm"] = 1 };
+
     /// <summary>A call of <c>key</c> on tensors a0, a1, … whose tangents are da_i for the <paramref name="active"/> ones.</summary>
     sealed class RecordingBuilder : ITangentBuilder
     {
@@ -71,6 +74,9 @@ public sealed class TensorTangentRuleTests
             _active = active;
             var arguments = Enumerable.Range(0, arity).Select(i => (Operand)new Variable("a" + i)).ToArray();
             Call = TensorTangentRules.CallOf(key, arguments);
+            // A row whose tangent reads a list written out (layer_norm's normalized_shape): one element, as a pack.
+            if (WrittenOutLists.TryGetValue(key, out var parameter))
+                Call = Call with { Packs = new[] { new PackedArgument(parameter, parameter, "long", false, new[] { "{0}" }.ToEquatableArray()) }.ToEquatableArray() };
         }
 
         public List<Expression> Emitted { get; } = new();

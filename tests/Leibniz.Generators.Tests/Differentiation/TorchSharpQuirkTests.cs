@@ -10,7 +10,7 @@ namespace Leibniz.Generators.Tests.Differentiation;
 /// </summary>
 public sealed class TorchSharpQuirkTests
 {
-    static System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Diagnostic> DiagnosticsOf(string body)
+    internal static System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Diagnostic> DiagnosticsOf(string body)
     {
         var source = $$"""
             using Leibniz;
@@ -19,8 +19,10 @@ public sealed class TorchSharpQuirkTests
 
             public static partial class Quirks
             {
+                static readonly long[] Sizes = { 4 };
+
                 [Differentiable]
-                public static Tensor F(Tensor a) => {{body}};
+                public static Tensor F(Tensor a, Tensor b) => {{body}};
             }
             """;
         // The front end's refusals reach the user through the analyzer, as in the IDE; the generator then skips the method.

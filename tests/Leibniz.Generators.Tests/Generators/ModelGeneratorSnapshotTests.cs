@@ -34,7 +34,7 @@ public sealed class ModelGeneratorSnapshotTests
         // solution; here only the generated files must be free of problems.
         var generatedSources = results.SelectMany(r => r.GeneratedSources).ToList();
         var generatedTrees = generatedSources.Select(g => g.SyntaxTree).ToHashSet();
-        Assert.Empty(GeneratorRunner.Problems(output).Where(d => d.Location.SourceTree is { } tree && generatedTrees.Contains(tree)));
+        Assert.DoesNotContain(GeneratorRunner.Problems(output), d => d.Location.SourceTree is { } tree && generatedTrees.Contains(tree));
         foreach (var generated in generatedSources)
             Snapshot.Verify($"Samples/{sample}/{Path.GetFileNameWithoutExtension(generated.HintName)}", generated.SourceText.ToString());
     }

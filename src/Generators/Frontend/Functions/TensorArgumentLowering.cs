@@ -51,6 +51,8 @@ internal sealed class TensorArgumentLowering
             if (value.Type?.TypeKind == TypeKind.Enum && value is IFieldReferenceOperation field)
                 return new CodeLiteral(field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             if (constant.Value is null) return new CodeLiteral("null");
+            // einsum's equation: kept as the literal the user wrote.
+            if (constant.Value is string text) return new CodeLiteral(Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true));
             // A long (2L) would otherwise print as the double 2.0, which no long parameter takes.
             if (constant.Value is long longValue) return ConstantOperands.LongLiteral(longValue);
             if (value.Type is { } integral && IRTypes.IsIntegral(integral) && constant.Value is not int) return ConstantOperands.Integer(System.Convert.ToInt64(constant.Value, CultureInfo.InvariantCulture));

@@ -176,6 +176,12 @@ internal sealed class TensorCallLowering
             return null;
         }
 
+        if (rule.WrittenOut is { } list && !_builder.WithoutDerivative && packs.All(p => p.Parameter != list))
+        {
+            _builder.Diagnostics.Unsupported(invocation, $"'{callee.Name}' with a list of sizes held in a variable: its derivative needs the list written out, as in new long[] {{ 64 }}");
+            return null;
+        }
+
         if (!_builder.WithoutDerivative) _builder.Forward?.CheckTensorRule(rule, invocation, packed: packs.Count > 0);
 
         if (laid is not null && !_builder.WithoutDerivative)

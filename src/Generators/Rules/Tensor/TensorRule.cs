@@ -34,6 +34,9 @@ internal sealed record TensorRule(string Key, bool[] Differentiable, string Comm
     /// </summary>
     public int? ListParameter { get; init; }
 
+    /// <summary>The parameter whose list of sizes the derivative reads element by element, so a call must write it out (layer_norm's normalized_shape).</summary>
+    public int? WrittenOut { get; init; }
+
     /// <summary>
     /// A hand-written pullback that replaces the one derived from the tangent rule, where the derived one would do more
     /// work (cross-entropy's softmax minus the one-hot target in one pass). It is IR, like a transposition rule: the

@@ -209,6 +209,16 @@ internal static class TensorRules
         First("Tensor.expand(long[])", "d expand(a) = Σ of ȳ over the expanded dimensions", 2),
         First("Tensor.expand_as", "d expand_as(a, b) = Σ of ȳ over the expanded dimensions", 2),
 
+        // Normalization over the last dimensions (normalized_shape written out); the derivative recomputes the statistics.
+        Derived("nn.functional.layer_norm", "y = (x − μ)/√(σ² + ε)·w + b over the last dimensions: ẏ = (ẋ − mean ẋ − x̂·mean(ẋ·x̂))/√(σ² + ε)·w + x̂·ẇ + ḃ",
+            new[] { true, false, true, true, false }, elementwise: true) with { WrittenOut = 1 },
+
+        // Contractions, linear in each operand: an operand's adjoint contracts ȳ with the others (Contractions.EinsumOperand).
+        // einsum's equation must be a constant; an operand repeating a subscript (a diagonal) is refused when the pullback runs.
+        new("torch.einsum", new[] { false, false }, "y = einsum(e, a₀, a₁, …): āₖ = einsum(e with aₖ's subscripts as output, the others and ȳ)") { ListParameter = 1 },
+        // tensordot(a, b, long dims) is not a row: TorchSharp 0.107 throws IndexOutOfRangeException for it; dims1/dims2 work.
+        Derived("torch.tensordot(Tensor, Tensor, long[], long[])", "y = a ⋅ b over dims1 of a and dims2 of b: ā, b̄ contract ȳ with the other", new[] { true, true, false, false }),
+
         // Joining: each input's adjoint is its part of the output's.
         Cat("torch.cat(Tensor[], long)"),
         Cat("torch.cat(IList<Tensor>, long)"),
@@ -318,6 +328,7 @@ internal static class TensorRules
         ["torch.std(Tensor, long, bool, bool, ScalarType?)"] = "Tensor.std(long, bool, bool, ScalarType?)",
         ["torch.norm(Tensor, float)"] = "Tensor.norm(float)",
         ["torch.norm(Tensor)"] = "Tensor.norm(float)",
+        ["Tensor.tensordot(Tensor, long[], long[])"] = "torch.tensordot(Tensor, Tensor, long[], long[])",
     };
 
     static readonly Dictionary<string, TensorRule> ByKey = Table.ToDictionary(r => r.Key);

@@ -417,6 +417,72 @@ internal static class TensorTangentRules
         return b.Emit(b.Call with { Arguments = arguments.ToEquatableArray() });
     }
 
+    /// <summary>The mean of <paramref name="x"/> over its last <paramref name="count"/> dimensions, keeping them (a packed list of dimensions).</summary>
+    static Variable MeanOverLast(this ITangentBuilder b, Operand x, int count)
+    {
+        const string row = "Tensor.mean(long[], bool, ScalarType?)";
+        var dimensions = Enumerable.Range(0, count).Select(k => (Operand)new Literal(k - count, ValueType.Int));
+        var pack = new PackedArgument(1, 1, "long", false, Enumerable.Repeat("{0}", count).ToEquatableArray());
+        var arguments = new[] { x }.Concat(dimensions).Append(new Literal(1, ValueType.Bool)).ToArray();
+        return b.Emit(CallOf(row, arguments) with { Rule = PackedArgument.KeyOf(row, new[] { pack }), Packs = new[] { pack }.ToEquatableArray() });
+    }
+
+    /// <summary>
+    /// layer_norm over the last k dimensions (k the length of normalized_shape, written out): with μ, σ² the mean and
+    /// biased variance there, x̂ = (x − μ)/√(σ² + ε) has ẋ̂ = (ẋ − mean ẋ − x̂·mean(ẋ·x̂))/√(σ² + ε), and y = x̂·w + b has
+    /// ẏ = ẋ̂·w + x̂·ẇ + ḃ. The statistics are recomputed from x, as PyTorch's backward recomputes none of them but keeps them.
+    /// </summary>
+    static Operand LayerNorm(ITangentBuilder b)
+    {
+        var shape = b.Call.Packs.FirstOrDefault(p => p.Parameter == 1)
+            ?? throw new InvalidOperationException("layer_norm's normalized_shape must be written out (new long[] { … }) for its derivative");
+        var after = shape.First + shape.Count;
+        Operand Present(int offset) => after + offset < b.Call.Arguments.Count && b.Argument(after + offset) is not OmittedArgument ? b.Argument(after + offset) : new OmittedArgument();
+        var (weight, bias, epsilon) = (Present(0), Present(1), ValueOr(Present(2), 1e-5));
+        bool Given(Operand operand) => operand is not OmittedArgument && !(operand is CodeLiteral { CSharp: "null" });
+        var (x, k) = (b.Argument(0), shape.Count);
+
+        var centred = b.Sub(x, b.MeanOverLast(x, k));
+        var scale = b.Call("Tensor.rsqrt", b.Add(b.MeanOverLast(b.Call("Tensor.square", centred), k), epsilon));
+        var normalized = b.Mul(centred, scale);
+
+        Operand? total = null;
+        if (b.Tangent(0) is { } dx)
+        {
+            var spread = b.Mul(normalized, b.MeanOverLast(b.Mul(dx, normalized), k));
+            var dNormalized = b.Mul(b.Sub(b.Sub(dx, b.MeanOverLast(dx, k)), spread), scale);
+            total = Given(weight) ? b.Full(b.Mul(dNormalized, weight)) : dNormalized;
+        }
+
+        if (Given(weight) && b.Tangent(after) is { } dw)
+        {
+            var term = b.Full(b.Mul(normalized, dw));
+            total = total is null ? term : b.Add(total, term);
+        }
+
+        if (Given(bias) && b.Tangent(after + 1) is { } dbias) total = total is null ? b.Spread(dbias) : b.Add(total, dbias);
+        if (total is null) throw new InvalidOperationException("a tangent rule ran with no varying argument");
+        b.HasOutputShape(total);
+        return total;
+    }
+
+    /// <summary>
+    /// A call linear in each of its differentiable operands separately (einsum, tensordot): ẏ = Σₖ the call with operand k
+    /// replaced by its tangent.
+    /// </summary>
+    static Operand Multilinear(ITangentBuilder b)
+    {
+        Operand? total = null;
+        for (var k = 0; k < b.Call.Arguments.Count; k++)
+        {
+            if (b.Tangent(k) is not { } tangent) continue;
+            var term = b.Full(b.Emit(b.Call with { Arguments = b.Call.Arguments.Select((a, i) => i == k ? tangent : a).ToEquatableArray() }));
+            total = total is null ? term : b.Add(total, term);
+        }
+
+        return total ?? throw new InvalidOperationException("a tangent rule ran with no varying argument");
+    }
+
     // y = x ⋆ W + b is linear in each of x, W and b: ẏ = ẋ ⋆ W + x ⋆ Ẇ + ḃ, the bias tangent carried by one of the
     // convolutions (by a convolution of zeros when only the bias varies).
     static Operand Convolution(ITangentBuilder b)
@@ -649,6 +715,9 @@ internal static class TensorTangentRules
         // Layers, as the front end lowers them: conv2d itself; dropout's mask draw and product; max_pool2d's gather at the
         // window maxima (the positions are data, found once by the forward).
         ["nn.functional.conv2d"] = Convolution,
+        ["torch.einsum"] = Multilinear,
+        ["nn.functional.layer_norm"] = LayerNorm,
+        ["torch.tensordot(Tensor, Tensor, long[], long[])"] = Multilinear,
         [TensorRules.DropoutMaskDraw] = DropoutMask,
         [TensorRules.DropoutProduct] = DropoutProduct,
         [TensorRules.MaxPool2dGather] = Linear(),

@@ -54,6 +54,7 @@ internal static class TensorTransposeRules
     const string MatrixProducts = "global::Leibniz.Generated.MatrixProducts";
     const string LinearAdjoints = "global::Leibniz.Generated.LinearAdjoints";
     const string Conv2dAdjoints = "global::Leibniz.Generated.Conv2dAdjoints";
+    const string Contractions = "global::Leibniz.Generated.Contractions";
 
     static Variable Call(this ITransposeBuilder b, string key, params Operand[] arguments) => b.Emit(TensorTangentRules.CallOf(key, arguments));
 
@@ -303,6 +304,15 @@ internal static class TensorTransposeRules
             ? b.EmitHelper("global::Leibniz.Generated.MaxPool2dSelection.Scatter", b.Cotangent, b.ShapeOf(b.Argument(0)), b.Argument(1))
             : throw new TransposeException("max_pool2d's selection is linear only in its input"),
         ["nn.functional.conv2d"] = Convolution,
+        ["torch.einsum"] = (b, i) =>
+        {
+            var list = b.Call.Packs.Single(p => p.Parameter == 1);
+            var operands = Enumerable.Range(list.First, list.Count).Select(k => b.ShapeOf(b.Argument(k)));
+            return b.EmitHelper(Contractions + ".EinsumOperand",
+                new[] { b.Argument(0), new Literal(i - list.First, ValueType.Int), b.Cotangent, b.ShapeOf(b.Argument(i)) }.Concat(operands).ToArray());
+        },
+        ["torch.tensordot(Tensor, Tensor, long[], long[])"] = (b, i) => b.HelperCall(Contractions + ".TensorDotOperand",
+            new[] { new Literal(i, ValueType.Int), b.Cotangent, b.ShapeOf(b.Argument(i)), b.ShapeOf(b.Argument(0)), b.ShapeOf(b.Argument(1)) }, 2, 3),
     };
 
     /// <summary>The transposition rule of a linear row, if it has one.</summary>
