@@ -159,11 +159,8 @@ internal sealed partial class FunctionLowering
             }
         }
 
-        var members = new HashSet<string>(_method.ContainingType.GetMembers()
-            .Where(m => !m.IsImplicitlyDeclared && !m.GetAttributes().Any(a => a.AttributeClass?.Name == "GeneratedCodeAttribute"))
-            .Select(m => m.Name));
         var reported = false;
-        foreach (var (member, what) in generated.Where(g => members.Contains(g.Name)))
+        foreach (var (member, what) in generated.Where(g => UserMemberNames.Contains(_method.ContainingType, g.Name)))
         {
             Report(DiagnosticDescriptors.GeneratedNameTaken, declaration.Identifier.GetLocation(), member, what, name);
             reported = true;
