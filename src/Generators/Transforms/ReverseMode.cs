@@ -408,69 +408,8 @@ internal sealed class ReverseMode
     }
 
     /// <summary>Every variable a block of sweep statements reads (conservatively: every name it mentions).</summary>
-    internal static void SweepReads(Block block, HashSet<string> reads)
-    {
-        foreach (var statement in block.Statements)
-        {
-            switch (statement)
-            {
-                case Assignment a: reads.UnionWith(Reads(a.Value)); break;
-                case IfStatement i:
-                    if (i.Condition is Variable c) reads.Add(c.Name);
-                    SweepReads(i.Then, reads);
-                    SweepReads(i.Else, reads);
-                    break;
-                case LoopStatement l:
-                    if (l.Condition is Variable lc) reads.Add(lc.Name);
-                    SweepReads(l.Header, reads); SweepReads(l.Body, reads); SweepReads(l.Step, reads);
-                    break;
-                case CountedLoopStatement l:
-                    if (l.Condition is Variable cc) reads.Add(cc.Name);
-                    SweepReads(l.Header, reads); SweepReads(l.Body, reads); SweepReads(l.Step, reads);
-                    break;
-                case ReverseLoopStatement l: SweepReads(l.Body, reads); break;
-                case WhenAdjointStatement w: reads.Add(w.Seed); SweepReads(w.Body, reads); break;
-                case SaveStatement save: reads.Add(save.Variable); break;
-                case RestoreStatement restore: if (restore.Slot is not null) reads.Add(restore.Slot); break;
-                case InductionStatement induction: reads.Add(induction.Entry); reads.Add(induction.Counter); break;
-                case TakeAdjointStatement take: reads.Add(take.Adjoint); break;
-                case AccumulateStatement a:
-                    reads.Add(a.Seed);
-                    if (a.Index is Variable index) reads.Add(index.Name);
-                    foreach (var used in ArgumentsUsed(a.Partial))
-                        if (a.Arguments[used] is Variable argument) reads.Add(argument.Name);
-                    break;
-                case AccumulateTensorStatement a:
-                    reads.UnionWith(ExpressionOperands.Names(a.Contribution));
-                    break;
-                case DescentUpdateStatement d:
-                    reads.Add(d.Parameter);
-                    reads.UnionWith(ExpressionOperands.Names(d.InPlace ?? d.Contribution.Contribution));
-                    break;
-                case ModelPullbackStatement pullback:
-                    reads.Add(pullback.Seed);
-                    reads.Add(pullback.Sweep);
-                    if (pullback.InputAdjoint is not null && !pullback.Assigns) reads.Add(pullback.InputAdjoint);
-                    break;
-                case PullbackCallStatement call:
-                    reads.Add(call.Seed);
-                    reads.UnionWith(call.Arguments.OfType<Variable>().Select(v => v.Name));
-                    reads.UnionWith(call.Adjoints.Select(a => a.Name));
-                    break;
-            }
-        }
-    }
-
-    /// <summary>The argument indices a partial derivative reads.</summary>
-    static IEnumerable<int> ArgumentsUsed(DerivativeExpression? partial) => partial switch
-    {
-        Argument a => new[] { a.Index },
-        MathCall c => c.Arguments.SelectMany(ArgumentsUsed),
-        Operation o => ArgumentsUsed(o.Left).Concat(ArgumentsUsed(o.Right)),
-        Negation n => ArgumentsUsed(n.Operand),
-        Piecewise p => ArgumentsUsed(p.Left).Concat(ArgumentsUsed(p.Right)).Concat(ArgumentsUsed(p.WhenTrue)).Concat(ArgumentsUsed(p.WhenFalse)),
-        _ => Enumerable.Empty<int>(),
-    };
+    /// <summary>The names <paramref name="block"/> reads, by the one statement walker.</summary>
+    internal static void SweepReads(Block block, HashSet<string> reads) => StatementNames.Visit(block, name => reads.Add(name), _ => { });
 
     /// <summary>Variables the loop assigns whose value at an iteration's start matters: read before written in it, or read outside the loop.</summary>
     HashSet<string> Carried(LoopStatement loop)
