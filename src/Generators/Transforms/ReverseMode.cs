@@ -147,13 +147,20 @@ internal sealed class ReverseMode
         return hasAdjointCode;
     }
 
+    /// <summary>
+    /// The operands a scalar statement's partials read. Every kind is listed: tensor calls' reads come from their derived
+    /// pullbacks (<see cref="DerivedReads"/>), a model call's from its sweep; sums, copies and conversions read nothing.
+    /// </summary>
     static IEnumerable<Operand> OperandsReadByPartials(Expression expression) => expression switch
     {
         BinaryExpression { Operator: BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Remainder } e => new[] { e.Left, e.Right },
+        BinaryExpression => Enumerable.Empty<Operand>(),
         PrimitiveCall e => e.Arguments,
         DifferentiableCall e => e.Arguments,
         ElementExpression e => new[] { e.Index },
-        _ => Enumerable.Empty<Operand>(),
+        CopyExpression or UnaryExpression or ConvertExpression or ConditionalExpression or LengthExpression or OpaqueCall => Enumerable.Empty<Operand>(),
+        TensorCall or ModelCall or FrozenModelCall => Enumerable.Empty<Operand>(),
+        _ => throw new System.ArgumentException($"reverse mode does not know the expression kind {expression.GetType().Name}", nameof(expression)),
     };
 
     // ---- the two sweeps ----
