@@ -24,6 +24,16 @@ public sealed class OperationFormTests
         Assert.DoesNotContain(diagnostics, d => d.Id == "LZ9999");
     }
 
+    [Theory]
+    [InlineData("torch.einsum(\"ii->i\", a)")]
+    [InlineData("torch.einsum(\"ij,jj->i\", a, b)")]
+    public void Einsum_taking_a_diagonal_is_refused_at_the_call(string body)
+    {
+        var diagnostics = TorchSharpQuirkTests.DiagnosticsOf(body);
+        Assert.Contains(diagnostics, d => d.Id.StartsWith("LZ01", StringComparison.Ordinal) && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("diagonal"));
+        Assert.DoesNotContain(diagnostics, d => d.Id == "LZ9999");
+    }
+
     // TorchSharp 0.107's tensordot(a, b, long dims) throws IndexOutOfRangeException, so it has no row.
     [Fact]
     public void Tensordot_over_a_count_of_dimensions_is_refused()

@@ -176,6 +176,13 @@ internal sealed class TensorCallLowering
             return null;
         }
 
+        if (rule.Key == "torch.einsum" && !_builder.WithoutDerivative && arguments.Count > 0 && arguments[0] is CodeLiteral equation
+            && RepeatedSubscript(equation.CSharp) is { } repeated)
+        {
+            _builder.Diagnostics.Unsupported(invocation, $"'einsum' with the subscript '{repeated}' repeated in one operand (a diagonal), whose derivative is not generated; take torch.diagonal first");
+            return null;
+        }
+
         if (rule.WrittenOut is { } list && !_builder.WithoutDerivative && packs.All(p => p.Parameter != list))
         {
             _builder.Diagnostics.Unsupported(invocation, $"'{callee.Name}' with a list of sizes held in a variable: its derivative needs the list written out, as in new long[] {{ 64 }}");
@@ -266,5 +273,20 @@ internal sealed class TensorCallLowering
         const string torch = "TorchSharp.torch";
         if (path == torch) return "torch";
         return path.StartsWith(torch + ".", System.StringComparison.Ordinal) ? path.Substring(torch.Length + 1) : path;
+    }
+
+    /// <summary>A subscript an einsum equation's operand repeats (<c>"ii->i"</c>), or null; the equation as the C# literal the call wrote.</summary>
+    static char? RepeatedSubscript(string literal)
+    {
+        var arrow = literal.IndexOf("->", System.StringComparison.Ordinal);
+        var inputs = (arrow < 0 ? literal : literal.Substring(0, arrow)).Trim('"', '@');
+        foreach (var operand in inputs.Split(','))
+        {
+            var letters = operand.Where(char.IsLetter).ToList();
+            var repeated = letters.GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
+            if (repeated is not null) return repeated.Key;
+        }
+
+        return null;
     }
 }

@@ -221,7 +221,7 @@ internal static class TensorRules
             new[] { true, false, true, true, false }, elementwise: true) with { WrittenOut = 1, Tangent = LayerNorm },
 
         // Contractions, linear in each operand: an operand's adjoint contracts ȳ with the others (Contractions.EinsumOperand).
-        // einsum's equation must be a constant; an operand repeating a subscript (a diagonal) is refused when the pullback runs.
+        // einsum's equation is the constant the call wrote; an operand repeating a subscript (a diagonal) is refused at the call.
         new("torch.einsum", new[] { false, false }, "y = einsum(e, a₀, a₁, …): āₖ = einsum(e with aₖ's subscripts as output, the others and ȳ)") { ListParameter = 1, Tangent = Multilinear },
         // tensordot(a, b, long dims) is not a row: TorchSharp 0.107 throws IndexOutOfRangeException for it; dims1/dims2 work.
         Derived("torch.tensordot(Tensor, Tensor, long[], long[])", "y = a ⋅ b over dims1 of a and dims2 of b: ā, b̄ contract ȳ with the other", new[] { true, true, false, false }) with { Tangent = Multilinear },
