@@ -32,7 +32,7 @@ internal static class FunctionEmitter
     public static string Emit(TypeHierarchy hierarchy, IEnumerable<ReverseFunctionSpec> functions)
     {
         var writer = new SourceWriter();
-        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS1718 // a comparison of a variable with itself, the source's own");
+        GeneratedFile.OpenHierarchy(writer, hierarchy, baseList: null);
         var first = true;
         foreach (var function in functions)
         {
