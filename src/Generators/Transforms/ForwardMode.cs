@@ -20,10 +20,10 @@ namespace Leibniz.Generators.Transforms;
 internal sealed class ForwardMode
 {
     /// <summary>The suffix of the generated Jacobian–vector product (the tangent alone) of a function.</summary>
-    public const string JacobianVectorProductSuffix = "JacobianVectorProduct";
+    public const string JacobianVectorProductSuffix = DerivativeMethodNames.JacobianVectorProductSuffix;
 
     /// <summary>The suffix reverse mode gives a pullback; the tangent of a call runs the callee's JVP, whose pullback has it.</summary>
-    public const string PullbackSuffix = "Pullback";
+    public const string PullbackSuffix = DerivativeMethodNames.PullbackSuffix;
 
     const string TangentPrefix = "d";
     const string TangentSource = "tangent of ";
@@ -120,8 +120,8 @@ internal sealed class ForwardMode
 
     /// <summary>
     /// What the tangent of a model calls for a call of its <c>[Model]</c> field <paramref name="field"/>: that model's
-    /// <c>ForwardJacobianVectorProduct</c> over its input's tangent and its parameters' directions (the emitter writes the
-    /// pair with the primal call as one <c>ForwardTangent</c>).
+    /// <c>ForwardJacobianVectorProduct</c> over its input's tangent and its parameters' directions (<see cref="TangentCallFusion"/>
+    /// makes the pair with the primal call one <c>ForwardTangent</c>).
     /// </summary>
     public static string CalledModelJacobianVectorProduct(string field) => "this." + field + ".Forward" + JacobianVectorProductSuffix;
 
