@@ -18,12 +18,6 @@ public sealed class FrontendLayeringTests
 
     static readonly Assembly Generators = typeof(DifferentiableGenerator).Assembly;
 
-    // A file of the front end that still names a transform, and why it may for now.
-    static readonly Dictionary<string, string> TransformReferencesAllowed = new(StringComparer.Ordinal)
-    {
-        ["Functions/ForwardModeChecks.cs"] = "names forward mode's generated methods through Transforms.ForwardMode; issue 14 moves these checks after lowering",
-    };
-
     static IReadOnlyList<Type> FrontendTypes() => Generators.GetTypes()
         .Where(t => t.Namespace is { } ns && (ns == FrontendNamespace || ns.StartsWith(FrontendNamespace + ".", StringComparison.Ordinal)))
         .Where(t => !IsCompilerGenerated(t))
@@ -97,7 +91,6 @@ public sealed class FrontendLayeringTests
         foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-            if (TransformReferencesAllowed.ContainsKey(relative)) continue;
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
             {
