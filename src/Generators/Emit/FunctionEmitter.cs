@@ -913,6 +913,7 @@ internal static class FunctionEmitter
         ConvertExpression e => $"({e.Target.CSharpName()}){Operand(e.Value)}",
         TensorCall e => TensorCallText(e),
         FrozenModelCall e => $"{scope.Owner}.{Id(e.Field)}.{e.Method}({Operand(e.Input)})",
+        ModelJacobianVectorProduct e => $"{scope.Owner}.{Id(e.Field)}.{ForwardMethod}{DerivativeMethodNames.JacobianVectorProductSuffix}({Operand(e.Input)}, {Operand(e.InputTangent)}, {Operand(e.Directions)})",
         _ => throw new System.InvalidOperationException($"the emitter has no form for {expression.GetType().Name}"),
     };
 

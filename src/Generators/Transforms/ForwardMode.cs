@@ -118,13 +118,6 @@ internal sealed class ForwardMode
         return new TangentFunctionSpec(restricted, jvp, value, tangents, ReverseMode.Differentiate(jvp));
     }
 
-    /// <summary>
-    /// What the tangent of a model calls for a call of its <c>[Model]</c> field <paramref name="field"/>: that model's
-    /// <c>ForwardJacobianVectorProduct</c> over its input's tangent and its parameters' directions (<see cref="TangentCallFusion"/>
-    /// makes the pair with the primal call one <c>ForwardTangent</c>).
-    /// </summary>
-    public static string CalledModelJacobianVectorProduct(string field) => "this." + field + ".Forward" + JacobianVectorProductSuffix;
-
     /// <summary>The JVP method of a function: <c>FJacobianVectorProduct</c>.</summary>
     public static string JacobianVectorProductName(string function) => function + JacobianVectorProductSuffix;
 
@@ -227,7 +220,7 @@ internal sealed class ForwardMode
             }
 
             var input = TangentOrNull(model.Input) ?? ZeroLike(model.Input);
-            _block.Add(new Assignment(tangent, new OpaqueCall(CalledModelJacobianVectorProduct(model.Field), new[] { model.Input, input, new Variable(directions) }.ToEquatableArray()), _source));
+            _block.Add(new Assignment(tangent, new ModelJacobianVectorProduct(model.Field, model.Input, input, new Variable(directions)), _source));
             _block.Add(assignment);
             return;
         }

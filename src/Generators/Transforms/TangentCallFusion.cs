@@ -46,9 +46,9 @@ internal static class TangentCallFusion
     static TangentCallStatement? Fused(Statement first, Statement second)
     {
         // dy = m.ForwardJacobianVectorProduct(h, dh, dm); y = m.Forward(h);  →  y = m.ForwardTangent(h, dh, dm, out dy);
-        if (first is Assignment { Value: OpaqueCall called } modelTangent && second is Assignment { Value: ModelCall model } modelValue
-            && called.CSharp == ForwardMode.CalledModelJacobianVectorProduct(model.Field))
-            return new TangentCallStatement(modelValue.Target, modelTangent.Target, null, model.Field, ModelForward, called.Arguments);
+        if (first is Assignment { Value: ModelJacobianVectorProduct called } modelTangent && second is Assignment { Value: ModelCall model } modelValue
+            && called.Field == model.Field)
+            return new TangentCallStatement(modelValue.Target, modelTangent.Target, null, model.Field, ModelForward, new[] { called.Input, called.InputTangent, called.Directions }.ToEquatableArray());
 
         if (first is not Assignment { Value: DifferentiableCall jvp } tangent || second is not Assignment { Value: DifferentiableCall call } value) return null;
         if (jvp.ContainingType != call.ContainingType || jvp.Method != ForwardMode.JacobianVectorProductName(call.Method)) return null;
