@@ -319,7 +319,7 @@ internal static class FunctionEmitter
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         writer.Line($"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});");
         var inputAdjoint = function.Adjoints.FirstOrDefault(a => a.Parameter == input.Name)?.LocalAdjoint;
-        // A reassigned input's adjoint is always formed (the guards are InputGradientGuards'); only returning it depends on the flag.
+        // A reassigned input's adjoint is formed unguarded (see InputGradientGuardStatement); only returning it depends on the flag.
         var returnedInputAdjoint = inputReassigned && inputAdjoint is not null ? $"({flag} ? {inputAdjoint} : null)" : inputAdjoint;
         WriteBlock(writer, function.Reverse, scope);
         writer.Line("return (" + string.Join(", ", gradients.Select(g => (g.Parameter == input ? returnedInputAdjoint : g.Adjoint?.LocalAdjoint) ?? "null").Concat(models.Select(m => m.Gradients))) + ");");
