@@ -72,7 +72,7 @@ internal sealed class ForwardMode
     {
         var forward = new ForwardMode(function);
         var (jvp, tangents, value) = forward.Run();
-        jvp = WithoutDeadAssignments(jvp, value);
+        jvp = SelfComparisons.Rewrite(WithoutDeadAssignments(jvp, value));
         if (forward._called.Count > 0)
         {
             // A model calling models: its tangent runs each called model's ForwardTangent, whose parameters are not
@@ -113,7 +113,7 @@ internal sealed class ForwardMode
     {
         var restricted = function with { Parameters = function.Parameters.Select(p => p.IsWrt ? p : p with { HasAdjoint = false }).ToEquatableArray() };
         var (jvp, tangents, value) = new ForwardMode(restricted).Run();
-        jvp = WithoutDeadAssignments(jvp, value);
+        jvp = SelfComparisons.Rewrite(WithoutDeadAssignments(jvp, value));
         jvp = jvp with { Name = HessianSweepName(function.Name), Accessibility = "private" };
         return new TangentFunctionSpec(restricted, jvp, value, tangents, ReverseMode.Differentiate(jvp));
     }

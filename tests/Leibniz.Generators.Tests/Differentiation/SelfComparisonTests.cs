@@ -6,8 +6,9 @@ using Microsoft.CodeAnalysis;
 namespace Leibniz.Generators.Tests.Differentiation;
 
 /// <summary>
-/// A variable compared with itself (<c>x != x</c>, the NaN test) is C#'s warning CS1718: the generated code spells such a
-/// comparison by its value, so it compiles with warnings as errors and no pragma, and computes what the source does.
+/// A variable compared with itself (<c>x != x</c>, the NaN test, or <c>Math.Min(x, x)</c>'s partials) is C#'s warning CS1718:
+/// the generated code spells such a comparison by its value, so it compiles with warnings as errors and no pragma, and
+/// computes what the source does.
 /// </summary>
 public sealed class SelfComparisonTests
 {
@@ -29,15 +30,16 @@ public sealed class SelfComparisonTests
                 double w = k == k ? z + x : z;
                 if (k != k) w = 0.0;
                 if (k <= k) w = w * x;
-                return w;
+                return w + Math.Min(x, x);
             }
         }
         """;
 
-    // w = (x² · x + x) · x for every finite x: its derivative 4x³ + 2x, its second 12x² + 2.
-    static double Value(double x) => (x * x * x + x) * x;
+    // (x² · x + x) · x + min(x, x) for every finite x: its derivative 4x³ + 2x + 1, its second 12x² + 2. The partials of
+    // min(x, x) compare x with itself too.
+    static double Value(double x) => (x * x * x + x) * x + x;
 
-    static double Derivative(double x) => 4 * x * x * x + 2 * x;
+    static double Derivative(double x) => 4 * x * x * x + 2 * x + 1;
 
     static double SecondDerivative(double x) => 12 * x * x + 2;
 
