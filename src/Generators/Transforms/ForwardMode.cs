@@ -227,8 +227,8 @@ internal sealed class ForwardMode
 
         if (assignment.Value is DifferentiableCall call)
         {
-            // The callee's JVP reads only the arguments and their tangents, so it may run first; the emitter
-            // then writes the pair as one call of the callee's Tangent.
+            // The callee's JVP reads only the arguments and their tangents, so it may run first; TangentCallFusion
+            // then makes the pair one call of the callee's Tangent.
             _block.Add(new Assignment(tangent, TangentCall(call), _source));
             _block.Add(assignment);
             return;
