@@ -691,10 +691,7 @@ internal static class FunctionEmitter
                 writer.Line($"{Id(assignment.Target)} = {Expression(assignment.Value, scope)};");
                 break;
             case InputGradientGuardStatement guard:
-                writer.Line($"if ({scope.InputGradient})");
-                writer.OpenBrace();
-                WriteBlock(writer, guard.Body, scope);
-                writer.CloseBrace();
+                WriteGuarded(writer, scope.InputGradient, guard.Body, scope);
                 break;
             case IfStatement branch:
                 writer.Line($"if ({Operand(branch.Condition)})");
@@ -763,10 +760,7 @@ internal static class FunctionEmitter
                 writer.Line(DescentUpdate(update, scope));
                 break;
             case WhenAdjointStatement guard:
-                writer.Line($"if ({guard.Seed} is not null)");
-                writer.OpenBrace();
-                WriteBlock(writer, guard.Body, scope);
-                writer.CloseBrace();
+                WriteGuarded(writer, $"{guard.Seed} is not null", guard.Body, scope);
                 break;
             case AccumulateStatement accumulate:
                 writer.Line(Accumulation(accumulate));
@@ -780,6 +774,15 @@ internal static class FunctionEmitter
             default:
                 throw new System.InvalidOperationException($"the emitter has no form for {statement.GetType().Name}");
         }
+    }
+
+    /// <summary><c>if (condition) { body }</c>.</summary>
+    static void WriteGuarded(SourceWriter writer, string condition, Block body, Scope scope)
+    {
+        writer.Line($"if ({condition})");
+        writer.OpenBrace();
+        WriteBlock(writer, body, scope);
+        writer.CloseBrace();
     }
 
     static string Accumulation(AccumulateStatement accumulate)
