@@ -14,8 +14,11 @@
 # time follows it on a quiet machine. Each build thus starts a fresh compiler, as CI does; a developer's
 # warm compiler server saves both projects the same start-up. MSBuild's worker nodes are not kept alive.
 #
+# Last, split.sh runs the compiler command line of that edit-build by itself to split what Leibniz adds into
+# compiling the generated code, the generators and the analyzers.
+#
 # Environment: LEIBNIZ_BUILDTIME_DIR keeps the projects there instead of a temporary folder that is
-# removed at the end.
+# removed at the end; LEIBNIZ_BUILDTIME_SPLIT_RUNS sets split.sh's runs (default 3, 0 skips it).
 set -euo pipefail
 
 runs=${1:-5}
@@ -133,3 +136,10 @@ echo
 echo "Leibniz in the compiler's report of one edit-build (seconds, % of all analyzers or generators):"
 grep -E "Total (analyzer|generator) execution time|^ +[0-9.]+ +[<0-9]+ +Leibniz\." "$leibniz/report.log" | sed -E 's/^ +/  /'
 uptime
+
+split_runs=${LEIBNIZ_BUILDTIME_SPLIT_RUNS:-3}
+if (( split_runs > 0 )); then
+    echo
+    "$here/split.sh" "$leibniz" "$split_runs"
+    uptime
+fi

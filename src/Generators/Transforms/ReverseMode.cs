@@ -147,13 +147,22 @@ internal sealed class ReverseMode
         return hasAdjointCode;
     }
 
+    /// <summary>
+    /// The operands a scalar statement's partials read. Every kind is listed: tensor calls' reads come from their derived
+    /// pullbacks (<see cref="DerivedReads"/>), a model call's from its sweep; sums, copies and conversions read nothing.
+    /// </summary>
     static IEnumerable<Operand> OperandsReadByPartials(Expression expression) => expression switch
     {
         BinaryExpression { Operator: BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Remainder } e => new[] { e.Left, e.Right },
+        BinaryExpression => Enumerable.Empty<Operand>(),
         PrimitiveCall e => e.Arguments,
         DifferentiableCall e => e.Arguments,
         ElementExpression e => new[] { e.Index },
-        _ => Enumerable.Empty<Operand>(),
+        CopyExpression or UnaryExpression or ConvertExpression or ConditionalExpression or LengthExpression or OpaqueCall => Enumerable.Empty<Operand>(),
+        TensorCall or ModelCall or FrozenModelCall => Enumerable.Empty<Operand>(),
+        // Only a model calling models has one, and its Hessian–vector product differentiates the generated tangent whole.
+        ModelJacobianVectorProduct => throw new System.ArgumentException("reverse mode does not differentiate a called model's tangent", nameof(expression)),
+        _ => throw new System.ArgumentException($"reverse mode does not know the expression kind {expression.GetType().Name}", nameof(expression)),
     };
 
     // ---- the two sweeps ----
@@ -408,69 +417,8 @@ internal sealed class ReverseMode
     }
 
     /// <summary>Every variable a block of sweep statements reads (conservatively: every name it mentions).</summary>
-    internal static void SweepReads(Block block, HashSet<string> reads)
-    {
-        foreach (var statement in block.Statements)
-        {
-            switch (statement)
-            {
-                case Assignment a: reads.UnionWith(Reads(a.Value)); break;
-                case IfStatement i:
-                    if (i.Condition is Variable c) reads.Add(c.Name);
-                    SweepReads(i.Then, reads);
-                    SweepReads(i.Else, reads);
-                    break;
-                case LoopStatement l:
-                    if (l.Condition is Variable lc) reads.Add(lc.Name);
-                    SweepReads(l.Header, reads); SweepReads(l.Body, reads); SweepReads(l.Step, reads);
-                    break;
-                case CountedLoopStatement l:
-                    if (l.Condition is Variable cc) reads.Add(cc.Name);
-                    SweepReads(l.Header, reads); SweepReads(l.Body, reads); SweepReads(l.Step, reads);
-                    break;
-                case ReverseLoopStatement l: SweepReads(l.Body, reads); break;
-                case WhenAdjointStatement w: reads.Add(w.Seed); SweepReads(w.Body, reads); break;
-                case SaveStatement save: reads.Add(save.Variable); break;
-                case RestoreStatement restore: if (restore.Slot is not null) reads.Add(restore.Slot); break;
-                case InductionStatement induction: reads.Add(induction.Entry); reads.Add(induction.Counter); break;
-                case TakeAdjointStatement take: reads.Add(take.Adjoint); break;
-                case AccumulateStatement a:
-                    reads.Add(a.Seed);
-                    if (a.Index is Variable index) reads.Add(index.Name);
-                    foreach (var used in ArgumentsUsed(a.Partial))
-                        if (a.Arguments[used] is Variable argument) reads.Add(argument.Name);
-                    break;
-                case AccumulateTensorStatement a:
-                    reads.UnionWith(ExpressionOperands.Names(a.Contribution));
-                    break;
-                case DescentUpdateStatement d:
-                    reads.Add(d.Parameter);
-                    reads.UnionWith(ExpressionOperands.Names(d.InPlace ?? d.Contribution.Contribution));
-                    break;
-                case ModelPullbackStatement pullback:
-                    reads.Add(pullback.Seed);
-                    reads.Add(pullback.Sweep);
-                    if (pullback.InputAdjoint is not null && !pullback.Assigns) reads.Add(pullback.InputAdjoint);
-                    break;
-                case PullbackCallStatement call:
-                    reads.Add(call.Seed);
-                    reads.UnionWith(call.Arguments.OfType<Variable>().Select(v => v.Name));
-                    reads.UnionWith(call.Adjoints.Select(a => a.Name));
-                    break;
-            }
-        }
-    }
-
-    /// <summary>The argument indices a partial derivative reads.</summary>
-    static IEnumerable<int> ArgumentsUsed(DerivativeExpression? partial) => partial switch
-    {
-        Argument a => new[] { a.Index },
-        MathCall c => c.Arguments.SelectMany(ArgumentsUsed),
-        Operation o => ArgumentsUsed(o.Left).Concat(ArgumentsUsed(o.Right)),
-        Negation n => ArgumentsUsed(n.Operand),
-        Piecewise p => ArgumentsUsed(p.Left).Concat(ArgumentsUsed(p.Right)).Concat(ArgumentsUsed(p.WhenTrue)).Concat(ArgumentsUsed(p.WhenFalse)),
-        _ => Enumerable.Empty<int>(),
-    };
+    /// <summary>The names <paramref name="block"/> reads, by the one statement walker.</summary>
+    internal static void SweepReads(Block block, HashSet<string> reads) => StatementNames.Visit(block, name => reads.Add(name), _ => { });
 
     /// <summary>Variables the loop assigns whose value at an iteration's start matters: read before written in it, or read outside the loop.</summary>
     HashSet<string> Carried(LoopStatement loop)

@@ -13,6 +13,13 @@ public static class LossAdjoints
     /// (N, C, d₁, …) inputs.
     /// </summary>
     public static Tensor CrossEntropy(Tensor cotangent, Tensor input, Tensor target)
+        => MinusTargetsOverKept(input.softmax(1L), cotangent, target);
+
+    /// <summary>
+    /// (<paramref name="values"/> − onehot(t))·[t ≠ −100]·ȳ/#kept along class dimension 1, in place in
+    /// <paramref name="values"/>: the part of cross-entropy's and nll_loss's adjoints that reads the targets.
+    /// </summary>
+    internal static Tensor MinusTargetsOverKept(Tensor values, Tensor cotangent, Tensor target)
     {
         using var kept = target.ne(-100);
         using var count = kept.sum();
@@ -20,7 +27,7 @@ public static class LossAdjoints
         using var rowScale = kept.unsqueeze(1L).mul(scale);
         using var clamped = target.clamp_min(0);
         using var classes = clamped.unsqueeze(1L);
-        using var ones = classes.full_like(-1, dtype: input.dtype);
-        return input.softmax(1L).scatter_add_(1L, classes, ones).mul_(rowScale);
+        using var minusOnes = classes.full_like(-1, dtype: values.dtype);
+        return values.scatter_add_(1L, classes, minusOnes).mul_(rowScale);
     }
 }

@@ -70,14 +70,5 @@ public static class Transposes
     /// kept row's target class along dimension 1, zero elsewhere.
     /// </summary>
     public static Tensor NllLoss(Tensor cotangent, Tensor like, Tensor target)
-    {
-        using var kept = target.ne(-100);
-        using var count = kept.sum();
-        using var scale = cotangent.div(count);
-        using var rowScale = kept.unsqueeze(1L).mul(scale);
-        using var clamped = target.clamp_min(0);
-        using var classes = clamped.unsqueeze(1L);
-        using var ones = classes.full_like(-1, dtype: like.dtype);
-        return zeros_like(like).scatter_add(1L, classes, ones).mul_(rowScale);
-    }
+        => LossAdjoints.MinusTargetsOverKept(zeros_like(like), cotangent, target);
 }

@@ -229,6 +229,61 @@ public sealed class DifferentiableGeneratorCachingTests
         Assert.Contains("x * x * x * x", string.Join("\n", second.GeneratedSources.Where(s => s.HintName.StartsWith("Elsewhere.Others", StringComparison.Ordinal)).Select(s => s.SourceText.ToString())).Replace("global::", ""), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Forty methods in one type, the even ones with Hessian–vector products, as the build-time benchmark's project has
+    /// them: an edit of one body differentiates that method again and no other (the work grows with the edit, not with
+    /// the number of methods), in reverse mode and forward mode alike.
+    /// </summary>
+    [Fact]
+    public void Editing_one_method_among_many_differentiates_only_that_method_again()
+    {
+        var methods = string.Join("\n", Enumerable.Range(0, 40).Select(i => $$"""
+                [Differentiable{{(i % 2 == 0 ? "(Modes = DerivativeModes.HessianVectorProduct)" : "")}}]
+                public static double F{{i:D2}}(double x, double y)
+                {
+                    var z = Math.Exp(-x * x) * Math.Log(1.0 + y * y) + {{i}}.5 * x * y;
+                    if (z > 1.0) z = Math.Sqrt(z * z + 1.0);
+                    return Math.Tanh(z) * x;
+                }
+            """));
+        var source = $$"""
+            using System;
+            using Leibniz;
+
+            namespace Many;
+
+            public static partial class Functions
+            {
+            {{methods}}
+            }
+            """;
+        var compilation = TestCompilation.Create(("Many.cs", source));
+        var edited = Edit(compilation, "Many.cs", "+ 4.5 * x * y;", "+ 4.25 * x * y;");
+        var (first, second) = Rerun(compilation, edited);
+        AssertStepsTracked(first, second);
+
+        static string? NameOf(object? value) => value switch
+        {
+            DifferentiableGenerator.DifferentiableMethod method => method.Function.Name,
+            DifferentiableGenerator.Differentiated differentiated => differentiated.Spec?.Function.Primal.Name,
+            DifferentiableGenerator.Tangent tangent => tangent.Name,
+            _ => null,
+        };
+
+        // F04 asks for Hessian–vector products, so both modes run for it; each step runs once per method.
+        foreach (var step in new[] { TrackingNames.DifferentiableMethods, TrackingNames.DifferentiableReverse, TrackingNames.ForwardRequests, TrackingNames.ForwardTangents })
+        {
+            var outputs = Outputs(second, step).ToList();
+            Assert.Equal(step.StartsWith("Forward", StringComparison.Ordinal) ? 20 : 40, outputs.Count);
+            var ran = outputs.Where(o => o.Reason is not IncrementalStepRunReason.Cached and not IncrementalStepRunReason.Unchanged).ToList();
+            Assert.True(ran.Count == 1 && NameOf(ran[0].Value) == "F04" && ran[0].Reason == IncrementalStepRunReason.Modified,
+                $"step {step} ran for {string.Join(", ", ran.Select(o => NameOf(o.Value) + " (" + o.Reason + ")"))}, not F04 alone");
+            Assert.All(outputs.Where(o => NameOf(o.Value) != "F04"), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        }
+
+        Assert.Contains("4.25", second.GeneratedSources.Single(s => s.HintName == "Many.Functions.Derivatives.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_comment_inside_a_reverse_only_function_reuses_the_derivative()
     {

@@ -45,12 +45,9 @@ internal static class GeneratedNameClashes
             }
         }
 
-        var members = new HashSet<string>(method.ContainingType.GetMembers()
-            .Where(m => !m.IsImplicitlyDeclared && !m.GetAttributes().Any(a => a.AttributeClass?.Name == "GeneratedCodeAttribute"))
-            .Select(m => m.Name));
         var clashes = new List<DiagnosticInfo>();
         var location = declaration.Identifier.GetLocation();
-        foreach (var (member, what) in generated.Where(g => members.Contains(g.Name)))
+        foreach (var (member, what) in generated.Where(g => UserMemberNames.Contains(method.ContainingType, g.Name)))
             clashes.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedNameTaken, location, member, what, name));
 
         if (context.IsModelMethod)

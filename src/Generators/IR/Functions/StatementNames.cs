@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
+using Leibniz.Generators.Rules;
 
 namespace Leibniz.Generators.IR.Functions;
 
@@ -14,6 +17,19 @@ internal static class StatementNames
     {
         foreach (var statement in block.Statements) Visit(statement, read, write);
     }
+
+    /// <summary>The argument indices a partial derivative reads.</summary>
+    static IEnumerable<int> ArgumentsUsed(DerivativeExpression? partial) => partial switch
+    {
+        Argument a => new[] { a.Index },
+        MathCall c => c.Arguments.SelectMany(ArgumentsUsed),
+        Operation o => ArgumentsUsed(o.Left).Concat(ArgumentsUsed(o.Right)),
+        Negation n => ArgumentsUsed(n.Operand),
+        Piecewise p => ArgumentsUsed(p.Left).Concat(ArgumentsUsed(p.Right)).Concat(ArgumentsUsed(p.WhenTrue)).Concat(ArgumentsUsed(p.WhenFalse)),
+        Number => Enumerable.Empty<int>(),
+        null => Enumerable.Empty<int>(),
+        _ => throw new ArgumentException($"the statement walker does not know the partial kind {partial.GetType().Name}", nameof(partial)),
+    };
 
     /// <summary>Calls <paramref name="read"/> for every name <paramref name="statement"/> reads and <paramref name="write"/> for every name it writes.</summary>
     public static void Visit(Statement statement, Action<string> read, Action<string> write)
@@ -79,7 +95,8 @@ internal static class StatementNames
                 read(a.Adjoint);
                 read(a.Seed);
                 Read(a.Index);
-                foreach (var argument in a.Arguments) Read(argument);
+                // Only the arguments the partial reads: the others need not be kept for the reverse sweep.
+                foreach (var used in ArgumentsUsed(a.Partial)) Read(a.Arguments[used]);
                 break;
             case AccumulateTensorStatement a:
                 read(a.Adjoint);

@@ -13,6 +13,12 @@ namespace Leibniz.Generators.Rules.Tensor;
 /// <param name="Comment">The identity, printed above the generated adjoint.</param>
 internal sealed record TensorRule(string Key, bool[] Differentiable, string Comment)
 {
+    /// <summary>
+    /// The row's derivative: its Jacobian–vector product written as IR from calls of rows of the table (reverse mode
+    /// transposes it). Null only for rows without a derivative.
+    /// </summary>
+    public TensorTangentRule? Tangent { get; init; }
+
     /// <summary>Whether a derivative flows into parameter <paramref name="index"/>.</summary>
     public bool HasDerivative(int index) => index < Differentiable.Length && Differentiable[index];
 

@@ -11,14 +11,14 @@ namespace Leibniz.Generators.Rules.Tensor;
 internal delegate Operand TensorTangentRule(ITangentBuilder builder);
 
 /// <summary>
-/// The forward-mode column of the tensor rule table: for each row of <see cref="TensorRules"/> with a derivative,
-/// its Jacobian–vector product ẏ = Σᵢ (∂y/∂aᵢ)·ȧᵢ written with calls of rows of that same table, so the tangent
-/// is itself differentiable by reverse mode. Kept beside the table rather than in it so that a new row and its
-/// tangent are two small additions; a row without a tangent here makes forward mode report LZ0109.
+/// The tangent rules the rows of <see cref="TensorRules"/> carry, and the combinators they are written with: each
+/// row's Jacobian–vector product ẏ = Σᵢ (∂y/∂aᵢ)·ȧᵢ as IR, from calls of rows of that same table, so that forward mode
+/// runs it, reverse mode transposes it, and H·v differentiates it again. A rule short enough to read in its row is
+/// written there (<c>torch.erf</c>'s); longer ones live here, named.
 /// </summary>
 internal static class TensorTangentRules
 {
-    const string Torch = "global::TorchSharp.torch";
+    internal const string Torch = "global::TorchSharp.torch";
 
     // ---- calls of table rows ----
 
@@ -58,29 +58,29 @@ internal static class TensorTangentRules
         return new TensorCall(name, key, form, target, arguments.ToEquatableArray(), names.ToEquatableArray());
     }
 
-    static Variable Call(this ITangentBuilder b, string key, params Operand[] arguments) => b.Emit(CallOf(key, arguments));
+    internal static Variable Call(this ITangentBuilder b, string key, params Operand[] arguments) => b.Emit(CallOf(key, arguments));
 
-    static Operand Number(double value) => new Literal(value, ValueType.Double);
+    internal static Operand Number(double value) => new Literal(value, ValueType.Double);
 
-    static Variable Add(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Addition", x, y);
+    internal static Variable Add(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Addition", x, y);
 
-    static Variable Sub(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Subtraction", x, y);
+    internal static Variable Sub(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Subtraction", x, y);
 
-    static Variable Mul(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Multiply", x, y);
+    internal static Variable Mul(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Multiply", x, y);
 
-    static Variable Div(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Division", x, y);
+    internal static Variable Div(this ITangentBuilder b, Operand x, Operand y) => b.Call("Tensor.op_Division", x, y);
 
-    static Variable Neg(this ITangentBuilder b, Operand x) => b.Call("Tensor.op_UnaryNegation", x);
+    internal static Variable Neg(this ITangentBuilder b, Operand x) => b.Call("Tensor.op_UnaryNegation", x);
 
     /// <summary>x·s, or x itself for a scale the call left at (or set to) one.</summary>
-    static Operand Scale(this ITangentBuilder b, Operand x, Operand scale) => scale is Literal { Value: 1 } ? x : b.Mul(x, scale);
+    internal static Operand Scale(this ITangentBuilder b, Operand x, Operand scale) => scale is Literal { Value: 1 } ? x : b.Mul(x, scale);
 
     /// <summary>Σ_d over dimension <paramref name="dimension"/>, keepdim spelled out: <c>t.sum(0)</c> would bind to <c>sum(ScalarType?)</c>.</summary>
-    static Variable SumOver(this ITangentBuilder b, Operand x, Operand dimension, Operand keepdim)
+    internal static Variable SumOver(this ITangentBuilder b, Operand x, Operand dimension, Operand keepdim)
         => b.Call("Tensor.sum(long, bool, ScalarType?)", x, dimension, keepdim);
 
     /// <summary>A term known to have the output's shape, so that reverse mode sends the cotangent to it unsummed.</summary>
-    static Variable Full(this ITangentBuilder b, Variable term)
+    internal static Variable Full(this ITangentBuilder b, Variable term)
     {
         b.HasOutputShape(term);
         return term;
@@ -90,11 +90,11 @@ internal static class TensorTangentRules
     /// A term as wide as the output. A broadcast operand's tangent has the operand's shape, which is the output's
     /// only where another term broadcasts it; alone it is expanded (a number is spread over the output).
     /// </summary>
-    static Operand Spread(this ITangentBuilder b, Operand term)
+    internal static Operand Spread(this ITangentBuilder b, Operand term)
         => b.IsTensor(term) ? b.Call("Tensor.expand_as", term, b.Output) : b.Mul(b.EmitConstant(Torch + ".ones_like", b.Output), term);
 
     /// <summary>The sum of the terms present, each saying whether it already has the output's shape.</summary>
-    static Operand Sum(this ITangentBuilder b, params (Operand? Term, bool Negate, bool Full)[] terms)
+    internal static Operand Sum(this ITangentBuilder b, params (Operand? Term, bool Negate, bool Full)[] terms)
     {
         var present = terms.Where(t => t.Term is not null).ToList();
         if (present.Count == 0) throw new InvalidOperationException("a tangent rule ran with no varying argument");
@@ -123,37 +123,37 @@ internal static class TensorTangentRules
     }
 
     /// <summary>For calls linear in argument <paramref name="index"/> (the others are data): the same call on the tangent.</summary>
-    static TensorTangentRule Linear(int index = 0)
+    internal static TensorTangentRule Linear(int index = 0)
         => b => b.Emit(b.Call with { Arguments = b.Call.Arguments.Select((a, i) => i == index ? b.Tangent(index)! : a).ToEquatableArray() });
 
     /// <summary>ẏ = ȧ·f′, for an elementwise function whose derivative <paramref name="derivative"/> writes from (a, y).</summary>
-    static TensorTangentRule Elementwise(Func<ITangentBuilder, Operand, Operand, Operand> derivative)
+    internal static TensorTangentRule Elementwise(Func<ITangentBuilder, Operand, Operand, Operand> derivative)
         => b => b.Mul(b.Tangent(0)!, derivative(b, b.Argument(0), b.Output));
 
     /// <summary>ẏ = ȧ where a &gt; 0, and <paramref name="otherwise"/>(ȧ, a) elsewhere — the branch PyTorch's backward takes at 0.</summary>
-    static TensorTangentRule ByPositive(Func<ITangentBuilder, Operand, Operand, Operand> otherwise)
+    internal static TensorTangentRule ByPositive(Func<ITangentBuilder, Operand, Operand, Operand> otherwise)
         => b => b.Call("Tensor.where", b.Tangent(0)!, b.Call("Tensor.gt", b.Argument(0), Number(0)), otherwise(b, b.Tangent(0)!, b.Argument(0)));
 
     /// <summary>An argument's value, or <paramref name="fallback"/> where the caller kept the default.</summary>
-    static Operand ValueOr(Operand operand, double fallback, ValueType type = ValueType.Double) => operand is OmittedArgument ? new Literal(fallback, type) : operand;
+    internal static Operand ValueOr(Operand operand, double fallback, ValueType type = ValueType.Double) => operand is OmittedArgument ? new Literal(fallback, type) : operand;
 
     // ---- the rules ----
 
     // With a number on the other side nothing broadcasts: the tangent already has the output's shape.
-    static Operand Addition(ITangentBuilder b)
+    internal static Operand Addition(ITangentBuilder b)
         => b.Sum((b.Tangent(0), false, !b.IsTensor(b.Argument(1))), (b.Tangent(1), false, !b.IsTensor(b.Argument(0))));
 
-    static Operand Subtraction(ITangentBuilder b)
+    internal static Operand Subtraction(ITangentBuilder b)
         => b.Sum((b.Tangent(0), false, !b.IsTensor(b.Argument(1))), (b.Tangent(1), true, !b.IsTensor(b.Argument(0))));
 
-    static Operand Multiplication(ITangentBuilder b)
+    internal static Operand Multiplication(ITangentBuilder b)
     {
         var (da, db) = (b.Tangent(0), b.Tangent(1));
         return b.Sum((da is null ? null : b.Mul(da, b.Argument(1)), false, true), (db is null ? null : b.Mul(b.Argument(0), db), false, true));
     }
 
     // d(a/b) = (ȧ − y·ḃ)/b, with y = a/b already computed.
-    static Operand Division(ITangentBuilder b)
+    internal static Operand Division(ITangentBuilder b)
     {
         var (da, db) = (b.Tangent(0), b.Tangent(1));
         if (db is null) return b.Div(da!, b.Argument(1));
@@ -161,7 +161,7 @@ internal static class TensorTangentRules
         return da is null ? b.Neg(b.Div(scaled, b.Argument(1))) : b.Div(b.Sub(da, scaled), b.Argument(1));
     }
 
-    static TensorTangentRule Product(string key)
+    internal static TensorTangentRule Product(string key)
         => b =>
         {
             var (da, db) = (b.Tangent(0), b.Tangent(1));
@@ -169,7 +169,7 @@ internal static class TensorTangentRules
         };
 
     // y = x·Wᵀ + b: ẏ = ẋ·Wᵀ + x·Ẇᵀ + ḃ, the bias tangent folded into one of the products.
-    static Operand Linear(ITangentBuilder b)
+    internal static Operand Linear(ITangentBuilder b)
     {
         var (dx, dw, dbias) = (b.Tangent(0), b.Tangent(1), b.Call.Arguments.Count > 2 ? b.Tangent(2) : null);
         Operand? total = null;
@@ -185,7 +185,7 @@ internal static class TensorTangentRules
     }
 
     // y = β·c + α·A·B: ẏ = β·ċ + α·(Ȧ·B + A·Ḃ) (Tensor.addmm and torch.addmm take the same arguments in the same places).
-    static Operand TorchAddmm(ITangentBuilder b)
+    internal static Operand TorchAddmm(ITangentBuilder b)
     {
         var (dc, da, db) = (b.Tangent(0), b.Tangent(1), b.Tangent(2));
         var (beta, alpha) = (ValueOr(b.Argument(3), 1, ValueType.Float), ValueOr(b.Argument(4), 1, ValueType.Float));
@@ -204,7 +204,7 @@ internal static class TensorTangentRules
     }
 
     // Φ(a) + a·φ(a), with Φ(a) = ½·erfc(−a/√2) and φ(a) = e^(−a²/2)/√(2π), as the reverse rule has it.
-    static Operand GeluSlope(ITangentBuilder b, Operand a)
+    internal static Operand GeluSlope(ITangentBuilder b, Operand a)
     {
         var cdf = b.Mul(b.Call("Tensor.erfc", b.Mul(a, Number(-0.7071067811865476))), Number(0.5));
         var density = b.Mul(b.Call("Tensor.exp", b.Mul(b.Call("Tensor.square", a), Number(-0.5))), Number(0.3989422804014327));
@@ -212,14 +212,14 @@ internal static class TensorTangentRules
     }
 
     // σ(a)·(1 + a·(1 − σ(a))).
-    static Operand SiluSlope(ITangentBuilder b, Operand a)
+    internal static Operand SiluSlope(ITangentBuilder b, Operand a)
     {
         var s = b.Call("Tensor.sigmoid", a);
         return b.Mul(s, b.Add(b.Mul(a, b.Sub(Number(1), s)), Number(1)));
     }
 
     // y = s·(a > 0 ? a : α(e^(i·a) − 1)): ẏ = (a > 0 ? s : s·α·i·e^(i·a))·ȧ.
-    static Operand ScaledElu(ITangentBuilder b)
+    internal static Operand ScaledElu(ITangentBuilder b)
     {
         var (da, a, alpha, scale, inputScale) = (b.Tangent(0)!, b.Argument(0), b.Argument(1), b.Argument(2), b.Argument(3));
         var negative = b.Mul(b.Mul(b.Mul(b.Mul(da, b.Call("Tensor.exp", b.Mul(a, inputScale))), alpha), scale), inputScale);
@@ -227,7 +227,7 @@ internal static class TensorTangentRules
     }
 
     // softmax: ẏ = y·(ȧ − Σ_d ȧ·y).
-    static Operand Softmax(ITangentBuilder b)
+    internal static Operand Softmax(ITangentBuilder b)
     {
         var da = b.Tangent(0)!;
         var mean = b.SumOver(b.Mul(da, b.Output), b.Argument(1), new Literal(1, ValueType.Bool));
@@ -235,14 +235,14 @@ internal static class TensorTangentRules
     }
 
     // log softmax: ẏ = ȧ − Σ_d ȧ·eʸ.
-    static Operand LogSoftmax(ITangentBuilder b)
+    internal static Operand LogSoftmax(ITangentBuilder b)
     {
         var da = b.Tangent(0)!;
         return b.Sub(da, b.SumOver(b.Mul(da, b.Call("Tensor.exp", b.Output)), b.Argument(1), new Literal(1, ValueType.Bool)));
     }
 
     // logsumexp: ẏ = Σ_d ȧ·softmax_d(a), keeping the dimension as the call did.
-    static Operand LogSumExp(ITangentBuilder b)
+    internal static Operand LogSumExp(ITangentBuilder b)
     {
         var weights = b.Call("Tensor.softmax", b.Argument(0), b.Argument(1));
         var keepdim = b.Call.Arguments.Count > 2 && b.Argument(2) is not OmittedArgument ? b.Argument(2) : new Literal(0, ValueType.Bool);
@@ -251,7 +251,7 @@ internal static class TensorTangentRules
 
     // Mean cross-entropy is nll_loss of log_softmax over class dimension 1, and nll_loss is linear:
     // ℓ̇ = nll_loss(ẋ − Σ_c ẋ·softmax(x), t), which keeps ignored targets and the mean over kept rows as the loss does.
-    static Operand CrossEntropy(ITangentBuilder b)
+    internal static Operand CrossEntropy(ITangentBuilder b)
     {
         var (dx, x) = (b.Tangent(0)!, b.Argument(0));
         var dimension = new Literal(1, ValueType.Int);
@@ -260,7 +260,7 @@ internal static class TensorTangentRules
     }
 
     // ℓ = mean (1 − t)·x + log(1 + e⁻ˣ): ℓ̇ = mean((σ(x) − t)·ẋ − x·ṫ).
-    static Operand BinaryCrossEntropyWithLogits(ITangentBuilder b)
+    internal static Operand BinaryCrossEntropyWithLogits(ITangentBuilder b)
     {
         var (dx, dt, x, t) = (b.Tangent(0), b.Tangent(1), b.Argument(0), b.Argument(1));
         // Not Sum(…): the terms have the inputs' shape, not the (scalar) output's.
@@ -271,7 +271,7 @@ internal static class TensorTangentRules
     }
 
     // ℓ = mean (x − t)²: ℓ̇ = 2·mean((x − t)·(ẋ − ṫ)).
-    static Operand MeanSquaredError(ITangentBuilder b)
+    internal static Operand MeanSquaredError(ITangentBuilder b)
     {
         var (dx, dt) = (b.Tangent(0), b.Tangent(1));
         var difference = dt is null ? dx! : dx is null ? b.Neg(dt) : b.Sub(dx, dt);
@@ -279,7 +279,7 @@ internal static class TensorTangentRules
     }
 
     // y = c ? a : b: ẏ = c ? ȧ : ḃ, a branch that does not vary contributing zeros.
-    static TensorTangentRule Select(string key, int condition, int whenTrue, int whenFalse, bool receiverFirst)
+    internal static TensorTangentRule Select(string key, int condition, int whenTrue, int whenFalse, bool receiverFirst)
         => b =>
         {
             Operand Branch(int index) => b.Tangent(index) ?? b.EmitConstant(Torch + ".zeros_like", b.Output);
@@ -287,10 +287,9 @@ internal static class TensorTangentRules
             return b.Call(key, receiverFirst ? new[] { t, c, f } : new[] { c, t, f });
         };
 
-    static readonly TensorTangentRule Erf = Elementwise((b, a, _) => b.Mul(b.Call("Tensor.exp", b.Neg(b.Call("Tensor.square", a))), Number(1.1283791670955126)));
 
     // mish a = a·tanh(s), s = softplus a: slope tanh(s) + a·σ(a)·(1 − tanh² s), since ds/da = σ(a).
-    static Operand MishSlope(ITangentBuilder b, Operand a)
+    internal static Operand MishSlope(ITangentBuilder b, Operand a)
     {
         var t = b.Call("Tensor.tanh", b.Call("Tensor.softplus", a, Number(1), Number(20)));
         var rest = b.Mul(b.Mul(a, b.Call("Tensor.sigmoid", a)), b.Sub(Number(1), b.Call("Tensor.square", t)));
@@ -298,7 +297,7 @@ internal static class TensorTangentRules
     }
 
     // atan2(a, b): ẏ = (b·ȧ − a·ḃ)/(a² + b²).
-    static Operand Atan2(ITangentBuilder b)
+    internal static Operand Atan2(ITangentBuilder b)
     {
         var (da, db, x, y) = (b.Tangent(0), b.Tangent(1), b.Argument(0), b.Argument(1));
         var numerator = b.Sum((da is null ? null : b.Mul(da, y), false, true), (db is null ? null : b.Mul(x, db), true, true));
@@ -306,7 +305,7 @@ internal static class TensorTangentRules
     }
 
     // hypot(a, b) = √(a² + b²): ẏ = (a·ȧ + b·ḃ)/y.
-    static Operand Hypot(ITangentBuilder b)
+    internal static Operand Hypot(ITangentBuilder b)
     {
         var (da, db) = (b.Tangent(0), b.Tangent(1));
         var numerator = b.Sum((da is null ? null : b.Mul(b.Argument(0), da), false, true), (db is null ? null : b.Mul(b.Argument(1), db), false, true));
@@ -315,7 +314,7 @@ internal static class TensorTangentRules
 
     // masked_fill(a, m, v) = a·¬m + v·m, linear in (a, v) together: the same call on the tangents, zeros standing for a
     // tangent that does not vary.
-    static Operand MaskedFill(ITangentBuilder b)
+    internal static Operand MaskedFill(ITangentBuilder b)
     {
         var filled = b.Tangent(0) ?? b.EmitConstant(Torch + ".zeros_like", b.Output);
         return b.Call("Tensor.masked_fill", filled, b.Argument(1), b.Tangent(2) ?? Number(0));
@@ -325,7 +324,7 @@ internal static class TensorTangentRules
 
     // var a = Σ (a − μ)²/(n − u), with u = 1 when unbiased: v̇ = 2·Σ (a − μ)·ȧ/(n − u), since Σ (a − μ) = 0 kills μ̇.
     // Over dimension d (keepdim as the call has it) when dimension is given, else over every element.
-    static Operand VarianceTangent(ITangentBuilder b, Operand? dimension, Operand unbiased, Operand keepdim)
+    internal static Operand VarianceTangent(ITangentBuilder b, Operand? dimension, Operand unbiased, Operand keepdim)
     {
         var (a, da) = (b.Argument(0), b.Tangent(0)!);
         var count = dimension is null
@@ -347,16 +346,16 @@ internal static class TensorTangentRules
         return b.Mul(summed, scale);
     }
 
-    static Operand VarianceOverAll(ITangentBuilder b) => VarianceTangent(b, null, b.Argument(1), new Literal(0, ValueType.Bool));
+    internal static Operand VarianceOverAll(ITangentBuilder b) => VarianceTangent(b, null, b.Argument(1), new Literal(0, ValueType.Bool));
 
-    static Operand VarianceOverDimension(ITangentBuilder b) => VarianceTangent(b, b.Argument(1), b.Argument(2), b.Argument(3));
+    internal static Operand VarianceOverDimension(ITangentBuilder b) => VarianceTangent(b, b.Argument(1), b.Argument(2), b.Argument(3));
 
     // std = √var: ṡ = v̇/(2s).
-    static Operand StandardDeviation(ITangentBuilder b, Func<ITangentBuilder, Operand> variance)
+    internal static Operand StandardDeviation(ITangentBuilder b, Func<ITangentBuilder, Operand> variance)
         => b.Div(variance(b), b.Mul(b.Output, Number(2)));
 
     // ‖a‖_p = (Σ |a|ᵖ)^(1/p): ẏ = Σ sign(a)·|a|^(p−1)·ȧ / y^(p−1); for p = 2, Σ a·ȧ / y.
-    static Operand Norm(ITangentBuilder b)
+    internal static Operand Norm(ITangentBuilder b)
     {
         var (a, da) = (b.Argument(0), b.Tangent(0)!);
         var p = b.Call.Arguments.Count > 1 && b.Argument(1) is not OmittedArgument ? b.Argument(1) : Number(2);
@@ -374,29 +373,28 @@ internal static class TensorTangentRules
         return b.Div(Total(b.Mul(weight, da)), b.Call("Tensor.pow", b.Output, lowered));
     }
 
-    static readonly TensorTangentRule Exp = Elementwise((b, _, y) => y);
-    static readonly TensorTangentRule Log = b => b.Div(b.Tangent(0)!, b.Argument(0));
-    static readonly TensorTangentRule Sqrt = b => b.Mul(b.Div(b.Tangent(0)!, b.Output), Number(0.5));
-    static readonly TensorTangentRule Rsqrt = b => b.Mul(b.Mul(b.Tangent(0)!, b.Call("Tensor.pow", b.Output, new Literal(3, ValueType.Int))), Number(-0.5));
-    static readonly TensorTangentRule Abs = Elementwise((b, a, _) => b.Call("Tensor.sign", a));
-    static readonly TensorTangentRule Sin = Elementwise((b, a, _) => b.Call("Tensor.cos", a));
-    static readonly TensorTangentRule Cos = b => b.Neg(b.Mul(b.Tangent(0)!, b.Call("Tensor.sin", b.Argument(0))));
-    static readonly TensorTangentRule Tanh = Elementwise((b, _, y) => b.Sub(Number(1), b.Call("Tensor.square", y)));
-    static readonly TensorTangentRule Sigmoid = Elementwise((b, _, y) => b.Mul(y, b.Sub(Number(1), y)));
-    static readonly TensorTangentRule Square = b => b.Mul(b.Mul(b.Tangent(0)!, b.Argument(0)), Number(2));
-    static readonly TensorTangentRule Relu = Elementwise((b, _, y) => b.Call("Tensor.gt", y, Number(0)));
+    internal static readonly TensorTangentRule Exp = Elementwise((b, _, y) => y);
+    internal static readonly TensorTangentRule Log = b => b.Div(b.Tangent(0)!, b.Argument(0));
+    internal static readonly TensorTangentRule Sqrt = b => b.Mul(b.Div(b.Tangent(0)!, b.Output), Number(0.5));
+    internal static readonly TensorTangentRule Rsqrt = b => b.Mul(b.Mul(b.Tangent(0)!, b.Call("Tensor.pow", b.Output, new Literal(3, ValueType.Int))), Number(-0.5));
+    internal static readonly TensorTangentRule Abs = Elementwise((b, a, _) => b.Call("Tensor.sign", a));
+    internal static readonly TensorTangentRule Sin = Elementwise((b, a, _) => b.Call("Tensor.cos", a));
+    internal static readonly TensorTangentRule Cos = b => b.Neg(b.Mul(b.Tangent(0)!, b.Call("Tensor.sin", b.Argument(0))));
+    internal static readonly TensorTangentRule Tanh = Elementwise((b, _, y) => b.Sub(Number(1), b.Call("Tensor.square", y)));
+    internal static readonly TensorTangentRule Sigmoid = Elementwise((b, _, y) => b.Mul(y, b.Sub(Number(1), y)));
+    internal static readonly TensorTangentRule Square = b => b.Mul(b.Mul(b.Tangent(0)!, b.Argument(0)), Number(2));
+    internal static readonly TensorTangentRule Relu = Elementwise((b, _, y) => b.Call("Tensor.gt", y, Number(0)));
     // softplus(a, β, t) = log(1 + e^(β·a))/β is a itself where β·a > t, so the slope there is exactly 1, and σ(β·a) elsewhere.
-    static Operand Softplus(ITangentBuilder b)
+    internal static Operand Softplus(ITangentBuilder b)
     {
         var (da, a, beta) = (b.Tangent(0)!, b.Argument(0), ValueOr(b.Argument(1), 1));
         var scaled = b.Scale(a, beta);
         return b.Call("Tensor.where", da, b.Call("Tensor.gt", scaled, ValueOr(b.Argument(2), 20)), b.Mul(da, b.Call("Tensor.sigmoid", scaled)));
     }
-    static readonly TensorTangentRule Clamped = Elementwise((b, a, y) => b.Call("Tensor.eq", y, a));
-    static readonly TensorTangentRule Erfc = Elementwise((b, a, _) => b.Mul(b.Call("Tensor.exp", b.Neg(b.Call("Tensor.square", a))), Number(-1.1283791670955126)));
+    internal static readonly TensorTangentRule Clamped = Elementwise((b, a, y) => b.Call("Tensor.eq", y, a));
 
     // d aᵖ = p·aᵖ⁻¹·ȧ for a constant exponent.
-    static Operand Power(ITangentBuilder b)
+    internal static Operand Power(ITangentBuilder b)
     {
         var p = b.Argument(1);
         var lowered = p is Literal { Value: var value } literal
@@ -409,7 +407,7 @@ internal static class TensorTangentRules
     /// cat/stack: the same call on the list of the elements' tangents — zeros for an element that does not vary, so each
     /// still fills its part of the output.
     /// </summary>
-    static Operand Joined(ITangentBuilder b)
+    internal static Operand Joined(ITangentBuilder b)
     {
         var list = b.Call.Packs.Single(p => p.ElementType.EndsWith("Tensor", StringComparison.Ordinal));
         var arguments = b.Call.Arguments.Select((a, i) =>
@@ -418,7 +416,7 @@ internal static class TensorTangentRules
     }
 
     /// <summary>The mean of <paramref name="x"/> over its last <paramref name="count"/> dimensions, keeping them (a packed list of dimensions).</summary>
-    static Variable MeanOverLast(this ITangentBuilder b, Operand x, int count)
+    internal static Variable MeanOverLast(this ITangentBuilder b, Operand x, int count)
     {
         const string row = "Tensor.mean(long[], bool, ScalarType?)";
         var dimensions = Enumerable.Range(0, count).Select(k => (Operand)new Literal(k - count, ValueType.Int));
@@ -432,7 +430,7 @@ internal static class TensorTangentRules
     /// biased variance there, x̂ = (x − μ)/√(σ² + ε) has ẋ̂ = (ẋ − mean ẋ − x̂·mean(ẋ·x̂))/√(σ² + ε), and y = x̂·w + b has
     /// ẏ = ẋ̂·w + x̂·ẇ + ḃ. The statistics are recomputed from x, as PyTorch's backward recomputes none of them but keeps them.
     /// </summary>
-    static Operand LayerNorm(ITangentBuilder b)
+    internal static Operand LayerNorm(ITangentBuilder b)
     {
         var shape = b.Call.Packs.FirstOrDefault(p => p.Parameter == 1)
             ?? throw new InvalidOperationException("layer_norm's normalized_shape must be written out (new long[] { … }) for its derivative");
@@ -470,7 +468,7 @@ internal static class TensorTangentRules
     /// A call linear in each of its differentiable operands separately (einsum, tensordot): ẏ = Σₖ the call with operand k
     /// replaced by its tangent.
     /// </summary>
-    static Operand Multilinear(ITangentBuilder b)
+    internal static Operand Multilinear(ITangentBuilder b)
     {
         Operand? total = null;
         for (var k = 0; k < b.Call.Arguments.Count; k++)
@@ -485,7 +483,7 @@ internal static class TensorTangentRules
 
     // y = x ⋆ W + b is linear in each of x, W and b: ẏ = ẋ ⋆ W + x ⋆ Ẇ + ḃ, the bias tangent carried by one of the
     // convolutions (by a convolution of zeros when only the bias varies).
-    static Operand Convolution(ITangentBuilder b)
+    internal static Operand Convolution(ITangentBuilder b)
     {
         var (dx, dw, dbias) = (b.Tangent(0), b.Tangent(1), b.Tangent(2));
         var noBias = new OmittedArgument(new CodeLiteral("null"));
@@ -504,7 +502,7 @@ internal static class TensorTangentRules
     }
 
     // y = x·m with the mask m kept from the forward: ẏ = ẋ·m + x·ṁ, each term the same product.
-    static Operand DropoutProduct(ITangentBuilder b)
+    internal static Operand DropoutProduct(ITangentBuilder b)
     {
         var (dx, dm) = (b.Tangent(0), b.Tangent(1));
         Operand? total = dx is null ? null : b.Full(b.Emit(b.Call with { Arguments = new[] { dx, b.Argument(1) }.ToEquatableArray() }));
@@ -514,7 +512,7 @@ internal static class TensorTangentRules
     }
 
     // m = d/(1 − p) for the draw d held fixed: ṁ = m·ṗ/(1 − p) in training, and m = 1 (ṁ = 0) otherwise.
-    static Operand DropoutMask(ITangentBuilder b)
+    internal static Operand DropoutMask(ITangentBuilder b)
     {
         var (p, training) = (b.Argument(1), b.Argument(2));
         if (training is OmittedArgument omitted) training = omitted.Default ?? new Literal(1, ValueType.Bool);
@@ -535,7 +533,7 @@ internal static class TensorTangentRules
     }
 
     // max over all elements shares its derivative evenly among the ties, as the reverse rule does: ẏ = Σ ȧ·[a = y] / #[a = y].
-    static Operand AmongAllTies(ITangentBuilder b)
+    internal static Operand AmongAllTies(ITangentBuilder b)
     {
         var ties = b.Call("Tensor.eq", b.Argument(0), b.Output);
         Variable Total(Operand x) => b.Emit(CallOf("Tensor.sum(ScalarType?)", new[] { x, new OmittedArgument() }, new[] { "", "type" }));
@@ -546,7 +544,7 @@ internal static class TensorTangentRules
     /// (y, i) = max_d a: ẏ = ȧ read at the index i along d (kept as a dimension of size one for the gather, then squeezed
     /// unless the call keeps it) — <paramref name="indexes"/> names the row of i.
     /// </summary>
-    static TensorTangentRule AtIndexOf(string indexes)
+    internal static TensorTangentRule AtIndexOf(string indexes)
         => b =>
         {
             var (dimension, keepdim) = (b.Argument(1), b.Argument(2));
@@ -564,7 +562,7 @@ internal static class TensorTangentRules
     /// amax/amin over dimensions D: ẏ = the mean of ȧ over the elements of each slice equal to its extremum — the tangent
     /// of the reverse rule's even share among ties — passing on the call's list of dimensions as it was written.
     /// </summary>
-    static Operand AmongTies(ITangentBuilder b)
+    internal static Operand AmongTies(ITangentBuilder b)
     {
         const string target = "global::Leibniz.Generated.Reductions.TiesTangent";
         var leading = new[] { b.Argument(0), b.Output, b.Tangent(0)! };
@@ -580,161 +578,20 @@ internal static class TensorTangentRules
             arguments.ToEquatableArray(), arguments.Select(_ => "").ToEquatableArray()) { Packs = new[] { laid }.ToEquatableArray() });
     }
 
-    static readonly Dictionary<string, TensorTangentRule> Table = new()
-    {
-        ["Tensor.op_Addition"] = Addition,
-        ["Tensor.op_Subtraction"] = Subtraction,
-        ["Tensor.op_Multiply"] = Multiplication,
-        ["Tensor.op_Division"] = Division,
-        ["Tensor.op_UnaryNegation"] = Linear(),
-
-        ["Tensor.matmul"] = Product("Tensor.matmul"),
-        ["Tensor.mm"] = Product("Tensor.mm"),
-        ["torch.bmm"] = Product("torch.bmm"),
-        ["nn.functional.linear"] = Linear,
-        ["Tensor.addmm"] = TorchAddmm,
-        ["torch.addmm"] = TorchAddmm,
-
-        ["Tensor.exp"] = Exp,
-        ["Tensor.log"] = Log,
-        ["Tensor.sqrt"] = Sqrt,
-        ["Tensor.rsqrt"] = Rsqrt,
-        ["Tensor.abs"] = Abs,
-        ["Tensor.sin"] = Sin,
-        ["Tensor.cos"] = Cos,
-        ["Tensor.tanh"] = Tanh,
-        ["Tensor.sigmoid"] = Sigmoid,
-        ["Tensor.square"] = Square,
-        ["Tensor.pow"] = Power,
-        ["Tensor.relu"] = Relu,
-        ["Tensor.softplus"] = Softplus,
-        ["nn.functional.silu"] = Elementwise((b, a, _) => SiluSlope(b, a)),
-        ["nn.functional.mish"] = Elementwise((b, a, _) => MishSlope(b, a)),
-        ["Tensor.gelu()"] = Elementwise((b, a, _) => GeluSlope(b, a)),
-        ["Tensor.erf"] = Erf,
-        ["Tensor.erfc"] = Erfc,
-        ["Tensor.log1p"] = b => b.Div(b.Tangent(0)!, b.Add(b.Argument(0), Number(1))),
-        ["Tensor.expm1"] = Elementwise((b, _, y) => b.Add(y, Number(1))),
-        ["Tensor.log_sigmoid"] = Elementwise((b, a, _) => b.Call("Tensor.sigmoid", b.Neg(a))),
-        ["Tensor.atan2"] = Atan2,
-        ["Tensor.hypot"] = Hypot,
-        ["Tensor.masked_fill"] = MaskedFill,
-        ["Tensor.cumsum"] = Linear(),
-        ["Tensor.var(bool)"] = VarianceOverAll,
-        ["Tensor.var(long, bool, bool, ScalarType?)"] = VarianceOverDimension,
-        ["Tensor.std(bool)"] = b => StandardDeviation(b, VarianceOverAll),
-        ["Tensor.std(long, bool, bool, ScalarType?)"] = b => StandardDeviation(b, VarianceOverDimension),
-        ["Tensor.norm(float)"] = Norm,
-        ["Tensor.clone"] = Linear(),
-
-        ["Tensor.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, b.Argument(1))),
-        ["nn.functional.leaky_relu"] = ByPositive((b, da, _) => b.Mul(da, ValueOr(b.Argument(1), 0.01))),
-        ["nn.functional.elu"] = ByPositive((b, da, a) => b.Scale(b.Mul(da, b.Call("Tensor.exp", a)), ValueOr(b.Argument(1), 1))),
-        ["Tensor.elu(double)"] = ByPositive((b, da, a) => b.Scale(b.Mul(da, b.Call("Tensor.exp", a)), ValueOr(b.Argument(1), 1))),
-        ["Tensor.elu(Scalar, Scalar, Scalar)"] = ScaledElu,
-
-        ["Tensor.clamp(Scalar?, Scalar?)"] = Clamped,
-        ["Tensor.clamp_min"] = Elementwise((b, a, _) => b.Call("Tensor.ge", a, b.Argument(1))),
-        ["Tensor.clamp_max"] = Elementwise((b, a, _) => b.Call("Tensor.le", a, b.Argument(1))),
-
-        ["torch.where(Tensor, Tensor, Tensor)"] = Select("torch.where(Tensor, Tensor, Tensor)", condition: 0, whenTrue: 1, whenFalse: 2, receiverFirst: false),
-        ["Tensor.where"] = Select("Tensor.where", condition: 1, whenTrue: 0, whenFalse: 2, receiverFirst: true),
-
-        ["Tensor.softmax"] = Softmax,
-        ["torch.softmax"] = Softmax,
-        ["special.softmax"] = Softmax,
-        ["nn.functional.softmax"] = Softmax,
-        ["Tensor.log_softmax"] = LogSoftmax,
-        ["special.log_softmax"] = LogSoftmax,
-        ["nn.functional.log_softmax"] = LogSoftmax,
-
-        ["Tensor.sum(ScalarType?)"] = Linear(),
-        ["Tensor.sum(long, bool, ScalarType?)"] = Linear(),
-        ["Tensor.mean()"] = Linear(),
-        ["Tensor.logsumexp"] = LogSumExp,
-
-        ["Tensor.reshape"] = Linear(),
-        ["Tensor.flatten"] = Linear(),
-        ["Tensor.view_as"] = Linear(),
-        ["Tensor.t"] = Linear(),
-        ["Tensor.transpose"] = Linear(),
-        ["Tensor.unsqueeze"] = Linear(),
-        ["Tensor.squeeze"] = Linear(),
-        ["Tensor.expand(long[])"] = Linear(),
-        ["Tensor.expand_as"] = Linear(),
-        ["Tensor.narrow"] = Linear(),
-        ["Tensor.index_select"] = Linear(),
-        ["Tensor.gather"] = Linear(),
-        ["torch.gather"] = Linear(),
-
-        // Shape, selection and reductions over dimensions: linear in the tensor they read, the rest is data.
-        ["Tensor.permute(long[])"] = Linear(),
-        ["torch.permute(Tensor, long[])"] = Linear(),
-        ["Tensor.sum(long[], bool, ScalarType?)"] = Linear(),
-        ["Tensor.sum(ReadOnlySpan<long>, bool, ScalarType?)"] = Linear(),
-        ["torch.sum(Tensor, ReadOnlySpan<long>, bool, ScalarType?)"] = Linear(),
-        ["Tensor.sum(long, long, bool, ScalarType?)"] = Linear(),
-        ["Tensor.sum(long, long, long, bool, ScalarType?)"] = Linear(),
-        ["Tensor.mean(long[], bool, ScalarType?)"] = Linear(),
-        ["torch.mean(Tensor, long[], bool, ScalarType?)"] = Linear(),
-        ["Tensor.select(long, long)"] = Linear(),
-        ["Tensor.slice(long, long, long, long)"] = Linear(),
-        ["Tensor.index(TensorIndex[])"] = Linear(),
-
-        ["torch.cat(Tensor[], long)"] = Joined,
-        ["torch.cat(IList<Tensor>, long)"] = Joined,
-        ["torch.cat(ReadOnlySpan<Tensor>, long)"] = Joined,
-        ["torch.concat(Tensor[], long)"] = Joined,
-        ["torch.concat(IList<Tensor>, long)"] = Joined,
-        ["torch.concat(ReadOnlySpan<Tensor>, long)"] = Joined,
-        ["torch.concatenate(Tensor[], long)"] = Joined,
-        ["torch.concatenate(IList<Tensor>, long)"] = Joined,
-        ["torch.concatenate(ReadOnlySpan<Tensor>, long)"] = Joined,
-        ["torch.stack(IEnumerable<Tensor>, long)"] = Joined,
-
-        ["Tensor.amax(long[], bool, Tensor?)"] = AmongTies,
-        ["Tensor.amax(long[])"] = AmongTies,
-        ["Tensor.amax(ReadOnlySpan<long>, bool, Tensor?)"] = AmongTies,
-        ["torch.amax(Tensor, long[], bool, Tensor?)"] = AmongTies,
-        ["torch.amax(Tensor, long[])"] = AmongTies,
-        ["torch.amax(Tensor, ReadOnlySpan<long>, bool, Tensor?)"] = AmongTies,
-        ["Tensor.amin(long[], bool, Tensor?)"] = AmongTies,
-        ["Tensor.amin(long[])"] = AmongTies,
-        ["Tensor.amin(ReadOnlySpan<long>, bool, Tensor?)"] = AmongTies,
-        ["torch.amin(Tensor, long[], bool, Tensor?)"] = AmongTies,
-        ["torch.amin(Tensor, ReadOnlySpan<long>, bool, Tensor?)"] = AmongTies,
-        [TensorRules.TiesTangent] = b => b.Emit(b.Call with { Arguments = b.Call.Arguments.Select((a, i) => i == 2 ? b.Tangent(2)! : a).ToEquatableArray() }),
-        ["Tensor.max()"] = AmongAllTies,
-        ["torch.max(Tensor)"] = AmongAllTies,
-        ["Tensor.min()"] = AmongAllTies,
-        ["torch.min(Tensor)"] = AmongAllTies,
-        ["Tensor.max(long, bool).values"] = AtIndexOf("Tensor.max(long, bool).indexes"),
-        ["torch.max(Tensor, long, bool).values"] = AtIndexOf("torch.max(Tensor, long, bool).indexes"),
-        ["Tensor.min(long, bool).values"] = AtIndexOf("Tensor.min(long, bool).indexes"),
-
-        // Layers, as the front end lowers them: conv2d itself; dropout's mask draw and product; max_pool2d's gather at the
-        // window maxima (the positions are data, found once by the forward).
-        ["nn.functional.conv2d"] = Convolution,
-        ["torch.einsum"] = Multilinear,
-        ["nn.functional.layer_norm"] = LayerNorm,
-        ["torch.tensordot(Tensor, Tensor, long[], long[])"] = Multilinear,
-        [TensorRules.DropoutMaskDraw] = DropoutMask,
-        [TensorRules.DropoutProduct] = DropoutProduct,
-        [TensorRules.MaxPool2dGather] = Linear(),
-
-        ["nn.functional.cross_entropy"] = CrossEntropy,
-        ["nn.functional.nll_loss"] = Linear(),
-        ["nn.functional.binary_cross_entropy_with_logits"] = BinaryCrossEntropyWithLogits,
-        ["nn.functional.mse_loss"] = MeanSquaredError,
-    };
 
     /// <summary>
     /// The tangent rule of table row <paramref name="key"/>, if it has one; a key carrying the layout of packed arguments
     /// (<c>row@…</c>) finds its row's rule, which reads the call's operands as laid out.
     /// </summary>
-    public static bool TryGet(string key, out TensorTangentRule rule) => Table.TryGetValue(key.Split('@')[0], out rule!);
+    public static bool TryGet(string key, out TensorTangentRule rule)
+    {
+        rule = null!;
+        if (!TensorRules.TryGetRow(key.Split('@')[0], out var row) || row.Tangent is null) return false;
+        rule = row.Tangent;
+        return true;
+    }
 
-    static readonly string[] LinearInFirstRows =
+    internal static readonly string[] LinearInFirstRows =
     {
         "Tensor.reshape", "Tensor.view", "Tensor.expand", "Tensor.permute", "torch.permute", "Tensor.flatten",
         "Tensor.sum(", "Tensor.mean(", "torch.sum(", "torch.mean(", "Tensor.index", "Tensor.slice", "Tensor.select", "Tensor.narrow",
@@ -751,8 +608,8 @@ internal static class TensorTangentRules
     }
 
     /// <summary>Whether forward mode can follow a call of row <paramref name="rule"/>: it carries no derivative, or it has a tangent rule.</summary>
-    public static bool Covers(TensorRule rule) => !rule.HasAnyDerivative || Table.ContainsKey(rule.Key.Split('@')[0]);
+    public static bool Covers(TensorRule rule) => !rule.HasAnyDerivative || TryGet(rule.Key, out _);
 
     /// <summary>The rows that have a tangent rule.</summary>
-    public static IEnumerable<string> Keys => Table.Keys;
+    public static IEnumerable<string> Keys => TensorRules.All.Where(r => r.Tangent is not null).Select(r => r.Key);
 }
