@@ -151,16 +151,29 @@ internal static class FunctionEmitter
             writer.Line($"var {scope.Tape(tape)} = {TapeType}<{tape.CSharpName()}>.Current;");
 
         writer.Line();
-        writer.Line("// Forward sweep: the function, keeping what the reverse sweep reads.");
+        if (function.SeedsBeforeForward)
+        {
+            writer.Line($"{function.ResultAdjoint} = {seed};");
+            writer.Line("// Forward sweep, each loop iteration's reverse run inside it: nothing after the loop changes the adjoint it receives.");
+        }
+        else
+        {
+            writer.Line("// Forward sweep: the function, keeping what the reverse sweep reads.");
+        }
+
         WriteBlock(writer, function.Forward, scope);
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
         if (primal.ReturnType == ValueType.Tensor)
             writer.Line($"{ValidationType}.Seed({seed}, {resultName}, nameof({seed}), \"{primal.Name}\");");
-        writer.Line(primal.ReturnType == ValueType.Tensor
-            ? $"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});"
-            : $"{function.ResultAdjoint} = {seed};");
+        if (!function.SeedsBeforeForward)
+        {
+            writer.Line(primal.ReturnType == ValueType.Tensor
+                ? $"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});"
+                : $"{function.ResultAdjoint} = {seed};");
+        }
+
         WriteBlock(writer, function.Reverse, scope);
         writer.Line();
         foreach (var adjoint in function.Adjoints.Where(a => a.LocalAdjoint is not null))

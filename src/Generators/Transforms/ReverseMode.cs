@@ -100,6 +100,7 @@ internal sealed class ReverseMode
             Descent = _function.IsModelMethod ? DescentFusion.Fuse(reverse, _function.Parameters, adjointParameters) : null,
         };
         // A model's sweep may run its backward again from the kept state, so what it restores stays restored.
+        if (!_function.IsModelMethod && _function.ReturnType != ValueType.Tensor) differentiated = ReverseLoopFusion.Fuse(differentiated);
         if (!_function.IsModelMethod) differentiated = DeadAssignments.Remove(DeadRestores.Remove(differentiated, resultName), resultName);
         return UnusedLocals.Prune(differentiated);
     }

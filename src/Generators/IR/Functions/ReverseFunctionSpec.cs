@@ -19,6 +19,12 @@ internal sealed record ReverseFunctionSpec(
     string ResultAdjoint,
     EquatableArray<AdjointParameter> Adjoints)
 {
+    /// <summary>
+    /// Whether the result's adjoint is seeded before the forward sweep, because the forward sweep already runs part of the
+    /// reverse (<see cref="Transforms.ReverseLoopFusion"/>); only for a number result, whose seed needs no forward value.
+    /// </summary>
+    public bool SeedsBeforeForward { get; init; }
+
     /// <summary>For a model method, the reverse sweep as a gradient-descent step; null otherwise.</summary>
     public DescentSpec? Descent { get; init; }
 

@@ -991,7 +991,6 @@ namespace Forward
             double dresult = 0;
             double _d_dresult = 0;
             double _d_dsum = 0;
-            int n0 = 0;
             double _d_t4 = 0;
             double _d_dt4 = 0;
             double _d_t5 = 0;
@@ -1017,15 +1016,15 @@ namespace Forward
             double _d__p14 = 0;
             double _d_dt11 = 0;
             double _d_dt12 = 0;
-            int e2 = 0;
 
-            // Forward sweep: the function, keeping what the reverse sweep reads.
+            _d_dresult = seed;
+            // Forward sweep, each loop iteration's reverse run inside it: nothing after the loop changes the adjoint it receives.
             sum = 0.0;
             dsum = 0.0;
             i = 0;
-            e2 = i;
+            // ∂ of: tangent of return sum;
+            _d_dsum = _d_dresult;
             // for (var i = 0; i < x.Length - 1; i++)
-            n0 = 0;
             while (true)
             {
                 t0 = x.Length;
@@ -1076,39 +1075,6 @@ namespace Forward
                 _p17 = sum + t12;
                 dsum = dsum + dt12;
                 sum = _p17;
-                t13 = i + 1;
-                i = t13;
-                n0++;
-            }
-            dresult = dsum;
-
-            // Reverse sweep: adjoints from the result back to the inputs.
-            _d_dresult = seed;
-            // ∂ of: tangent of return sum;
-            _d_dsum = _d_dresult;
-            // ∂ of: for (var i = 0; i < x.Length - 1; i++) — per iteration, last first: restore what it carried in, recompute it, reverse it
-            for (; n0 > 0; n0--)
-            {
-                i = unchecked(e2 + n0 - 1);
-                t3 = i + 1;
-                t4 = x[t3];
-                dt4 = dx[t3];
-                t5 = x[i];
-                dt5 = dx[i];
-                t6 = x[i];
-                dt6 = dx[i];
-                t7 = t5 * t6;
-                _p3 = dt5 * t6;
-                _p4 = t5 * dt6;
-                dt7 = _p3 + _p4;
-                a = t4 - t7;
-                da = dt4 - dt7;
-                t8 = x[i];
-                dt8 = dx[i];
-                b = 1.0 - t8;
-                db = -dt8;
-                t9 = 100.0 * a;
-                dt9 = 100.0 * da;
                 // ∂ of: tangent of sum += 100 * a * a + b * b
                 _d_dt12 = _d_dsum;
                 // ∂ of: tangent of 100 * a * a + b * b
@@ -1174,7 +1140,12 @@ namespace Forward
                 ddx[t3] += _d_dt4;
                 // ∂ of: x[i + 1]
                 dx_1[t3] += _d_t4;
+                t13 = i + 1;
+                i = t13;
             }
+            dresult = dsum;
+
+            // Reverse sweep: adjoints from the result back to the inputs.
 
             return dresult;
         }

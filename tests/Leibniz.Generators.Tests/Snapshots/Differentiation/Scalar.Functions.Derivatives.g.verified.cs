@@ -244,7 +244,6 @@ namespace Scalar
             double result = 0;
             double _d_result = 0;
             double _d_sum = 0;
-            int n0 = 0;
             double _d_t4 = 0;
             double _d_t5 = 0;
             double _d_t7 = 0;
@@ -254,14 +253,14 @@ namespace Scalar
             double _d_t10 = 0;
             double _d_t11 = 0;
             double _d_t12 = 0;
-            int e2 = 0;
 
-            // Forward sweep: the function, keeping what the reverse sweep reads.
+            _d_result = seed;
+            // Forward sweep, each loop iteration's reverse run inside it: nothing after the loop changes the adjoint it receives.
             sum = 0.0;
             i = 0;
-            e2 = i;
+            // ∂ of: return sum;
+            _d_sum = _d_result;
             // for (var i = 0; i < x.Length - 1; i++)
-            n0 = 0;
             while (true)
             {
                 t0 = x.Length;
@@ -279,26 +278,6 @@ namespace Scalar
                 t11 = b * b;
                 t12 = t10 + t11;
                 sum = sum + t12;
-                i = t3;
-                n0++;
-            }
-            result = sum;
-
-            // Reverse sweep: adjoints from the result back to the inputs.
-            _d_result = seed;
-            // ∂ of: return sum;
-            _d_sum = _d_result;
-            // ∂ of: for (var i = 0; i < x.Length - 1; i++) — per iteration, last first: restore what it carried in, recompute it, reverse it
-            for (; n0 > 0; n0--)
-            {
-                i = unchecked(e2 + n0 - 1);
-                t3 = i + 1;
-                t4 = x[t3];
-                t5 = x[i];
-                t7 = t5 * t5;
-                a = t4 - t7;
-                b = 1.0 - t5;
-                t9 = 100.0 * a;
                 // ∂ of: sum += 100 * a * a + b * b
                 _d_t12 = _d_sum;
                 // ∂ of: 100 * a * a + b * b
@@ -322,7 +301,11 @@ namespace Scalar
                 dx[i] += _d_t5;
                 // ∂ of: x[i + 1]
                 dx[t3] += _d_t4;
+                i = t3;
             }
+            result = sum;
+
+            // Reverse sweep: adjoints from the result back to the inputs.
 
             return result;
         }
