@@ -5,7 +5,6 @@ using Leibniz.Generators.Common;
 using Leibniz.Generators.IR;
 using Leibniz.Generators.IR.Functions;
 using Leibniz.Generators.Rules;
-using Leibniz.Generators.Transforms;
 using Microsoft.CodeAnalysis.CSharp;
 using ValueType = Leibniz.Generators.IR.Functions.ValueType;
 
@@ -26,13 +25,13 @@ internal static class FunctionEmitter
     const string SweepLifetimeType = "global::Leibniz.Generated.SweepLifetime";
     const string BroadcastingType = "global::Leibniz.Generated.Broadcasting";
     const string WithGradientSuffix = "WithGradient";
-    const string PullbackSuffix = "Pullback";
+    const string PullbackSuffix = DerivativeMethodNames.PullbackSuffix;
     const string SeedParameter = "seed";
 
     public static string Emit(TypeHierarchy hierarchy, IEnumerable<ReverseFunctionSpec> functions)
     {
         var writer = new SourceWriter();
-        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS1718 // a comparison of a variable with itself, the source's own");
+        GeneratedFile.OpenHierarchy(writer, hierarchy, baseList: null);
         var first = true;
         foreach (var function in functions)
         {
@@ -208,9 +207,7 @@ internal static class FunctionEmitter
         var tupleType = "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}").Concat(models.Select(m => $"{ModelGradientsType} {Id(m.Name)}"))) + ")";
         var flagParameter = WithPullbackFlag(input.Name);
         var applied = new Scope(new[] { input.Name }).Fresh("arguments");
-        var assignments = new List<Assignment>();
-        ActivityAnalysis.Collect(primal.Body, assignments);
-        var inputReassigned = assignments.Any(a => a.Target == input.Name);
+        var inputReassigned = function.InputReassigned;
 
         // The sweep class holds the input, the fields and the locals under the user's names; what it adds is named around them.
         var scope = new Scope(primal.Parameters.Select(p => p.Name)
@@ -335,11 +332,9 @@ internal static class FunctionEmitter
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         writer.Line($"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});");
         var inputAdjoint = function.Adjoints.FirstOrDefault(a => a.Parameter == input.Name)?.LocalAdjoint;
-        // A reassigned input's adjoint also carries what flows to the parameters before the reassignment, so it is
-        // always formed; only returning it depends on the flag.
-        var guardedAdjoint = inputReassigned ? null : inputAdjoint;
+        // A reassigned input's adjoint is formed unguarded (see InputGradientGuardStatement); only returning it depends on the flag.
         var returnedInputAdjoint = inputReassigned && inputAdjoint is not null ? $"({flag} ? {inputAdjoint} : null)" : inputAdjoint;
-        WriteBlock(writer, guardedAdjoint is null ? function.Reverse : GuardAccumulations(function.Reverse, guardedAdjoint, flag), scope);
+        WriteBlock(writer, function.Reverse, scope);
         writer.Line("return (" + string.Join(", ", gradients.Select(g => (g.Parameter == input ? returnedInputAdjoint : g.Adjoint?.LocalAdjoint) ?? "null").Concat(models.Select(m => m.Gradients))) + ");");
         writer.CloseBrace();
 
@@ -401,7 +396,7 @@ internal static class FunctionEmitter
             writer.Line();
             writer.Line("// Reverse sweep, each parameter updated where its gradient is formed.");
             writer.Line($"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});");
-            WriteBlock(writer, guardedAdjoint is null ? descent.Reverse : GuardAccumulations(descent.Reverse, guardedAdjoint, flag), scope);
+            WriteBlock(writer, descent.Reverse, scope);
             foreach (var adjoint in descent.UpdatedAfter)
                 writer.Line($"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.Parameter)}.add_({adjoint.LocalAdjoint}, alpha: -{learningRate});");
             foreach (var gathered in ModelPullbacks(descent.Reverse).Where(p => !p.Descends).Select(p => p.Gradients).Distinct())
@@ -650,21 +645,6 @@ internal static class FunctionEmitter
         return pullback.Assigns ? $"{input} = {call};" : $"{input} = {AdjointsType}.Sum({input}, {call});";
     }
 
-    /// <summary>Puts every accumulation into <paramref name="adjoint"/> under <c>if (flag)</c>.</summary>
-    static Block GuardAccumulations(Block block, string adjoint, string flag)
-    {
-        var statements = block.Statements.Select(statement => statement switch
-        {
-            AccumulateTensorStatement a when a.Adjoint == adjoint => new IfStatement(new Variable(flag), new Block(new Statement[] { a }.ToEquatableArray()), Block.Empty),
-            DescentUpdateStatement d when d.Contribution.Adjoint == adjoint => new IfStatement(new Variable(flag), new Block(new Statement[] { d }.ToEquatableArray()), Block.Empty),
-            IfStatement i => i with { Then = GuardAccumulations(i.Then, adjoint, flag), Else = GuardAccumulations(i.Else, adjoint, flag) },
-            WhenAdjointStatement w => w with { Body = GuardAccumulations(w.Body, adjoint, flag) },
-            ReverseLoopStatement l => l with { Body = GuardAccumulations(l.Body, adjoint, flag) },
-            _ => statement,
-        });
-        return new Block(statements.ToEquatableArray());
-    }
-
     static IEnumerable<ValueType> TapesUsed(ReverseFunctionSpec function)
     {
         var types = new SortedSet<ValueType>();
@@ -722,6 +702,9 @@ internal static class FunctionEmitter
                 break;
             case Assignment assignment:
                 writer.Line($"{Id(assignment.Target)} = {Expression(assignment.Value, scope)};");
+                break;
+            case InputGradientGuardStatement guard:
+                WriteGuarded(writer, scope.InputGradient, guard.Body, scope);
                 break;
             case IfStatement branch:
                 writer.Line($"if ({Operand(branch.Condition)})");
@@ -790,10 +773,7 @@ internal static class FunctionEmitter
                 writer.Line(DescentUpdate(update, scope));
                 break;
             case WhenAdjointStatement guard:
-                writer.Line($"if ({guard.Seed} is not null)");
-                writer.OpenBrace();
-                WriteBlock(writer, guard.Body, scope);
-                writer.CloseBrace();
+                WriteGuarded(writer, $"{guard.Seed} is not null", guard.Body, scope);
                 break;
             case AccumulateStatement accumulate:
                 writer.Line(Accumulation(accumulate));
@@ -807,6 +787,15 @@ internal static class FunctionEmitter
             default:
                 throw new System.InvalidOperationException($"the emitter has no form for {statement.GetType().Name}");
         }
+    }
+
+    /// <summary><c>if (condition) { body }</c>.</summary>
+    static void WriteGuarded(SourceWriter writer, string condition, Block body, Scope scope)
+    {
+        writer.Line($"if ({condition})");
+        writer.OpenBrace();
+        WriteBlock(writer, body, scope);
+        writer.CloseBrace();
     }
 
     static string Accumulation(AccumulateStatement accumulate)
@@ -823,7 +812,7 @@ internal static class FunctionEmitter
     static string DescentUpdate(DescentUpdateStatement update, Scope scope)
     {
         // The fused update scales by the Descend method's own learning-rate parameter, named around the user's names.
-        var alpha = update.Alpha == DescentFusion.Alpha ? "-" + scope.LearningRate : update.Alpha;
+        var alpha = "-" + scope.LearningRate;
         if (update.InPlace is { } inPlace)
             return $"{inPlace.CSharp}({string.Join(", ", new[] { Id(update.Parameter) }.Concat(inPlace.Arguments.Select(Operand)).Append(alpha))});";
         return $"{Id(update.Parameter)}.add_({Expression(update.Contribution.Contribution, scope)}, alpha: {alpha});";
@@ -940,6 +929,7 @@ internal static class FunctionEmitter
         ConvertExpression e => $"({e.Target.CSharpName()}){Operand(e.Value)}",
         TensorCall e => TensorCallText(e),
         FrozenModelCall e => $"{scope.Owner}.{Id(e.Field)}.{e.Method}({Operand(e.Input)})",
+        ModelJacobianVectorProduct e => $"{scope.Owner}.{Id(e.Field)}.{ForwardMethod}{DerivativeMethodNames.JacobianVectorProductSuffix}({Operand(e.Input)}, {Operand(e.InputTangent)}, {Operand(e.Directions)})",
         _ => throw new System.InvalidOperationException($"the emitter has no form for {expression.GetType().Name}"),
     };
 

@@ -3,7 +3,6 @@ using System.Linq;
 using Leibniz.Generators.Common;
 using Leibniz.Generators.IR;
 using Leibniz.Generators.IR.Functions;
-using Leibniz.Generators.Transforms;
 using ValueType = Leibniz.Generators.IR.Functions.ValueType;
 
 namespace Leibniz.Generators.Emit;
@@ -17,7 +16,8 @@ internal static class TangentEmitter
 {
     public const string TangentSuffix = "Tangent";
     const string HessianVectorProductSuffix = "HessianVectorProduct";
-    const string PullbackSuffix = ForwardMode.PullbackSuffix;
+    const string PullbackSuffix = DerivativeMethodNames.PullbackSuffix;
+    const string JacobianVectorProductSuffix = DerivativeMethodNames.JacobianVectorProductSuffix;
     const string ValidationType = "global::Leibniz.Generated.Validation";
     const string JacobiansType = "global::Leibniz.Jacobians";
     const string LossHessianProductType = "global::Leibniz.Curvature.LossHessianProduct";
@@ -31,7 +31,7 @@ internal static class TangentEmitter
     public static string Emit(TypeHierarchy hierarchy, IEnumerable<TangentFunctionSpec> functions)
     {
         var writer = new SourceWriter();
-        GeneratedFile.OpenHierarchy(writer, hierarchy, null, "CS1718 // a comparison of a variable with itself, the source's own");
+        GeneratedFile.OpenHierarchy(writer, hierarchy, baseList: null);
         var first = true;
         foreach (var function in functions)
         {
@@ -127,7 +127,7 @@ internal static class TangentEmitter
         foreach (var local in jvp.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {FunctionEmitter.Default(local.Type)};");
         writer.Line();
-        WriteBlock(writer, jvp.Body);
+        WriteBlock(writer, function.TangentBody ?? jvp.Body);
         writer.Line();
 
         var result = ((Variable)jvp.Body.Statements.OfType<ReturnStatement>().Single().Value).Name;
@@ -239,7 +239,7 @@ internal static class TangentEmitter
             .Append($"out var {Id(output)}");
         writer.Line($"/// <summary>The derivative of {primal.Name} along the tangents, the parameters' as one list in <c>named_parameters()</c> order; what the tangents of models calling this one call.</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"{primal.Accessibility} {primal.ReturnType.CSharpName()} {primal.Name}{ForwardMode.JacobianVectorProductSuffix}({string.Join(", ", parameters)})");
+        writer.Line($"{primal.Accessibility} {primal.ReturnType.CSharpName()} {primal.Name}{JacobianVectorProductSuffix}({string.Join(", ", parameters)})");
         writer.OpenBrace();
         writer.Line($"{primal.Name}{TangentSuffix}({string.Join(", ", arguments)});");
         writer.Line($"return {Id(output)};");
@@ -378,7 +378,7 @@ internal static class TangentEmitter
         foreach (var local in jvp.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {FunctionEmitter.Default(local.Type)};");
         writer.Line();
-        WriteBlock(writer, jvp.Body);
+        WriteBlock(writer, function.TangentBody ?? jvp.Body);
         writer.Line();
         var result = ((Variable)jvp.Body.Statements.OfType<ReturnStatement>().Single().Value).Name;
         writer.Line($"{Id(output)} = {Id(result)};");
@@ -723,17 +723,9 @@ internal static class TangentEmitter
 
     static void WriteBlock(SourceWriter writer, Block block)
     {
-        var statements = block.Statements;
-        for (var i = 0; i < statements.Count; i++)
+        foreach (var statement in block.Statements)
         {
-            if (i + 1 < statements.Count && FusedCall(statements[i], statements[i + 1]) is { } fused)
-            {
-                writer.Line(fused);
-                i++;
-                continue;
-            }
-
-            switch (statements[i])
+            switch (statement)
             {
                 case IfStatement branch:
                     writer.Line($"if ({FunctionEmitter.Operand(branch.Condition)})");
@@ -761,34 +753,18 @@ internal static class TangentEmitter
                     break;
                 case ReturnStatement:
                     break;
+                case TangentCallStatement call:
+                    var receiver = call.Field is null ? call.ContainingType : "this." + Id(call.Field);
+                    var arguments = call.Arguments.Select(FunctionEmitter.Operand).Append("out " + Id(call.Tangent));
+                    writer.Line($"{Id(call.Value)} = {receiver}.{call.Method}{TangentSuffix}({string.Join(", ", arguments)});");
+                    break;
                 case Assignment { Value: ModelCall call }:
                     throw new System.InvalidOperationException($"the call of the model field '{call.Field}' lost its tangent");
                 default:
                     // The tangent of a model method is a method of the model itself: a frozen call reads this.field.
-                    FunctionEmitter.WriteStatement(writer, statements[i], new FunctionEmitter.Scope(System.Array.Empty<string>()) { Owner = "this" });
+                    FunctionEmitter.WriteStatement(writer, statement, new FunctionEmitter.Scope(System.Array.Empty<string>()) { Owner = "this" });
                     break;
             }
         }
-    }
-
-    /// <summary>
-    /// <c>dy = G.GJacobianVectorProduct(a, da); y = G.G(a);</c> as one call, <c>y = G.GTangent(a, da, out dy);</c>:
-    /// the callee's tangent computes its value anyway. (Reverse mode keeps the two statements: its pullbacks differ.)
-    /// </summary>
-    static string? FusedCall(Statement first, Statement second)
-    {
-        // dy = m.ForwardJacobianVectorProduct(h, dh, dm); y = m.Forward(h);  →  y = m.ForwardTangent(h, dh, dm, out dy);
-        if (first is Assignment { Value: OpaqueCall called } modelTangent && second is Assignment { Value: ModelCall model } modelValue
-            && called.CSharp == ForwardMode.CalledModelJacobianVectorProduct(model.Field))
-        {
-            var passed = called.Arguments.Select(FunctionEmitter.Operand).Append("out " + Id(modelTangent.Target));
-            return $"{Id(modelValue.Target)} = this.{Id(model.Field)}.Forward{TangentSuffix}({string.Join(", ", passed)});";
-        }
-
-        if (first is not Assignment { Value: DifferentiableCall jvp } tangent || second is not Assignment { Value: DifferentiableCall call } value) return null;
-        if (jvp.ContainingType != call.ContainingType || jvp.Method != ForwardMode.JacobianVectorProductName(call.Method)) return null;
-        if (jvp.Arguments.Count < call.Arguments.Count || !jvp.Arguments.Take(call.Arguments.Count).SequenceEqual(call.Arguments)) return null;
-        var arguments = jvp.Arguments.Select(FunctionEmitter.Operand).Append("out " + Id(tangent.Target));
-        return $"{Id(value.Target)} = {call.ContainingType}.{call.Method}{TangentSuffix}({string.Join(", ", arguments)});";
     }
 }

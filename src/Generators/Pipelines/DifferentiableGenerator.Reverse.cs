@@ -17,7 +17,7 @@ public sealed partial class DifferentiableGenerator
     {
         try
         {
-            var reverse = ReverseMode.Differentiate(CommonSubexpressions.Eliminate(method.Function));
+            var reverse = InputGradientGuards.Apply(ReverseMode.Differentiate(SelfComparisons.Rewrite(CommonSubexpressions.Eliminate(method.Function))));
             return new Differentiated(new TypedFunction(method.Hierarchy, reverse), EquatableArray<MethodDiagnostic>.Empty);
         }
         catch (Exception e) when (e is not OperationCanceledException)

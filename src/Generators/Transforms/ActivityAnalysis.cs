@@ -100,6 +100,7 @@ internal sealed class ActivityAnalysis
         PrimitiveCall e => e.Arguments.SelectMany(a => Names(a)),
         DifferentiableCall e => e.Arguments.Where((_, i) => e.ArgumentHasAdjoint[i]).SelectMany(a => Names(a)),
         ModelCall e => Names(e.Input),
+        ModelJacobianVectorProduct e => Names(e.Input, e.InputTangent, e.Directions),
         ElementExpression e => new[] { e.Array },
         ConvertExpression { Target: ValueType.Double or ValueType.Float } e => Names(e.Value),
         TensorCall e when TensorRules.TryGet(e.Rule, out var rule) => e.Arguments.Where((_, i) => rule.HasDerivative(i)).SelectMany(a => Names(a)),

@@ -15,9 +15,6 @@ namespace Leibniz.Generators.Transforms;
 /// </summary>
 internal static class DescentFusion
 {
-    /// <summary>The scale of the update, as the generated step method spells it.</summary>
-    public const string Alpha = "-learningRate";
-
     public static DescentSpec Fuse(Block reverse, EquatableArray<ParameterSpec> parameters, EquatableArray<AdjointParameter> adjoints)
     {
         var fields = parameters.Where(p => p.IsField && p.HasAdjoint && p.Type == ValueType.Tensor).Select(p => p.Name).ToList();
@@ -38,7 +35,7 @@ internal static class DescentFusion
             if (later.Contains(field) || later.Contains(adjoint)) continue;
 
             var accumulation = (AccumulateTensorStatement)statements[index];
-            statements[index] = new DescentUpdateStatement(field, accumulation, Alpha) { InPlace = InPlaceForms.Of(accumulation.Contribution) };
+            statements[index] = new DescentUpdateStatement(field, accumulation) { InPlace = InPlaceForms.Of(accumulation.Contribution) };
             fused.Add(field);
         }
 

@@ -20,10 +20,10 @@ namespace Leibniz.Generators.Transforms;
 internal sealed class ForwardMode
 {
     /// <summary>The suffix of the generated Jacobian–vector product (the tangent alone) of a function.</summary>
-    public const string JacobianVectorProductSuffix = "JacobianVectorProduct";
+    public const string JacobianVectorProductSuffix = DerivativeMethodNames.JacobianVectorProductSuffix;
 
     /// <summary>The suffix reverse mode gives a pullback; the tangent of a call runs the callee's JVP, whose pullback has it.</summary>
-    public const string PullbackSuffix = "Pullback";
+    public const string PullbackSuffix = DerivativeMethodNames.PullbackSuffix;
 
     const string TangentPrefix = "d";
     const string TangentSource = "tangent of ";
@@ -72,7 +72,7 @@ internal sealed class ForwardMode
     {
         var forward = new ForwardMode(function);
         var (jvp, tangents, value) = forward.Run();
-        jvp = WithoutDeadAssignments(jvp, value);
+        jvp = SelfComparisons.Rewrite(WithoutDeadAssignments(jvp, value));
         if (forward._called.Count > 0)
         {
             // A model calling models: its tangent runs each called model's ForwardTangent, whose parameters are not
@@ -113,17 +113,10 @@ internal sealed class ForwardMode
     {
         var restricted = function with { Parameters = function.Parameters.Select(p => p.IsWrt ? p : p with { HasAdjoint = false }).ToEquatableArray() };
         var (jvp, tangents, value) = new ForwardMode(restricted).Run();
-        jvp = WithoutDeadAssignments(jvp, value);
+        jvp = SelfComparisons.Rewrite(WithoutDeadAssignments(jvp, value));
         jvp = jvp with { Name = HessianSweepName(function.Name), Accessibility = "private" };
         return new TangentFunctionSpec(restricted, jvp, value, tangents, ReverseMode.Differentiate(jvp));
     }
-
-    /// <summary>
-    /// What the tangent of a model calls for a call of its <c>[Model]</c> field <paramref name="field"/>: that model's
-    /// <c>ForwardJacobianVectorProduct</c> over its input's tangent and its parameters' directions (the emitter writes the
-    /// pair with the primal call as one <c>ForwardTangent</c>).
-    /// </summary>
-    public static string CalledModelJacobianVectorProduct(string field) => "this." + field + ".Forward" + JacobianVectorProductSuffix;
 
     /// <summary>The JVP method of a function: <c>FJacobianVectorProduct</c>.</summary>
     public static string JacobianVectorProductName(string function) => function + JacobianVectorProductSuffix;
@@ -227,15 +220,15 @@ internal sealed class ForwardMode
             }
 
             var input = TangentOrNull(model.Input) ?? ZeroLike(model.Input);
-            _block.Add(new Assignment(tangent, new OpaqueCall(CalledModelJacobianVectorProduct(model.Field), new[] { model.Input, input, new Variable(directions) }.ToEquatableArray()), _source));
+            _block.Add(new Assignment(tangent, new ModelJacobianVectorProduct(model.Field, model.Input, input, new Variable(directions)), _source));
             _block.Add(assignment);
             return;
         }
 
         if (assignment.Value is DifferentiableCall call)
         {
-            // The callee's JVP reads only the arguments and their tangents, so it may run first; the emitter
-            // then writes the pair as one call of the callee's Tangent.
+            // The callee's JVP reads only the arguments and their tangents, so it may run first; TangentCallFusion
+            // then makes the pair one call of the callee's Tangent.
             _block.Add(new Assignment(tangent, TangentCall(call), _source));
             _block.Add(assignment);
             return;

@@ -161,6 +161,8 @@ internal sealed class ReverseMode
         ElementExpression e => new[] { e.Index },
         CopyExpression or UnaryExpression or ConvertExpression or ConditionalExpression or LengthExpression or OpaqueCall => Enumerable.Empty<Operand>(),
         TensorCall or ModelCall or FrozenModelCall => Enumerable.Empty<Operand>(),
+        // Only a model calling models has one, and its Hessian–vector product differentiates the generated tangent whole.
+        ModelJacobianVectorProduct => throw new System.ArgumentException("reverse mode does not differentiate a called model's tangent", nameof(expression)),
         _ => throw new System.ArgumentException($"reverse mode does not know the expression kind {expression.GetType().Name}", nameof(expression)),
     };
 

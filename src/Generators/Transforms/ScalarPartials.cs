@@ -102,8 +102,26 @@ internal static class ScalarPartials
             MathCall c => new MathCall(c.Function, c.Arguments.Select(Inner).ToArray()),
             Operation o => new Operation(o.Operator, Inner(o.Left), Inner(o.Right)),
             Negation n => new Negation(Inner(n.Operand)),
+            Piecewise { Left: Argument l, Right: Argument r } p when arguments[l.Index] is Variable v && arguments[r.Index] == v
+                => WithoutSelfComparison(p, Inner),
             Piecewise p => new Piecewise(Inner(p.Left), p.Operator, Inner(p.Right), Inner(p.WhenTrue), Inner(p.WhenFalse)),
             _ => e,
+        };
+    }
+
+    /// <summary>
+    /// A piecewise partial that compares a variable with itself (<c>Math.Max(x, x)</c>'s), which C# warns about (CS1718):
+    /// only NaN compares unequal to itself, so <c>&lt;</c> and <c>&gt;</c> never hold, and <c>x == x</c>, <c>x &lt;= x</c>,
+    /// <c>x &gt;= x</c> hold exactly where <c>x &lt;= +∞</c> does.
+    /// </summary>
+    static DerivativeExpression WithoutSelfComparison(Piecewise p, System.Func<DerivativeExpression, DerivativeExpression> inner)
+    {
+        var notNaN = new Number(double.PositiveInfinity);
+        return p.Operator switch
+        {
+            "<" or ">" => inner(p.WhenFalse),
+            "!=" => new Piecewise(inner(p.Left), "<=", notNaN, inner(p.WhenFalse), inner(p.WhenTrue)),
+            _ => new Piecewise(inner(p.Left), "<=", notNaN, inner(p.WhenTrue), inner(p.WhenFalse)),
         };
     }
 

@@ -14,6 +14,7 @@ public sealed class CleanOutputTests
     [InlineData("SelfAssignment", "double y = x * x; x = x; y = y; return y * x;")]
     [InlineData("UnchangedTangent", "double acc = x; for (int i = 0; i < n; i++) acc += 2.0 * i; return acc * x;")]
     [InlineData("SelfComparison", "int k = n; double y = k < k ? x : x * x; return x < x ? y : y * 2.0;")]
+    [InlineData("SelfComparedPartials", "float c = (float)x; return Math.Min(x, x) * x + MathF.Max(c, c) + Math.Max(x, x) + Math.Clamp(x, x, x);")]
     [InlineData("InfiniteConstant", "double y = x * Math.Atan(0.25 / ((double)(0 - 2 + 2))); return y + (x > -1e300 / 0.0 ? x : 0.0 / 0.0);")]
     [InlineData("NegativeZero", "return Math.Atan2(-0.0, 1.5 + x * x) + Math.Atan2(x, 2.0) * (-0.0 + n) - Math.Atan2(-0.0f, x);")]
     [InlineData("IntInParentheses", "return x * (n) + x * (n + 1) + x / (n + 1) + (n > 1 ? 2 : 3) * x + Math.Sin((n)) * x;")]

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using Leibniz.Generators.Frontend.Functions;
 using Leibniz.Generators.Pipelines;
 using Leibniz.Generators.Tests.Infrastructure;
@@ -14,15 +13,8 @@ namespace Leibniz.Generators.Tests.Frontend;
 public sealed class FrontendLayeringTests
 {
     const string FrontendNamespace = "Leibniz.Generators.Frontend";
-    const string TransformsNamespace = "Leibniz.Generators.Transforms";
 
     static readonly Assembly Generators = typeof(DifferentiableGenerator).Assembly;
-
-    // A file of the front end that still names a transform, and why it may for now.
-    static readonly Dictionary<string, string> TransformReferencesAllowed = new(StringComparer.Ordinal)
-    {
-        ["Functions/ForwardModeChecks.cs"] = "names forward mode's generated methods through Transforms.ForwardMode; issue 14 moves these checks after lowering",
-    };
 
     static IReadOnlyList<Type> FrontendTypes() => Generators.GetTypes()
         .Where(t => t.Namespace is { } ns && (ns == FrontendNamespace || ns.StartsWith(FrontendNamespace + ".", StringComparison.Ordinal)))
@@ -82,30 +74,8 @@ public sealed class FrontendLayeringTests
     [Fact]
     public void The_front_end_does_not_reach_into_the_transforms()
     {
-        // The transforms' type names as identifiers, besides the namespace itself: a `using static` or a nested using
-        // would otherwise hide them.
-        var transforms = Generators.GetTypes()
-            .Where(t => t.Namespace == TransformsNamespace && !IsCompilerGenerated(t) && t.DeclaringType is null)
-            .Select(t => t.Name.Split('`')[0])
-            .ToList();
-        Assert.Contains("ActivityAnalysis", transforms);
-        var named = new Regex(@"\bTransforms\.|\bLeibniz\.Generators\.Transforms\b|\b(?:" + string.Join("|", transforms.Select(Regex.Escape)) + @")\b", RegexOptions.CultureInvariant);
-        var comment = new Regex(@"//.*$", RegexOptions.Multiline | RegexOptions.CultureInvariant);
-
-        var root = Path.Combine(TestCompilation.RepositoryRoot, "src", "Generators", "Frontend");
-        var problems = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-            if (TransformReferencesAllowed.ContainsKey(relative)) continue;
-            var lines = File.ReadAllLines(file);
-            for (var i = 0; i < lines.Length; i++)
-            {
-                var code = comment.Replace(lines[i], "");
-                if (named.Match(code) is { Success: true } match) problems.Add($"Frontend/{relative}:{i + 1}: {match.Value.TrimEnd('.')}");
-            }
-        }
-
+        Assert.Contains("ActivityAnalysis", TransformReferences.TypeNames());
+        var problems = TransformReferences.In("Frontend");
         Assert.True(problems.Count == 0,
             "the front end produces IR and diagnostics only; decide what needs a transform (activity, forward mode) after lowering, as Pipelines/LoweredFunctionChecks does:\n"
             + string.Join('\n', problems));

@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using Leibniz.Generators.Common;
 using Leibniz.Generators.Diagnostics;
+using Leibniz.Generators.IR.Functions;
 using Leibniz.Generators.Rules.Tensor;
-using Leibniz.Generators.Transforms;
 using Microsoft.CodeAnalysis;
 
 namespace Leibniz.Generators.Frontend.Functions;
@@ -11,8 +11,9 @@ namespace Leibniz.Generators.Frontend.Functions;
 /// <summary>
 /// For a <c>[Differentiable]</c> method that asks for forward mode (<c>Modes</c>), what forward mode cannot follow,
 /// reported at the code as LZ0109 while lowering: a call whose only derivative is a hand-written pullback, a call
-/// of a method that does not ask for the same modes, a tensor op without a tangent rule. Methods that do not ask
-/// get no such warnings: forward mode is opt-in, so reverse-mode users never see them.
+/// of a method that does not ask for the same modes. Whether forward mode has a tangent for a tensor op is the tangent
+/// table's to say, after lowering (<see cref="TensorTangentCheck"/>); this only records each op and where it is. Methods
+/// that do not ask get no such warnings: forward mode is opt-in, so reverse-mode users never see them.
 /// </summary>
 internal sealed class ForwardModeChecks
 {
@@ -23,6 +24,7 @@ internal sealed class ForwardModeChecks
     readonly IMethodSymbol _method;
     readonly KnownSymbols _known;
     readonly List<DiagnosticInfo> _diagnostics = new();
+    readonly List<TensorTangentCheck> _tensorCalls = new();
 
     ForwardModeChecks(IMethodSymbol method, int modes, KnownSymbols known)
     {
@@ -37,6 +39,9 @@ internal sealed class ForwardModeChecks
     public bool WantsHessianVectorProduct => (Modes & HessianVectorProduct) == HessianVectorProduct;
 
     public IReadOnlyList<DiagnosticInfo> Diagnostics => _diagnostics;
+
+    /// <summary>The tensor calls forward mode must have a tangent for, checked after lowering.</summary>
+    public IReadOnlyList<TensorTangentCheck> TensorCalls => _tensorCalls;
 
     /// <summary>The checks for <paramref name="method"/>, or null when it asks only for reverse mode.</summary>
     public static ForwardModeChecks? For(IMethodSymbol method, KnownSymbols known)
@@ -87,9 +92,9 @@ internal sealed class ForwardModeChecks
         // A callee compiled elsewhere either has its generated methods or was built without them (LZ0109 there).
         if (callee.Locations.All(l => l.IsInMetadata))
         {
-            var jvp = ForwardMode.JacobianVectorProductName(callee.Name);
+            var jvp = callee.Name + DerivativeMethodNames.JacobianVectorProductSuffix;
             var members = callee.ContainingType.GetMembers().Select(m => m.Name).ToList();
-            if (!members.Contains(jvp) || (needed == HessianVectorProduct && !members.Contains(jvp + ForwardMode.PullbackSuffix)))
+            if (!members.Contains(jvp) || (needed == HessianVectorProduct && !members.Contains(jvp + DerivativeMethodNames.PullbackSuffix)))
                 Report(call.GetLocation(), Shorten(call.ToString()), $"'{callee.ContainingType.Name}.{callee.Name}' was compiled without its {mode} methods");
         }
     }
@@ -122,14 +127,9 @@ internal sealed class ForwardModeChecks
             Report(call.GetLocation(), Shorten(call.ToString()), $"'{type.Name}' was compiled without its forward-mode methods");
     }
 
-    /// <summary>A tensor call differentiated by <paramref name="rule"/>.</summary>
+    /// <summary>A tensor call differentiated by <paramref name="rule"/>; <paramref name="packed"/> when a list or index in it is written out element by element.</summary>
     public void CheckTensorRule(TensorRule rule, SyntaxNode call, bool packed = false)
-    {
-        if (packed && rule.HasAnyDerivative && !TensorTangentRules.IsLinearInFirst(rule.Key) && !TensorTangentRules.Covers(rule))
-            Report(call.GetLocation(), Shorten(call.ToString()), $"'{rule.Key}' with a list or index written out element by element has no tangent rule yet");
-        else if (!TensorTangentRules.Covers(rule))
-            Report(call.GetLocation(), Shorten(call.ToString()), $"the tensor rule '{rule.Key}' has no tangent rule yet");
-    }
+        => _tensorCalls.Add(new TensorTangentCheck(rule, packed, LocationInfo.From(call.GetLocation()), Shorten(call.ToString()), _method.Name));
 
     void Report(Location? location, string code, string why)
         => _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ForwardModeUnavailable, location, code, _method.Name, why));

@@ -30,11 +30,12 @@ internal static class FunctionLowering
         var parameters = SignatureReader.Read(context, declaration, diagnostics);
         var body = new StatementLowering(context, builder).LowerBody(declaration);
         if (builder.Forward is { } forward) diagnostics.AddRange(forward.Diagnostics);
+        var tensorTangentChecks = builder.Forward?.TensorCalls.ToEquatableArray() ?? EquatableArray<TensorTangentCheck>.Empty;
 
         if (parameters is null || diagnostics.HasErrors)
         {
             diagnostics.DropConversionWarnings();
-            return new LoweredFunction(null, diagnostics.Reported, EquatableArray<ScalarWithoutDerivative>.Empty, EquatableArray<DiagnosticInfo>.Empty);
+            return new LoweredFunction(null, diagnostics.Reported, EquatableArray<ScalarWithoutDerivative>.Empty, EquatableArray<DiagnosticInfo>.Empty, tensorTangentChecks);
         }
 
         var returnType = IRTypes.Of(method.ReturnType)!.Value;
@@ -49,6 +50,6 @@ internal static class FunctionLowering
         {
             ModelFields = builder.ModelFields.ChildrenInDeclarationOrder(),
         };
-        return new LoweredFunction(spec, diagnostics.Reported, diagnostics.IfVaried, GeneratedNameClashes.Find(context, builder.Forward, spec, declaration));
+        return new LoweredFunction(spec, diagnostics.Reported, diagnostics.IfVaried, GeneratedNameClashes.Find(context, builder.Forward, spec, declaration), tensorTangentChecks);
     }
 }

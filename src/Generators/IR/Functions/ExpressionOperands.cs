@@ -28,6 +28,7 @@ internal static class ExpressionOperands
         TensorCall e => e.Arguments,
         ModelCall e => new[] { e.Input },
         FrozenModelCall e => new[] { e.Input },
+        ModelJacobianVectorProduct e => new[] { e.Input, e.InputTangent, e.Directions },
         _ => throw new ArgumentException($"the IR walker does not know the expression kind {expression.GetType().Name}", nameof(expression)),
     };
 
@@ -54,6 +55,7 @@ internal static class ExpressionOperands
             TensorCall e => e with { Arguments = All(e.Arguments) },
             ModelCall e => e with { Input = map(e.Input) },
             FrozenModelCall e => e with { Input = map(e.Input) },
+            ModelJacobianVectorProduct e => e with { Input = map(e.Input), InputTangent = map(e.InputTangent), Directions = map(e.Directions) },
             _ => throw new ArgumentException($"the IR walker does not know the expression kind {expression.GetType().Name}", nameof(expression)),
         };
     }

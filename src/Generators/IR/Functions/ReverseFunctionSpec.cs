@@ -27,6 +27,12 @@ internal sealed record ReverseFunctionSpec(
 
     /// <summary>For a model method, the reverse sweep as a gradient-descent step; null otherwise.</summary>
     public DescentSpec? Descent { get; init; }
+
+    /// <summary>
+    /// For a model method, whether its body reassigns its input, which the sweeps then treat as a working variable
+    /// (the call's input kept apart); false otherwise.
+    /// </summary>
+    public bool InputReassigned { get; init; }
 }
 
 /// <summary>

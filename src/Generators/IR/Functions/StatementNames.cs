@@ -104,7 +104,6 @@ internal static class StatementNames
                 break;
             case DescentUpdateStatement d:
                 read(d.Parameter);
-                read(d.Alpha);
                 if (d.InPlace is { } inPlace)
                     foreach (var name in ExpressionOperands.Names(inPlace)) read(name);
                 else Visit(d.Contribution, read, write);
@@ -124,6 +123,14 @@ internal static class StatementNames
                 read(m.Gradients);
                 read(m.Seed);
                 if (m.InputAdjoint is not null) read(m.InputAdjoint);
+                break;
+            case InputGradientGuardStatement g:
+                Visit(g.Body, read, write);
+                break;
+            case TangentCallStatement t:
+                foreach (var argument in t.Arguments) Read(argument);
+                write(t.Value);
+                write(t.Tangent);
                 break;
             default:
                 throw new ArgumentException($"the statement walker does not know the statement kind {statement.GetType().Name}", nameof(statement));

@@ -80,9 +80,10 @@ internal sealed record AccumulateTensorStatement(string Adjoint, ValueType Adjoi
 /// <summary>
 /// In a gradient-descent step, <c>Parameter += α·contribution</c> in place of accumulating the parameter's adjoint:
 /// through <c>InPlace</c> when the contribution has an in-place form (<c>InPlace(Parameter, arguments…, α)</c>, which
-/// adds without materialising it), else with <c>add_</c>. <c>Alpha</c> is the step's scale.
+/// adds without materialising it), else with <c>add_</c>. α is always minus the step's learning rate, a parameter of
+/// the generated step method that the emitter names.
 /// </summary>
-internal sealed record DescentUpdateStatement(string Parameter, AccumulateTensorStatement Contribution, string Alpha) : Statement
+internal sealed record DescentUpdateStatement(string Parameter, AccumulateTensorStatement Contribution) : Statement
 {
     /// <summary>The helper adding α times the contribution to the parameter in place, with the arguments after the parameter and before α.</summary>
     public OpaqueCall? InPlace { get; init; }

@@ -36,6 +36,12 @@ internal sealed record TangentFunctionSpec(
     /// </summary>
     public EquatableArray<CalledModelDirections> CalledModels { get; init; } = EquatableArray<CalledModelDirections>.Empty;
 
+    /// <summary>
+    /// The body the tangent method runs: <c>Jvp</c>'s, with each callee's JVP and value computed by one call of its
+    /// tangent (a <see cref="TangentCallStatement"/>). Null until that fusion ran.
+    /// </summary>
+    public Block? TangentBody { get; init; }
+
     /// <summary>A model calling models that asks for Hessian–vector products (it has no <c>Reverse</c>: see <c>ForwardMode</c>).</summary>
     public bool ComposedHessianVectorProduct { get; init; }
 }
