@@ -742,11 +742,16 @@ internal sealed class ReverseMode
     {
         var wanted = WantedArguments(call, rule);
         if (wanted.Count == 0) return;
+        // The derivation's values are named once it is known which of them stay (see below), so the sweep's r0, r1, …
+        // run without gaps.
+        var pending = new Dictionary<string, ValueType>();
         var derived = Derive(call, rule, seed, target, wanted, type =>
         {
-            var local = Local("r" + (_seeds++).ToString(CultureInfo.InvariantCulture), type);
-            _types[local] = type;
-            return local;
+            var placeholder = "r⟪" + pending.Count.ToString(CultureInfo.InvariantCulture) + "⟫";
+            pending[placeholder] = type;
+            // Typed like the local it becomes: the derivation asks whether a value it emitted is a tensor.
+            _types[placeholder] = type;
+            return placeholder;
         });
         // A contribution computed by one call that nothing else reads is that call, kept unevaluated in the accumulation
         // (_d_x = r·W rather than r5 = r·W; _d_x = r5), where a descent step can also fuse it in place.
@@ -763,11 +768,20 @@ internal sealed class ReverseMode
             statements.RemoveAt(definition);
         }
 
-        reverse.AddRange(statements);
+        var names = new Dictionary<string, string>();
+        foreach (var assignment in statements.Cast<Assignment>())
+        {
+            var local = Local("r" + (_seeds++).ToString(CultureInfo.InvariantCulture), pending[assignment.Target]);
+            _types[local] = pending[assignment.Target];
+            names[assignment.Target] = local;
+        }
+
+        Operand Named(Operand operand) => operand is Variable v && names.TryGetValue(v.Name, out var local) ? new Variable(local) : operand;
+        reverse.AddRange(statements.Cast<Assignment>().Select(a => a with { Target = names[a.Target], Value = ExpressionOperands.With(a.Value, Named) }));
         foreach (var contribution in contributions)
         {
             var argument = (Variable)call.Arguments[contribution.Key];
-            reverse.Add(new AccumulateTensorStatement(AdjointOf(argument.Name), _types[argument.Name], contribution.Value));
+            reverse.Add(new AccumulateTensorStatement(AdjointOf(argument.Name), _types[argument.Name], ExpressionOperands.With(contribution.Value, Named)));
         }
     }
 

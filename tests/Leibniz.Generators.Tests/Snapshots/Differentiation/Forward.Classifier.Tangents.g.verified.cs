@@ -249,42 +249,42 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
-            global::TorchSharp.torch.Tensor? r14 = null;
-            global::TorchSharp.torch.Tensor? r15 = null;
-            global::TorchSharp.torch.Tensor? r16 = null;
-            global::TorchSharp.torch.Tensor? r17 = null;
-            global::TorchSharp.torch.Tensor? r18 = null;
-            global::TorchSharp.torch.Tensor? r19 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d__p3 = null;
             global::TorchSharp.torch.Tensor? _d__p4 = null;
-            global::TorchSharp.torch.Tensor? r22 = null;
-            global::TorchSharp.torch.Tensor? r23 = null;
-            global::TorchSharp.torch.Tensor? r24 = null;
-            global::TorchSharp.torch.Tensor? r25 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? _d__p5 = null;
             global::TorchSharp.torch.Tensor? _d__p6 = null;
-            global::TorchSharp.torch.Tensor? r27 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
             global::TorchSharp.torch.Tensor? _d__p7 = null;
             global::TorchSharp.torch.Tensor? _d__p8 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
             global::TorchSharp.torch.Tensor? _d__p10 = null;
-            global::TorchSharp.torch.Tensor? r32 = null;
-            global::TorchSharp.torch.Tensor? r34 = null;
+            global::TorchSharp.torch.Tensor? r14 = null;
+            global::TorchSharp.torch.Tensor? r15 = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
-            global::TorchSharp.torch.Tensor? r38 = null;
-            global::TorchSharp.torch.Tensor? r40 = null;
+            global::TorchSharp.torch.Tensor? r16 = null;
+            global::TorchSharp.torch.Tensor? r17 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? _d__p14 = null;
-            global::TorchSharp.torch.Tensor? r44 = null;
-            global::TorchSharp.torch.Tensor? r46 = null;
+            global::TorchSharp.torch.Tensor? r18 = null;
+            global::TorchSharp.torch.Tensor? r19 = null;
             global::TorchSharp.torch.Tensor? _d__p15 = null;
-            global::TorchSharp.torch.Tensor? r48 = null;
-            global::TorchSharp.torch.Tensor? r50 = null;
+            global::TorchSharp.torch.Tensor? r20 = null;
+            global::TorchSharp.torch.Tensor? r21 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -320,32 +320,32 @@ namespace Forward
             _d__p14 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt3, _p14);
             _d__p15 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt3, _p15);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            r48 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p15, t1, dt2);
-            r50 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p15, t1, dt2);
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r50, t1);
-            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r48, dt2);
+            r20 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p15, t1, dt2);
+            r21 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p15, t1, dt2);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r21, t1);
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r20, dt2);
             // ∂ of: tangent of return nn.functional.gelu(nn.functional.linear(x, w1, b1)).matmul(w2.t())
-            r44 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p14, dt1, t2);
-            r46 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p14, dt1, t2);
-            _d_dt1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r46, dt1);
-            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r44, t2);
+            r18 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p14, dt1, t2);
+            r19 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p14, dt1, t2);
+            _d_dt1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r19, dt1);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r18, t2);
             // ∂ of: tangent of w2.t()
             _d_dw2 = _d_dt2.t();
             // ∂ of: w2.t()
             _d_w2 = _d_t2.t();
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r38 = _d_dt1 * dt0;
-            r40 = _d_dt1 * _p11;
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r40, dt0);
-            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r38, _p11);
+            r16 = _d_dt1 * dt0;
+            r17 = _d_dt1 * _p11;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r17, dt0);
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r16, _p11);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d__p5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, _p5);
             _d__p10 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, _p10);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r32 = _d__p10 * t0;
-            r34 = _d__p10 * _p9;
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r34, t0);
-            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r32, _p9);
+            r14 = _d__p10 * t0;
+            r15 = _d__p10 * _p9;
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r15, t0);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r14, _p9);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d__p8 = _d__p9 * 0.3989422804014327;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
@@ -353,29 +353,29 @@ namespace Forward
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d__p6 = _d__p7 * (-0.5);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r27 = _d__p6 * 2.0;
-            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r27 * t0);
+            r13 = _d__p6 * 2.0;
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, r13 * t0);
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d__p4 = _d__p5 * 0.5;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r22 = _p3.square();
-            r23 = -r22;
-            r24 = r23.exp();
-            r25 = r24 * (-1.1283791670955126);
-            _d__p3 = _d__p4 * r25;
+            r9 = _p3.square();
+            r10 = -r9;
+            r11 = r10.exp();
+            r12 = r11 * (-1.1283791670955126);
+            _d__p3 = _d__p4 * r12;
             // ∂ of: tangent of nn.functional.gelu(nn.functional.linear(x, w1, b1))
             _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, _d__p3 * (-0.7071067811865476));
             // ∂ of: nn.functional.gelu(nn.functional.linear(x, w1, b1))
-            r11 = t0 * (-0.7071067811865476);
-            r12 = r11.erfc();
-            r13 = r12 * 0.5;
-            r14 = t0.square();
-            r15 = r14 * (-0.5);
-            r16 = r15.exp();
-            r17 = r16 * 0.3989422804014327;
-            r18 = t0 * r17;
-            r19 = r13 + r18;
-            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, _d_t1 * r19);
+            r0 = t0 * (-0.7071067811865476);
+            r1 = r0.erfc();
+            r2 = r1 * 0.5;
+            r3 = t0.square();
+            r4 = r3 * (-0.5);
+            r5 = r4.exp();
+            r6 = r5 * 0.3989422804014327;
+            r7 = t0 * r6;
+            r8 = r2 + r7;
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, _d_t1 * r8);
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
             _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);

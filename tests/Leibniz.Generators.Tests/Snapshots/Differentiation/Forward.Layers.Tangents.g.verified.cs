@@ -198,13 +198,13 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d__p7 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
-            global::TorchSharp.torch.Tensor? r17 = null;
-            global::TorchSharp.torch.Tensor? r19 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_dt5 = null;
             global::TorchSharp.torch.Tensor? _d_dt6 = null;
 
@@ -242,18 +242,18 @@ namespace Forward
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
             _d__p9 = _d_dt5 * 2.0;
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values.square()
-            r17 = _d__p9 * dt4;
-            r19 = _d__p9 * t4;
-            _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r19, dt4);
-            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r17, t4);
+            r2 = _d__p9 * dt4;
+            r3 = _d__p9 * t4;
+            _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, dt4);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t4);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
             _d__p7 = global::Leibniz.Generated.Transposes.Reshape(_d_dt4, _p7);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1).max(1).values
             _d_dt3 = global::Leibniz.Generated.Transposes.Gather(_d__p7, dt3, 1L, _p6);
             // ∂ of: torch.cat(new[] { features, other }, 1).max(1).values
-            r12 = t3.max(1L, true).indexes;
-            r13 = global::Leibniz.Generated.Transposes.Reshape(_d_t4, r12);
-            _d_t3 = global::Leibniz.Generated.Transposes.Gather(r13, t3, 1L, r12);
+            r0 = t3.max(1L, true).indexes;
+            r1 = global::Leibniz.Generated.Transposes.Reshape(_d_t4, r0);
+            _d_t3 = global::Leibniz.Generated.Transposes.Gather(r1, t3, 1L, r0);
             // ∂ of: tangent of torch.cat(new[] { features, other }, 1)
             _d_dfeatures = global::Leibniz.Generated.Transposes.CatPart(_d_dt3, 1L, 0, dfeatures, _p4);
             // ∂ of: torch.cat(new[] { features, other }, 1)
@@ -513,36 +513,36 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_h = null;
             global::TorchSharp.torch.Tensor? _d_dh = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? r14 = null;
-            global::TorchSharp.torch.Tensor? r16 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d__p5 = null;
-            global::TorchSharp.torch.Tensor? r18 = null;
-            global::TorchSharp.torch.Tensor? r20 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d__p6 = null;
-            global::TorchSharp.torch.Tensor? r22 = null;
-            global::TorchSharp.torch.Tensor? r24 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r29 = null;
-            global::TorchSharp.torch.Tensor? r30 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? _d__p8 = null;
-            global::TorchSharp.torch.Tensor? r31 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
-            global::TorchSharp.torch.Tensor? r34 = null;
-            global::TorchSharp.torch.Tensor? r36 = null;
+            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? _d_y = null;
             global::TorchSharp.torch.Tensor? _d_dy = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
             global::TorchSharp.torch.Tensor? _d__p12 = null;
-            global::TorchSharp.torch.Tensor? r39 = null;
-            global::TorchSharp.torch.Tensor? r41 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r14 = null;
             global::TorchSharp.torch.Tensor? _d__p13 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
 
@@ -583,10 +583,10 @@ namespace Forward
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d__p12 = global::Leibniz.Generated.Reductions.SpreadMean(_d__p13, _p12);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            r39 = _d__p12 * _p11;
-            r41 = _d__p12 * dy;
-            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r41, _p11);
-            _d_dy = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r39, dy);
+            r13 = _d__p12 * _p11;
+            r14 = _d__p12 * dy;
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r14, _p11);
+            _d_dy = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, dy);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d_y = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, y);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
@@ -594,47 +594,47 @@ namespace Forward
             // ∂ of: y = h.matmul(w2).tanh()
             _d_t3 = _d_y;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            r34 = _d_dt3 * dt2;
-            r36 = _d_dt3 * _p9;
-            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r36, dt2);
-            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r34, _p9);
+            r11 = _d_dt3 * dt2;
+            r12 = _d_dt3 * _p9;
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r12, dt2);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, _p9);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
             _d__p8 = -_d__p9;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            r31 = _d__p8 * 2.0;
-            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r31 * t3);
+            r10 = _d__p8 * 2.0;
+            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r10 * t3);
             // ∂ of: y = h.matmul(w2).tanh()
-            r29 = t3.square();
-            r30 = 1.0 - r29;
-            _d_t2 = _d_t3 * r30;
+            r8 = t3.square();
+            r9 = 1.0 - r8;
+            _d_t2 = _d_t3 * r9;
             // ∂ of: tangent of h.matmul(w2)
             _d__p5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p5);
             _d__p6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p6);
             // ∂ of: tangent of h.matmul(w2)
-            r22 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p6, h, dw2);
-            r24 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p6, h, dw2);
-            _d_h = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r24, h);
-            _d_dw2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r22, dw2);
+            r6 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p6, h, dw2);
+            r7 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p6, h, dw2);
+            _d_h = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, h);
+            _d_dw2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, dw2);
             // ∂ of: tangent of h.matmul(w2)
-            r18 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p5, dh, w2);
-            r20 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p5, dh, w2);
-            _d_dh = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r20, dh);
-            _d_w2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r18, w2);
+            r4 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d__p5, dh, w2);
+            r5 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d__p5, dh, w2);
+            _d_dh = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r5, dh);
+            _d_w2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, w2);
             // ∂ of: h.matmul(w2)
-            r14 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t2, h, w2);
-            r16 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t2, h, w2);
-            _d_h = global::Leibniz.Generated.Adjoints.Add(_d_h, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r16, h));
-            _d_w2 = global::Leibniz.Generated.Adjoints.Add(_d_w2, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r14, w2));
+            r2 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t2, h, w2);
+            r3 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t2, h, w2);
+            _d_h = global::Leibniz.Generated.Adjoints.Add(_d_h, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, h));
+            _d_w2 = global::Leibniz.Generated.Adjoints.Add(_d_w2, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, w2));
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_dt1 = _d_dh;
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
             _d_t1 = _d_h;
             // ∂ of: tangent of h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            r12 = _d_dt1 * _p3;
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r12, dt0);
+            r1 = _d_dt1 * _p3;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, dt0);
             // ∂ of: h = nn.functional.relu(nn.functional.linear(x, w1, b1))
-            r11 = t1.gt(0.0);
-            _d_t0 = _d_t1 * r11;
+            r0 = t1.gt(0.0);
+            _d_t0 = _d_t1 * r0;
             // ∂ of: tangent of nn.functional.linear(x, w1, b1)
             _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
             _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
@@ -790,17 +790,17 @@ namespace Forward
             global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d__p0 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d__p1 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d__p2 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
-            global::TorchSharp.torch.Tensor? r15 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
-            global::TorchSharp.torch.Tensor? r17 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -823,25 +823,25 @@ namespace Forward
             // ∂ of: tangent of return (x.softmax(1) * w).sum()
             _d_dt1 = _d_dt2.expand_as(dt1);
             // ∂ of: tangent of x.softmax(1) * w
-            r17 = _d_dt1 * w;
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r17, dt0);
+            r9 = _d_dt1 * w;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r9, dt0);
             // ∂ of: tangent of x.softmax(1)
-            r13 = _d_dt0 * _p2;
-            r15 = _d_dt0 * t0;
-            _d__p2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r15, _p2);
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, t0);
+            r7 = _d_dt0 * _p2;
+            r8 = _d_dt0 * t0;
+            _d__p2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, _p2);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, t0);
             // ∂ of: tangent of x.softmax(1)
-            r11 = -_d__p2;
+            r6 = -_d__p2;
             _d_dx = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p2, dx);
-            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, _p1);
+            _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, _p1);
             // ∂ of: tangent of x.softmax(1)
-            r8 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p1, _p0, 1L);
-            _d__p0 = r8.expand_as(_p0);
+            r5 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p1, _p0, 1L);
+            _d__p0 = r5.expand_as(_p0);
             // ∂ of: tangent of x.softmax(1)
-            r4 = _d__p0 * dx;
-            r6 = _d__p0 * t0;
-            _d_dx = global::Leibniz.Generated.Adjoints.Add(_d_dx, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, dx));
-            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t0));
+            r3 = _d__p0 * dx;
+            r4 = _d__p0 * t0;
+            _d_dx = global::Leibniz.Generated.Adjoints.Add(_d_dx, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, dx));
+            _d_t0 = global::Leibniz.Generated.Adjoints.Add(_d_t0, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, t0));
             // ∂ of: x.softmax(1)
             r0 = _d_t0 * t0;
             r1 = r0.sum(1L, true);

@@ -44,7 +44,7 @@ namespace Layers
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_h = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_pooled = null;
@@ -52,10 +52,10 @@ namespace Layers
             global::TorchSharp.torch.Tensor? _d_dropped = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2L);
@@ -76,11 +76,11 @@ namespace Layers
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t7 = _d_result;
             // ∂ of: return nn.functional.mse_loss(dropped.flatten(1), target);
-            r8 = _d_t7 * 2.0;
-            r9 = t6 - target;
-            r10 = global::Leibniz.Generated.Reductions.SpreadMean(r8, r9);
-            r11 = r10 * r9;
-            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, t6);
+            r1 = _d_t7 * 2.0;
+            r2 = t6 - target;
+            r3 = global::Leibniz.Generated.Reductions.SpreadMean(r1, r2);
+            r4 = r3 * r2;
+            _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t6);
             // ∂ of: dropped.flatten(1)
             _d_dropped = global::Leibniz.Generated.Transposes.Reshape(_d_t6, dropped);
             _d_t5 = _d_dropped;
@@ -91,8 +91,8 @@ namespace Layers
             _d_h = global::Leibniz.Generated.MaxPool2dSelection.Scatter(_d_t3, h, t2);
             _d_t1 = _d_h;
             // ∂ of: h = nn.functional.relu(nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2))
-            r4 = t1.gt(0.0);
-            _d_t0 = _d_t1 * r4;
+            r0 = t1.gt(0.0);
+            _d_t0 = _d_t1 * r0;
             // ∂ of: nn.functional.conv2d(x, kernels, bias, padding: new long[] { 1, 1 }, groups: 2)
             _d_x = global::Leibniz.Generated.Conv2dAdjoints.Input(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2L);
             _d_kernels = global::Leibniz.Generated.Conv2dAdjoints.Weight(_d_t0, x, kernels, null, new long[] { 1, 1 }, null, 2L);

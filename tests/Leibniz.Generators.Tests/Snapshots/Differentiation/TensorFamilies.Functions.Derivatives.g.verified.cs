@@ -36,19 +36,19 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
-            global::TorchSharp.torch.Tensor? r15 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -70,27 +70,27 @@ namespace TensorFamilies
             _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t5);
             _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
             // ∂ of: row.square()
-            r15 = _d_t6 * 2.0;
-            _d_row = r15 * row;
+            r7 = _d_t6 * 2.0;
+            _d_row = r7 * row;
             // ∂ of: a.exp() * row.sigmoid() - tanh(a) / 2.0
-            r13 = -_d_t5;
+            r6 = -_d_t5;
             _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t5, t2);
-            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, t4);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t4);
             // ∂ of: tanh(a) / 2.0
             _d_t3 = _d_t4 / 2.0;
             // ∂ of: tanh(a)
-            r9 = t3.square();
-            r10 = 1.0 - r9;
-            _d_a = _d_t3 * r10;
+            r4 = t3.square();
+            r5 = 1.0 - r4;
+            _d_a = _d_t3 * r5;
             // ∂ of: a.exp() * row.sigmoid()
-            r4 = _d_t2 * t0;
-            r6 = _d_t2 * t1;
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t0);
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t1);
+            r2 = _d_t2 * t0;
+            r3 = _d_t2 * t1;
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, t0);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t1);
             // ∂ of: row.sigmoid()
-            r2 = 1.0 - t1;
-            r3 = t1 * r2;
-            _d_row = global::Leibniz.Generated.Adjoints.Add(_d_row, _d_t1 * r3);
+            r0 = 1.0 - t1;
+            r1 = t1 * r0;
+            _d_row = global::Leibniz.Generated.Adjoints.Add(_d_row, _d_t1 * r1);
             // ∂ of: a.exp()
             _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, _d_t0 * t0);
 
@@ -132,8 +132,8 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, w, b);
@@ -145,10 +145,10 @@ namespace TensorFamilies
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
             _d_t1 = _d_result;
             // ∂ of: return linear(x, w, b).matmul(m)
-            r3 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t1, t0, m);
-            r5 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t1, t0, m);
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r5, t0);
-            _d_m = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, m);
+            r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t1, t0, m);
+            r1 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t1, t0, m);
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, t0);
+            _d_m = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, m);
             // ∂ of: linear(x, w, b)
             _d_x = _d_t0.matmul(w);
             _d_w = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x);
@@ -186,12 +186,12 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -209,14 +209,14 @@ namespace TensorFamilies
             _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t0);
             _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t3, t2);
             // ∂ of: mse_loss(logits.relu(), target)
-            r3 = _d_t2 * 2.0;
-            r4 = t1 - target;
-            r5 = global::Leibniz.Generated.Reductions.SpreadMean(r3, r4);
-            r6 = r5 * r4;
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t1);
+            r1 = _d_t2 * 2.0;
+            r2 = t1 - target;
+            r3 = global::Leibniz.Generated.Reductions.SpreadMean(r1, r2);
+            r4 = r3 * r2;
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t1);
             // ∂ of: logits.relu()
-            r2 = t1.gt(0.0);
-            _d_logits = _d_t1 * r2;
+            r0 = t1.gt(0.0);
+            _d_logits = _d_t1 * r0;
             // ∂ of: cross_entropy(logits, classes)
             _d_logits = global::Leibniz.Generated.Adjoints.Add(_d_logits, global::Leibniz.Generated.LossAdjoints.CrossEntropy(_d_t0, logits, classes));
 
@@ -255,12 +255,12 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             var tapeTensor = global::Leibniz.Generated.Tape<global::TorchSharp.torch.Tensor>.Current;
 
@@ -295,18 +295,18 @@ namespace TensorFamilies
             {
                 t2 = tapeTensor.Pop();
                 h = tapeTensor.Pop();
-                r9 = _d_h;
-                _d_t2 = r9;
+                r6 = _d_h;
+                _d_t2 = r6;
                 // ∂ of: h = tanh(h.matmul(w))
-                r5 = _d_t2;
-                r7 = t2.square();
-                r8 = 1.0 - r7;
-                _d_t1 = r5 * r8;
+                r3 = _d_t2;
+                r4 = t2.square();
+                r5 = 1.0 - r4;
+                _d_t1 = r3 * r5;
                 // ∂ of: h.matmul(w)
                 r0 = _d_t1;
                 r1 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(r0, h, w);
-                r3 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(r0, h, w);
-                _d_h = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, h);
+                r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(r0, h, w);
+                _d_h = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, h);
                 _d_w = global::Leibniz.Generated.Adjoints.Add(_d_w, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, w));
             }
 
@@ -341,9 +341,9 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
 
@@ -365,10 +365,10 @@ namespace TensorFamilies
             // ∂ of: a.logsumexp(0L).sum()
             _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: a.logsumexp(0L)
-            r3 = global::Leibniz.Generated.Reductions.KeepDimension(_d_t2, a, 0L);
-            r4 = r3.expand_as(a);
-            r6 = a.softmax(0L);
-            _d_a = r4 * r6;
+            r1 = global::Leibniz.Generated.Reductions.KeepDimension(_d_t2, a, 0L);
+            r2 = r1.expand_as(a);
+            r3 = a.softmax(0L);
+            _d_a = r2 * r3;
             // ∂ of: a.sum(dim: 1L, keepdim: true).mean()
             _d_t0 = global::Leibniz.Generated.Reductions.SpreadMean(_d_t1, t0);
             // ∂ of: a.sum(dim: 1L, keepdim: true)
@@ -408,15 +408,15 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -435,22 +435,22 @@ namespace TensorFamilies
             // ∂ of: return where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0).sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: where(a.gt(b), a * b, a - b).clamp(-1.0, 1.0)
-            r13 = t4.eq(t3);
-            _d_t3 = _d_t4 * r13;
+            r6 = t4.eq(t3);
+            _d_t3 = _d_t4 * r6;
             // ∂ of: where(a.gt(b), a * b, a - b)
-            r7 = t0.logical_not();
-            r8 = _d_t3.masked_fill(r7, 0.0);
-            r10 = _d_t3.masked_fill(t0, 0.0);
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, t1);
-            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, t2);
+            r3 = t0.logical_not();
+            r4 = _d_t3.masked_fill(r3, 0.0);
+            r5 = _d_t3.masked_fill(t0, 0.0);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t1);
+            _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r5, t2);
             // ∂ of: a - b
-            r5 = -_d_t2;
+            r2 = -_d_t2;
             _d_a = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t2, a);
-            _d_b = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r5, b);
+            _d_b = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, b);
             // ∂ of: a * b
             r0 = _d_t1 * a;
-            r2 = _d_t1 * b;
-            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, a));
+            r1 = _d_t1 * b;
+            _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, a));
             _d_b = global::Leibniz.Generated.Adjoints.Add(_d_b, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, b));
 
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);
@@ -544,12 +544,12 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -566,15 +566,15 @@ namespace TensorFamilies
             // ∂ of: return (log_softmax(logits, 1L) * softmax(logits, 1L)).sum()
             _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: log_softmax(logits, 1L) * softmax(logits, 1L)
-            r8 = _d_t2 * t0;
-            r10 = _d_t2 * t1;
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, t0);
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, t1);
+            r6 = _d_t2 * t0;
+            r7 = _d_t2 * t1;
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, t0);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t1);
             // ∂ of: softmax(logits, 1L)
-            r4 = _d_t1 * t1;
-            r5 = r4.sum(1L, true);
-            r6 = _d_t1 - r5;
-            _d_logits = r6 * t1;
+            r3 = _d_t1 * t1;
+            r4 = r3.sum(1L, true);
+            r5 = _d_t1 - r4;
+            _d_logits = r5 * t1;
             // ∂ of: log_softmax(logits, 1L)
             r0 = _d_t0.sum(1L, true);
             r1 = t0.exp();

@@ -38,10 +38,10 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_values = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
 
@@ -68,13 +68,13 @@ namespace Tensors
             // ∂ of: (values * indexes).sum()
             _d_t5 = _d_t6.expand_as(t5);
             // ∂ of: values * indexes
-            r7 = _d_t5 * indexes;
-            _d_values = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, values);
+            r3 = _d_t5 * indexes;
+            _d_values = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, values);
             // ∂ of: x.amax(-1).square().sum()
             _d_t3 = _d_t4.expand_as(t3);
             // ∂ of: x.amax(-1).square()
-            r4 = _d_t3 * 2.0;
-            _d_t2 = r4 * t2;
+            r2 = _d_t3 * 2.0;
+            _d_t2 = r2 * t2;
             // ∂ of: x.amax(-1)
             _d_x = global::Leibniz.Generated.Reductions.ShareAmongTies(x, t2, _d_t2, new long[] { (-1L) });
             _d_t0 = _d_values;
@@ -116,11 +116,11 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
@@ -157,15 +157,15 @@ namespace Tensors
             // ∂ of: x[k].square().sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: x[k].square()
-            r5 = _d_t4 * 2.0;
-            _d_t3 = r5 * t3;
+            r1 = _d_t4 * 2.0;
+            _d_t3 = r1 * t3;
             // ∂ of: x[k]
             _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, global::Leibniz.Generated.Transposes.Index(_d_t3, x, new global::TorchSharp.torch.TensorIndex[] { global::TorchSharp.torch.TensorIndex.Single(k) }));
             // ∂ of: x[.., 1..^1].sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x[.., 1..^1].sin()
-            r2 = t0.cos();
-            _d_t0 = _d_t1 * r2;
+            r0 = t0.cos();
+            _d_t0 = _d_t1 * r0;
             // ∂ of: x[.., 1..^1]
             _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, global::Leibniz.Generated.Transposes.Index(_d_t0, x, new global::TorchSharp.torch.TensorIndex[] { (global::TorchSharp.torch.TensorIndex)(..), (global::TorchSharp.torch.TensorIndex)(1..^1) }));
 
@@ -203,7 +203,7 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
@@ -237,8 +237,8 @@ namespace Tensors
             // ∂ of: torch.cat(new[] { a, b }, 1).sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: torch.cat(new[] { a, b }, 1).sin()
-            r3 = t0.cos();
-            _d_t0 = _d_t1 * r3;
+            r0 = t0.cos();
+            _d_t0 = _d_t1 * r0;
             // ∂ of: torch.cat(new[] { a, b }, 1)
             _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, global::Leibniz.Generated.Transposes.CatPart(_d_t0, 1L, 0, a, b));
             _d_b = global::Leibniz.Generated.Transposes.CatPart(_d_t0, 1L, 1, a, b);
@@ -270,7 +270,7 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -286,8 +286,8 @@ namespace Tensors
             // ∂ of: return x.permute(2, 0, 1).sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x.permute(2, 0, 1).sin()
-            r2 = t0.cos();
-            _d_t0 = _d_t1 * r2;
+            r0 = t0.cos();
+            _d_t0 = _d_t1 * r0;
             // ∂ of: x.permute(2, 0, 1)
             _d_x = global::Leibniz.Generated.Transposes.Permute(_d_t0, new long[] { 2L, 0L, 1L });
 
@@ -321,11 +321,11 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
 
@@ -349,15 +349,15 @@ namespace Tensors
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true).square().sum()
             _d_t4 = _d_t5.expand_as(t4);
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true).square()
-            r5 = _d_t4 * 2.0;
-            _d_t3 = r5 * t3;
+            r1 = _d_t4 * 2.0;
+            _d_t3 = r1 * t3;
             // ∂ of: x.mean(new long[] { 1 }, keepdim: true)
             _d_x = global::Leibniz.Generated.Transposes.SpreadMean(_d_t3, x, new long[] { 1L });
             // ∂ of: x.sum(new long[] { 0, 2 }).sin().sum()
             _d_t1 = _d_t2.expand_as(t1);
             // ∂ of: x.sum(new long[] { 0, 2 }).sin()
-            r2 = t0.cos();
-            _d_t0 = _d_t1 * r2;
+            r0 = t0.cos();
+            _d_t0 = _d_t1 * r0;
             // ∂ of: x.sum(new long[] { 0, 2 })
             _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, global::Leibniz.Generated.Transposes.SpreadSum(_d_t0, x, new long[] { 0L, 2L }));
 
@@ -408,18 +408,18 @@ namespace Tensors
             global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? r10 = null;
             global::TorchSharp.torch.Tensor? r11 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r18 = null;
-            global::TorchSharp.torch.Tensor? r19 = null;
-            global::TorchSharp.torch.Tensor? r22 = null;
-            global::TorchSharp.torch.Tensor? r23 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r14 = null;
+            global::TorchSharp.torch.Tensor? r15 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
 
@@ -444,36 +444,36 @@ namespace Tensors
             // ∂ of: x.addmm(a, b, alpha: 0.5f).sum()
             _d_t5 = _d_t6.expand_as(t5);
             // ∂ of: x.addmm(a, b, alpha: 0.5f)
-            r18 = a.t();
-            r19 = r18.mm(_d_t5);
-            r22 = b.t();
-            r23 = _d_t5.mm(r22);
+            r12 = a.t();
+            r13 = r12.mm(_d_t5);
+            r14 = b.t();
+            r15 = _d_t5.mm(r14);
             _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t5, x);
-            _d_a = r23 * 0.5f;
-            _d_b = r19 * 0.5f;
+            _d_a = r15 * 0.5f;
+            _d_b = r13 * 0.5f;
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0).sum() + nn.functional.leaky_relu(x).sum()
             _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t1);
             _d_t3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t4, t3);
             // ∂ of: nn.functional.leaky_relu(x).sum()
             _d_t2 = _d_t3.expand_as(t2);
             // ∂ of: nn.functional.leaky_relu(x)
-            r10 = x.gt(0.0);
-            r9 = r10.logical_not();
-            r11 = _d_t2.masked_fill(r9, 0.0);
-            r12 = _d_t2.masked_fill(r10, 0.0);
-            r13 = r12 * 0.01;
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r11 + r13);
+            r7 = x.gt(0.0);
+            r8 = r7.logical_not();
+            r9 = _d_t2.masked_fill(r8, 0.0);
+            r10 = _d_t2.masked_fill(r7, 0.0);
+            r11 = r10 * 0.01;
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r9 + r11);
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0).sum()
             _d_t0 = _d_t1.expand_as(t0);
             // ∂ of: nn.functional.softplus(x, 2.0, 3.0)
-            r1 = x * 2.0;
-            r2 = r1.gt(3.0);
-            r0 = r2.logical_not();
-            r3 = _d_t0.masked_fill(r0, 0.0);
-            r4 = _d_t0.masked_fill(r2, 0.0);
-            r6 = r1.sigmoid();
-            r5 = r4 * r6;
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r3 + r5);
+            r0 = x * 2.0;
+            r1 = r0.gt(3.0);
+            r2 = r1.logical_not();
+            r3 = _d_t0.masked_fill(r2, 0.0);
+            r4 = _d_t0.masked_fill(r1, 0.0);
+            r5 = r0.sigmoid();
+            r6 = r4 * r5;
+            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, r3 + r6);
 
             if (_d_x is not null) dx = global::Leibniz.Generated.Adjoints.Add(dx, _d_x);
             if (_d_a is not null) da = global::Leibniz.Generated.Adjoints.Add(da, _d_a);

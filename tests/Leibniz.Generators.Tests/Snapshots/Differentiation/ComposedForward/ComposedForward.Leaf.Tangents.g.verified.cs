@@ -195,14 +195,14 @@ namespace ComposedForward
             global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r11 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d__p3 = null;
-            global::TorchSharp.torch.Tensor? r13 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d__p4 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
-            global::TorchSharp.torch.Tensor? r16 = null;
-            global::TorchSharp.torch.Tensor? r18 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, weight, bias);
@@ -221,19 +221,19 @@ namespace ComposedForward
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
             _d_dt1 = _d_dresult;
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
-            r16 = _d_dt1 * dt0;
-            r18 = _d_dt1 * _p4;
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r18, dt0);
-            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r16, _p4);
+            r3 = _d_dt1 * dt0;
+            r4 = _d_dt1 * _p4;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, dt0);
+            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, _p4);
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
             _d__p3 = -_d__p4;
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
-            r13 = _d__p3 * 2.0;
-            _d_t1 = r13 * t1;
+            r2 = _d__p3 * 2.0;
+            _d_t1 = r2 * t1;
             // ∂ of: return tanh(linear(x, weight, bias))
-            r11 = t1.square();
-            r12 = 1.0 - r11;
-            _d_t0 = _d_t1 * r12;
+            r0 = t1.square();
+            r1 = 1.0 - r0;
+            _d_t0 = _d_t1 * r1;
             // ∂ of: tangent of linear(x, weight, bias)
             _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
             _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);

@@ -52,8 +52,8 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_z;
             global::TorchSharp.torch.Tensor? _d_t4;
             global::TorchSharp.torch.Tensor? _d_y;
+            global::TorchSharp.torch.Tensor? r0;
             global::TorchSharp.torch.Tensor? r1;
-            global::TorchSharp.torch.Tensor? r2;
             global::Composition.Encoder.ForwardSweep encoderSweep = null!;
             global::Composition.Layer.ForwardSweep decoderSweep = null!;
             global::Composition.Layer.ForwardSweep decoderSweep1 = null!;
@@ -112,14 +112,14 @@ namespace Composition
                 if (t5)
                 {
                     // ∂ of: y = scaled.call(y)
-                    r2 = _d_y;
-                    _d_y = scaledSweep.PullbackInto(r2, scaledGradients);
+                    r1 = _d_y;
+                    _d_y = scaledSweep.PullbackInto(r1, scaledGradients);
                 }
                 // ∂ of: y = decoder.Forward(decoder.call(z))
-                r1 = _d_y;
-                if (r1 is not null)
+                r0 = _d_y;
+                if (r0 is not null)
                 {
-                    _d_t4 = decoderSweep1.PullbackInto(r1, decoderGradients);
+                    _d_t4 = decoderSweep1.PullbackInto(r0, decoderGradients);
                 }
                 // ∂ of: decoder.call(z)
                 if (_d_t4 is not null)
@@ -205,14 +205,14 @@ namespace Composition
                 if (t5)
                 {
                     // ∂ of: y = scaled.call(y)
-                    r2 = _d_y;
-                    _d_y = scaledSweep.Descend(r2, learningRate);
+                    r1 = _d_y;
+                    _d_y = scaledSweep.Descend(r1, learningRate);
                 }
                 // ∂ of: y = decoder.Forward(decoder.call(z))
-                r1 = _d_y;
-                if (r1 is not null)
+                r0 = _d_y;
+                if (r0 is not null)
                 {
-                    _d_t4 = decoderSweep1.PullbackInto(r1, decoderGradients);
+                    _d_t4 = decoderSweep1.PullbackInto(r0, decoderGradients);
                 }
                 // ∂ of: decoder.call(z)
                 if (_d_t4 is not null)

@@ -42,7 +42,7 @@ namespace Composition
                 global::TorchSharp.torch.Tensor? _d_result;
                 global::TorchSharp.torch.Tensor? _d_t0;
                 global::TorchSharp.torch.Tensor? r0;
-                global::TorchSharp.torch.Tensor? r2;
+                global::TorchSharp.torch.Tensor? r1;
                 readonly Scaled<TTag> _owner;
                 readonly bool inputGradient;
                 bool pulledBack;
@@ -75,10 +75,10 @@ namespace Composition
                     _d_t0 = _d_result;
                     // ∂ of: return x * scale
                     r0 = _d_t0 * x;
-                    r2 = _d_t0 * scale;
+                    r1 = _d_t0 * scale;
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, x);
                     }
                     _d_scale = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, scale);
                     return (_d_x, _d_scale);
@@ -130,10 +130,10 @@ namespace Composition
                     _d_t0 = _d_result;
                     // ∂ of: return x * scale
                     r0 = _d_t0 * x;
-                    r2 = _d_t0 * scale;
+                    r1 = _d_t0 * scale;
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, x);
                     }
                     scale.add_(global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, scale), alpha: -learningRate);
                     return _d_x;

@@ -47,7 +47,7 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t1;
             global::TorchSharp.torch.Tensor? r0;
-            global::TorchSharp.torch.Tensor? r2;
+            global::TorchSharp.torch.Tensor? r1;
             global::Composition.Layer.ForwardSweep firstSweep = null!;
             global::Composition.Layer.ForwardSweep secondSweep = null!;
             global::Composition.Encoder.Inner.ForwardSweep innerSweep = null!;
@@ -95,8 +95,8 @@ namespace Composition
                 if (_d_t1 is not null)
                 {
                     r0 = _d_t1 * t0;
-                    r2 = _d_t1 * gain;
-                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+                    r1 = _d_t1 * gain;
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, t0);
                     _d_gain = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, gain);
                 }
                 // ∂ of: second.Forward(h)
@@ -178,8 +178,8 @@ namespace Composition
                 if (_d_t1 is not null)
                 {
                     r0 = _d_t1 * t0;
-                    r2 = _d_t1 * gain;
-                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+                    r1 = _d_t1 * gain;
+                    _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, t0);
                     _d_gain = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, gain);
                 }
                 // ∂ of: second.Forward(h)

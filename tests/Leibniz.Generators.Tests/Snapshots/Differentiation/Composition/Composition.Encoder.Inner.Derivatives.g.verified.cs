@@ -42,7 +42,7 @@ namespace Composition
                 global::TorchSharp.torch.Tensor? _d_result;
                 global::TorchSharp.torch.Tensor? _d_t0;
                 global::TorchSharp.torch.Tensor? r0;
-                global::TorchSharp.torch.Tensor? r2;
+                global::TorchSharp.torch.Tensor? r1;
                 readonly Inner _owner;
                 readonly bool inputGradient;
                 bool pulledBack;
@@ -75,10 +75,10 @@ namespace Composition
                     _d_t0 = _d_result;
                     // ∂ of: return x.matmul(w)
                     r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t0, x, w);
-                    r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w);
+                    r1 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w);
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, x);
                     }
                     _d_w = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, w);
                     return (_d_x, _d_w);
@@ -130,10 +130,10 @@ namespace Composition
                     _d_t0 = _d_result;
                     // ∂ of: return x.matmul(w)
                     r0 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(_d_t0, x, w);
-                    r2 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w);
+                    r1 = global::Leibniz.Generated.MatrixProducts.LeftAdjoint(_d_t0, x, w);
                     if (inputGradient)
                     {
-                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, x);
+                        _d_x = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, x);
                     }
                     w.add_(global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, w), alpha: -learningRate);
                     return _d_x;

@@ -43,8 +43,8 @@ namespace Composition
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t1;
-            global::TorchSharp.torch.Tensor? r4;
-            global::TorchSharp.torch.Tensor? r5;
+            global::TorchSharp.torch.Tensor? r0;
+            global::TorchSharp.torch.Tensor? r1;
             readonly Layer _owner;
             readonly bool inputGradient;
             bool pulledBack;
@@ -78,9 +78,9 @@ namespace Composition
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                 _d_t1 = _d_result;
                 // ∂ of: return tanh(linear(x, weight, bias))
-                r4 = t1.square();
-                r5 = 1.0 - r4;
-                _d_t0 = _d_t1 * r5;
+                r0 = t1.square();
+                r1 = 1.0 - r0;
+                _d_t0 = _d_t1 * r1;
                 // ∂ of: linear(x, weight, bias)
                 if (inputGradient)
                 {
@@ -138,9 +138,9 @@ namespace Composition
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                 _d_t1 = _d_result;
                 // ∂ of: return tanh(linear(x, weight, bias))
-                r4 = t1.square();
-                r5 = 1.0 - r4;
-                _d_t0 = _d_t1 * r5;
+                r0 = t1.square();
+                r1 = 1.0 - r0;
+                _d_t0 = _d_t1 * r1;
                 // ∂ of: linear(x, weight, bias)
                 if (inputGradient)
                 {

@@ -56,11 +56,11 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t1;
-            global::TorchSharp.torch.Tensor? r4;
+            global::TorchSharp.torch.Tensor? r0;
             global::TorchSharp.torch.Tensor? _d_h1;
             global::TorchSharp.torch.Tensor? _d_t2;
             global::TorchSharp.torch.Tensor? _d_t3;
-            global::TorchSharp.torch.Tensor? r9;
+            global::TorchSharp.torch.Tensor? r1;
             global::TorchSharp.torch.Tensor? _d_h2;
             global::TorchSharp.torch.Tensor? _d_t4;
             readonly MixtureClassifier _owner;
@@ -110,16 +110,16 @@ namespace HessianSpectrum
                 _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
                 _d_t3 = _d_h2;
                 // ∂ of: h2 = relu(linear(h1, w2, b2))
-                r9 = t3.gt(0.0);
-                _d_t2 = _d_t3 * r9;
+                r1 = t3.gt(0.0);
+                _d_t2 = _d_t3 * r1;
                 // ∂ of: linear(h1, w2, b2)
                 _d_h1 = _d_t2.matmul(w2);
                 _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t2, h1);
                 _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
                 _d_t1 = _d_h1;
                 // ∂ of: h1 = relu(linear(x, w1, b1))
-                r4 = t1.gt(0.0);
-                _d_t0 = _d_t1 * r4;
+                r0 = t1.gt(0.0);
+                _d_t0 = _d_t1 * r0;
                 // ∂ of: linear(x, w1, b1)
                 if (inputGradient)
                 {
@@ -190,16 +190,16 @@ namespace HessianSpectrum
                 global::Leibniz.Generated.LinearAdjoints.AddBias(b3, _d_t4, -learningRate);
                 _d_t3 = _d_h2;
                 // ∂ of: h2 = relu(linear(h1, w2, b2))
-                r9 = t3.gt(0.0);
-                _d_t2 = _d_t3 * r9;
+                r1 = t3.gt(0.0);
+                _d_t2 = _d_t3 * r1;
                 // ∂ of: linear(h1, w2, b2)
                 _d_h1 = _d_t2.matmul(w2);
                 global::Leibniz.Generated.LinearAdjoints.AddWeight(w2, _d_t2, h1, -learningRate);
                 global::Leibniz.Generated.LinearAdjoints.AddBias(b2, _d_t2, -learningRate);
                 _d_t1 = _d_h1;
                 // ∂ of: h1 = relu(linear(x, w1, b1))
-                r4 = t1.gt(0.0);
-                _d_t0 = _d_t1 * r4;
+                r0 = t1.gt(0.0);
+                _d_t0 = _d_t1 * r0;
                 // ∂ of: linear(x, w1, b1)
                 if (inputGradient)
                 {

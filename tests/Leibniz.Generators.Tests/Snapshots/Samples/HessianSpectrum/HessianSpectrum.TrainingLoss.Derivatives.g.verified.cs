@@ -54,11 +54,11 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_h1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_h2 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
@@ -86,16 +86,16 @@ namespace HessianSpectrum
             _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
             _d_t3 = _d_h2;
             // ∂ of: h2 = relu(linear(h1, w2, b2))
-            r8 = t3.gt(0.0);
-            _d_t2 = _d_t3 * r8;
+            r1 = t3.gt(0.0);
+            _d_t2 = _d_t3 * r1;
             // ∂ of: linear(h1, w2, b2)
             _d_h1 = _d_t2.matmul(w2);
             _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t2, h1);
             _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
             _d_t1 = _d_h1;
             // ∂ of: h1 = relu(linear(points, w1, b1))
-            r3 = t1.gt(0.0);
-            _d_t0 = _d_t1 * r3;
+            r0 = t1.gt(0.0);
+            _d_t0 = _d_t1 * r0;
             // ∂ of: linear(points, w1, b1)
             _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, points);
             _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);

@@ -271,9 +271,9 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r0 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_h1 = null;
             global::TorchSharp.torch.Tensor? _d_dh1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
@@ -281,9 +281,9 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d__p4 = null;
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r19 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
-            global::TorchSharp.torch.Tensor? r20 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_h2 = null;
             global::TorchSharp.torch.Tensor? _d_dh2 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
@@ -291,16 +291,16 @@ namespace HessianSpectrum
             global::TorchSharp.torch.Tensor? _d__p9 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
-            global::TorchSharp.torch.Tensor? r32 = null;
-            global::TorchSharp.torch.Tensor? r33 = null;
-            global::TorchSharp.torch.Tensor? r34 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d__p12 = null;
-            global::TorchSharp.torch.Tensor? r36 = null;
-            global::TorchSharp.torch.Tensor? r38 = null;
+            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r8 = null;
             global::TorchSharp.torch.Tensor? _d__p13 = null;
-            global::TorchSharp.torch.Tensor? r40 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? _d__p14 = null;
-            global::TorchSharp.torch.Tensor? r43 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
             global::TorchSharp.torch.Tensor? _d_dt5 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -340,22 +340,22 @@ namespace HessianSpectrum
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
             _d__p14 = global::Leibniz.Generated.Transposes.NllLoss(_d_dt5, _p14, labels);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r43 = -_d__p14;
+            r10 = -_d__p14;
             _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p14, dt4);
-            _d__p13 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r43, _p13);
+            _d__p13 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, _p13);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r40 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p13, _p12, 1);
-            _d__p12 = r40.expand_as(_p12);
+            r9 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p13, _p12, 1);
+            _d__p12 = r9.expand_as(_p12);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r36 = _d__p12 * dt4;
-            r38 = _d__p12 * _p11;
-            _d_dt4 = global::Leibniz.Generated.Adjoints.Add(_d_dt4, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r38, dt4));
-            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r36, _p11);
+            r7 = _d__p12 * dt4;
+            r8 = _d__p12 * _p11;
+            _d_dt4 = global::Leibniz.Generated.Adjoints.Add(_d_dt4, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, dt4));
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, _p11);
             // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r32 = _d__p11 * _p11;
-            r33 = r32.sum(1, true);
-            r34 = _d__p11 - r33;
-            _d_t4 = r34 * _p11;
+            r4 = _d__p11 * _p11;
+            r5 = r4.sum(1, true);
+            r6 = _d__p11 - r5;
+            _d_t4 = r6 * _p11;
             // ∂ of: tangent of linear(h2, w3, b3)
             _d__p8 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt4, _p8);
             _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt4, _p9);
@@ -375,11 +375,11 @@ namespace HessianSpectrum
             // ∂ of: h2 = relu(linear(h1, w2, b2))
             _d_t3 = _d_h2;
             // ∂ of: tangent of h2 = relu(linear(h1, w2, b2))
-            r20 = _d_dt3 * _p6;
-            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r20, dt2);
+            r3 = _d_dt3 * _p6;
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, dt2);
             // ∂ of: h2 = relu(linear(h1, w2, b2))
-            r19 = t3.gt(0.0);
-            _d_t2 = _d_t3 * r19;
+            r2 = t3.gt(0.0);
+            _d_t2 = _d_t3 * r2;
             // ∂ of: tangent of linear(h1, w2, b2)
             _d__p3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p3);
             _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p4);
@@ -399,11 +399,11 @@ namespace HessianSpectrum
             // ∂ of: h1 = relu(linear(points, w1, b1))
             _d_t1 = _d_h1;
             // ∂ of: tangent of h1 = relu(linear(points, w1, b1))
-            r6 = _d_dt1 * _p1;
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, dt0);
+            r1 = _d_dt1 * _p1;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, dt0);
             // ∂ of: h1 = relu(linear(points, w1, b1))
-            r5 = t1.gt(0.0);
-            _d_t0 = _d_t1 * r5;
+            r0 = t1.gt(0.0);
+            _d_t0 = _d_t1 * r0;
             // ∂ of: tangent of linear(points, w1, b1)
             _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_dt0, points);
             _d_db1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_dt0);
