@@ -25,6 +25,7 @@ internal sealed class TensorPullbackDerivation
         "Tensor.op_Addition", "Tensor.add", "Tensor.op_Subtraction", "Tensor.sub", "Tensor.op_Multiply", "Tensor.mul",
         "Tensor.op_Division", "Tensor.div", "Tensor.op_UnaryNegation", "Tensor.neg",
         "Tensor.gt", "Tensor.ge", "Tensor.lt", "Tensor.le", "Tensor.eq", "Tensor.ne", "Tensor.sign", "Tensor.logical_not",
+        "Tensor.op_GreaterThan", "Tensor.op_GreaterThanOrEqual", "Tensor.op_LessThan", "Tensor.op_LessThanOrEqual",
         "Tensor.where", "torch.where(Tensor, Tensor, Tensor)", "Tensor.masked_fill",
     };
 

@@ -67,6 +67,11 @@ internal static class TensorRules
         Flat("Tensor.le", "a ≤ b is piecewise constant: no derivative"),
         Flat("Tensor.eq", "a = b is piecewise constant: no derivative"),
         Flat("Tensor.ne", "a ≠ b is piecewise constant: no derivative"),
+        // The comparison operators (x > 0 as a mask): the same, written as operators.
+        Flat("Tensor.op_GreaterThan", "a > b is piecewise constant: no derivative"),
+        Flat("Tensor.op_GreaterThanOrEqual", "a ≥ b is piecewise constant: no derivative"),
+        Flat("Tensor.op_LessThan", "a < b is piecewise constant: no derivative"),
+        Flat("Tensor.op_LessThanOrEqual", "a ≤ b is piecewise constant: no derivative"),
         Flat("Tensor.sign", "sign a is piecewise constant: no derivative"),
         Flat("Tensor.argmax", "an index is piecewise constant: no derivative"),
         Flat("Tensor.argmin", "an index is piecewise constant: no derivative"),
