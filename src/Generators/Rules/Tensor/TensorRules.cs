@@ -139,6 +139,11 @@ internal static class TensorRules
         Derived("Tensor.norm(float)", "d ‖a‖_p = Σ sign(a)·|a|^(p−1)·da / ‖a‖_p^(p−1)", new[] { true, false }) with { Tangent = Norm },
         Derived("Tensor.clone", "d clone a = da", new[] { true }) with { Tangent = Linear() },
         Flat("Tensor.detach", "detach cuts the derivative: the copy is data"),
+        // full_like reads only its operand's shape: the result is constant in it (a varying fill value is refused).
+        Flat("Tensor.full_like", "full_like(a, v) reads only a's shape: no derivative in a"),
+        // tril/triu keep a triangle and zero the rest: linear, and its own transpose.
+        First("Tensor.tril", "d tril_k a = tril_k da: ā = tril_k ȳ", 2, defaultsFrom: null) with { Tangent = Linear() },
+        First("Tensor.triu", "d triu_k a = triu_k da: ā = triu_k ȳ", 2, defaultsFrom: null) with { Tangent = Linear() },
         Derived("Tensor.cumsum", "d cumsum_d a = cumsum_d da: ā = ȳ summed from the end along d", new[] { true, false, false }, defaultsFrom: 2) with { Tangent = Linear() },
 
         // Piecewise activations: the branch is chosen by a > 0, as PyTorch's backward does (a = 0 takes the left branch).
@@ -341,6 +346,9 @@ internal static class TensorRules
         ["torch.norm(Tensor, float)"] = "Tensor.norm(float)",
         ["torch.norm(Tensor)"] = "Tensor.norm(float)",
         ["Tensor.tensordot(Tensor, long[], long[])"] = "torch.tensordot(Tensor, Tensor, long[], long[])",
+        ["torch.tril"] = "Tensor.tril",
+        ["torch.triu"] = "Tensor.triu",
+        ["torch.full_like"] = "Tensor.full_like",
     };
 
     static readonly Dictionary<string, TensorRule> ByKey = Table.ToDictionary(r => r.Key);
