@@ -30,6 +30,9 @@ public static class Transposes
     /// <summary>The transpose of <c>gather(dim, indices)</c>: the cotangent scattered back, summed where a position was read more than once.</summary>
     public static Tensor Gather(Tensor cotangent, Tensor like, long dim, Tensor indices) => zeros_like(like).scatter_add(dim, indices, cotangent);
 
+    /// <summary>The transpose of a change of element type (<c>to(dtype)</c>): the cotangent in the operand's type.</summary>
+    public static Tensor ToTypeOf(Tensor cotangent, Tensor like) => cotangent.dtype == like.dtype ? cotangent : cotangent.to_type(like.dtype);
+
     /// <summary>The transpose of <c>slice(dim, start, finish, step)</c>: zeros shaped like the operand with the cotangent written into the slice.</summary>
     public static Tensor Slice(Tensor cotangent, Tensor like, long dim, long start, long finish, long step)
         => zeros_like(like).slice_scatter(cotangent, dim, start, finish, step);

@@ -22,6 +22,8 @@ internal static class OperationSamples
             "a.clamp(-0.5, 0.7) + a.clip(-1.0, 0.2) * a + torch.clamp(a, -0.3, 1.1) + torch.clip(a * 2, -1.0, 1.0) + a.clamp_min(0.1) + torch.clamp_min(a, -0.2) + a.clamp_max(0.3) + torch.clamp_max(a, 0.0)"),
         new("Triangles", new[] { "Tensor.tril", "torch.tril", "Tensor.triu", "torch.triu", "Tensor.full_like", "torch.full_like" }, new[] { T("a", 4, 4), T("b", 3, 4) },
             "a.tril() * a.sin() + torch.triu(a.square(), 1) + b.tril(-1).matmul(a.triu()).sum() * a + torch.tril(b.exp(), 2).sum(dim: 0).unsqueeze(0) + a.full_like(0.25) * a + torch.full_like(a, 2.0) / (a.square() + 1)"),
+        new("ElementTypes", new[] { "Tensor.to(ScalarType, bool, bool, bool)", "Tensor.to_type(ScalarType, bool, bool, bool)", "Tensor.type(ScalarType)" }, new[] { T("a", 3, 4) },
+            "a.sin().to(ScalarType.Float64) * a + a.square().to_type(ScalarType.Float64) + a.exp().type(ScalarType.Float64) * 0.5"),
         new("ComparisonMasks", new[] { "Tensor.op_GreaterThan", "Tensor.op_GreaterThanOrEqual", "Tensor.op_LessThan", "Tensor.op_LessThanOrEqual" },
             new[] { T("a", 3, 4), T("b", 4) },
             "torch.where(a > 0.1, a.square(), a * 0.5) + a.where(a <= b, b.sin()) + torch.where(b >= a, a, b * 2) * 0.5 + a.masked_fill(a < -0.2, 0.3) * b"),

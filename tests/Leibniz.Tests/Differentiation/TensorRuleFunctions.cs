@@ -10,6 +10,11 @@ namespace Leibniz.Tests.Differentiation;
 /// </summary>
 public static partial class TensorRuleFunctions
 {
+    /// <summary>A float32 input computed on in float64 and back: the cast's adjoint returns in the input's type.</summary>
+    [Differentiable]
+    public static Tensor CastUpAndDown(Tensor a)
+        => (a.to(ScalarType.Float64).square() * 0.5).sum().to_type(ScalarType.Float32) + a.sin().type(ScalarType.Float64).sum().to(ScalarType.Float32);
+
     [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public static Tensor Softmaxes(Tensor x, [NoDerivative] Tensor w)
         => (x.softmax(1) * w).sum() + (torch.softmax(x, 0) * w.sin()).sum()

@@ -13,6 +13,21 @@ public sealed class TensorRuleTests
 
     static Tensor Leaf(params long[] shape) => randn(shape, dtype: ScalarType.Float64).requires_grad_();
 
+    [Fact]
+    public void A_change_of_element_type_sends_the_adjoint_back_in_the_input_s_type()
+    {
+        var a = randn(new long[] { 3, 4 }, dtype: ScalarType.Float32);
+        var value = TensorRuleFunctions.CastUpAndDownWithGradient(a, out var da);
+        var leaf = a.clone().requires_grad_();
+        var reference = TensorRuleFunctions.CastUpAndDown(leaf);
+        reference.backward();
+        Assert.Equal(ScalarType.Float32, da!.dtype);
+        Assert.Equal(reference.ToSingle(), value.ToSingle(), 5);
+        // d/da (a²/2 + sin a) = a + cos a.
+        Assert.True((da - (a + a.cos())).abs().max().ToSingle() < 1e-5f);
+        Assert.True((da - leaf.grad!).abs().max().ToSingle() < 1e-6f);
+    }
+
     static Tensor Data(params long[] shape) => randn(shape, dtype: ScalarType.Float64);
 
     /// <summary>The oracle: the same function under TorchSharp's tape.</summary>

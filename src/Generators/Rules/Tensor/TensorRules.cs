@@ -141,6 +141,9 @@ internal static class TensorRules
         Flat("Tensor.detach", "detach cuts the derivative: the copy is data"),
         // full_like reads only its operand's shape: the result is constant in it (a varying fill value is refused).
         Flat("Tensor.full_like", "full_like(a, v) reads only a's shape: no derivative in a"),
+        // A change of element type is linear; its transpose changes the cotangent back. disposeAfter would free the operand
+        // the backward reads, so it (and non_blocking) must keep their defaults.
+        First("Tensor.to(ScalarType, bool, bool, bool)", "d a.to(T) = da.to(T): ā = ȳ in a's type", 4, defaultsFrom: 2) with { Tangent = Linear() },
         // tril/triu keep a triangle and zero the rest: linear, and its own transpose.
         First("Tensor.tril", "d tril_k a = tril_k da: ā = tril_k ȳ", 2, defaultsFrom: null) with { Tangent = Linear() },
         First("Tensor.triu", "d triu_k a = triu_k da: ā = triu_k ȳ", 2, defaultsFrom: null) with { Tangent = Linear() },
@@ -347,6 +350,8 @@ internal static class TensorRules
         ["torch.norm(Tensor)"] = "Tensor.norm(float)",
         ["Tensor.tensordot(Tensor, long[], long[])"] = "torch.tensordot(Tensor, Tensor, long[], long[])",
         ["torch.tril"] = "Tensor.tril",
+        ["Tensor.to_type(ScalarType, bool, bool, bool)"] = "Tensor.to(ScalarType, bool, bool, bool)",
+        ["Tensor.type(ScalarType)"] = "Tensor.to(ScalarType, bool, bool, bool)",
         ["torch.triu"] = "Tensor.triu",
         ["torch.full_like"] = "Tensor.full_like",
     };

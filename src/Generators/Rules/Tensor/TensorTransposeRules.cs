@@ -237,6 +237,7 @@ internal static class TensorTransposeRules
         ["Tensor.transpose"] = (b, _) => b.Call("Tensor.transpose", b.Cotangent, b.Argument(1), b.Argument(2)),
         ["Tensor.unsqueeze"] = (b, _) => b.Call("Tensor.squeeze", b.Cotangent, b.Argument(1)),
         ["Tensor.clone"] = (b, _) => b.Cotangent,
+        ["Tensor.to(ScalarType, bool, bool, bool)"] = (b, _) => b.EmitHelper(Transposes + ".ToTypeOf", b.Cotangent, b.ShapeOf(b.Argument(0))),
         // Keeping a triangle is a projection: its own transpose.
         ["Tensor.tril"] = (b, _) => b.Emit(b.Call with { Arguments = new[] { b.Cotangent }.Concat(b.Call.Arguments.Skip(1)).ToEquatableArray() }),
         ["Tensor.triu"] = (b, _) => b.Emit(b.Call with { Arguments = new[] { b.Cotangent }.Concat(b.Call.Arguments.Skip(1)).ToEquatableArray() }),
