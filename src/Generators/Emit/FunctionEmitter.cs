@@ -104,6 +104,14 @@ internal static class FunctionEmitter
         writer.CloseBrace();
     }
 
+    const string AggressiveInliningAttribute =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
+    static bool IsScalarOnly(FunctionSpec primal) =>
+        primal.ReturnType != ValueType.Tensor
+        && primal.Parameters.All(p => p.Type != ValueType.Tensor)
+        && primal.Locals.All(l => l.Type != ValueType.Tensor);
+
     internal static void WritePullback(SourceWriter writer, ReverseFunctionSpec function, string? summary = null)
     {
         var primal = function.Primal;
@@ -121,6 +129,11 @@ internal static class FunctionEmitter
             ? $"/// <summary>Runs {primal.Name}, then adds <paramref name=\"{seed}\"/> times its derivative to each input's adjoint; returns {primal.Name}'s value. Other generated derivatives call it when they call {primal.Name}.</summary>"
             : $"/// <summary>{summary}</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        // Scalar code only: inlined into WithGradient, whose seed is the constant 1, the JIT folds every
+        // multiplication by the seed out of the sweep (a fifth of Rosenbrock's gradient). A tensor sweep's
+        // time is in its kernels, and inlining it would only grow its callers.
+        if (IsScalarOnly(primal))
+            writer.Line(AggressiveInliningAttribute);
         writer.Line($"{primal.Accessibility} static {returnType} {primal.Name}{PullbackSuffix}({signature})");
         writer.OpenBrace();
 
@@ -163,7 +176,9 @@ internal static class FunctionEmitter
 
         WriteBlock(writer, function.Forward, scope);
         writer.Line();
-        writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
+        var hasReverse = !function.SeedsBeforeForward || function.Reverse.Statements.Count > 0;
+        if (hasReverse)
+            writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
         if (primal.ReturnType == ValueType.Tensor)
             writer.Line($"{ValidationType}.Seed({seed}, {resultName}, nameof({seed}), \"{primal.Name}\");");
@@ -175,7 +190,7 @@ internal static class FunctionEmitter
         }
 
         WriteBlock(writer, function.Reverse, scope);
-        writer.Line();
+        if (hasReverse) writer.Line();
         foreach (var adjoint in function.Adjoints.Where(a => a.LocalAdjoint is not null))
         {
             writer.Line(adjoint.Type == ValueType.Tensor

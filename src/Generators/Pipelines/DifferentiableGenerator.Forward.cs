@@ -28,7 +28,7 @@ public sealed partial class DifferentiableGenerator
         CollectCallees(method.Function.Body, callees);
         try
         {
-            var spec = TangentCallFusion.Apply(ForwardMode.Differentiate(SelfComparisons.Rewrite(method.Function), method.HessianVectorProduct));
+            var spec = TangentCallFusion.Apply(ForwardMode.Differentiate(SelfComparisons.Rewrite(CommonSubexpressions.Eliminate(method.Function)), method.HessianVectorProduct));
             return new Tangent(method.Hierarchy, method.Key, method.DeclarationId, name, spec, callees.ToEquatableArray(), EquatableArray<MethodDiagnostic>.Empty);
         }
         catch (ForwardModeException e)

@@ -75,6 +75,7 @@ namespace Forward
 
         /// <summary>Runs CallsJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns CallsJacobianVectorProduct's value. Other generated derivatives call it when they call CallsJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double CallsJacobianVectorProductPullback(double x, double y, double dx, double dy, double seed, ref double dx_1, ref double dy_1, ref double ddx, ref double ddy)
         {
             double t0 = 0;
@@ -139,28 +140,26 @@ namespace Forward
             double result = 0;
             double dt1 = 0;
             double _p0 = 0;
-            double _p1 = 0;
             double dresult = 0;
             double dt2 = 0;
             double dz = 0;
             double dt4 = 0;
+            double _p5 = 0;
             double _p6 = 0;
-            double _p7 = 0;
             double dt5 = 0;
-            bool _p9 = false;
-            double _p10 = 0;
+            bool _p8 = false;
+            double _p9 = 0;
             double dt6 = 0;
+            double _p11 = 0;
             double _p12 = 0;
-            double _p13 = 0;
 
             t0 = x > y;
             if (t0)
             {
                 // tangent of x * x
                 t1 = x * x;
-                _p0 = dx * x;
-                _p1 = x * dx;
-                dt1 = _p0 + _p1;
+                _p0 = x * dx;
+                dt1 = _p0 + _p0;
                 // tangent of return x * x - y;
                 result = t1 - y;
                 dresult = dt1 - dy;
@@ -185,22 +184,22 @@ namespace Forward
                 dz = dt2;
                 // tangent of z * y
                 t4 = z * y;
-                _p6 = dz * y;
-                _p7 = z * dy;
-                dt4 = _p6 + _p7;
+                _p5 = dz * y;
+                _p6 = z * dy;
+                dt4 = _p5 + _p6;
                 // tangent of Math.Abs(x)
                 t5 = global::System.Math.Abs(x);
-                _p9 = x >= 0.0;
-                _p10 = _p9 ? 1.0 : (-1.0);
-                dt5 = _p10 * dx;
+                _p8 = x >= 0.0;
+                _p9 = _p8 ? 1.0 : (-1.0);
+                dt5 = _p9 * dx;
                 // tangent of 1 + Math.Abs(x)
                 t6 = 1.0 + t5;
                 dt6 = dt5;
                 // tangent of return z * y / (1 + Math.Abs(x));
                 result = t4 / t6;
-                _p12 = result * dt6;
-                _p13 = dt4 - _p12;
-                dresult = _p13 / t6;
+                _p11 = result * dt6;
+                _p12 = dt4 - _p11;
+                dresult = _p12 / t6;
             }
 
             tangent = dresult;
@@ -246,6 +245,7 @@ namespace Forward
 
         /// <summary>Runs PiecewiseJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns PiecewiseJacobianVectorProduct's value. Other generated derivatives call it when they call PiecewiseJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double PiecewiseJacobianVectorProductPullback(double x, double y, double dx, double dy, double seed, ref double dx_1, ref double dy_1, ref double ddx, ref double ddy)
         {
             bool t0 = false;
@@ -259,19 +259,18 @@ namespace Forward
             double result = 0;
             double dt1 = 0;
             double _p0 = 0;
-            double _p1 = 0;
             double dresult = 0;
             double dt2 = 0;
             double dz = 0;
             double dt4 = 0;
+            double _p5 = 0;
             double _p6 = 0;
-            double _p7 = 0;
             double dt5 = 0;
-            bool _p9 = false;
-            double _p10 = 0;
+            bool _p8 = false;
+            double _p9 = 0;
             double dt6 = 0;
+            double _p11 = 0;
             double _p12 = 0;
-            double _p13 = 0;
             double _d_x = 0;
             double _d_y = 0;
             double _d_dx = 0;
@@ -279,7 +278,6 @@ namespace Forward
             double _d_dresult = 0;
             double _d_t1 = 0;
             double _d__p0 = 0;
-            double _d__p1 = 0;
             double _d_dt1 = 0;
             double _d_result = 0;
             double _d_t2 = 0;
@@ -287,24 +285,23 @@ namespace Forward
             double _d_z = 0;
             double _d_dz = 0;
             double _d_t4 = 0;
+            double _d__p5 = 0;
             double _d__p6 = 0;
-            double _d__p7 = 0;
             double _d_dt4 = 0;
             double _d_t5 = 0;
             double _d_dt5 = 0;
             double _d_t6 = 0;
             double _d_dt6 = 0;
+            double _d__p11 = 0;
             double _d__p12 = 0;
-            double _d__p13 = 0;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = x > y;
             if (t0)
             {
                 t1 = x * x;
-                _p0 = dx * x;
-                _p1 = x * dx;
-                dt1 = _p0 + _p1;
+                _p0 = x * dx;
+                dt1 = _p0 + _p0;
                 result = t1 - y;
                 dresult = dt1 - dy;
             }
@@ -324,19 +321,19 @@ namespace Forward
                 z = t2;
                 dz = dt2;
                 t4 = z * y;
-                _p6 = dz * y;
-                _p7 = z * dy;
-                dt4 = _p6 + _p7;
+                _p5 = dz * y;
+                _p6 = z * dy;
+                dt4 = _p5 + _p6;
                 t5 = global::System.Math.Abs(x);
-                _p9 = x >= 0.0;
-                _p10 = _p9 ? 1.0 : (-1.0);
-                dt5 = _p10 * dx;
+                _p8 = x >= 0.0;
+                _p9 = _p8 ? 1.0 : (-1.0);
+                dt5 = _p9 * dx;
                 t6 = 1.0 + t5;
                 dt6 = dt5;
                 result = t4 / t6;
-                _p12 = result * dt6;
-                _p13 = dt4 - _p12;
-                dresult = _p13 / t6;
+                _p11 = result * dt6;
+                _p12 = dt4 - _p11;
+                dresult = _p12 / t6;
             }
 
             // Reverse sweep: adjoints from the result back to the inputs.
@@ -350,28 +347,24 @@ namespace Forward
                 _d_t1 = _d_result;
                 _d_y = -_d_result;
                 // ∂ of: tangent of x * x
-                _d__p0 = _d_dt1;
-                _d__p1 = _d_dt1;
+                _d__p0 = _d_dt1 * 2.0;
                 // ∂ of: tangent of x * x
-                _d_x = _d__p1 * dx;
-                _d_dx = _d__p1 * x;
-                // ∂ of: tangent of x * x
-                _d_dx += _d__p0 * x;
-                _d_x += _d__p0 * dx;
+                _d_x = _d__p0 * dx;
+                _d_dx = _d__p0 * x;
                 // ∂ of: x * x
                 _d_x += _d_t1 * (2.0 * x);
             }
             else
             {
                 // ∂ of: tangent of return z * y / (1 + Math.Abs(x));
-                _d__p13 = _d_dresult * (1.0 / t6);
-                _d_t6 = -_d_dresult * (_p13 / (t6 * t6));
+                _d__p12 = _d_dresult * (1.0 / t6);
+                _d_t6 = -_d_dresult * (_p12 / (t6 * t6));
                 // ∂ of: tangent of return z * y / (1 + Math.Abs(x));
-                _d_dt4 = _d__p13;
-                _d__p12 = -_d__p13;
+                _d_dt4 = _d__p12;
+                _d__p11 = -_d__p12;
                 // ∂ of: tangent of return z * y / (1 + Math.Abs(x));
-                _d_result = _d__p12 * dt6;
-                _d_dt6 = _d__p12 * result;
+                _d_result = _d__p11 * dt6;
+                _d_dt6 = _d__p11 * result;
                 // ∂ of: return z * y / (1 + Math.Abs(x));
                 _d_t4 = _d_result * (1.0 / t6);
                 _d_t6 -= _d_result * (t4 / (t6 * t6));
@@ -380,18 +373,18 @@ namespace Forward
                 // ∂ of: 1 + Math.Abs(x)
                 _d_t5 = _d_t6;
                 // ∂ of: tangent of Math.Abs(x)
-                _d_dx = _d_dt5 * _p10;
+                _d_dx = _d_dt5 * _p9;
                 // ∂ of: Math.Abs(x)
                 _d_x = _d_t5 * (x >= 0.0 ? 1.0 : (-1.0));
                 // ∂ of: tangent of z * y
+                _d__p5 = _d_dt4;
                 _d__p6 = _d_dt4;
-                _d__p7 = _d_dt4;
                 // ∂ of: tangent of z * y
-                _d_z = _d__p7 * dy;
-                _d_dy = _d__p7 * z;
+                _d_z = _d__p6 * dy;
+                _d_dy = _d__p6 * z;
                 // ∂ of: tangent of z * y
-                _d_dz = _d__p6 * y;
-                _d_y = _d__p6 * dz;
+                _d_dz = _d__p5 * y;
+                _d_y = _d__p5 * dz;
                 // ∂ of: z * y
                 _d_z += _d_t4 * y;
                 _d_y += _d_t4 * z;
@@ -530,6 +523,7 @@ namespace Forward
 
         /// <summary>Runs PowerJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns PowerJacobianVectorProduct's value. Other generated derivatives call it when they call PowerJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double PowerJacobianVectorProductPullback(double x, double y, double scale, int times, double dx, double dy, double seed, ref double dx_1, ref double dy_1, ref double ddx, ref double ddy)
         {
             double p = 0;
@@ -691,6 +685,7 @@ namespace Forward
 
         /// <summary>The reverse of Power's tangent with only its Wrt inputs varying, which PowerHessianVectorProduct runs: the other inputs' directions are zero, so no tangent or adjoint is formed for them.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static double PowerHessianSweepPullback(double x, double y, double scale, int times, double dx, double seed, ref double dx_1, ref double ddx)
         {
             double p = 0;
@@ -810,35 +805,28 @@ namespace Forward
             int t3 = 0;
             double t4 = 0;
             double t5 = 0;
-            double t6 = 0;
             double t7 = 0;
             double b = 0;
-            double t8 = 0;
             double t9 = 0;
             double t10 = 0;
             double t11 = 0;
             double t12 = 0;
-            int t13 = 0;
             double result = 0;
             double dsum = 0;
             double dt4 = 0;
             double dt5 = 0;
-            double dt6 = 0;
             double dt7 = 0;
-            double _p3 = 0;
-            double _p4 = 0;
+            double _p2 = 0;
             double da = 0;
-            double dt8 = 0;
             double db = 0;
             double dt9 = 0;
             double dt10 = 0;
-            double _p10 = 0;
-            double _p11 = 0;
+            double _p7 = 0;
+            double _p8 = 0;
             double dt11 = 0;
-            double _p13 = 0;
-            double _p14 = 0;
+            double _p10 = 0;
             double dt12 = 0;
-            double _p17 = 0;
+            double _p13 = 0;
             double dresult = 0;
 
             // tangent of sum = 0.0
@@ -859,45 +847,36 @@ namespace Forward
                 // tangent of x[i]
                 t5 = x[i];
                 dt5 = dx[i];
-                // tangent of x[i]
-                t6 = x[i];
-                dt6 = dx[i];
                 // tangent of x[i] * x[i]
-                t7 = t5 * t6;
-                _p3 = dt5 * t6;
-                _p4 = t5 * dt6;
-                dt7 = _p3 + _p4;
+                t7 = t5 * t5;
+                _p2 = t5 * dt5;
+                dt7 = _p2 + _p2;
                 // tangent of a = x[i + 1] - x[i] * x[i]
                 a = t4 - t7;
                 da = dt4 - dt7;
-                // tangent of x[i]
-                t8 = x[i];
-                dt8 = dx[i];
                 // tangent of b = 1 - x[i]
-                b = 1.0 - t8;
-                db = -dt8;
+                b = 1.0 - t5;
+                db = -dt5;
                 // tangent of 100 * a
                 t9 = 100.0 * a;
                 dt9 = 100.0 * da;
                 // tangent of 100 * a * a
                 t10 = t9 * a;
-                _p10 = dt9 * a;
-                _p11 = t9 * da;
-                dt10 = _p10 + _p11;
+                _p7 = dt9 * a;
+                _p8 = t9 * da;
+                dt10 = _p7 + _p8;
                 // tangent of b * b
                 t11 = b * b;
-                _p13 = db * b;
-                _p14 = b * db;
-                dt11 = _p13 + _p14;
+                _p10 = b * db;
+                dt11 = _p10 + _p10;
                 // tangent of 100 * a * a + b * b
                 t12 = t10 + t11;
                 dt12 = dt10 + dt11;
                 // tangent of sum += 100 * a * a + b * b
-                _p17 = sum + t12;
+                _p13 = sum + t12;
                 dsum = dsum + dt12;
-                sum = _p17;
-                t13 = i + 1;
-                i = t13;
+                sum = _p13;
+                i = t3;
             }
             // tangent of return sum;
             result = sum;
@@ -945,6 +924,7 @@ namespace Forward
 
         /// <summary>Runs RosenbrockJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns RosenbrockJacobianVectorProduct's value. Other generated derivatives call it when they call RosenbrockJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double RosenbrockJacobianVectorProductPullback(double[] x, double[] dx, double seed, double[] dx_1, double[] ddx)
         {
             global::Leibniz.Generated.Validation.Array(x, nameof(x), "RosenbrockJacobianVectorProduct");
@@ -960,34 +940,27 @@ namespace Forward
             int t3 = 0;
             double t4 = 0;
             double t5 = 0;
-            double t6 = 0;
             double t7 = 0;
             double b = 0;
-            double t8 = 0;
             double t9 = 0;
             double t10 = 0;
             double t11 = 0;
             double t12 = 0;
-            int t13 = 0;
             double dsum = 0;
             double dt4 = 0;
             double dt5 = 0;
-            double dt6 = 0;
             double dt7 = 0;
-            double _p3 = 0;
-            double _p4 = 0;
+            double _p2 = 0;
             double da = 0;
-            double dt8 = 0;
             double db = 0;
             double dt9 = 0;
             double dt10 = 0;
-            double _p10 = 0;
-            double _p11 = 0;
+            double _p7 = 0;
+            double _p8 = 0;
             double dt11 = 0;
-            double _p13 = 0;
-            double _p14 = 0;
+            double _p10 = 0;
             double dt12 = 0;
-            double _p17 = 0;
+            double _p13 = 0;
             double dresult = 0;
             double _d_dresult = 0;
             double _d_dsum = 0;
@@ -995,25 +968,19 @@ namespace Forward
             double _d_dt4 = 0;
             double _d_t5 = 0;
             double _d_dt5 = 0;
-            double _d_t6 = 0;
-            double _d_dt6 = 0;
             double _d_t7 = 0;
-            double _d__p3 = 0;
-            double _d__p4 = 0;
+            double _d__p2 = 0;
             double _d_dt7 = 0;
             double _d_a = 0;
             double _d_da = 0;
-            double _d_t8 = 0;
-            double _d_dt8 = 0;
             double _d_b = 0;
             double _d_db = 0;
             double _d_t9 = 0;
             double _d_dt9 = 0;
-            double _d__p10 = 0;
-            double _d__p11 = 0;
+            double _d__p7 = 0;
+            double _d__p8 = 0;
             double _d_dt10 = 0;
-            double _d__p13 = 0;
-            double _d__p14 = 0;
+            double _d__p10 = 0;
             double _d_dt11 = 0;
             double _d_dt12 = 0;
 
@@ -1038,78 +1005,62 @@ namespace Forward
                 // tangent of x[i]
                 t5 = x[i];
                 dt5 = dx[i];
-                // tangent of x[i]
-                t6 = x[i];
-                dt6 = dx[i];
                 // tangent of x[i] * x[i]
-                t7 = t5 * t6;
-                _p3 = dt5 * t6;
-                _p4 = t5 * dt6;
-                dt7 = _p3 + _p4;
+                t7 = t5 * t5;
+                _p2 = t5 * dt5;
+                dt7 = _p2 + _p2;
                 // tangent of a = x[i + 1] - x[i] * x[i]
                 a = t4 - t7;
                 da = dt4 - dt7;
-                // tangent of x[i]
-                t8 = x[i];
-                dt8 = dx[i];
                 // tangent of b = 1 - x[i]
-                b = 1.0 - t8;
-                db = -dt8;
+                b = 1.0 - t5;
+                db = -dt5;
                 // tangent of 100 * a
                 t9 = 100.0 * a;
                 dt9 = 100.0 * da;
                 // tangent of 100 * a * a
                 t10 = t9 * a;
-                _p10 = dt9 * a;
-                _p11 = t9 * da;
-                dt10 = _p10 + _p11;
+                _p7 = dt9 * a;
+                _p8 = t9 * da;
+                dt10 = _p7 + _p8;
                 // tangent of b * b
                 t11 = b * b;
-                _p13 = db * b;
-                _p14 = b * db;
-                dt11 = _p13 + _p14;
+                _p10 = b * db;
+                dt11 = _p10 + _p10;
                 // tangent of 100 * a * a + b * b
                 t12 = t10 + t11;
                 dt12 = dt10 + dt11;
                 // tangent of sum += 100 * a * a + b * b
-                _p17 = sum + t12;
+                _p13 = sum + t12;
                 dsum = dsum + dt12;
-                sum = _p17;
+                sum = _p13;
                 // ∂ of: tangent of sum += 100 * a * a + b * b
                 _d_dt12 = _d_dsum;
                 // ∂ of: tangent of 100 * a * a + b * b
                 _d_dt10 = _d_dt12;
                 _d_dt11 = _d_dt12;
                 // ∂ of: tangent of b * b
-                _d__p13 = _d_dt11;
-                _d__p14 = _d_dt11;
+                _d__p10 = _d_dt11 * 2.0;
                 // ∂ of: tangent of b * b
-                _d_b = _d__p14 * db;
-                _d_db = _d__p14 * b;
-                // ∂ of: tangent of b * b
-                _d_db += _d__p13 * b;
-                _d_b += _d__p13 * db;
+                _d_b = _d__p10 * db;
+                _d_db = _d__p10 * b;
                 // ∂ of: tangent of 100 * a * a
-                _d__p10 = _d_dt10;
-                _d__p11 = _d_dt10;
+                _d__p7 = _d_dt10;
+                _d__p8 = _d_dt10;
                 // ∂ of: tangent of 100 * a * a
-                _d_t9 = _d__p11 * da;
-                _d_da = _d__p11 * t9;
+                _d_t9 = _d__p8 * da;
+                _d_da = _d__p8 * t9;
                 // ∂ of: tangent of 100 * a * a
-                _d_dt9 = _d__p10 * a;
-                _d_a = _d__p10 * dt9;
+                _d_dt9 = _d__p7 * a;
+                _d_a = _d__p7 * dt9;
                 // ∂ of: tangent of 100 * a
                 _d_da += _d_dt9 * 100.0;
                 // ∂ of: 100 * a
                 _d_a += _d_t9 * 100.0;
                 // ∂ of: tangent of b = 1 - x[i]
-                _d_dt8 = -_d_db;
+                _d_dt5 = -_d_db;
                 // ∂ of: b = 1 - x[i]
-                _d_t8 = -_d_b;
-                // ∂ of: tangent of x[i]
-                ddx[i] += _d_dt8;
-                // ∂ of: x[i]
-                dx_1[i] += _d_t8;
+                _d_t5 = -_d_b;
                 // ∂ of: tangent of a = x[i + 1] - x[i] * x[i]
                 _d_dt4 = _d_da;
                 _d_dt7 = -_d_da;
@@ -1117,21 +1068,12 @@ namespace Forward
                 _d_t4 = _d_a;
                 _d_t7 = -_d_a;
                 // ∂ of: tangent of x[i] * x[i]
-                _d__p3 = _d_dt7;
-                _d__p4 = _d_dt7;
+                _d__p2 = _d_dt7 * 2.0;
                 // ∂ of: tangent of x[i] * x[i]
-                _d_t5 = _d__p4 * dt6;
-                _d_dt6 = _d__p4 * t5;
-                // ∂ of: tangent of x[i] * x[i]
-                _d_dt5 = _d__p3 * t6;
-                _d_t6 = _d__p3 * dt5;
+                _d_t5 += _d__p2 * dt5;
+                _d_dt5 += _d__p2 * t5;
                 // ∂ of: x[i] * x[i]
-                _d_t5 += _d_t7 * t6;
-                _d_t6 += _d_t7 * t5;
-                // ∂ of: tangent of x[i]
-                ddx[i] += _d_dt6;
-                // ∂ of: x[i]
-                dx_1[i] += _d_t6;
+                _d_t5 += _d_t7 * (2.0 * t5);
                 // ∂ of: tangent of x[i]
                 ddx[i] += _d_dt5;
                 // ∂ of: x[i]
@@ -1140,12 +1082,9 @@ namespace Forward
                 ddx[t3] += _d_dt4;
                 // ∂ of: x[i + 1]
                 dx_1[t3] += _d_t4;
-                t13 = i + 1;
-                i = t13;
+                i = t3;
             }
             dresult = dsum;
-
-            // Reverse sweep: adjoints from the result back to the inputs.
 
             return dresult;
         }
@@ -1206,6 +1145,7 @@ namespace Forward
 
         /// <summary>Runs SinTimesXJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns SinTimesXJacobianVectorProduct's value. Other generated derivatives call it when they call SinTimesXJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double SinTimesXJacobianVectorProductPullback(double x, double dx, double seed, ref double dx_1, ref double ddx)
         {
             double t0 = 0;
@@ -1369,6 +1309,7 @@ namespace Forward
 
         /// <summary>Runs UsesSmoothJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns UsesSmoothJacobianVectorProduct's value. Other generated derivatives call it when they call UsesSmoothJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double UsesSmoothJacobianVectorProductPullback(double x, double y, double dx, double dy, double seed, ref double dx_1, ref double dy_1, ref double ddx, ref double ddy)
         {
             double t0 = 0;

@@ -16,6 +16,7 @@ namespace Scalar
 
         /// <summary>Runs Calls, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns Calls's value. Other generated derivatives call it when they call Calls.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double CallsPullback(double x, double y, double seed, ref double dx, ref double dy)
         {
             double t0 = 0;
@@ -63,6 +64,7 @@ namespace Scalar
 
         /// <summary>Runs Piecewise, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns Piecewise's value. Other generated derivatives call it when they call Piecewise.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double PiecewisePullback(double x, double y, double seed, ref double dx, ref double dy)
         {
             bool t0 = false;
@@ -145,6 +147,7 @@ namespace Scalar
 
         /// <summary>Runs Power, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns Power's value. Other generated derivatives call it when they call Power.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double PowerPullback(double x, double y, double scale, int times, double seed, ref double dx, ref double dy)
         {
             double p = 0;
@@ -222,6 +225,7 @@ namespace Scalar
 
         /// <summary>Runs Rosenbrock, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns Rosenbrock's value. Other generated derivatives call it when they call Rosenbrock.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double RosenbrockPullback(double[] x, double seed, double[] dx)
         {
             global::Leibniz.Generated.Validation.Array(x, nameof(x), "Rosenbrock");
@@ -305,8 +309,6 @@ namespace Scalar
             }
             result = sum;
 
-            // Reverse sweep: adjoints from the result back to the inputs.
-
             return result;
         }
 
@@ -320,6 +322,7 @@ namespace Scalar
 
         /// <summary>Runs SinTimesX, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns SinTimesX's value. Other generated derivatives call it when they call SinTimesX.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double SinTimesXPullback(double x, double seed, ref double dx)
         {
             double t0 = 0;
@@ -354,6 +357,7 @@ namespace Scalar
 
         /// <summary>Runs Single, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns Single's value. Other generated derivatives call it when they call Single.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static float SinglePullback(float x, float seed, ref float dx)
         {
             float t0 = 0;

@@ -16,6 +16,7 @@ namespace ScalarRules
 
         /// <summary>Runs Catenary, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns Catenary's value. Other generated derivatives call it when they call Catenary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double CatenaryPullback(double x, double y, double seed, ref double dx, ref double dy)
         {
             double t0 = 0;
@@ -70,6 +71,7 @@ namespace ScalarRules
 
         /// <summary>Runs CubeRootOfSum, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns CubeRootOfSum's value. Other generated derivatives call it when they call CubeRootOfSum.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static float CubeRootOfSumPullback(float x, float y, float seed, ref float dx, ref float dy)
         {
             float t0 = 0;
@@ -128,6 +130,7 @@ namespace ScalarRules
 
         /// <summary>Runs Stepped, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns Stepped's value. Other generated derivatives call it when they call Stepped.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double SteppedPullback(double x, double seed, ref double dx)
         {
             double t0 = 0;

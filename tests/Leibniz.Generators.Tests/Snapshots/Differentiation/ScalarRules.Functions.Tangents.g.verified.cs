@@ -126,6 +126,7 @@ namespace ScalarRules
 
         /// <summary>Runs CatenaryJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns CatenaryJacobianVectorProduct's value. Other generated derivatives call it when they call CatenaryJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static double CatenaryJacobianVectorProductPullback(double x, double y, double dx, double dy, double seed, ref double dx_1, ref double dy_1, ref double ddx, ref double ddy)
         {
             double t0 = 0;
@@ -391,6 +392,7 @@ namespace ScalarRules
 
         /// <summary>Runs CubeRootOfSumJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns CubeRootOfSumJacobianVectorProduct's value. Other generated derivatives call it when they call CubeRootOfSumJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static float CubeRootOfSumJacobianVectorProductPullback(float x, float y, float dx, float dy, float seed, ref float dx_1, ref float dy_1, ref float ddx, ref float ddy)
         {
             float t0 = 0;
