@@ -40,6 +40,16 @@ public abstract class ModelModule<T, TResult> : nn.Module<T, TResult>, IForwardH
     /// <param name="visitor">The registrar or mover.</param>
     protected abstract void VisitComponents(ModelComponentVisitor visitor);
 
+    /// <summary>
+    /// <c>Forward</c> through its generated backward; the generator overrides this for a <c>[Differentiable] Forward</c>.
+    /// The base is reached only when the generator refused <c>Forward</c> — the build then failed with the diagnostic
+    /// saying why, and this keeps the generated <c>forward</c> from adding a missing-name error to it.
+    /// </summary>
+    /// <param name="input">The model's input.</param>
+    /// <exception cref="InvalidOperationException">Always: there is no generated backward to run.</exception>
+    protected virtual TResult ForwardThroughGeneratedBackward(T input)
+        => throw new InvalidOperationException($"{GetType().Name}.Forward has no generated backward: the build that produced this assembly reported why (an LZ diagnostic on Forward). Fix that, or remove [Differentiable] from Forward.");
+
     /// <summary>Registers (or re-registers) the component fields; idempotent and reflection-free.</summary>
     protected sealed override void RegisterComponents() => VisitComponents(new Registrar(this));
 

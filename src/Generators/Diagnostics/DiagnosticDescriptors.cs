@@ -48,7 +48,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NonDifferentiableCall = Create(
         "LZ0102", DifferentiationCategory, DiagnosticSeverity.Error,
         "A call on a differentiable path has no derivative",
-        "'{0}' has no derivative Leibniz knows; mark it [Differentiable], give it a [Derivative(Of = nameof({1}))], or wrap the call in NoDerivative(...) if its derivative should be zero");
+        "'{0}' has no derivative Leibniz knows; {1}");
 
     public static readonly DiagnosticDescriptor UnsupportedSignature = Create(
         "LZ0103", DifferentiationCategory, DiagnosticSeverity.Error,

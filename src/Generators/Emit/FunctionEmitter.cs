@@ -269,7 +269,8 @@ internal static class FunctionEmitter
 
         writer.Line($"/// <summary>{name} through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain {name} otherwise.</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"{tensor} {name}ThroughGeneratedBackward({tensor} {Id(input.Name)})");
+        // Forward's overrides ModelModule's, which stands in when Forward is refused (so no missing-name error joins the diagnostic).
+        writer.Line($"{(name == "Forward" ? "protected override " : "")}{tensor} {name}ThroughGeneratedBackward({tensor} {Id(input.Name)})");
         writer.OpenBrace();
         var requiresGrad = string.Join(" || ", new[] { Id(input.Name) }.Concat(fields.Where(f => f.HasAdjoint).Select(f => "this." + Id(f.Name))).Select(t => t + ".requires_grad"));
         writer.Line("RegisterComponents();");
@@ -1004,6 +1005,7 @@ internal static class FunctionEmitter
         {
             ValueType.Bool => value != 0 ? "true" : "false",
             ValueType.Int => ((int)value).ToString(CultureInfo.InvariantCulture),
+            ValueType.Long => ((long)value).ToString(CultureInfo.InvariantCulture) + "L",
             ValueType.Float => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f",
             _ => DoubleText(value),
         };
@@ -1020,7 +1022,8 @@ internal static class FunctionEmitter
     internal static string Default(ValueType type) => type switch
     {
         ValueType.Bool => "false",
-        ValueType.DoubleArray or ValueType.FloatArray or ValueType.Tensor => "null!",
+        ValueType.DoubleArray or ValueType.FloatArray or ValueType.Tensor or ValueType.Device => "null!",
+        ValueType.ScalarType => "default",
         _ => "0",
     };
 

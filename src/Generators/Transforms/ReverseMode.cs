@@ -288,8 +288,8 @@ internal sealed class ReverseMode
         var entries = new Dictionary<string, string>();
         foreach (var v in recomputed)
         {
-            entries[v] = Local("e" + (_slots++).ToString(CultureInfo.InvariantCulture), ValueType.Int);
-            forward.Add(new SaveStatement(v, ValueType.Int, entries[v]));
+            entries[v] = Local("e" + (_slots++).ToString(CultureInfo.InvariantCulture), _types[v]);
+            forward.Add(new SaveStatement(v, _types[v], entries[v]));
         }
 
         var saves = pushed.Select(v => (Statement)new SaveStatement(v, _types[v], null));
@@ -331,7 +331,7 @@ internal sealed class ReverseMode
             if (statement is not Assignment assignment) continue;
             definitions[assignment.Target] = assignment.Value;
             var v = assignment.Target;
-            if (!_types.TryGetValue(v, out var type) || type != ValueType.Int || counts[v] != 1 || assignedNested.Contains(v)) continue;
+            if (!_types.TryGetValue(v, out var type) || type is not (ValueType.Int or ValueType.Long) || counts[v] != 1 || assignedNested.Contains(v)) continue;
             var value = assignment.Value;
             if (value is CopyExpression { Value: Variable temporary } && _assignmentSites.TryGetValue(temporary.Name, out var sites) && sites == 1
                 && definitions.TryGetValue(temporary.Name, out var definition))
@@ -342,11 +342,13 @@ internal sealed class ReverseMode
         return result;
     }
 
+    static bool IsStep(Literal constant) => constant.Value is >= int.MinValue + 1 and <= int.MaxValue;
+
     static int? StepOf(Expression value, string variable) => value switch
     {
-        BinaryExpression { Operator: BinaryOperator.Add, Left: Variable l, Right: Literal { Type: ValueType.Int } c } when l.Name == variable => (int)c.Value,
-        BinaryExpression { Operator: BinaryOperator.Add, Left: Literal { Type: ValueType.Int } c, Right: Variable r } when r.Name == variable => (int)c.Value,
-        BinaryExpression { Operator: BinaryOperator.Subtract, Left: Variable l, Right: Literal { Type: ValueType.Int } c } when l.Name == variable => -(int)c.Value,
+        BinaryExpression { Operator: BinaryOperator.Add, Left: Variable l, Right: Literal { Type: ValueType.Int or ValueType.Long } c } when l.Name == variable && IsStep(c) => (int)c.Value,
+        BinaryExpression { Operator: BinaryOperator.Add, Left: Literal { Type: ValueType.Int or ValueType.Long } c, Right: Variable r } when r.Name == variable && IsStep(c) => (int)c.Value,
+        BinaryExpression { Operator: BinaryOperator.Subtract, Left: Variable l, Right: Literal { Type: ValueType.Int or ValueType.Long } c } when l.Name == variable && IsStep(c) => -(int)c.Value,
         _ => null,
     };
 

@@ -93,6 +93,27 @@ public sealed class CustomDerivativeAnalyzerTests
             Mismatch("Short", "it takes 4 parameters, but a pullback of 'F' takes 5: (double, double, double, ref double, ref double)"));
 
     [Fact]
+    public Task A_tensor_pullback_without_its_tensor_adjoint_is_reported_with_the_expected_signature()
+        => VerifyAnalyzersAsync("""
+            using Leibniz;
+            using TorchSharp;
+            using static TorchSharp.torch;
+
+            public static partial class Functions
+            {
+                public static Tensor Scale(Tensor x, double s) => x * s;
+
+                [Derivative(Of = nameof(Scale))]
+                public static Tensor {|#0:ScalePullback|}(Tensor x, double s, Tensor seed, ref double ds) => x * s;
+
+                [Derivative(Of = nameof(Scale))]
+                public static Tensor Fits(Tensor x, double s, Tensor seed, ref Tensor? dx, ref double ds) => x * s;
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.DerivativeSignatureMismatch).WithLocation(0).WithArguments("ScalePullback", "Functions.Scale",
+                "it takes 4 parameters, but a pullback of 'Scale' takes 5: (TorchSharp.torch.Tensor, double, TorchSharp.torch.Tensor, ref TorchSharp.torch.Tensor?, ref double)"));
+
+    [Fact]
     public Task A_wrong_return_type_is_reported()
         => VerifyAnalyzersAsync(Header + """
                 [Derivative(Of = nameof(F))]

@@ -23,6 +23,43 @@ public sealed class DifferentiableAnalyzerTests
     // ---- LZ0101: statements and expressions ---------------------------------------------
 
     [Fact]
+    public Task A_call_for_its_effect_names_itself_and_the_way_out()
+        => VerifyAnalyzersAsync(Scalar + """
+            public static partial class Functions
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    {|#0:Console.WriteLine(x)|};
+                    return x * x;
+                }
+            }
+            """,
+            Unsupported(0, "Console.WriteLine(x)", "F", "a call of 'System.Console.WriteLine(double)' for its effect alone (it returns nothing): it has no derivative, and the generated derivatives would run it again; remove it, or make the call before or after this method"));
+
+    [Fact]
+    public Task Linq_and_Random_are_named_with_what_to_write_instead()
+        => VerifyAnalyzersAsync(Scalar + """
+            using System.Linq;
+
+            public static partial class Functions
+            {
+                [Differentiable]
+                public static double Total(double[] x) => {|#0:x.Sum()|};
+
+                [Differentiable]
+                public static double Noisy(double x)
+                {
+                    var {|#1:r = new Random(1)|};
+                    return x * {|#2:r.NextDouble()|};
+                }
+            }
+            """,
+            Unsupported(0, "x.Sum()", "Total", "a LINQ query ('Sum'), which the generator cannot see into; write the loop out, as in for (var i = 0; i < x.Length; i++) s += x[i];"),
+            Unsupported(1, "r = new Random(1)", "Noisy", "a local of type System.Random; supported are double, float, int, long, bool and Tensor (index array parameters directly); a Random is state the derivative cannot follow: draw the numbers before the call and pass them in (a [NoDerivative] array or tensor), or use torch.rand_like/randn_like on tensors"),
+            Unsupported(2, "r.NextDouble()", "Noisy", "a draw from a Random, which is state the derivative cannot follow; draw the numbers before the call and pass them in (a [NoDerivative] array or tensor)"));
+
+    [Fact]
     public Task Try_catch_is_reported_on_the_whole_statement()
         => VerifyAnalyzersAsync(Scalar + """
             public static partial class Functions
@@ -202,7 +239,7 @@ public sealed class DifferentiableAnalyzerTests
             }
             """,
             Unsupported(0, "x[0] = 1", "F", "writing into an array is not supported yet; accumulate into a local instead"),
-            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(1).WithArguments("System.Math.BitIncrement(double)", "BitIncrement"),
+            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(1).WithArguments("System.Math.BitIncrement(double)", "give it a [Derivative(Of = nameof(BitIncrement), In = typeof(Math))], or wrap the call in NoDerivative(...) if its derivative should be zero"),
             Unsupported(2, "scale", "F", "'scale' is state outside the method; pass it as a parameter (mark it [NoDerivative] if it is data)"));
 
     [Fact]
@@ -244,7 +281,7 @@ public sealed class DifferentiableAnalyzerTests
                 public static double F(double x) => {|#0:Math.BitIncrement(x)|} * x;
             }
             """,
-            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(0).WithArguments("System.Math.BitIncrement(double)", "BitIncrement"));
+            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(0).WithArguments("System.Math.BitIncrement(double)", "give it a [Derivative(Of = nameof(BitIncrement), In = typeof(Math))], or wrap the call in NoDerivative(...) if its derivative should be zero"));
 
     [Fact]
     public Task Piecewise_constant_math_functions_are_data_without_a_diagnostic()
@@ -302,7 +339,7 @@ public sealed class DifferentiableAnalyzerTests
                 }
             }
             """,
-            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(0).WithArguments("Demo.Functions.G(double)", "G"));
+            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(0).WithArguments("Demo.Functions.G(double)", "mark it [Differentiable], give it a [Derivative(Of = nameof(G))], or wrap the call in NoDerivative(...) if its derivative should be zero"));
 
     // ---- LZ0103: signatures ---------------------------------------------------------------
 
@@ -367,10 +404,12 @@ public sealed class DifferentiableAnalyzerTests
             public static partial class Functions
             {
                 [Differentiable]
-                public static double {|#0:F|}(double x, long n) => x;
+                public static double {|#0:F|}(double x, Pair n) => x;
             }
+
+            public struct Pair { public double A, B; }
             """,
-            Signature(0, "F", "has parameter 'n' of type long; supported are double, float, int, bool, Tensor and arrays of double or float"));
+            Signature(0, "F", "has parameter 'n' of type Pair; supported are double, float, int, long, bool, Tensor and arrays of double or float; pass the fields of Pair as separate parameters (or a double[])"));
 
     // ---- LZ0104: partial ------------------------------------------------------------------
 
@@ -438,7 +477,7 @@ public sealed class DifferentiableAnalyzerTests
             }
             """,
             Diagnostic(DiagnosticDescriptors.DifferentiableMustBeInPartialType).WithLocation(0).WithArguments("Functions", "F"),
-            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(1).WithArguments("System.Math.BitIncrement(double)", "BitIncrement"));
+            Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(1).WithArguments("System.Math.BitIncrement(double)", "give it a [Derivative(Of = nameof(BitIncrement), In = typeof(Math))], or wrap the call in NoDerivative(...) if its derivative should be zero"));
 
     [Fact]
     public Task Non_partial_model_gets_LZ0001_only()

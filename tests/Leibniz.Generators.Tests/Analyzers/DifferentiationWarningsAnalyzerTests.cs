@@ -32,6 +32,20 @@ public sealed class DifferentiationWarningsAnalyzerTests
             Diagnostic(DiagnosticDescriptors.InPlaceMutation).WithLocation(0).WithArguments("add_", "add"));
 
     [Fact]
+    public Task An_in_place_operation_written_as_a_statement_is_the_same_error()
+        => VerifyAnalyzersAsync(Header + """
+                [Differentiable]
+                public static Tensor F(Tensor x, Tensor y)
+                {
+                    var h = x.exp();
+                    {|#0:h.add_(y)|};
+                    return h.sum();
+                }
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.InPlaceMutation).WithLocation(0).WithArguments("add_", "add"));
+
+    [Fact]
     public Task Compound_assignment_on_a_tensor_is_not_in_place()
         => VerifyAnalyzersAsync(Header + """
                 [Differentiable]

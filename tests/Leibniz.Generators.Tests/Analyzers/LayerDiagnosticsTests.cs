@@ -99,7 +99,7 @@ public sealed class LayerDiagnosticsTests
             }
             """,
             Diagnostic(DiagnosticDescriptors.NonDifferentiableCall).WithLocation(0)
-                .WithArguments("TorchSharp.torch.nn.functional.conv2d_padding(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor?, long[]?, TorchSharp.Padding, long[]?, long)", "conv2d_padding"));
+                .WithArguments("TorchSharp.torch.nn.functional.conv2d_padding(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor?, long[]?, TorchSharp.Padding, long[]?, long)", "Leibniz has no rule for this TorchSharp operation: write it with operations that have one (docs/reverse-mode.md lists them), or wrap the call in NoDerivative(...) if its derivative should be zero"));
 
     [Fact]
     public Task Every_argument_form_the_layers_support_is_accepted()

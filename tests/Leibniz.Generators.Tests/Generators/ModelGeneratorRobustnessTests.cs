@@ -36,6 +36,27 @@ public sealed class ModelGeneratorRobustnessTests
         Assert.Empty(result.Diagnostics);
     }
 
+    public static TheoryData<string, string> RefusedForwards() => new()
+    {
+        { "a call for its effect", ModelInputs.Usings + "[Model] public partial class M { [Parameter] Tensor w = ones(2); [Differentiable] public Tensor Forward(Tensor x) { System.Console.WriteLine(1); return x * w; } }" },
+        { "an in-place operation", ModelInputs.Usings + "[Model] public partial class M { [Parameter] Tensor w = ones(2); [Differentiable] public Tensor Forward(Tensor x) { var h = x * w; h.add_(x); return h; } }" },
+        { "a tuple input", ModelInputs.Usings + "[Model] public partial class M { [Parameter] Tensor w = ones(2); [Differentiable] public Tensor Forward((Tensor A, Tensor B) x) => x.A * w; }" },
+    };
+
+    /// <summary>
+    /// A <c>[Differentiable] Forward</c> the generator refuses leaves the model's own half compiling: the analyzer's
+    /// diagnostic is the only error, with no missing-name error from the generated <c>forward</c> beside it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RefusedForwards))]
+    public void A_refused_Forward_adds_no_error_of_its_own_to_the_diagnostic(string reason, string source)
+    {
+        var (results, output) = GeneratorRunner.RunAll(TestCompilation.Create(("M.cs", source)));
+
+        Assert.All(results, r => Assert.True(r.Exception is null, reason));
+        Assert.DoesNotContain(GeneratorRunner.Problems(output), d => d.Severity == DiagnosticSeverity.Error);
+    }
+
     [Theory]
     [MemberData(nameof(BrokenCode))]
     public void Broken_code_never_makes_the_generator_throw(string reason, string source)

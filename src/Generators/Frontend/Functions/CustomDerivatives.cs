@@ -84,7 +84,8 @@ internal static class CustomDerivatives
     /// <summary>Why <paramref name="derivative"/> is not a pullback (tangent) of <paramref name="function"/>, or null when it is.</summary>
     static string? Mismatch(IMethodSymbol derivative, IMethodSymbol function, Kind kind, KnownSymbols known)
     {
-        // A pullback: the parameters, the seed, then a ref adjoint per differentiable parameter (an array as is).
+        // A pullback: the parameters, the seed, then a ref adjoint per differentiable parameter (an array as is; a tensor's
+        // adjoint is null until something adds to it).
         // A tangent: the parameters, then a tangent per differentiable parameter, of its type.
         var expected = new List<(ITypeSymbol Type, RefKind Kind)>();
         foreach (var parameter in function.Parameters) expected.Add((parameter.Type, RefKind.None));
@@ -110,17 +111,23 @@ internal static class CustomDerivatives
         return null;
     }
 
+    /// <summary>Whether a parameter carries an adjoint: a double or float, an array of them, or a tensor, not marked [NoDerivative].</summary>
     static bool HasAdjoint(IParameterSymbol parameter, KnownSymbols known)
     {
         var type = parameter.Type is IArrayTypeSymbol array ? array.ElementType : parameter.Type;
-        return type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+        return (type.SpecialType is SpecialType.System_Double or SpecialType.System_Single || type is INamedTypeSymbol named && IRTypes.IsTensor(named))
             && !KnownSymbols.Has(parameter, known.NoDerivativeAttribute);
     }
 
     static string Describe(List<(ITypeSymbol Type, RefKind Kind)> parameters) => "(" + string.Join(", ", parameters.Select(Text)) + ")";
 
     static string Text((ITypeSymbol Type, RefKind Kind) parameter)
-        => parameter.Kind == RefKind.Ref ? "ref " + parameter.Type.ToDisplayString() : parameter.Type.ToDisplayString();
+    {
+        var type = parameter.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString();
+        // A tensor adjoint starts as null (zero): the expected signature says so.
+        if (parameter.Kind == RefKind.Ref && parameter.Type is INamedTypeSymbol named && IRTypes.IsTensor(named)) type += "?";
+        return parameter.Kind == RefKind.Ref ? "ref " + type : type;
+    }
 
     static string Ordinal(int n) => n + (n % 100 is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 }

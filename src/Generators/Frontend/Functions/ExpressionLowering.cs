@@ -1,3 +1,4 @@
+using Leibniz.Generators.Common;
 using Leibniz.Generators.Diagnostics;
 using Leibniz.Generators.IR.Functions;
 using Microsoft.CodeAnalysis;
@@ -58,8 +59,12 @@ internal sealed class ExpressionLowering
     public Expression? LowerToExpression(ExpressionSyntax syntax)
     {
         _context.CancellationToken.ThrowIfCancellationRequested();
-        var converted = IRTypes.Of(_context.ConvertedTypeOf(syntax));
         var natural = IRTypes.Of(_context.NaturalTypeOf(syntax));
+        var converted = Widened(IRTypes.Of(_context.ConvertedTypeOf(syntax)), natural);
+        // A constant converted implicitly (the 0 of long t = 0) is the constant of the converted type.
+        if (converted is { } constantType && constantType != natural && constantType is not ValueType.Bool
+            && _context.ConstantOf(syntax) is { HasValue: true, Value: int or long } constant && ConstantOperands.ToNumber(constant.Value) is { } value)
+            return new CopyExpression(new Literal(value, constantType));
         var expression = LowerNatural(syntax);
         if (expression is null || converted is null || natural is null || converted == natural) return expression;
 
@@ -72,8 +77,10 @@ internal sealed class ExpressionLowering
     public Operand Lower(ExpressionSyntax syntax)
     {
         var constant = _context.ConstantOf(syntax);
-        // A conversion to a type the IR does not model (int → long, double → Scalar) keeps the natural type.
-        var type = IRTypes.Of(_context.ConvertedTypeOf(syntax)) ?? IRTypes.Of(_context.NaturalTypeOf(syntax)) ?? ValueType.Double;
+        // A conversion to a type the IR does not model (double → Scalar) keeps the natural type, and so does int → long,
+        // which C# makes as implicitly in the generated code.
+        var naturalType = IRTypes.Of(_context.NaturalTypeOf(syntax));
+        var type = Widened(IRTypes.Of(_context.ConvertedTypeOf(syntax)), naturalType) ?? naturalType ?? ValueType.Double;
         if (constant.HasValue && ConstantOperands.ToNumber(constant.Value) is { } number) return new Literal(number, type);
 
         if (syntax is ParenthesizedExpressionSyntax parenthesized && IRTypes.Of(_context.NaturalTypeOf(parenthesized.Expression)) == type)
@@ -92,6 +99,10 @@ internal sealed class ExpressionLowering
         if (expression is not null) _builder.Emit(new Assignment(temporary, expression, syntax.ToString()));
         return new Variable(temporary);
     }
+
+    /// <summary>The type a value is converted to, except that an int widened to long stays an int.</summary>
+    static ValueType? Widened(ValueType? converted, ValueType? natural)
+        => converted == ValueType.Long && natural == ValueType.Int ? natural : converted;
 
     Expression? LowerNatural(ExpressionSyntax syntax)
     {
@@ -137,6 +148,14 @@ internal sealed class ExpressionLowering
             case MemberAccessExpressionSyntax { Name.Identifier.Text: "Length" } length
                 when _context.SymbolOf(length.Expression) is { } arraySymbol && ArrayName(arraySymbol) is { } array:
                 return new LengthExpression(array);
+            case MemberAccessExpressionSyntax { Name.Identifier.Text: "Length", Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "shape" } shape }
+                when TensorOf(shape) is { } shaped:
+                return new OpaqueCall(TensorFacts + "Rank", new[] { Lower(shaped) }.ToEquatableArray());
+            case MemberAccessExpressionSyntax property when TensorOf(property) is { } tensor && property.Name.Identifier.Text is "Dimensions" or "ndim" or "NumberOfElements":
+                return new OpaqueCall(TensorFacts + (property.Name.Identifier.Text == "NumberOfElements" ? "Count" : "Dimensions"), new[] { Lower(tensor) }.ToEquatableArray());
+            case MemberAccessExpressionSyntax property when TensorOf(property) is not null && property.Name.Identifier.Text is "shape":
+                _builder.Diagnostics.Unsupported(property, "the whole shape as a value; read one size (x.shape[0], x.size(0)), or pass the tensor to a *_like creation call");
+                return null;
             case ArrayCreationExpressionSyntax creation:
                 _builder.Diagnostics.Unsupported(creation, "allocating an array; declare it outside and pass it in, or use a local of fixed size created before the loop");
                 return null;
@@ -226,7 +245,7 @@ internal sealed class ExpressionLowering
         var target = IRTypes.Of(_context.NaturalTypeOf(cast));
         if (target is null)
         {
-            _builder.Diagnostics.Unsupported(cast, "a cast to a type other than double, float, int or bool");
+            _builder.Diagnostics.Unsupported(cast, "a cast to a type other than double, float, int, long or bool");
             return null;
         }
 
@@ -253,8 +272,24 @@ internal sealed class ExpressionLowering
         return new CopyExpression(new Variable(result));
     }
 
+    const string TensorFacts = "global::Leibniz.Generated.TensorFacts.";
+
+    /// <summary>The tensor whose TorchSharp property <paramref name="member"/> reads (<c>x</c> in <c>x.shape</c>); null for anything else.</summary>
+    ExpressionSyntax? TensorOf(MemberAccessExpressionSyntax member)
+        => _context.SymbolOf(member) is IPropertySymbol { ContainingAssembly.Name: LoweringContext.TorchSharpAssembly, IsStatic: false }
+           && _context.NaturalTypeOf(member.Expression) is INamedTypeSymbol receiver && IRTypes.IsTensor(receiver)
+            ? member.Expression
+            : null;
+
     Expression? LowerElementAccess(ElementAccessExpressionSyntax element)
     {
+        if (element.Expression is MemberAccessExpressionSyntax { Name.Identifier.Text: "shape" } shape && TensorOf(shape) is { } shaped
+            && element.ArgumentList.Arguments.Count == 1)
+        {
+            // x.shape[d]: one size, data to the derivative.
+            return new OpaqueCall(TensorFacts + "Size", new[] { Lower(shaped), Lower(element.ArgumentList.Arguments[0].Expression) }.ToEquatableArray());
+        }
+
         if (IRTypes.Of(_context.NaturalTypeOf(element.Expression)) == ValueType.Tensor)
             return TensorCalls.LowerIndexer(element);
 

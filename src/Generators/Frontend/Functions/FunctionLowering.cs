@@ -28,7 +28,9 @@ internal static class FunctionLowering
         var diagnostics = builder.Diagnostics;
 
         var parameters = SignatureReader.Read(context, declaration, diagnostics);
-        var body = new StatementLowering(context, builder).LowerBody(declaration);
+        // A refused signature is the one thing to fix first: the body's diagnostics would follow from it (p.A of a struct
+        // parameter p) and say nothing new.
+        var body = parameters is null ? Block.Empty : new StatementLowering(context, builder).LowerBody(declaration);
         if (builder.Forward is { } forward) diagnostics.AddRange(forward.Diagnostics);
         var tensorTangentChecks = builder.Forward?.TensorCalls.ToEquatableArray() ?? EquatableArray<TensorTangentCheck>.Empty;
 

@@ -4,8 +4,8 @@ using ValueType = Leibniz.Generators.IR.Functions.ValueType;
 namespace Leibniz.Generators.Frontend.Functions;
 
 /// <summary>
-/// Which C# types the IR models, and as what. Everything else (<c>long</c>, <c>Scalar</c>, enums) is no IR value: it may
-/// only pass through to a call as written.
+/// Which C# types the IR models, and as what. Everything else (<c>Scalar</c>, enums, <c>long[]</c>) is no IR value: it
+/// may only pass through to a call as written.
 /// </summary>
 internal static class IRTypes
 {
@@ -16,6 +16,7 @@ internal static class IRTypes
         { SpecialType: SpecialType.System_Double } => ValueType.Double,
         { SpecialType: SpecialType.System_Single } => ValueType.Float,
         { SpecialType: SpecialType.System_Int32 } => ValueType.Int,
+        { SpecialType: SpecialType.System_Int64 } => ValueType.Long,
         { SpecialType: SpecialType.System_Boolean } => ValueType.Bool,
         IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double } => ValueType.DoubleArray,
         IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Single } => ValueType.FloatArray,

@@ -118,7 +118,7 @@ internal sealed class InvocationLowering
         var takesFloat = callee.Parameters.Any(p => IRTypes.Of(p.Type) is { } t && t.IsDifferentiable());
         if (returnsFloat && takesFloat && !_builder.WithoutDerivative)
         {
-            _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString(), callee.Name);
+            _builder.Diagnostics.NoDerivative(invocation.GetLocation(), callee.ToDisplayString(), callee);
             return null;
         }
 
@@ -131,7 +131,7 @@ internal sealed class InvocationLowering
         if (!callee.IsStatic)
         {
             // The opaque call is emitted as Type.Method(arguments): a receiver would be lost.
-            _builder.Diagnostics.Unsupported(invocation, $"a call of instance method '{callee.ToDisplayString()}'; call a static method instead");
+            _builder.Diagnostics.Unsupported(invocation, TypeAdvice.ForInstanceCall(callee));
             return null;
         }
 

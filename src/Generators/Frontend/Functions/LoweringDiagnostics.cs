@@ -30,6 +30,31 @@ internal sealed class LoweringDiagnostics
         => Report(DiagnosticDescriptors.UnsupportedStatement, node.GetLocation(), Shorten(node.ToString()), _method, why);
 
     /// <summary>
+    /// LZ0102 at <paramref name="location"/>: a call of <paramref name="callee"/> (shown as <paramref name="display"/>) with no
+    /// derivative, with the remedies that work for it — a TorchSharp operation cannot be marked <c>[Differentiable]</c>,
+    /// compiled code cannot be read, and an instance method can have no hand-written <c>[Derivative]</c>.
+    /// </summary>
+    public void NoDerivative(Location location, string display, IMethodSymbol callee)
+        => Report(DiagnosticDescriptors.NonDifferentiableCall, location, display, Remedy(callee));
+
+    const string ZeroRemedy = "wrap the call in NoDerivative(...) if its derivative should be zero";
+
+    static string Remedy(IMethodSymbol callee)
+    {
+        if (callee.ContainingAssembly?.Name == LoweringContext.TorchSharpAssembly)
+            return "Leibniz has no rule for this TorchSharp operation: write it with operations that have one (docs/reverse-mode.md lists them), or " + ZeroRemedy;
+        var inSource = callee.Locations.Any(l => l.IsInSource);
+        var derivative = callee.IsStatic
+            ? inSource ? $"give it a [Derivative(Of = nameof({callee.Name}))], " : $"give it a [Derivative(Of = nameof({callee.Name}), In = typeof({callee.ContainingType.Name}))], "
+            : "";
+        if (inSource)
+            return callee.IsStatic
+                ? $"mark it [Differentiable], {derivative}or {ZeroRemedy}"
+                : $"make it a static [Differentiable] method, or {ZeroRemedy}";
+        return derivative.Length > 0 ? $"{derivative}or {ZeroRemedy}" : ZeroRemedy;
+    }
+
+    /// <summary>
     /// A floating-point argument that a tensor rule takes no derivative in: refused only if <paramref name="variable"/> depends on
     /// a differentiated input, for then its share of the derivative would be dropped.
     /// </summary>

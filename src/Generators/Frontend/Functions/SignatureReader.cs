@@ -35,7 +35,7 @@ internal static class SignatureReader
         {
             var type = IRTypes.Of(parameter.Type);
             if (type is null)
-                problem ??= $"has parameter '{parameter.Name}' of type {parameter.Type.ToDisplayString()}; supported are double, float, int, bool, Tensor and arrays of double or float";
+                problem ??= $"has parameter '{parameter.Name}' of type {parameter.Type.ToDisplayString()}; supported are double, float, int, long, bool, Tensor and arrays of double or float" + TypeAdvice.For(parameter.Type);
             else if (parameter.RefKind != RefKind.None)
                 problem ??= $"has a {parameter.RefKind.ToString().ToLowerInvariant()} parameter '{parameter.Name}'; pass it by value";
 

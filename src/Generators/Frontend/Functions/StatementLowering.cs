@@ -165,7 +165,7 @@ internal sealed class StatementLowering
             var type = IRTypes.Of(local.Type);
             if (type is null || type.Value.IsArray())
             {
-                _builder.Diagnostics.Unsupported(variable, $"a local of type {local.Type.ToDisplayString()}; supported are double, float, int and bool (index array parameters directly)");
+                _builder.Diagnostics.Unsupported(variable, $"a local of type {local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString()}; supported are double, float, int, long, bool and Tensor (index array parameters directly)" + TypeAdvice.For(local.Type));
                 continue;
             }
 
@@ -223,8 +223,15 @@ internal sealed class StatementLowering
             case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } step:
                 Step(step.Operand, step.IsKind(SyntaxKind.PreIncrementExpression), expression);
                 break;
+            case InvocationExpressionSyntax call when _context.SymbolOf(call) is IMethodSymbol { ContainingAssembly.Name: LoweringContext.TorchSharpAssembly } inPlace
+                && inPlace.Name.EndsWith("_", System.StringComparison.Ordinal):
+                _builder.Diagnostics.Report(DiagnosticDescriptors.InPlaceMutation, call.GetLocation(), inPlace.Name, inPlace.Name.TrimEnd('_'));
+                break;
+            case InvocationExpressionSyntax call when _context.SymbolOf(call) is IMethodSymbol effect:
+                _builder.Diagnostics.Unsupported(expression, $"a call of '{effect.ToDisplayString()}' for its effect alone ({(effect.ReturnsVoid ? "it returns nothing" : "its result is dropped")}): it has no derivative, and the generated derivatives would run it again; remove it, or make the call before or after this method");
+                break;
             default:
-                _builder.Diagnostics.Unsupported(expression, "an expression statement other than an assignment or increment");
+                _builder.Diagnostics.Unsupported(expression, "an expression whose value is dropped; assign it to a local, or remove it");
                 break;
         }
     }

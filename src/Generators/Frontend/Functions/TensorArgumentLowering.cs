@@ -60,7 +60,28 @@ internal sealed class TensorArgumentLowering
         }
 
         if (ConstantSizes(value) is { } sizes) return sizes;
+        if (TensorFact(value) is { } fact) return fact;
         return value.Syntax is ExpressionSyntax expression ? _expressions.Lower(expression) : new CodeLiteral(value.Syntax.ToString());
+    }
+
+    /// <summary>
+    /// <c>x.dtype</c> or <c>x.device</c> passed to a call (<c>zeros(n, dtype: x.dtype)</c>): read into a local of its own, so
+    /// that the IR sees the tensor it reads. Null for any other argument.
+    /// </summary>
+    Operand? TensorFact(IOperation value)
+    {
+        while (value is IConversionOperation { IsImplicit: true } conversion) value = conversion.Operand;
+        if (value is not IPropertyReferenceOperation { Instance: { Type: INamedTypeSymbol receiver } instance } property || !IRTypes.IsTensor(receiver)) return null;
+        var (fact, type) = property.Property.Name switch
+        {
+            "dtype" => ("DtypeOf", ValueType.ScalarType),
+            "device" => ("DeviceOf", ValueType.Device),
+            _ => (null, ValueType.Double),
+        };
+        if (fact is null || instance.Syntax is not ExpressionSyntax tensor) return null;
+        var result = _builder.Locals.Temporary(type);
+        _builder.Emit(new Assignment(result, new OpaqueCall("global::Leibniz.Generated.TensorFacts." + fact, new[] { _expressions.Lower(tensor) }.ToEquatableArray()), value.Syntax.ToString()));
+        return new Variable(result);
     }
 
     /// <summary>

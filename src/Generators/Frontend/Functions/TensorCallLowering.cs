@@ -43,7 +43,7 @@ internal sealed class TensorCallLowering
         var key = "Tensor." + method.Name;
         if (!TensorRules.TryGet(key, out var rule))
         {
-            _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, syntax.GetLocation(), $"operator {token} on tensors", method.Name);
+            _builder.Diagnostics.NoDerivative(syntax.GetLocation(), $"operator {token} on tensors", method);
             return null;
         }
 
@@ -66,7 +66,7 @@ internal sealed class TensorCallLowering
         var key = "Tensor." + tensorOperator.Name;
         if (!TensorRules.TryGet(key, out var rule))
         {
-            _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, assignment.GetLocation(), $"operator {assignment.OperatorToken.Text} on tensors", tensorOperator.Name);
+            _builder.Diagnostics.NoDerivative(assignment.GetLocation(), $"operator {assignment.OperatorToken.Text} on tensors", tensorOperator);
             return true;
         }
 
@@ -87,6 +87,13 @@ internal sealed class TensorCallLowering
         {
             _builder.Diagnostics.Unsupported(invocation, "a call that does not resolve to one TorchSharp method");
             return null;
+        }
+
+        if (SizeQuery(operation) is { } fact)
+        {
+            var operands = new List<Operand> { operation.Instance is { } instance ? _expressions.Lower((ExpressionSyntax)instance.Syntax) : _arguments.Lower(operation.Arguments[0].Value) };
+            operands.AddRange(operation.Arguments.Skip(operation.Instance is null ? 1 : 0).Select(a => _arguments.Lower(a.Value)));
+            return new OpaqueCall(TensorFacts + fact, operands.ToEquatableArray());
         }
 
         var memberName = member is { } m && m >= 0 && callee.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple ? tuple.TupleElements[m].Name : null;
@@ -116,7 +123,7 @@ internal sealed class TensorCallLowering
         {
             if (tensorInvolved)
             {
-                _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, invocation.GetLocation(), callee.ToDisplayString() + suffix, callee.Name);
+                _builder.Diagnostics.NoDerivative(invocation.GetLocation(), callee.ToDisplayString() + suffix, callee);
                 return null;
             }
 
@@ -201,6 +208,8 @@ internal sealed class TensorCallLowering
             }
         }
 
+        if (CreationPlacement(rule.Key) is { } placement) OnInputsDevice(placement, arguments, names);
+
         var form = operation.Instance is null ? CallForm.Static : CallForm.Instance;
         var target = form == CallForm.Static ? callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + callee.Name : callee.Name;
         return new TensorCall(key, ruleKey, form, target, arguments.ToEquatableArray(), names.ToEquatableArray())
@@ -210,6 +219,63 @@ internal sealed class TensorCallLowering
         };
     }
 
+    const string TensorFacts = "global::Leibniz.Generated.TensorFacts.";
+
+    /// <summary>
+    /// A size read from a tensor (<c>x.size(d)</c>, <c>x.dim()</c>, <c>x.numel()</c>): data, lowered as a call of
+    /// <c>Leibniz.Generated.TensorFacts</c> so it is an IR value loops and creation calls can use. Null for any other call.
+    /// </summary>
+    static string? SizeQuery(IInvocationOperation operation)
+    {
+        var method = operation.TargetMethod;
+        if (method.ReturnType.SpecialType != SpecialType.System_Int64) return null;
+        var onTensor = operation.Instance is { Type: INamedTypeSymbol receiver } && IRTypes.IsTensor(receiver);
+        var ofTensor = method.IsStatic && method.Parameters.Length == 1 && method.Parameters[0].Type is INamedTypeSymbol only && IRTypes.IsTensor(only);
+        return (method.Name, method.Parameters.Length) switch
+        {
+            ("size", 1) when onTensor => "Size",
+            ("dim", 0) when onTensor => "Dimensions",
+            ("numel", 0) when onTensor => "Count",
+            ("numel", 1) when ofTensor => "Count",
+            _ => null,
+        };
+    }
+
+    /// <summary>Whether a creation row's result takes the inputs' dtype (floating fills and draws) or only their device (indices, integer draws).</summary>
+    enum Placement { DtypeAndDevice, Device }
+
+    static Placement? CreationPlacement(string row) => row switch
+    {
+        "torch.zeros" or "torch.ones" or "torch.full" or "torch.empty" or "torch.eye" or "torch.linspace" or "torch.rand" or "torch.randn" => Placement.DtypeAndDevice,
+        "torch.arange" or "torch.randint" => Placement.Device,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A creation call that leaves <c>dtype</c> or <c>device</c> to its default is given those of the method's first tensor
+    /// parameter: <c>zeros(n, h)</c> beside float64 inputs on a GPU is float64 on that GPU, as the code around it expects,
+    /// not float32 on the CPU. What the call sets itself is kept.
+    /// </summary>
+    void OnInputsDevice(Placement placement, List<Operand> arguments, List<string> names)
+    {
+        var reference = _context.Method.Parameters.FirstOrDefault(p => IRTypes.Of(p.Type) == ValueType.Tensor);
+        if (reference is null) return;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i] is not OmittedArgument) continue;
+            var (fact, type) = names[i] switch
+            {
+                "dtype" when placement == Placement.DtypeAndDevice => ("DtypeOf", ValueType.ScalarType),
+                "device" => ("DeviceOf", ValueType.Device),
+                _ => (null, ValueType.Double),
+            };
+            if (fact is null) continue;
+            var value = _builder.Locals.Temporary(type);
+            _builder.Emit(new Assignment(value, new OpaqueCall(TensorFacts + fact, new Operand[] { new Variable(reference.Name) }.ToEquatableArray()), $"{names[i]} of {reference.Name}"));
+            arguments[i] = new Variable(value);
+        }
+    }
+
     /// <summary><paramref name="call"/>, already lowered, reading another element (<paramref name="member"/>) of the tuple it returns.</summary>
     public TensorCall? WithMember(TensorCall call, IMethodSymbol callee, int member, SyntaxNode source)
     {
@@ -217,7 +283,7 @@ internal sealed class TensorCallLowering
         var (key, signature) = Keys(callee, "." + name);
         if (!TensorRules.TryGetRow(signature, out var rule) && !TensorRules.TryGetRow(key, out rule))
         {
-            _builder.Diagnostics.Report(DiagnosticDescriptors.NonDifferentiableCall, source.GetLocation(), callee.ToDisplayString() + "." + name, callee.Name);
+            _builder.Diagnostics.NoDerivative(source.GetLocation(), callee.ToDisplayString() + "." + name, callee);
             return null;
         }
 

@@ -10,6 +10,15 @@ internal enum ValueType
     DoubleArray,
     FloatArray,
     Tensor,
+
+    /// <summary>A size or index (<c>x.size(0)</c>, <c>x.numel()</c>, a <c>long</c> loop counter): data, no derivative.</summary>
+    Long,
+
+    /// <summary>A tensor's element type (<c>x.dtype</c>), passed to a creation call: data.</summary>
+    ScalarType,
+
+    /// <summary>A tensor's device (<c>x.device</c>), passed to a creation call: data.</summary>
+    Device,
 }
 
 internal static class ValueTypeFacts
@@ -32,6 +41,9 @@ internal static class ValueTypeFacts
         ValueType.Double => "double",
         ValueType.Float => "float",
         ValueType.Int => "int",
+        ValueType.Long => "long",
+        ValueType.ScalarType => "global::TorchSharp.torch.ScalarType",
+        ValueType.Device => "global::TorchSharp.torch.Device",
         ValueType.Bool => "bool",
         ValueType.DoubleArray => "double[]",
         ValueType.FloatArray => "float[]",

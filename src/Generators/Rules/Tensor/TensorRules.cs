@@ -75,6 +75,39 @@ internal static class TensorRules
         Flat("Tensor.sign", "sign a is piecewise constant: no derivative"),
         Flat("Tensor.argmax", "an index is piecewise constant: no derivative"),
         Flat("Tensor.argmin", "an index is piecewise constant: no derivative"),
+        // Masks: logical combinations and tests of values, piecewise constant like the comparisons.
+        Flat("Tensor.logical_and", "a ∧ b is a mask: no derivative"),
+        Flat("Tensor.logical_or", "a ∨ b is a mask: no derivative"),
+        Flat("Tensor.logical_xor", "a ⊕ b is a mask: no derivative"),
+        Flat("Tensor.logical_not", "¬a is a mask: no derivative"),
+        Flat("Tensor.isnan", "isnan a is a mask: no derivative"),
+        Flat("Tensor.isinf", "isinf a is a mask: no derivative"),
+        Flat("Tensor.isposinf", "isposinf a is a mask: no derivative"),
+        Flat("Tensor.isneginf", "isneginf a is a mask: no derivative"),
+        Flat("Tensor.isfinite", "isfinite a is a mask: no derivative"),
+        // The same masks combined with operators (mask & other, a | b, a ^ b).
+        Flat("Tensor.op_BitwiseAnd", "a & b of masks is a mask: no derivative"),
+        Flat("Tensor.op_BitwiseOr", "a | b of masks is a mask: no derivative"),
+        Flat("Tensor.op_ExclusiveOr", "a ^ b of masks is a mask: no derivative"),
+
+        // Creation: new tensors that depend on no differentiated value (sizes, fills and draws are data). The front end
+        // creates them on the device, and the floating ones in the dtype, of the method's first tensor input unless the
+        // call says otherwise (TensorCallLowering.OnInputsDevice).
+        Flat("torch.zeros", "a constant: no derivative"),
+        Flat("torch.ones", "a constant: no derivative"),
+        Flat("torch.full", "a constant: no derivative"),
+        Flat("torch.empty", "uninitialised memory, written before it is read: no derivative"),
+        Flat("torch.eye", "a constant: no derivative"),
+        Flat("torch.arange", "a constant: no derivative"),
+        Flat("torch.linspace", "a constant: no derivative"),
+        Flat("torch.rand", "a random draw is data: no derivative"),
+        Flat("torch.randn", "a random draw is data: no derivative"),
+        Flat("torch.randint", "a random draw is data: no derivative"),
+        Flat("torch.zeros_like", "zeros_like(a) reads only a's shape: no derivative in a"),
+        Flat("torch.ones_like", "ones_like(a) reads only a's shape: no derivative in a"),
+        Flat("torch.empty_like", "empty_like(a) reads only a's shape: no derivative in a"),
+        Flat("torch.rand_like", "rand_like(a) reads only a's shape: no derivative in a"),
+        Flat("torch.randn_like", "randn_like(a) reads only a's shape: no derivative in a"),
 
         // Arithmetic (operators and their method forms); operands may broadcast.
         Derived("Tensor.op_Addition", "d(a + b) = da + db", new[] { true, true }) with { Broadcasting = true, Tangent = Addition },
@@ -354,6 +387,18 @@ internal static class TensorRules
         ["Tensor.type(ScalarType)"] = "Tensor.to(ScalarType, bool, bool, bool)",
         ["torch.triu"] = "Tensor.triu",
         ["torch.full_like"] = "Tensor.full_like",
+        ["torch.logical_and"] = "Tensor.logical_and",
+        ["torch.logical_or"] = "Tensor.logical_or",
+        ["torch.logical_xor"] = "Tensor.logical_xor",
+        ["torch.logical_not"] = "Tensor.logical_not",
+        ["torch.isnan"] = "Tensor.isnan",
+        ["torch.isinf"] = "Tensor.isinf",
+        ["torch.isposinf"] = "Tensor.isposinf",
+        ["torch.isneginf"] = "Tensor.isneginf",
+        ["torch.isfinite"] = "Tensor.isfinite",
+        ["Tensor.empty_like"] = "torch.empty_like",
+        ["Tensor.rand_like"] = "torch.rand_like",
+        ["Tensor.randn_like"] = "torch.randn_like",
     };
 
     static readonly Dictionary<string, TensorRule> ByKey = Table.ToDictionary(r => r.Key);

@@ -19,7 +19,7 @@ namespace Composition
 
         /// <summary>Forward through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain Forward otherwise.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
+        protected override global::TorchSharp.torch.Tensor ForwardThroughGeneratedBackward(global::TorchSharp.torch.Tensor x)
         {
             RegisterComponents();
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward", this.flag, "flag");
