@@ -306,8 +306,12 @@ internal static class FunctionEmitter
         if (inputReassigned) writer.Line($"{tensor} {originalInput};");
         foreach (var local in primal.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
+        // An input's adjoint no derivative reaches (token indices read by index_select) is returned as the null it starts as.
+        var returnedAdjoints = new HashSet<string>(function.Adjoints.Select(a => a.LocalAdjoint).OfType<string>());
         foreach (var local in function.SweepLocals)
-            writer.Line(local.Type == ValueType.Tensor ? $"{tensor}? {Id(local.Name)};" : $"{local.Type.CSharpName()} {Id(local.Name)};");
+            writer.Line(local.Type == ValueType.Tensor
+                ? returnedAdjoints.Contains(local.Name) ? $"{tensor}? {Id(local.Name)} = null;" : $"{tensor}? {Id(local.Name)};"
+                : $"{local.Type.CSharpName()} {Id(local.Name)};");
         foreach (var tape in TapesUsed(function))
             writer.Line($"readonly {TapeType}<{tape.CSharpName()}> {scope.Tape(tape)} = new();");
         foreach (var call in ModelCalls(function.Forward))
@@ -848,6 +852,9 @@ internal static class FunctionEmitter
                 _ => $"{accumulate.Adjoint} = {whole}.sum().item<double>();",
             };
         }
+
+        if (accumulate.AccumulatingForm is { } form)
+            return $"{accumulate.Adjoint} = {form}({string.Join(", ", new[] { accumulate.Adjoint }.Concat(ExpressionOperands.Of(accumulate.Contribution).Select(Operand)))});";
 
         return accumulate.AdjointType switch
         {

@@ -22,9 +22,20 @@ internal static class ModelEmitter
                 ? "/// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c> with its generated backward.</summary>"
                 : "/// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c>.</summary>");
             writer.Line(GeneratedFile.GeneratedCodeAttribute);
-            writer.Line(spec.ForwardIsDifferentiable
-                ? $"public override {spec.ResultType} forward({spec.InputType} {input}) => ForwardThroughGeneratedBackward({input});"
-                : $"public override {spec.ResultType} forward({spec.InputType} {input}) => Forward({input});");
+            if (spec.ForwardIsDifferentiable)
+            {
+                writer.Line($"public override {spec.ResultType} forward({spec.InputType} {input}) => ForwardThroughGeneratedBackward({input});");
+            }
+            else
+            {
+                // Registration turns the fields into parameters that require grad: done here too, so that the first call
+                // records gradients even when nothing has asked for parameters() yet.
+                writer.Line($"public override {spec.ResultType} forward({spec.InputType} {input})");
+                writer.OpenBrace();
+                writer.Line("RegisterComponents();");
+                writer.Line($"return Forward({input});");
+                writer.CloseBrace();
+            }
             writer.Line();
         }
 

@@ -94,6 +94,7 @@ internal sealed class ReverseMode
         reverse = ScalarPartials.Simplify(reverse);
         reverse = AdjointSimplification.Simplify(reverse, _adjointLocals, new[] { resultAdjoint }, adjoints.Select(a => a.LocalAdjoint).OfType<string>());
         reverse = AdjointCopyPropagation.Propagate(reverse);
+        reverse = AccumulationFusion.Apply(reverse);
         var adjointParameters = adjoints.ToEquatableArray();
         var differentiated = new ReverseFunctionSpec(_function, _sweepLocals.ToEquatableArray(), forward, reverse, resultAdjoint, adjointParameters)
         {

@@ -16,6 +16,13 @@ public static class LinearAdjoints
     public static Tensor Weight(Tensor outputAdjoint, Tensor input)
         => Rows(outputAdjoint).t().mm(Rows(input));
 
+    /// <summary>
+    /// <paramref name="adjoint"/> + Σ ȳᵀ·x in one <c>addmm</c>, out of place (the adjoint's tensor may be shared); W̄ alone
+    /// when nothing reached the adjoint yet.
+    /// </summary>
+    public static Tensor AddedWeight(Tensor? adjoint, Tensor outputAdjoint, Tensor input)
+        => adjoint is null ? Weight(outputAdjoint, input) : adjoint.addmm(Rows(outputAdjoint).t(), Rows(input));
+
     /// <summary>b̄ = Σ over the batch of ȳ, of b's shape (outputs).</summary>
     public static Tensor Bias(Tensor outputAdjoint)
         => Rows(outputAdjoint).sum(0L);

@@ -160,10 +160,28 @@ internal sealed class TensorChainWriter
     {
         var source = Recent();
         var carried = Declare(source.Name, source.Shape, source.Bounded, source.Positive, "h");
-        var count = _intParameter is not null && Chance(50) ? _intParameter : (2 + Next(2)).ToString(CultureInfo.InvariantCulture);
         var counter = NewName("i");
-        Feature(count == _intParameter ? "loop (int bound)" : "loop (constant bound)");
-        Line($"for (var {counter} = 0; {counter} < {count}; {counter}++)");
+        var sized = _values.Where(v => v.Shape.Length > 0 && v.Shape[0] <= 4).ToList();
+        if (sized.Count > 0 && Chance(35))
+        {
+            // Loops to a size read from a tensor, with a long counter or an int one compared against it.
+            var bound = Pick(sized).Name;
+            var (declaration, limit) = Next(3) switch
+            {
+                0 => ($"long {counter} = 0", $"{bound}.shape[0]"),
+                1 => ($"var {counter} = 0", $"{bound}.size(0)"),
+                _ => ($"long {counter} = 0", $"{bound}.shape[0] - 1 + 1"),
+            };
+            Feature("loop (size bound)");
+            Line($"for ({declaration}; {counter} < {limit}; {counter}++)");
+        }
+        else
+        {
+            var count = _intParameter is not null && Chance(50) ? _intParameter : (2 + Next(2)).ToString(CultureInfo.InvariantCulture);
+            Feature(count == _intParameter ? "loop (int bound)" : "loop (constant bound)");
+            Line($"for (var {counter} = 0; {counter} < {count}; {counter}++)");
+        }
+
         Line("{");
         _indent++;
         var mark = _values.Count;
@@ -290,6 +308,26 @@ internal sealed class TensorChainWriter
             () => { Feature("silu"); return ($"nn.functional.silu({v})", s, a.Bounded, false); },
             () => { Feature("clamp"); return (Pick(new[] { $"{v}.clamp(-1.0, 1.0)", $"{v}.clamp_min(-0.5)", $"{v}.clamp_max(0.5)" }), s, a.Bounded, false); },
             () => { Feature("erfc"); return ($"{v}.erfc()", s, true, true); },
+            () =>
+            {
+                Feature("masks");
+                return (Pick(new[]
+                {
+                    $"{v}.masked_fill({v} < -0.5, 0.25)",
+                    $"torch.where(({v} > 0.1) & {v}.isfinite(), {v}, {v} * 0.5)",
+                    $"torch.where(torch.logical_or({v} < -1.0, {v}.isnan()), {v}.square(), {v})",
+                    $"{v} * torch.logical_not({v} > 0.3).to_type({v}.dtype)",
+                }), s, a.Bounded, false);
+            },
+            () =>
+            {
+                // Constants created from sizes read from a value (dtype and device left to their defaults, or taken
+                // from it), combined with it.
+                Feature("creation");
+                var sizes = string.Join(", ", s.Select((_, i) => $"{v}.shape[{i}]"));
+                var created = s.Length is >= 1 and <= 4 ? Pick(new[] { $"torch.ones({sizes})", $"torch.full({(s.Length == 1 ? sizes : "new long[] { " + sizes + " }")}, 0.5, dtype: {v}.dtype)" }) : $"torch.ones_like({v})";
+                return (Pick(new[] { $"{v} * {created}", $"{v} + torch.zeros_like({v}) * {v}.numel()", $"{v} / ({created} + {v}.dim())" }), s, a.Bounded, false);
+            },
             () => { Feature("call"); return ($"TensorHelpers.Smooth({v})", s, false, false); },
             () =>
             {
@@ -432,6 +470,7 @@ internal sealed class TensorChainWriter
         if (s.Length >= 2) options.Add(() => { Feature("transpose"); var r = s.ToArray(); (r[0], r[1]) = (r[1], r[0]); return ($"{v}.transpose(0L, 1L)", r, a.Bounded, a.Positive); });
         if (s.Length == 3) options.Add(() => { Feature("permute"); return ($"{v}.permute(2, 0, 1)", new[] { s[2], s[0], s[1] }, a.Bounded, a.Positive); });
         if (s.Length >= 2) options.Add(() => { Feature("reshape"); return ($"{v}.reshape(-1)", new[] { s.Aggregate(1L, (x, y) => x * y) }, a.Bounded, a.Positive); });
+        if (s.Length >= 2) options.Add(() => { Feature("reshape (read size)"); return ($"{v}.reshape({v}.shape[0], -1)", new[] { s[0], s.Skip(1).Aggregate(1L, (x, y) => x * y) }, a.Bounded, a.Positive); });
         if (s.Length >= 1 && s.Length < 3) options.Add(() => { Feature("unsqueeze"); return ($"{v}.unsqueeze(0L)", new[] { 1L }.Concat(s).ToArray(), a.Bounded, a.Positive); });
         if (s.Length >= 1 && s[0] == 1) options.Add(() => { Feature("squeeze"); return ($"{v}.squeeze(0L)", s.Skip(1).ToArray(), a.Bounded, a.Positive); });
         var wide = Enumerable.Range(0, s.Length).Where(i => s[i] >= 2).ToList();

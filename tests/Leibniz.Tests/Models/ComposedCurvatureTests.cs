@@ -117,7 +117,10 @@ public sealed class ComposedCurvatureTests
         const double h = 1e-3;
         Tensor At(double t) => c.Reference(x + t * dx, ByName(names, weights.Zip(v, (w, d) => w + t * d).ToArray()));
         var difference = (At(-2 * h) - 8 * At(-h) + 8 * At(h) - At(2 * h)) / (12 * h);
-        AssertTensorClose(difference, tangent, tangent, 1e-8, "J·v against central differences");
+        // The tape above is the exact oracle; the difference is an independent but approximate one. xUnit runs test classes
+        // in parallel on TorchSharp's one global generator, so the draws here vary between runs, and with them how close a
+        // 4-point difference at h = 1e-3 comes through three levels of tanh (6e-9 relative at worst seen).
+        AssertTensorClose(difference, tangent, tangent, 1e-7, "J·v against central differences");
     }
 
     [Theory]

@@ -20,6 +20,24 @@ public sealed class ModelModuleTests
     }
 
     [Fact]
+    public void The_first_call_records_gradients_before_anything_asked_for_the_parameters()
+    {
+        using var model = new TwoLayer(3, 4, 2);
+        var x = randn(5, 3);
+
+        // No parameters() call before: the call itself registers the fields as parameters that require grad.
+        model.call(x).sum().backward();
+
+        var w1 = model.named_parameters().Single(p => p.name == "w1").parameter;
+        Assert.NotNull(w1.grad);
+        Assert.True(ReferenceEquals(w1, model.W1) || w1.Handle == model.W1.Handle);
+        var leaf = model.W1.detach().clone().requires_grad_();
+        var (b1, w2, b2) = (model.named_parameters().Single(p => p.name == "b1").parameter.detach(), model.named_parameters().Single(p => p.name == "w2").parameter.detach(), model.named_parameters().Single(p => p.name == "b2").parameter.detach());
+        (linear(tanh(linear(x, leaf, b1)), w2, b2) * model.Scale).sum().backward();
+        Assert.True(leaf.grad!.allclose(w1.grad!, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
     public void Fields_and_registered_parameters_are_the_same_tensors()
     {
         using var model = new TwoLayer(3, 4, 2);

@@ -47,9 +47,24 @@ public sealed class SampleTests
         var (exitCode, output) = await RunSample("Quickstart");
 
         Assert.True(exitCode == 0, $"the quickstart exited with {exitCode}:\n{output}");
+        AssertAccuracyAtLeast(95, output);
+    }
+
+    [Fact]
+    public async Task SequenceModel_trains_its_GRU_above_its_accuracy_bar_within_a_minute()
+    {
+        var (exitCode, output) = await RunSample("SequenceModel");
+
+        Assert.True(exitCode == 0, $"the sequence sample exited with {exitCode}:\n{output}");
+        AssertAccuracyAtLeast(90, output);
+    }
+
+    /// <summary>The "test accuracy N %" line a training sample prints, at least <paramref name="percent"/>.</summary>
+    static void AssertAccuracyAtLeast(double percent, string output)
+    {
         var accuracy = System.Text.RegularExpressions.Regex.Match(output, @"test accuracy (\d+(?:[.,]\d+)?)\s*%");
         Assert.True(accuracy.Success, "no accuracy line in:\n" + output);
-        Assert.True(double.Parse(accuracy.Groups[1].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture) >= 95, output);
+        Assert.True(double.Parse(accuracy.Groups[1].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture) >= percent, output);
     }
 
     [Fact]

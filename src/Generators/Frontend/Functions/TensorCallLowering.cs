@@ -252,14 +252,13 @@ internal sealed class TensorCallLowering
     };
 
     /// <summary>
-    /// A creation call that leaves <c>dtype</c> or <c>device</c> to its default is given those of the method's first tensor
-    /// parameter: <c>zeros(n, h)</c> beside float64 inputs on a GPU is float64 on that GPU, as the code around it expects,
+    /// A creation call that leaves <c>dtype</c> or <c>device</c> to its default is given those of the method's inputs
+    /// (<see cref="PlacementReference"/>): <c>zeros(n, h)</c> beside float64 inputs on a GPU is float64 on that GPU, as the code around it expects,
     /// not float32 on the CPU. What the call sets itself is kept.
     /// </summary>
     void OnInputsDevice(Placement placement, List<Operand> arguments, List<string> names)
     {
-        var reference = _context.Method.Parameters.FirstOrDefault(p => IRTypes.Of(p.Type) == ValueType.Tensor);
-        if (reference is null) return;
+        if (PlacementReference() is not { } reference) return;
         for (var i = 0; i < arguments.Count; i++)
         {
             if (arguments[i] is not OmittedArgument) continue;
@@ -271,9 +270,28 @@ internal sealed class TensorCallLowering
             };
             if (fact is null) continue;
             var value = _builder.Locals.Temporary(type);
-            _builder.Emit(new Assignment(value, new OpaqueCall(TensorFacts + fact, new Operand[] { new Variable(reference.Name) }.ToEquatableArray()), $"{names[i]} of {reference.Name}"));
+            _builder.Emit(new Assignment(value, new OpaqueCall(TensorFacts + fact, new Operand[] { new Variable(reference) }.ToEquatableArray()), $"{names[i]} of {reference}"));
             arguments[i] = new Variable(value);
         }
+    }
+
+    /// <summary>
+    /// The tensor whose dtype and device created tensors take: a model's first <c>[Parameter]</c> (its input may be token
+    /// indices), else the first tensor parameter with a derivative (a <c>[NoDerivative]</c> one is often indices or labels),
+    /// else the first tensor parameter; null when the method has none.
+    /// </summary>
+    string? PlacementReference()
+    {
+        if (_context.IsModelMethod && _context.Known.ParameterAttribute is not null)
+        {
+            foreach (var field in _context.Method.ContainingType.GetMembers().OfType<IFieldSymbol>())
+            {
+                if (KnownSymbols.Has(field, _context.Known.ParameterAttribute) && _builder.ModelFields.Input(field) is { } parameter) return parameter;
+            }
+        }
+
+        var tensors = _context.Method.Parameters.Where(p => IRTypes.Of(p.Type) == ValueType.Tensor).ToList();
+        return (tensors.FirstOrDefault(p => !KnownSymbols.Has(p, _context.Known.NoDerivativeAttribute)) ?? tensors.FirstOrDefault())?.Name;
     }
 
     /// <summary><paramref name="call"/>, already lowered, reading another element (<paramref name="member"/>) of the tuple it returns.</summary>

@@ -75,6 +75,12 @@ internal sealed record AccumulateTensorStatement(string Adjoint, ValueType Adjoi
 {
     /// <summary>The adjoint is known to have no contribution yet (null), so the contribution is assigned rather than added.</summary>
     public bool Assigns { get; init; }
+
+    /// <summary>
+    /// A helper that adds the contribution to the adjoint in one call without materialising it (a matrix product as one
+    /// <c>addmm</c>): printed <c>Adjoint = AccumulatingForm(Adjoint, the contribution's operands…)</c>. Null to add it whole.
+    /// </summary>
+    public string? AccumulatingForm { get; init; }
 }
 
 /// <summary>

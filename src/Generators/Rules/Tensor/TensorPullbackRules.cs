@@ -41,6 +41,17 @@ internal static class TensorPullbackRules
         return b.Call("Tensor.op_Subtraction", b.Cotangent, b.Call("Tensor.op_Multiply", b.Call("Tensor.exp", b.Output), total));
     };
 
+    /// <summary>y = tanh a: ā = ȳ − (ȳ·y)·y, two kernels (a product and an <c>addcmul</c>) where ȳ·(1 − y²) takes three.</summary>
+    public static readonly TensorPullbackRule Tanh = (b, _) =>
+        b.Call("Tensor.addcmul", b.Cotangent, b.Call("Tensor.op_Multiply", b.Cotangent, b.Output), b.Output, new Literal(-1, ValueType.Double));
+
+    /// <summary>y = σ(a): ā = p − p·y with p = ȳ·y, two kernels where ȳ·y·(1 − y) takes three.</summary>
+    public static readonly TensorPullbackRule Sigmoid = (b, _) =>
+    {
+        var scaled = b.Call("Tensor.op_Multiply", b.Cotangent, b.Output);
+        return b.Call("Tensor.addcmul", scaled, scaled, b.Output, new Literal(-1, ValueType.Double));
+    };
+
     /// <summary>Mean cross-entropy over class dimension 1: x̄ = (softmax(x) − onehot(t))·[t ≠ −100]·ȳ / #kept, in one helper.</summary>
     public static readonly TensorPullbackRule CrossEntropy = (b, i) => i == 0
         ? b.EmitHelper("global::Leibniz.Generated.LossAdjoints.CrossEntropy", b.Cotangent, b.Argument(0), b.Argument(1))

@@ -139,8 +139,8 @@ internal static class TensorRules
         Unary("Tensor.abs", "d |a| = sign a · da") with { Tangent = Abs },
         Unary("Tensor.sin", "d sin a = cos a · da") with { Tangent = Sin },
         Unary("Tensor.cos", "d cos a = −sin a · da") with { Tangent = Cos },
-        Unary("Tensor.tanh", "d tanh a = (1 − tanh² a)·da") with { Tangent = Tanh },
-        Unary("Tensor.sigmoid", "d σ(a) = σ(1 − σ)·da") with { Tangent = Sigmoid },
+        Unary("Tensor.tanh", "d tanh a = (1 − tanh² a)·da") with { Tangent = Tanh, Pullback = TensorPullbackRules.Tanh },
+        Unary("Tensor.sigmoid", "d σ(a) = σ(1 − σ)·da") with { Tangent = Sigmoid, Pullback = TensorPullbackRules.Sigmoid },
         Unary("Tensor.square", "d a² = 2a·da") with { Tangent = Square },
         Unary("Tensor.relu", "d relu a = [a > 0]·da (the mask is the output's sign)") with { Tangent = Relu },
         Unary("Tensor.erf", "d erf a = (2/√π)·e^(−a²)·da")

@@ -387,8 +387,8 @@ namespace Forward
             _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p0, dx);
             _d_db1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p0);
             // ∂ of: nn.functional.linear(x, w1, b1)
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, _d_t0.matmul(w1));
-            _d_w1 = global::Leibniz.Generated.Adjoints.Add(_d_w1, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x));
+            _d_x = global::Leibniz.Generated.Adjoints.AddProduct(_d_x, _d_t0, w1);
+            _d_w1 = global::Leibniz.Generated.LinearAdjoints.AddedWeight(_d_w1, _d_t0, x);
             _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
 
             if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);

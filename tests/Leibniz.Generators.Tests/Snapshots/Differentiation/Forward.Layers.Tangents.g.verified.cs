@@ -530,19 +530,18 @@ namespace Forward
             global::TorchSharp.torch.Tensor? _d_dt2 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? _d__p8 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
+            global::TorchSharp.torch.Tensor? r9 = null;
             global::TorchSharp.torch.Tensor? _d__p9 = null;
             global::TorchSharp.torch.Tensor? _d_dt3 = null;
+            global::TorchSharp.torch.Tensor? r10 = null;
             global::TorchSharp.torch.Tensor? r11 = null;
-            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? _d_y = null;
             global::TorchSharp.torch.Tensor? _d_dy = null;
             global::TorchSharp.torch.Tensor? _d__p11 = null;
             global::TorchSharp.torch.Tensor? _d__p12 = null;
+            global::TorchSharp.torch.Tensor? r12 = null;
             global::TorchSharp.torch.Tensor? r13 = null;
-            global::TorchSharp.torch.Tensor? r14 = null;
             global::TorchSharp.torch.Tensor? _d__p13 = null;
             global::TorchSharp.torch.Tensor? _d_dt4 = null;
 
@@ -583,10 +582,10 @@ namespace Forward
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d__p12 = global::Leibniz.Generated.Reductions.SpreadMean(_d__p13, _p12);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
-            r13 = _d__p12 * _p11;
-            r14 = _d__p12 * dy;
-            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r14, _p11);
-            _d_dy = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, dy);
+            r12 = _d__p12 * _p11;
+            r13 = _d__p12 * dy;
+            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r13, _p11);
+            _d_dy = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r12, dy);
             // ∂ of: tangent of return nn.functional.mse_loss(y, target);
             _d_y = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p11, y);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
@@ -594,19 +593,18 @@ namespace Forward
             // ∂ of: y = h.matmul(w2).tanh()
             _d_t3 = _d_y;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            r11 = _d_dt3 * dt2;
-            r12 = _d_dt3 * _p9;
-            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r12, dt2);
-            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, _p9);
+            r10 = _d_dt3 * dt2;
+            r11 = _d_dt3 * _p9;
+            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r11, dt2);
+            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, _p9);
             // ∂ of: tangent of y = h.matmul(w2).tanh()
             _d__p8 = -_d__p9;
             // ∂ of: tangent of y = h.matmul(w2).tanh()
-            r10 = _d__p8 * 2.0;
-            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r10 * t3);
+            r9 = _d__p8 * 2.0;
+            _d_t3 = global::Leibniz.Generated.Adjoints.Add(_d_t3, r9 * t3);
             // ∂ of: y = h.matmul(w2).tanh()
-            r8 = t3.square();
-            r9 = 1.0 - r8;
-            _d_t2 = _d_t3 * r9;
+            r8 = _d_t3 * t3;
+            _d_t2 = _d_t3.addcmul(r8, t3, (-1.0));
             // ∂ of: tangent of h.matmul(w2)
             _d__p5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p5);
             _d__p6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p6);
@@ -646,8 +644,8 @@ namespace Forward
             _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p0, dx);
             _d_db1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p0);
             // ∂ of: nn.functional.linear(x, w1, b1)
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, _d_t0.matmul(w1));
-            _d_w1 = global::Leibniz.Generated.Adjoints.Add(_d_w1, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x));
+            _d_x = global::Leibniz.Generated.Adjoints.AddProduct(_d_x, _d_t0, w1);
+            _d_w1 = global::Leibniz.Generated.LinearAdjoints.AddedWeight(_d_w1, _d_t0, x);
             _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
 
             if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);

@@ -37,18 +37,16 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? _d_t0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d_t2 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
-            global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             global::TorchSharp.torch.Tensor? _d_t5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
+            global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? _d_t6 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
+            global::TorchSharp.torch.Tensor? r5 = null;
             global::TorchSharp.torch.Tensor? _d_t7 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
@@ -70,27 +68,25 @@ namespace TensorFamilies
             _d_t5 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t5);
             _d_t6 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t7, t6);
             // ∂ of: row.square()
-            r7 = _d_t6 * 2.0;
-            _d_row = r7 * row;
+            r5 = _d_t6 * 2.0;
+            _d_row = r5 * row;
             // ∂ of: a.exp() * row.sigmoid() - tanh(a) / 2.0
-            r6 = -_d_t5;
+            r4 = -_d_t5;
             _d_t2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_t5, t2);
-            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, t4);
+            _d_t4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, t4);
             // ∂ of: tanh(a) / 2.0
             _d_t3 = _d_t4 / 2.0;
             // ∂ of: tanh(a)
-            r4 = t3.square();
-            r5 = 1.0 - r4;
-            _d_a = _d_t3 * r5;
+            r3 = _d_t3 * t3;
+            _d_a = _d_t3.addcmul(r3, t3, (-1.0));
             // ∂ of: a.exp() * row.sigmoid()
-            r2 = _d_t2 * t0;
-            r3 = _d_t2 * t1;
-            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, t0);
-            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t1);
+            r1 = _d_t2 * t0;
+            r2 = _d_t2 * t1;
+            _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, t0);
+            _d_t1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, t1);
             // ∂ of: row.sigmoid()
-            r0 = 1.0 - t1;
-            r1 = t1 * r0;
-            _d_row = global::Leibniz.Generated.Adjoints.Add(_d_row, _d_t1 * r1);
+            r0 = _d_t1 * t1;
+            _d_row = global::Leibniz.Generated.Adjoints.Add(_d_row, r0.addcmul(r0, t1, (-1.0)));
             // ∂ of: a.exp()
             _d_a = global::Leibniz.Generated.Adjoints.Add(_d_a, _d_t0 * t0);
 
@@ -260,7 +256,6 @@ namespace TensorFamilies
             global::TorchSharp.torch.Tensor? r3 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
-            global::TorchSharp.torch.Tensor? r6 = null;
             global::TorchSharp.torch.Tensor? _d_t4 = null;
             var tapeTensor = global::Leibniz.Generated.Tape<global::TorchSharp.torch.Tensor>.Current;
 
@@ -295,13 +290,12 @@ namespace TensorFamilies
             {
                 t2 = tapeTensor.Pop();
                 h = tapeTensor.Pop();
-                r6 = _d_h;
-                _d_t2 = r6;
+                r5 = _d_h;
+                _d_t2 = r5;
                 // ∂ of: h = tanh(h.matmul(w))
                 r3 = _d_t2;
-                r4 = t2.square();
-                r5 = 1.0 - r4;
-                _d_t1 = r3 * r5;
+                r4 = r3 * t2;
+                _d_t1 = r3.addcmul(r4, t2, (-1.0));
                 // ∂ of: h.matmul(w)
                 r0 = _d_t1;
                 r1 = global::Leibniz.Generated.MatrixProducts.RightAdjoint(r0, h, w);

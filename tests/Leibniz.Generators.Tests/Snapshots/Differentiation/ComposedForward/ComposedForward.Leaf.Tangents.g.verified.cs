@@ -196,13 +196,12 @@ namespace ComposedForward
             global::TorchSharp.torch.Tensor? _d_dt0 = null;
             global::TorchSharp.torch.Tensor? _d_t1 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d__p3 = null;
-            global::TorchSharp.torch.Tensor? r2 = null;
+            global::TorchSharp.torch.Tensor? r1 = null;
             global::TorchSharp.torch.Tensor? _d__p4 = null;
             global::TorchSharp.torch.Tensor? _d_dt1 = null;
+            global::TorchSharp.torch.Tensor? r2 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? r4 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
             t0 = global::TorchSharp.torch.nn.functional.linear(x, weight, bias);
@@ -221,19 +220,18 @@ namespace ComposedForward
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
             _d_dt1 = _d_dresult;
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
-            r3 = _d_dt1 * dt0;
-            r4 = _d_dt1 * _p4;
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, dt0);
-            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, _p4);
+            r2 = _d_dt1 * dt0;
+            r3 = _d_dt1 * _p4;
+            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, dt0);
+            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r2, _p4);
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
             _d__p3 = -_d__p4;
             // ∂ of: tangent of return tanh(linear(x, weight, bias))
-            r2 = _d__p3 * 2.0;
-            _d_t1 = r2 * t1;
+            r1 = _d__p3 * 2.0;
+            _d_t1 = r1 * t1;
             // ∂ of: return tanh(linear(x, weight, bias))
-            r0 = t1.square();
-            r1 = 1.0 - r0;
-            _d_t0 = _d_t1 * r1;
+            r0 = _d_t1 * t1;
+            _d_t0 = _d_t1.addcmul(r0, t1, (-1.0));
             // ∂ of: tangent of linear(x, weight, bias)
             _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p0);
             _d__p1 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt0, _p1);
@@ -245,8 +243,8 @@ namespace ComposedForward
             _d_weight = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p0, dx);
             _d_dbias = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p0);
             // ∂ of: linear(x, weight, bias)
-            _d_x = global::Leibniz.Generated.Adjoints.Add(_d_x, _d_t0.matmul(weight));
-            _d_weight = global::Leibniz.Generated.Adjoints.Add(_d_weight, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, x));
+            _d_x = global::Leibniz.Generated.Adjoints.AddProduct(_d_x, _d_t0, weight);
+            _d_weight = global::Leibniz.Generated.LinearAdjoints.AddedWeight(_d_weight, _d_t0, x);
             _d_bias = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
 
             if (_d_x is not null) dx_1 = global::Leibniz.Generated.Adjoints.Add(dx_1, _d_x);

@@ -45,7 +45,7 @@ namespace Composition
             global::TorchSharp.torch.Tensor t4 = null!;
             bool t5 = false;
             global::TorchSharp.torch.Tensor result = null!;
-            global::TorchSharp.torch.Tensor? _d_x;
+            global::TorchSharp.torch.Tensor? _d_x = null;
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t3;

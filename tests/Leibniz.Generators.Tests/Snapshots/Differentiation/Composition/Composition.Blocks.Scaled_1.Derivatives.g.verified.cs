@@ -37,8 +37,8 @@ namespace Composition
                 readonly global::TorchSharp.torch.Tensor scale;
                 global::TorchSharp.torch.Tensor t0 = null!;
                 global::TorchSharp.torch.Tensor result = null!;
-                global::TorchSharp.torch.Tensor? _d_x;
-                global::TorchSharp.torch.Tensor? _d_scale;
+                global::TorchSharp.torch.Tensor? _d_x = null;
+                global::TorchSharp.torch.Tensor? _d_scale = null;
                 global::TorchSharp.torch.Tensor? _d_result;
                 global::TorchSharp.torch.Tensor? _d_t0;
                 global::TorchSharp.torch.Tensor? r0;

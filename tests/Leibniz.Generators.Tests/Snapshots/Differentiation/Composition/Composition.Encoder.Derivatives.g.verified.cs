@@ -40,8 +40,8 @@ namespace Composition
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor result = null!;
-            global::TorchSharp.torch.Tensor? _d_x;
-            global::TorchSharp.torch.Tensor? _d_gain;
+            global::TorchSharp.torch.Tensor? _d_x = null;
+            global::TorchSharp.torch.Tensor? _d_gain = null;
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_h;
             global::TorchSharp.torch.Tensor? _d_t0;

@@ -37,14 +37,13 @@ namespace Composition
             global::TorchSharp.torch.Tensor t0 = null!;
             global::TorchSharp.torch.Tensor t1 = null!;
             global::TorchSharp.torch.Tensor result = null!;
-            global::TorchSharp.torch.Tensor? _d_x;
-            global::TorchSharp.torch.Tensor? _d_weight;
-            global::TorchSharp.torch.Tensor? _d_bias;
+            global::TorchSharp.torch.Tensor? _d_x = null;
+            global::TorchSharp.torch.Tensor? _d_weight = null;
+            global::TorchSharp.torch.Tensor? _d_bias = null;
             global::TorchSharp.torch.Tensor? _d_result;
             global::TorchSharp.torch.Tensor? _d_t0;
             global::TorchSharp.torch.Tensor? _d_t1;
             global::TorchSharp.torch.Tensor? r0;
-            global::TorchSharp.torch.Tensor? r1;
             readonly Layer _owner;
             readonly bool inputGradient;
             bool pulledBack;
@@ -78,9 +77,8 @@ namespace Composition
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                 _d_t1 = _d_result;
                 // ∂ of: return tanh(linear(x, weight, bias))
-                r0 = t1.square();
-                r1 = 1.0 - r0;
-                _d_t0 = _d_t1 * r1;
+                r0 = _d_t1 * t1;
+                _d_t0 = _d_t1.addcmul(r0, t1, (-1.0));
                 // ∂ of: linear(x, weight, bias)
                 if (inputGradient)
                 {
@@ -138,9 +136,8 @@ namespace Composition
                 _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
                 _d_t1 = _d_result;
                 // ∂ of: return tanh(linear(x, weight, bias))
-                r0 = t1.square();
-                r1 = 1.0 - r0;
-                _d_t0 = _d_t1 * r1;
+                r0 = _d_t1 * t1;
+                _d_t0 = _d_t1.addcmul(r0, t1, (-1.0));
                 // ∂ of: linear(x, weight, bias)
                 if (inputGradient)
                 {

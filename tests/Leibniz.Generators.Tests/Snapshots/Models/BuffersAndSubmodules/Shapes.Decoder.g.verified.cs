@@ -7,7 +7,11 @@ namespace Shapes
     {
         /// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x) => Forward(x);
+        public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
+        {
+            RegisterComponents();
+            return Forward(x);
+        }
 
         /// <summary>Registers and moves this model's fields without reflection, in declaration order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]

@@ -5,7 +5,11 @@ partial class Keywords : global::Leibniz.ModelModule<global::TorchSharp.torch.Te
 {
     /// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor @in) => Forward(@in);
+    public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor @in)
+    {
+        RegisterComponents();
+        return Forward(@in);
+    }
 
     /// <summary>Registers and moves this model's fields without reflection, in declaration order.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]

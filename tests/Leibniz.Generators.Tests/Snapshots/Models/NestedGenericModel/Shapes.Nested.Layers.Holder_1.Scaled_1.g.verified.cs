@@ -11,7 +11,11 @@ namespace Shapes.Nested
             {
                 /// <summary>TorchSharp's entry point (<c>call</c> runs hooks, then this); runs <c>Forward</c>.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-                public override global::TorchSharp.torch.Tensor forward((global::TorchSharp.torch.Tensor Value, T Tag) input) => Forward(input);
+                public override global::TorchSharp.torch.Tensor forward((global::TorchSharp.torch.Tensor Value, T Tag) input)
+                {
+                    RegisterComponents();
+                    return Forward(input);
+                }
 
                 /// <summary>Registers and moves this model's fields without reflection, in declaration order.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]

@@ -367,8 +367,8 @@ namespace HessianSpectrum
             _d_w3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p8, dh2);
             _d_db3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p8);
             // ∂ of: linear(h2, w3, b3)
-            _d_h2 = global::Leibniz.Generated.Adjoints.Add(_d_h2, _d_t4.matmul(w3));
-            _d_w3 = global::Leibniz.Generated.Adjoints.Add(_d_w3, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t4, h2));
+            _d_h2 = global::Leibniz.Generated.Adjoints.AddProduct(_d_h2, _d_t4, w3);
+            _d_w3 = global::Leibniz.Generated.LinearAdjoints.AddedWeight(_d_w3, _d_t4, h2);
             _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
             // ∂ of: tangent of h2 = relu(linear(h1, w2, b2))
             _d_dt3 = _d_dh2;
@@ -391,8 +391,8 @@ namespace HessianSpectrum
             _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p3, dh1);
             _d_db2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p3);
             // ∂ of: linear(h1, w2, b2)
-            _d_h1 = global::Leibniz.Generated.Adjoints.Add(_d_h1, _d_t2.matmul(w2));
-            _d_w2 = global::Leibniz.Generated.Adjoints.Add(_d_w2, global::Leibniz.Generated.LinearAdjoints.Weight(_d_t2, h1));
+            _d_h1 = global::Leibniz.Generated.Adjoints.AddProduct(_d_h1, _d_t2, w2);
+            _d_w2 = global::Leibniz.Generated.LinearAdjoints.AddedWeight(_d_w2, _d_t2, h1);
             _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
             // ∂ of: tangent of h1 = relu(linear(points, w1, b1))
             _d_dt1 = _d_dh1;
