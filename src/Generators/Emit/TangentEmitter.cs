@@ -226,6 +226,8 @@ internal static class TangentEmitter
         {
             writer.Line();
             WriteListHessianVectorProduct(writer, function, new HashSet<string>(names), composed: false);
+            writer.Line();
+            WriteLossHessianVectorProduct(writer, function, new HashSet<string>(names));
         }
     }
 
@@ -274,6 +276,47 @@ internal static class TangentEmitter
         writer.CloseBrace();
     }
 
+    const string OutputWeightsParameter = "outputWeights";
+
+    static string OutputWeightsDoc(string weights, string method)
+        => $"/// <param name=\"{weights}\">Weights w of the output, of its shape: the product is then that of the Hessian of ⟨w, {method}⟩ (for a loss ℓ of the output, w = ∂ℓ/∂output); null for the sum of {method}.</param>";
+
+    /// <summary>
+    /// The Hessian of a loss of the model's output over its parameters, times a direction: Jᵀ·H_ℓ·J·v (the Gauss–Newton
+    /// product) plus the output's own curvature weighted by the loss's gradient, Σₖ ∂ℓ/∂fₖ·∇²fₖ·v (the H·v above with
+    /// output weights) — so a model's loss curvature needs no rewriting of the network as a static function.
+    /// </summary>
+    static void WriteLossHessianVectorProduct(SourceWriter writer, TangentFunctionSpec function, HashSet<string> taken)
+    {
+        var primal = function.Primal;
+        var x = Id(primal.Parameters.First(p => !p.IsField).Name);
+        var (list, lossGradient, lossCurvature, gaussNewton, weights, second, sum, noGrad, i) = (Fresh(ParameterDirectionsParameter, taken), Fresh("lossGradient", taken),
+            Fresh("lossCurvature", taken), Fresh("gaussNewton", taken), Fresh("weights", taken), Fresh("second", taken), Fresh("sum", taken), Fresh("noGrad", taken), Fresh("i", taken));
+        var tensor = ValueType.Tensor.CSharpName();
+        writer.Line($"/// <summary>");
+        writer.Line($"/// The Hessian of a loss ℓ({primal.Name}(x)) over every parameter of the model times a direction v, one tensor per");
+        writer.Line($"/// <c>named_parameters()</c> entry in order: Jᵀ·H_ℓ·J·v (the Gauss–Newton product) plus Σₖ ∂ℓ/∂fₖ·∇²fₖ·v, the output's own");
+        writer.Line($"/// curvature weighted by the loss's gradient. Feeds <c>SymmetricOperator.OverParameters</c> like the Hessian it is.");
+        writer.Line($"/// </summary>");
+        writer.Line($"/// <param name=\"{list}\">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>");
+        writer.Line($"/// <param name=\"{lossGradient}\">∂ℓ/∂output at an output (the generated <c>LossWithGradient</c> of your loss, for instance).</param>");
+        writer.Line($"/// <param name=\"{lossCurvature}\">H_ℓ·u at the output: <see cref=\"{LossCurvatureType}\"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>");
+        writer.Line($"/// <returns>∇²ℓ·v over the parameters, one tensor per parameter.</returns>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"public {tensor}[] {primal.Name}Loss{HessianVectorProductSuffix}({tensor} {x}, {TensorListType} {list}, global::System.Func<{tensor}, {tensor}> {lossGradient}, {LossHessianProductType} {lossCurvature})");
+        writer.OpenBrace();
+        writer.Line($"if ({lossGradient} is null) throw new global::System.ArgumentNullException(nameof({lossGradient}));");
+        writer.Line($"if ({lossCurvature} is null) throw new global::System.ArgumentNullException(nameof({lossCurvature}));");
+        writer.Line($"var {gaussNewton} = {primal.Name}GaussNewtonProduct({x}, {list}, {lossCurvature});");
+        writer.Line($"{tensor} {weights};");
+        writer.Line($"using (var {noGrad} = global::TorchSharp.torch.no_grad()) {weights} = {lossGradient}({primal.Name}({x}));");
+        writer.Line($"{primal.Name}{HessianVectorProductSuffix}({x}, global::TorchSharp.torch.zeros_like({x}), {list}, out _, out _, out _, out var {second}, {weights});");
+        writer.Line($"var {sum} = new {tensor}[{gaussNewton}.Length];");
+        writer.Line($"for (var {i} = 0; {i} < {sum}.Length; {i}++) {sum}[{i}] = {gaussNewton}[{i}] + {second}[{i}];");
+        writer.Line($"return {sum};");
+        writer.CloseBrace();
+    }
+
     /// <summary>
     /// H·v over the input and every parameter of the model, the parameters' parts one tensor per <c>named_parameters()</c>
     /// entry. A model calling models differentiates its generated tangent on TorchSharp's autograd (reverse over forward,
@@ -301,10 +344,12 @@ internal static class TangentEmitter
             writer.Line($"/// </remarks>");
         }
 
+        var weights = Fresh(OutputWeightsParameter, taken);
         writer.Line($"/// <param name=\"{vx}\">The direction's component for <paramref name=\"{input}\"/>: a tensor of its shape, dtype and device.</param>");
         writer.Line($"/// <param name=\"{list}\">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>");
+        writer.Line(OutputWeightsDoc(weights, primal.Name));
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public {tensor} {primal.Name}{HessianVectorProductSuffix}({tensor} {x}, {tensor} {Id(vx)}, {TensorListType} {list}, out {tensor} {Id(gx)}, out {tensor}[] {gradients}, out {tensor} {Id(hvx)}, out {tensor}[] {products})");
+        writer.Line($"public {tensor} {primal.Name}{HessianVectorProductSuffix}({tensor} {x}, {tensor} {Id(vx)}, {TensorListType} {list}, out {tensor} {Id(gx)}, out {tensor}[] {gradients}, out {tensor} {Id(hvx)}, out {tensor}[] {products}, {tensor}? {Id(weights)} = null)");
         writer.OpenBrace();
         if (composed)
         {
@@ -314,7 +359,7 @@ internal static class TangentEmitter
             var (a, b, c, t) = (Fresh("input", taken), Fresh("inputTangent", taken), Fresh("directions", taken), Fresh("tangent", taken));
             writer.Line($"return {ComposedCurvatureType}.HessianVectorProduct(this, {x}, {Id(vx)}, {list},");
             writer.Line($"    ({a}, {b}, {c}) => ({primal.Name}{TangentSuffix}({a}, {b}, {c}, out var {t}), {t}),");
-            writer.Line($"    out {Id(gx)}, out {gradients}, out {Id(hvx)}, out {products});");
+            writer.Line($"    out {Id(gx)}, out {gradients}, out {Id(hvx)}, out {products}, {Id(weights)});");
             writer.CloseBrace();
             return;
         }
@@ -327,7 +372,8 @@ internal static class TangentEmitter
         var arguments = new[] { x }
             .Concat(function.Tangents.Select(t => IsField(primal, t.Parameter) ? $"{directions}.Own(\"{t.Parameter}\")" : Id(vx)))
             .Concat(function.Tangents.Select(t => IsField(primal, t.Parameter) ? $"out var {Id(outputs[t.Parameter].Gradient)}" : $"out var {Id(gx)}_"))
-            .Concat(function.Tangents.Select(t => IsField(primal, t.Parameter) ? $"out var {Id(outputs[t.Parameter].Product)}" : $"out var {Id(hvx)}_"));
+            .Concat(function.Tangents.Select(t => IsField(primal, t.Parameter) ? $"out var {Id(outputs[t.Parameter].Product)}" : $"out var {Id(hvx)}_"))
+            .Append(Id(weights));
         writer.Line($"var {dot} = {primal.Name}{HessianVectorProductSuffix}({string.Join(", ", arguments)});");
         writer.Line($"{Id(gx)} = {Id(gx)}_ ?? global::TorchSharp.torch.zeros_like({x});");
         writer.Line($"{Id(hvx)} = {Id(hvx)}_ ?? global::TorchSharp.torch.zeros_like({x});");
@@ -394,6 +440,8 @@ internal static class TangentEmitter
         {
             writer.Line();
             WriteListHessianVectorProduct(writer, function, new HashSet<string>(primal.Parameters.Select(p => p.Name)), composed: true);
+            writer.Line();
+            WriteLossHessianVectorProduct(writer, function, new HashSet<string>(primal.Parameters.Select(p => p.Name)));
         }
     }
 
@@ -470,6 +518,9 @@ internal static class TangentEmitter
             .Concat(wrt.Select(t => Output(t, gradients[t.Parameter])))
             .Concat(wrt.Select(t => Output(t, products[t.Parameter])));
 
+        // A model's product may weight its output (w = ∂ℓ/∂output for a loss ℓ): the Hessian of ⟨w, Forward⟩.
+        var weights = primal.IsModelMethod && primal.ReturnType == ValueType.Tensor ? Fresh(OutputWeightsParameter, taken) : null;
+        if (weights is not null) parameters = parameters.Append($"{ValueType.Tensor.CSharpName()}? {Id(weights)} = null");
         var of = primal.ReturnType == ValueType.Tensor ? $"the sum of {primal.Name}" : primal.Name;
         writer.Line($"/// <summary>");
         writer.Line($"/// The Hessian of {of} times a direction v, by reverse mode over its generated tangent (∇ₓ⟨∇{primal.Name}(x), v⟩ = H·v): writes H·v to");
@@ -482,6 +533,7 @@ internal static class TangentEmitter
         writer.Line($"/// </remarks>");
         foreach (var t in wrt)
             writer.Line($"/// <param name=\"{directions[t.Parameter]}\">The direction's component for {Reference(primal, t.Parameter)}: {TangentShape(t)}.</param>");
+        if (weights is not null) writer.Line(OutputWeightsDoc(weights, primal.Name));
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"{primal.Accessibility} {Static(primal)}{returnType} {primal.Name}{HessianVectorProductSuffix}({string.Join(", ", parameters)})");
         writer.OpenBrace();
@@ -498,7 +550,7 @@ internal static class TangentEmitter
             });
         }
 
-        arguments.Add(primal.ReturnType == ValueType.Tensor ? "null" : FunctionEmitter.Literal(1, primal.ReturnType));
+        arguments.Add(weights is not null ? Id(weights) : primal.ReturnType == ValueType.Tensor ? "null" : FunctionEmitter.Literal(1, primal.ReturnType));
 
         // The pullback's adjoints follow the JVP's parameters: the primal ones (whose adjoint is H·v), then the tangents (∇F).
         var tangentOf = function.Tangents.ToDictionary(t => t.Tangent);

@@ -18,7 +18,8 @@ public static class ComposedCurvature
     /// H·v of the summed output over the input and every parameter of <paramref name="model"/>: reverse over forward, the
     /// forward half the model's generated <paramref name="tangent"/> (which runs the called models' generated tangents),
     /// the reverse half TorchSharp's autograd over it — ∇⟨1, f⟩ gives the gradient and ∇⟨1, J·v⟩ = H·v, with
-    /// H the Hessian of the summed output. A parameter that does not require grad gets zeros.
+    /// H the Hessian of the summed output. A parameter that does not require grad gets zeros. With output weights w the
+    /// summed output is ⟨w, f⟩ instead (for a loss ℓ, w = ∂ℓ/∂f gives the loss Hessian's curvature term).
     /// </summary>
     /// <returns>The directional derivative J·v (detached).</returns>
     public static Tensor HessianVectorProduct(
@@ -30,7 +31,8 @@ public static class ComposedCurvature
         out Tensor gx,
         out Tensor[] gradients,
         out Tensor hvx,
-        out Tensor[] products)
+        out Tensor[] products,
+        Tensor? outputWeights = null)
     {
         var parameters = model.named_parameters().Select(p => (Tensor)p.parameter).ToArray();
         using var grad = enable_grad();
@@ -47,8 +49,9 @@ public static class ComposedCurvature
             indices.Add(i);
         }
 
-        var first = Gradients(value.sum(), leaves, retain: true);
-        var second = Gradients(jv.sum(), leaves, retain: false);
+        // Weighted by w, these are ∇⟨w, f⟩ and ∇⟨w, J·v⟩ = (Σₖ wₖ∇²fₖ)·v: a loss's gradient as w gives its curvature term.
+        var first = Gradients(outputWeights is null ? value.sum() : (value * outputWeights).sum(), leaves, retain: true);
+        var second = Gradients(outputWeights is null ? jv.sum() : (jv * outputWeights).sum(), leaves, retain: false);
 
         Tensor[] Spread(Tensor?[] computed)
         {

@@ -50,6 +50,38 @@ public sealed class ComposedCurvatureTests
         _ => throw new ArgumentException(model.GetType().Name),
     };
 
+    static Tensor[] LossHessianVectorProduct(nn.Module model, Tensor x, IReadOnlyList<Tensor> v, Func<Tensor, Tensor> gradient, LossHessianProduct loss) => model switch
+    {
+        CurvaturePair pair => pair.ForwardLossHessianVectorProduct(x, v, gradient, loss),
+        CurvatureTower tower => tower.ForwardLossHessianVectorProduct(x, v, gradient, loss),
+        _ => throw new ArgumentException(model.GetType().Name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Composites))]
+    public void A_loss_s_Hessian_over_every_parameter_of_a_composite_is_the_tape_s_double_backward(string name)
+    {
+        var c = Of(name);
+        using var model = c.Create();
+        var x = randn(c.Input, dtype: ScalarType.Float64);
+        var target = randn(c.Input[0], c.Outputs, dtype: ScalarType.Float64);
+        var (names, weights) = Parameters(model);
+        var v = weights.Select(w => randn_like(w)).ToArray();
+
+        // ℓ(f) = Σ softplus(f)·y: a gradient that depends on f, so the network's own curvature term is not zero.
+        var generated = LossHessianVectorProduct(model, x, v,
+            output => nn.functional.sigmoid(output) * target,
+            (output, direction) => nn.functional.sigmoid(output) * (1 - nn.functional.sigmoid(output)) * target * direction);
+
+        var leaves = weights.Select(w => w.clone().requires_grad_()).ToArray();
+        var loss = (nn.functional.softplus(c.Reference(x, ByName(names, leaves))) * target).sum();
+        var gradients = torch.autograd.grad(new[] { loss }, leaves, retain_graph: true, create_graph: true);
+        var dot = gradients.Zip(v, (g, d) => (g * d).sum()).Aggregate((a, b) => a + b);
+        var expected = torch.autograd.grad(new[] { dot }, leaves, allow_unused: true);
+        for (var k = 0; k < leaves.Length; k++)
+            AssertTensorClose(expected[k] is null || expected[k].IsInvalid ? zeros_like(leaves[k]) : expected[k], generated[k], leaves[k], 1e-10, $"∇²ℓ·v, {names[k]}");
+    }
+
     /// <summary>The summed output's gradient over the input and every parameter, by the generated reverse sweep.</summary>
     static Tensor[] GeneratedGradient(nn.Module model, Tensor x)
     {

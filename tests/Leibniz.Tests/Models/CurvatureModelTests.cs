@@ -144,6 +144,33 @@ public sealed class CurvatureModelTests
         foreach (var (a, b) in pairs) AssertTensorClose(a, b, a!, 1e-12, "closed form vs generated loss H·v");
     }
 
+    [Theory]
+    [InlineData(3, 5, 4, 6)]
+    [InlineData(2, 3, 3, 1)]
+    public void A_loss_s_Hessian_over_the_parameters_is_the_tape_s_double_backward_of_the_loss(int inputs, int hidden, int classes, int batch)
+    {
+        using var model = new CurvatureMlp(inputs, hidden, classes);
+        var x = randn(batch, inputs, dtype: ScalarType.Float64);
+        using var target = randint(classes, new[] { (long)batch }, dtype: ScalarType.Int64);
+        var v = model.Weights().Select(w => randn_like(w)).ToArray();
+
+        var generated = model.ForwardLossHessianVectorProduct(x, v,
+            output => { VectorFunctions.LossWithGradient(output, target, out var gradient); return gradient!; },
+            (output, direction) => { VectorFunctions.LossHessianVectorProduct(output, target, direction, out _, out var product); return product!; });
+
+        // The oracle: double backward of the same loss of the network written on explicit weights.
+        var leaves = model.Weights().Select(w => w.requires_grad_()).ToArray();
+        var loss = VectorFunctions.Loss(CurvatureMlp.Reference(x, leaves), target);
+        var gradients = torch.autograd.grad(new[] { loss }, leaves, retain_graph: true, create_graph: true);
+        var dot = gradients.Zip(v, (g, d) => (g * d).sum()).Aggregate((a, b) => a + b);
+        var expected = torch.autograd.grad(new[] { dot }, leaves);
+        for (var k = 0; k < expected.Count; k++) AssertTensorClose(expected[k], generated[k], expected[k], 1e-10, $"∇²ℓ·v, parameter {k}");
+
+        // Not the Gauss–Newton product: the network's own curvature, weighted by the loss's gradient, is in it.
+        var gaussNewton = model.ForwardGaussNewtonProduct(x, v, LossCurvature.CrossEntropy(target));
+        Assert.True(generated.Zip(gaussNewton, (a, b) => (a - b).abs().max().ToDouble()).Max() > 1e-6);
+    }
+
     [Fact]
     public void Lanczos_on_the_Gauss_Newton_operator_finds_its_extreme_eigenvalues_and_none_below_zero()
     {

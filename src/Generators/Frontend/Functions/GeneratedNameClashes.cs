@@ -40,6 +40,7 @@ internal static class GeneratedNameClashes
             if (forward.WantsHessianVectorProduct)
             {
                 generated.Add((name + "HessianVectorProduct", "method"));
+                if (context.IsModelMethod) generated.Add((name + "LossHessianVectorProduct", "method"));
                 generated.Add((name + "JacobianVectorProductPullback", "method"));
                 generated.Add((name + "HessianSweepPullback", "method"));
             }

@@ -150,16 +150,40 @@ namespace Forward
         /// </summary>
         /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of its shape, dtype and device.</param>
         /// <param name="parameterDirections">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>
+        /// <param name="outputWeights">Weights w of the output, of its shape: the product is then that of the Hessian of ⟨w, Forward⟩ (for a loss ℓ of the output, w = ∂ℓ/∂output); null for the sum of Forward.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products)
+        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products, global::TorchSharp.torch.Tensor? outputWeights = null)
         {
             var directions = global::Leibniz.Generated.ParameterDirections.Of(this, parameterDirections, nameof(parameterDirections));
-            var derivative = ForwardHessianVectorProduct(x, vx, directions.Own("w1"), directions.Own("b1"), directions.Own("w2"), out var gx_, out var gw1, out var gb1, out var gw2, out var hvx_, out var hvw1, out var hvb1, out var hvw2);
+            var derivative = ForwardHessianVectorProduct(x, vx, directions.Own("w1"), directions.Own("b1"), directions.Own("w2"), out var gx_, out var gw1, out var gb1, out var gw2, out var hvx_, out var hvw1, out var hvb1, out var hvw2, outputWeights);
             gx = gx_ ?? global::TorchSharp.torch.zeros_like(x);
             hvx = hvx_ ?? global::TorchSharp.torch.zeros_like(x);
             gradients = global::Leibniz.Generated.ParameterDirections.InOrder(this, new[] { ("w1", w1, gw1), ("b1", b1, gb1), ("w2", w2, gw2) });
             products = global::Leibniz.Generated.ParameterDirections.InOrder(this, new[] { ("w1", w1, hvw1), ("b1", b1, hvb1), ("w2", w2, hvw2) });
             return derivative;
+        }
+
+        /// <summary>
+        /// The Hessian of a loss ℓ(Forward(x)) over every parameter of the model times a direction v, one tensor per
+        /// <c>named_parameters()</c> entry in order: Jᵀ·H_ℓ·J·v (the Gauss–Newton product) plus Σₖ ∂ℓ/∂fₖ·∇²fₖ·v, the output's own
+        /// curvature weighted by the loss's gradient. Feeds <c>SymmetricOperator.OverParameters</c> like the Hessian it is.
+        /// </summary>
+        /// <param name="parameterDirections">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
+        /// <param name="lossGradient">∂ℓ/∂output at an output (the generated <c>LossWithGradient</c> of your loss, for instance).</param>
+        /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
+        /// <returns>∇²ℓ·v over the parameters, one tensor per parameter.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public global::TorchSharp.torch.Tensor[] ForwardLossHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::System.Func<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> lossGradient, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
+        {
+            if (lossGradient is null) throw new global::System.ArgumentNullException(nameof(lossGradient));
+            if (lossCurvature is null) throw new global::System.ArgumentNullException(nameof(lossCurvature));
+            var gaussNewton = ForwardGaussNewtonProduct(x, parameterDirections, lossCurvature);
+            global::TorchSharp.torch.Tensor weights;
+            using (var noGrad = global::TorchSharp.torch.no_grad()) weights = lossGradient(Forward(x));
+            ForwardHessianVectorProduct(x, global::TorchSharp.torch.zeros_like(x), parameterDirections, out _, out _, out _, out var second, weights);
+            var sum = new global::TorchSharp.torch.Tensor[gaussNewton.Length];
+            for (var i = 0; i < sum.Length; i++) sum[i] = gaussNewton[i] + second[i];
+            return sum;
         }
 
         /// <summary>
@@ -175,8 +199,9 @@ namespace Forward
         /// <param name="vw1">The direction's component for the parameter field <c>w1</c>: a tensor of w1's shape, dtype and device.</param>
         /// <param name="vb1">The direction's component for the parameter field <c>b1</c>: a tensor of b1's shape, dtype and device.</param>
         /// <param name="vw2">The direction's component for the parameter field <c>w2</c>: a tensor of w2's shape, dtype and device.</param>
+        /// <param name="outputWeights">Weights w of the output, of its shape: the product is then that of the Hessian of ⟨w, Forward⟩ (for a loss ℓ of the output, w = ∂ℓ/∂output); null for the sum of Forward.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2)
+        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2, global::TorchSharp.torch.Tensor? outputWeights = null)
         {
             global::Leibniz.Generated.Validation.Direction(vx, x, nameof(vx), "x");
             global::Leibniz.Generated.Validation.Direction(vw1, w1, nameof(vw1), "w1");
@@ -190,7 +215,7 @@ namespace Forward
             gw1 = null;
             gb1 = null;
             gw2 = null;
-            return ForwardJacobianVectorProductPullback(x, w1, b1, w2, vx, vw1, vb1, vw2, null, ref hvx, ref hvw1, ref hvb1, ref hvw2, ref gx, ref gw1, ref gb1, ref gw2);
+            return ForwardJacobianVectorProductPullback(x, w1, b1, w2, vx, vw1, vb1, vw2, outputWeights, ref hvx, ref hvw1, ref hvb1, ref hvw2, ref gx, ref gw1, ref gb1, ref gw2);
         }
 
         /// <summary>Runs ForwardJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns ForwardJacobianVectorProduct's value. Other generated derivatives call it when they call ForwardJacobianVectorProduct.</summary>

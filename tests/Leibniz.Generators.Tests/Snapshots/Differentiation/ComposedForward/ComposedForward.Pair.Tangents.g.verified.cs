@@ -84,15 +84,39 @@ namespace ComposedForward
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of its shape, dtype and device.</param>
         /// <param name="parameterDirections">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>
+        /// <param name="outputWeights">Weights w of the output, of its shape: the product is then that of the Hessian of ⟨w, Forward⟩ (for a loss ℓ of the output, w = ∂ℓ/∂output); null for the sum of Forward.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products)
+        public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products, global::TorchSharp.torch.Tensor? outputWeights = null)
         {
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Forward");
             global::Leibniz.Generated.Validation.Direction(vx, x, nameof(vx), "x");
             global::Leibniz.Generated.ParameterDirections.Of(this, parameterDirections, nameof(parameterDirections));
             return global::Leibniz.Generated.ComposedCurvature.HessianVectorProduct(this, x, vx, parameterDirections,
                 (input, inputTangent, directions) => (ForwardTangent(input, inputTangent, directions, out var tangent), tangent),
-                out gx, out gradients, out hvx, out products);
+                out gx, out gradients, out hvx, out products, outputWeights);
+        }
+
+        /// <summary>
+        /// The Hessian of a loss ℓ(Forward(x)) over every parameter of the model times a direction v, one tensor per
+        /// <c>named_parameters()</c> entry in order: Jᵀ·H_ℓ·J·v (the Gauss–Newton product) plus Σₖ ∂ℓ/∂fₖ·∇²fₖ·v, the output's own
+        /// curvature weighted by the loss's gradient. Feeds <c>SymmetricOperator.OverParameters</c> like the Hessian it is.
+        /// </summary>
+        /// <param name="parameterDirections">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
+        /// <param name="lossGradient">∂ℓ/∂output at an output (the generated <c>LossWithGradient</c> of your loss, for instance).</param>
+        /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
+        /// <returns>∇²ℓ·v over the parameters, one tensor per parameter.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public global::TorchSharp.torch.Tensor[] ForwardLossHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::System.Func<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> lossGradient, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
+        {
+            if (lossGradient is null) throw new global::System.ArgumentNullException(nameof(lossGradient));
+            if (lossCurvature is null) throw new global::System.ArgumentNullException(nameof(lossCurvature));
+            var gaussNewton = ForwardGaussNewtonProduct(x, parameterDirections, lossCurvature);
+            global::TorchSharp.torch.Tensor weights;
+            using (var noGrad = global::TorchSharp.torch.no_grad()) weights = lossGradient(Forward(x));
+            ForwardHessianVectorProduct(x, global::TorchSharp.torch.zeros_like(x), parameterDirections, out _, out _, out _, out var second, weights);
+            var sum = new global::TorchSharp.torch.Tensor[gaussNewton.Length];
+            for (var i = 0; i < sum.Length; i++) sum[i] = gaussNewton[i] + second[i];
+            return sum;
         }
     }
 }
