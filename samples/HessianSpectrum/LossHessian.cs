@@ -41,18 +41,19 @@ public sealed class LossHessian
         return cross_entropy(_model.Forward(_points), _labels).ToDouble();
     }
 
-    // H v of the loss from the product Leibniz generates for TrainingLoss.Of at build time: reverse mode over its
-    // tangent, no tape involved. The parameters come in the order the model registers them (w1, b1, …, b3).
+    // H v of the loss from the products Leibniz generates at build time, no tape involved: the model's tangent and
+    // pullback for Jᵀ·H_ℓ·J·v, its H·v weighted by the loss's gradient for the network's own curvature, and the loss's
+    // generated gradient and H·v in the logits. The parameters come in the order the model registers them (w1, b1, …, b3).
     IReadOnlyList<Tensor> HessianVectorProduct(IReadOnlyList<Tensor> direction)
-    {
-        using var noGrad = no_grad();
-        var p = _parameters;
-        var v = direction;
-        TrainingLoss.OfHessianVectorProduct(
-            p[0], p[1], p[2], p[3], p[4], p[5], _points, _labels,
-            v[0], v[1], v[2], v[3], v[4], v[5],
-            out _, out _, out _, out _, out _, out _,
-            out var h1, out var h2, out var h3, out var h4, out var h5, out var h6);
-        return new[] { h1!, h2!, h3!, h4!, h5!, h6! };
-    }
+        => _model.ForwardLossHessianVectorProduct(_points, direction,
+            logits =>
+            {
+                TrainingLoss.OfWithGradient(logits, _labels, out var gradient);
+                return gradient!;
+            },
+            (logits, u) =>
+            {
+                TrainingLoss.OfHessianVectorProduct(logits, _labels, u, out _, out var product);
+                return product!;
+            });
 }

@@ -8,7 +8,8 @@ namespace HessianSpectrum;
 /// <summary>
 /// A perceptron with two hidden layers, far more parameters than the problem needs — the
 /// over-parametrised regime whose Hessian Sagun et al. studied. [Model] registers its weights;
-/// [Differentiable] gives Forward a backward written at build time, which training runs.
+/// [Differentiable] gives Forward a backward written at build time, which training runs, and (with
+/// HessianVectorProduct) the tangent and products the Hessian of its loss is measured with.
 /// </summary>
 [Model]
 public partial class MixtureClassifier
@@ -22,7 +23,7 @@ public partial class MixtureClassifier
         (w3, b3) = Layer(hidden, classes);
     }
 
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
     public Tensor Forward(Tensor x)
     {
         var h1 = relu(linear(x, w1, b1));

@@ -5,17 +5,13 @@ using static TorchSharp.torch.nn.functional;
 namespace HessianSpectrum;
 
 /// <summary>
-/// The classifier's training loss as a function of its weights, for which Leibniz generates the
-/// Hessian–vector product at build time (reverse mode over the generated tangent).
+/// The classifier's training loss as a function of its output, for which Leibniz generates the gradient and the
+/// Hessian–vector product at build time; the classifier's <c>ForwardLossHessianVectorProduct</c> combines them with its
+/// own generated tangent and pullback into the loss's Hessian over every parameter.
 /// </summary>
 public static partial class TrainingLoss
 {
-    /// <summary>Mean cross-entropy of the network of <see cref="MixtureClassifier.Forward"/> with these weights.</summary>
+    /// <summary>Mean cross-entropy of the classifier's logits against the labels.</summary>
     [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
-    public static Tensor Of(Tensor w1, Tensor b1, Tensor w2, Tensor b2, Tensor w3, Tensor b3, [NoDerivative] Tensor points, [NoDerivative] Tensor labels)
-    {
-        var h1 = relu(linear(points, w1, b1));
-        var h2 = relu(linear(h1, w2, b2));
-        return cross_entropy(linear(h2, w3, b3), labels);
-    }
+    public static Tensor Of(Tensor logits, [NoDerivative] Tensor labels) => cross_entropy(logits, labels);
 }

@@ -6,9 +6,9 @@ using static TorchSharp.torch.nn.functional;
 namespace Leibniz.Tests.Samples;
 
 /// <summary>
-/// The Hessian–vector product the HessianSpectrum sample measures with — generated for <c>TrainingLoss.Of</c> and
-/// wrapped by <c>LossHessian</c> — on the sample's own model and data, against TorchSharp's double backward of the
-/// model's loss in float64.
+/// The Hessian–vector product the HessianSpectrum sample measures with — the classifier's generated
+/// <c>ForwardLossHessianVectorProduct</c> of <c>TrainingLoss.Of</c>, wrapped by <c>LossHessian</c> — on the sample's own
+/// model and data, against TorchSharp's double backward of the model's loss in float64.
 /// </summary>
 public sealed class HessianSampleProductTests
 {
@@ -46,21 +46,29 @@ public sealed class HessianSampleProductTests
         var w = model.parameters().Select(p => p.detach().clone()).ToArray();
         var v = w.Select(p => randn_like(p)).ToArray();
 
-        TrainingLoss.OfTangent(w[0], w[1], w[2], w[3], w[4], w[5], x, labels, v[0], v[1], v[2], v[3], v[4], v[5], out var jv);
-        TrainingLoss.OfWithGradient(w[0], w[1], w[2], w[3], w[4], w[5], x, labels, out var g0, out var g1, out var g2, out var g3, out var g4, out var g5);
+        // The loss's directional derivative by forward mode: the model's tangent J·v, then the loss's tangent along it.
+        var logits = model.ForwardTangent(x, zeros_like(x), v, out var outputTangent);
+        TrainingLoss.OfTangent(logits, labels, outputTangent, out var jv);
 
         // ⟨J·v, 1⟩ = ⟨v, Jᵀ·1⟩: forward mode against the generated reverse mode, each from its own rules.
-        var reverse = new[] { g0, g1, g2, g3, g4, g5 }.Zip(v, (g, d) => (g! * d).sum().ToDouble()).Sum();
+        TrainingLoss.OfWithGradient(logits, labels, out var seed);
+        var gradients = new ModelGradients();
+        using (no_grad()) model.ForwardWithPullback(x, inputGradient: false).PullbackInto(seed!, gradients);
+        var reverse = model.named_parameters().Zip(v, (p, d) => (gradients[p.name]! * d).sum().ToDouble()).Sum();
         Assert.Equal(reverse, jv.ToDouble(), 10);
 
         double Along(double s)
         {
             using var noGrad = no_grad();
             var moved = w.Select((p, i) => p + s * v[i]).ToArray();
-            return TrainingLoss.Of(moved[0], moved[1], moved[2], moved[3], moved[4], moved[5], x, labels).ToDouble();
+            return TrainingLoss.Of(Network(x, moved), labels).ToDouble();
         }
 
         // Steps of 1e-6 along v: ReLU's kinks (720 units here) are then almost surely not crossed.
         Assert.Equal(Differentiation.FiniteDifferences.Derivative(s => Along(s * 1e-3), 0) * 1e3, jv.ToDouble(), 6);
     }
+
+    /// <summary>The classifier's network on explicit weights (w1, b1, …, b3), for the differences.</summary>
+    static Tensor Network(Tensor x, Tensor[] w)
+        => linear(relu(linear(relu(linear(x, w[0], w[1])), w[2], w[3])), w[4], w[5]);
 }

@@ -5,107 +5,39 @@ namespace HessianSpectrum
 {
     partial class TrainingLoss
     {
-        /// <summary>Of and its gradient by reverse mode: returns the value and writes ∂Of/∂w1, ∂b1, ∂w2, ∂b2, ∂w3, ∂b3.</summary>
+        /// <summary>Of and its gradient by reverse mode: returns the value and writes ∂Of/∂logits.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public static global::TorchSharp.torch.Tensor OfWithGradient(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, out global::TorchSharp.torch.Tensor? dw1, out global::TorchSharp.torch.Tensor? db1, out global::TorchSharp.torch.Tensor? dw2, out global::TorchSharp.torch.Tensor? db2, out global::TorchSharp.torch.Tensor? dw3, out global::TorchSharp.torch.Tensor? db3)
+        public static global::TorchSharp.torch.Tensor OfWithGradient(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, out global::TorchSharp.torch.Tensor? dlogits)
         {
-            dw1 = null;
-            db1 = null;
-            dw2 = null;
-            db2 = null;
-            dw3 = null;
-            db3 = null;
-            return OfPullback(w1, b1, w2, b2, w3, b3, points, labels, null, ref dw1, ref db1, ref dw2, ref db2, ref dw3, ref db3);
+            dlogits = null;
+            return OfPullback(logits, labels, null, ref dlogits);
         }
 
         /// <summary>Runs Of, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns Of's value. Other generated derivatives call it when they call Of.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public static global::TorchSharp.torch.Tensor OfPullback(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dw1, ref global::TorchSharp.torch.Tensor? db1, ref global::TorchSharp.torch.Tensor? dw2, ref global::TorchSharp.torch.Tensor? db2, ref global::TorchSharp.torch.Tensor? dw3, ref global::TorchSharp.torch.Tensor? db3)
+        public static global::TorchSharp.torch.Tensor OfPullback(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dlogits)
         {
-            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "Of");
-            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(b2, nameof(b2), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(w3, nameof(w3), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(b3, nameof(b3), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(points, nameof(points), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Adjoint(dw1, w1, nameof(dw1), "w1");
-            global::Leibniz.Generated.Validation.Adjoint(db1, b1, nameof(db1), "b1");
-            global::Leibniz.Generated.Validation.Adjoint(dw2, w2, nameof(dw2), "w2");
-            global::Leibniz.Generated.Validation.Adjoint(db2, b2, nameof(db2), "b2");
-            global::Leibniz.Generated.Validation.Adjoint(dw3, w3, nameof(dw3), "w3");
-            global::Leibniz.Generated.Validation.Adjoint(db3, b3, nameof(db3), "b3");
-            global::TorchSharp.torch.Tensor h1 = null!;
+            global::Leibniz.Generated.Validation.Tensor(logits, nameof(logits), "Of");
+            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "Of", logits, "logits");
+            global::Leibniz.Generated.Validation.Adjoint(dlogits, logits, nameof(dlogits), "logits");
             global::TorchSharp.torch.Tensor t0 = null!;
-            global::TorchSharp.torch.Tensor t1 = null!;
-            global::TorchSharp.torch.Tensor h2 = null!;
-            global::TorchSharp.torch.Tensor t2 = null!;
-            global::TorchSharp.torch.Tensor t3 = null!;
-            global::TorchSharp.torch.Tensor t4 = null!;
-            global::TorchSharp.torch.Tensor t5 = null!;
             global::TorchSharp.torch.Tensor result = null!;
-            global::TorchSharp.torch.Tensor? _d_w1 = null;
-            global::TorchSharp.torch.Tensor? _d_b1 = null;
-            global::TorchSharp.torch.Tensor? _d_w2 = null;
-            global::TorchSharp.torch.Tensor? _d_b2 = null;
-            global::TorchSharp.torch.Tensor? _d_w3 = null;
-            global::TorchSharp.torch.Tensor? _d_b3 = null;
+            global::TorchSharp.torch.Tensor? _d_logits = null;
             global::TorchSharp.torch.Tensor? _d_result = null;
             global::TorchSharp.torch.Tensor? _d_t0 = null;
-            global::TorchSharp.torch.Tensor? _d_t1 = null;
-            global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? _d_h1 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? _d_t3 = null;
-            global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? _d_h2 = null;
-            global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? _d_t5 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
-            t0 = global::TorchSharp.torch.nn.functional.linear(points, w1, b1);
-            t1 = global::TorchSharp.torch.nn.functional.relu(t0);
-            h1 = t1;
-            t2 = global::TorchSharp.torch.nn.functional.linear(h1, w2, b2);
-            t3 = global::TorchSharp.torch.nn.functional.relu(t2);
-            h2 = t3;
-            t4 = global::TorchSharp.torch.nn.functional.linear(h2, w3, b3);
-            t5 = global::TorchSharp.torch.nn.functional.cross_entropy(t4, labels);
-            result = t5;
+            t0 = global::TorchSharp.torch.nn.functional.cross_entropy(logits, labels);
+            result = t0;
 
             // Reverse sweep: adjoints from the result back to the inputs.
             global::Leibniz.Generated.Validation.Seed(seed, result, nameof(seed), "Of");
             _d_result = seed ?? global::TorchSharp.torch.ones_like(result);
-            _d_t5 = _d_result;
-            // ∂ of: return cross_entropy(linear(h2, w3, b3), labels);
-            _d_t4 = global::Leibniz.Generated.LossAdjoints.CrossEntropy(_d_t5, t4, labels);
-            // ∂ of: linear(h2, w3, b3)
-            _d_h2 = _d_t4.matmul(w3);
-            _d_w3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t4, h2);
-            _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
-            _d_t3 = _d_h2;
-            // ∂ of: h2 = relu(linear(h1, w2, b2))
-            r1 = t3.gt(0.0);
-            _d_t2 = _d_t3 * r1;
-            // ∂ of: linear(h1, w2, b2)
-            _d_h1 = _d_t2.matmul(w2);
-            _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t2, h1);
-            _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
-            _d_t1 = _d_h1;
-            // ∂ of: h1 = relu(linear(points, w1, b1))
-            r0 = t1.gt(0.0);
-            _d_t0 = _d_t1 * r0;
-            // ∂ of: linear(points, w1, b1)
-            _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, points);
-            _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
+            _d_t0 = _d_result;
+            // ∂ of: return cross_entropy(logits, labels)
+            _d_logits = global::Leibniz.Generated.LossAdjoints.CrossEntropy(_d_t0, logits, labels);
 
-            if (_d_w1 is not null) dw1 = global::Leibniz.Generated.Adjoints.Add(dw1, _d_w1);
-            if (_d_b1 is not null) db1 = global::Leibniz.Generated.Adjoints.Add(db1, _d_b1);
-            if (_d_w2 is not null) dw2 = global::Leibniz.Generated.Adjoints.Add(dw2, _d_w2);
-            if (_d_b2 is not null) db2 = global::Leibniz.Generated.Adjoints.Add(db2, _d_b2);
-            if (_d_w3 is not null) dw3 = global::Leibniz.Generated.Adjoints.Add(dw3, _d_w3);
-            if (_d_b3 is not null) db3 = global::Leibniz.Generated.Adjoints.Add(db3, _d_b3);
+            if (_d_logits is not null) dlogits = global::Leibniz.Generated.Adjoints.Add(dlogits, _d_logits);
             return result;
         }
     }

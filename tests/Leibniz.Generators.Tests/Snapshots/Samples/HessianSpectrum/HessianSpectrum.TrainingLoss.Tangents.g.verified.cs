@@ -5,94 +5,33 @@ namespace HessianSpectrum
 {
     partial class TrainingLoss
     {
-        /// <summary>Of and its derivative along a direction, by forward mode: returns the value and writes ∂Of/∂w1·dw1 + ∂Of/∂b1·db1 + ∂Of/∂w2·dw2 + ∂Of/∂b2·db2 + ∂Of/∂w3·dw3 + ∂Of/∂b3·db3 to <paramref name="tangent"/> (for a tensor result, the Jacobian–vector product, shaped like the result).</summary>
-        /// <param name="dw1">The tangent of <paramref name="w1"/>: a tensor of w1's shape, dtype and device.</param>
-        /// <param name="db1">The tangent of <paramref name="b1"/>: a tensor of b1's shape, dtype and device.</param>
-        /// <param name="dw2">The tangent of <paramref name="w2"/>: a tensor of w2's shape, dtype and device.</param>
-        /// <param name="db2">The tangent of <paramref name="b2"/>: a tensor of b2's shape, dtype and device.</param>
-        /// <param name="dw3">The tangent of <paramref name="w3"/>: a tensor of w3's shape, dtype and device.</param>
-        /// <param name="db3">The tangent of <paramref name="b3"/>: a tensor of b3's shape, dtype and device.</param>
+        /// <summary>Of and its derivative along a direction, by forward mode: returns the value and writes ∂Of/∂logits·dlogits to <paramref name="tangent"/> (for a tensor result, the Jacobian–vector product, shaped like the result).</summary>
+        /// <param name="dlogits">The tangent of <paramref name="logits"/>: a tensor of logits's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Of along the tangents.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public static global::TorchSharp.torch.Tensor OfTangent(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3, out global::TorchSharp.torch.Tensor tangent)
+        public static global::TorchSharp.torch.Tensor OfTangent(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dlogits, out global::TorchSharp.torch.Tensor tangent)
         {
-            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "Of");
-            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(b2, nameof(b2), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(w3, nameof(w3), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(b3, nameof(b3), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(points, nameof(points), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "Of", w1, "w1");
-            global::Leibniz.Generated.Validation.Direction(dw1, w1, nameof(dw1), "w1");
-            global::Leibniz.Generated.Validation.Direction(db1, b1, nameof(db1), "b1");
-            global::Leibniz.Generated.Validation.Direction(dw2, w2, nameof(dw2), "w2");
-            global::Leibniz.Generated.Validation.Direction(db2, b2, nameof(db2), "b2");
-            global::Leibniz.Generated.Validation.Direction(dw3, w3, nameof(dw3), "w3");
-            global::Leibniz.Generated.Validation.Direction(db3, b3, nameof(db3), "b3");
-            global::TorchSharp.torch.Tensor h1 = null!;
+            global::Leibniz.Generated.Validation.Tensor(logits, nameof(logits), "Of");
+            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "Of", logits, "logits");
+            global::Leibniz.Generated.Validation.Direction(dlogits, logits, nameof(dlogits), "logits");
             global::TorchSharp.torch.Tensor t0 = null!;
-            global::TorchSharp.torch.Tensor t1 = null!;
-            global::TorchSharp.torch.Tensor h2 = null!;
-            global::TorchSharp.torch.Tensor t2 = null!;
-            global::TorchSharp.torch.Tensor t3 = null!;
-            global::TorchSharp.torch.Tensor t4 = null!;
-            global::TorchSharp.torch.Tensor t5 = null!;
             global::TorchSharp.torch.Tensor result = null!;
             global::TorchSharp.torch.Tensor dt0 = null!;
-            global::TorchSharp.torch.Tensor dt1 = null!;
+            global::TorchSharp.torch.Tensor _p0 = null!;
             global::TorchSharp.torch.Tensor _p1 = null!;
-            global::TorchSharp.torch.Tensor dh1 = null!;
-            global::TorchSharp.torch.Tensor dt2 = null!;
+            global::TorchSharp.torch.Tensor _p2 = null!;
             global::TorchSharp.torch.Tensor _p3 = null!;
-            global::TorchSharp.torch.Tensor _p4 = null!;
-            global::TorchSharp.torch.Tensor dt3 = null!;
-            global::TorchSharp.torch.Tensor _p6 = null!;
-            global::TorchSharp.torch.Tensor dh2 = null!;
-            global::TorchSharp.torch.Tensor dt4 = null!;
-            global::TorchSharp.torch.Tensor _p8 = null!;
-            global::TorchSharp.torch.Tensor _p9 = null!;
-            global::TorchSharp.torch.Tensor dt5 = null!;
-            global::TorchSharp.torch.Tensor _p11 = null!;
-            global::TorchSharp.torch.Tensor _p12 = null!;
-            global::TorchSharp.torch.Tensor _p13 = null!;
-            global::TorchSharp.torch.Tensor _p14 = null!;
             global::TorchSharp.torch.Tensor dresult = null!;
 
-            // tangent of linear(points, w1, b1)
-            t0 = global::TorchSharp.torch.nn.functional.linear(points, w1, b1);
-            dt0 = global::TorchSharp.torch.nn.functional.linear(points, dw1, db1);
-            // tangent of h1 = relu(linear(points, w1, b1))
-            t1 = global::TorchSharp.torch.nn.functional.relu(t0);
-            _p1 = t1.gt(0.0);
-            dt1 = dt0 * _p1;
-            h1 = t1;
-            dh1 = dt1;
-            // tangent of linear(h1, w2, b2)
-            t2 = global::TorchSharp.torch.nn.functional.linear(h1, w2, b2);
-            _p3 = global::TorchSharp.torch.nn.functional.linear(dh1, w2, db2);
-            _p4 = global::TorchSharp.torch.nn.functional.linear(h1, dw2);
-            dt2 = _p3 + _p4;
-            // tangent of h2 = relu(linear(h1, w2, b2))
-            t3 = global::TorchSharp.torch.nn.functional.relu(t2);
-            _p6 = t3.gt(0.0);
-            dt3 = dt2 * _p6;
-            h2 = t3;
-            dh2 = dt3;
-            // tangent of linear(h2, w3, b3)
-            t4 = global::TorchSharp.torch.nn.functional.linear(h2, w3, b3);
-            _p8 = global::TorchSharp.torch.nn.functional.linear(dh2, w3, db3);
-            _p9 = global::TorchSharp.torch.nn.functional.linear(h2, dw3);
-            dt4 = _p8 + _p9;
-            // tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            t5 = global::TorchSharp.torch.nn.functional.cross_entropy(t4, labels);
-            _p11 = t4.softmax(1);
-            _p12 = dt4 * _p11;
-            _p13 = _p12.sum(1, true);
-            _p14 = dt4 - _p13;
-            dt5 = global::TorchSharp.torch.nn.functional.nll_loss(_p14, labels);
-            result = t5;
-            dresult = dt5;
+            // tangent of return cross_entropy(logits, labels)
+            t0 = global::TorchSharp.torch.nn.functional.cross_entropy(logits, labels);
+            _p0 = logits.softmax(1);
+            _p1 = dlogits * _p0;
+            _p2 = _p1.sum(1, true);
+            _p3 = dlogits - _p2;
+            dt0 = global::TorchSharp.torch.nn.functional.nll_loss(_p3, labels);
+            result = t0;
+            dresult = dt0;
 
             tangent = dresult;
             return result;
@@ -100,329 +39,134 @@ namespace HessianSpectrum
 
         /// <summary>The derivative of Of along the tangents (for a tensor result, the Jacobian–vector product), by forward mode; what the tangents of functions calling Of call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public static global::TorchSharp.torch.Tensor OfJacobianVectorProduct(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3)
+        public static global::TorchSharp.torch.Tensor OfJacobianVectorProduct(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dlogits)
         {
-            OfTangent(w1, b1, w2, b2, w3, b3, points, labels, dw1, db1, dw2, db2, dw3, db3, out var tangent);
+            OfTangent(logits, labels, dlogits, out var tangent);
             return tangent;
         }
 
         /// <summary>
-        /// Of and its Jacobians with respect to w1, b1, w2, b2, w3, b3, each shaped as the result followed by the input, for inputs
+        /// Of and its Jacobians with respect to logits, each shaped as the result followed by the input, for inputs
         /// small enough to form them: by columns (OfJacobianVectorProduct, one per input element) when the inputs have no more
         /// elements than the result, by rows (OfPullback, one per result element) otherwise.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public static global::TorchSharp.torch.Tensor OfJacobian(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, out global::TorchSharp.torch.Tensor jw1, out global::TorchSharp.torch.Tensor jb1, out global::TorchSharp.torch.Tensor jw2, out global::TorchSharp.torch.Tensor jb2, out global::TorchSharp.torch.Tensor jw3, out global::TorchSharp.torch.Tensor jb3)
+        public static global::TorchSharp.torch.Tensor OfJacobian(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, out global::TorchSharp.torch.Tensor jlogits)
         {
-            var value = Of(w1, b1, w2, b2, w3, b3, points, labels);
-            var jacobians = global::Leibniz.Jacobians.FromProducts(value, new[] { w1, b1, w2, b2, w3, b3 },
+            var value = Of(logits, labels);
+            var jacobians = global::Leibniz.Jacobians.FromProducts(value, new[] { logits },
                 (input, direction) => input switch
                 {
-                    0 => OfJacobianVectorProduct(w1, b1, w2, b2, w3, b3, points, labels, direction, global::TorchSharp.torch.zeros_like(b1), global::TorchSharp.torch.zeros_like(w2), global::TorchSharp.torch.zeros_like(b2), global::TorchSharp.torch.zeros_like(w3), global::TorchSharp.torch.zeros_like(b3)),
-                    1 => OfJacobianVectorProduct(w1, b1, w2, b2, w3, b3, points, labels, global::TorchSharp.torch.zeros_like(w1), direction, global::TorchSharp.torch.zeros_like(w2), global::TorchSharp.torch.zeros_like(b2), global::TorchSharp.torch.zeros_like(w3), global::TorchSharp.torch.zeros_like(b3)),
-                    2 => OfJacobianVectorProduct(w1, b1, w2, b2, w3, b3, points, labels, global::TorchSharp.torch.zeros_like(w1), global::TorchSharp.torch.zeros_like(b1), direction, global::TorchSharp.torch.zeros_like(b2), global::TorchSharp.torch.zeros_like(w3), global::TorchSharp.torch.zeros_like(b3)),
-                    3 => OfJacobianVectorProduct(w1, b1, w2, b2, w3, b3, points, labels, global::TorchSharp.torch.zeros_like(w1), global::TorchSharp.torch.zeros_like(b1), global::TorchSharp.torch.zeros_like(w2), direction, global::TorchSharp.torch.zeros_like(w3), global::TorchSharp.torch.zeros_like(b3)),
-                    4 => OfJacobianVectorProduct(w1, b1, w2, b2, w3, b3, points, labels, global::TorchSharp.torch.zeros_like(w1), global::TorchSharp.torch.zeros_like(b1), global::TorchSharp.torch.zeros_like(w2), global::TorchSharp.torch.zeros_like(b2), direction, global::TorchSharp.torch.zeros_like(b3)),
-                    _ => OfJacobianVectorProduct(w1, b1, w2, b2, w3, b3, points, labels, global::TorchSharp.torch.zeros_like(w1), global::TorchSharp.torch.zeros_like(b1), global::TorchSharp.torch.zeros_like(w2), global::TorchSharp.torch.zeros_like(b2), global::TorchSharp.torch.zeros_like(w3), direction),
+                    _ => OfJacobianVectorProduct(logits, labels, direction),
                 },
                 seed =>
                 {
-                    global::TorchSharp.torch.Tensor? aw1 = null;
-                    global::TorchSharp.torch.Tensor? ab1 = null;
-                    global::TorchSharp.torch.Tensor? aw2 = null;
-                    global::TorchSharp.torch.Tensor? ab2 = null;
-                    global::TorchSharp.torch.Tensor? aw3 = null;
-                    global::TorchSharp.torch.Tensor? ab3 = null;
-                    OfPullback(w1, b1, w2, b2, w3, b3, points, labels, seed, ref aw1, ref ab1, ref aw2, ref ab2, ref aw3, ref ab3);
-                    return new[] { aw1 ?? global::TorchSharp.torch.zeros_like(w1), ab1 ?? global::TorchSharp.torch.zeros_like(b1), aw2 ?? global::TorchSharp.torch.zeros_like(w2), ab2 ?? global::TorchSharp.torch.zeros_like(b2), aw3 ?? global::TorchSharp.torch.zeros_like(w3), ab3 ?? global::TorchSharp.torch.zeros_like(b3) };
+                    global::TorchSharp.torch.Tensor? alogits = null;
+                    OfPullback(logits, labels, seed, ref alogits);
+                    return new[] { alogits ?? global::TorchSharp.torch.zeros_like(logits) };
                 });
-            jw1 = jacobians[0];
-            jb1 = jacobians[1];
-            jw2 = jacobians[2];
-            jb2 = jacobians[3];
-            jw3 = jacobians[4];
-            jb3 = jacobians[5];
+            jlogits = jacobians[0];
             return value;
         }
 
         /// <summary>
         /// The Hessian of the sum of Of times a direction v, by reverse mode over its generated tangent (∇ₓ⟨∇Of(x), v⟩ = H·v): writes H·v to
-        /// hvw1, hvb1, hvw2, hvb2, hvw3, hvb3 and the gradient to gw1, gb1, gw2, gb2, gw3, gb3 on the way, and returns the directional derivative ∇Of·v.
+        /// hvlogits and the gradient to glogits on the way, and returns the directional derivative ∇Of·v.
         /// </summary>
         /// <remarks>
         /// Reverse over forward, rather than forward over reverse: the tangent is plain code the reverse-mode generator
         /// already differentiates (loops, branches, calls, tensors), so the product needs no second transform, keeps no
         /// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.
         /// </remarks>
-        /// <param name="vw1">The direction's component for <paramref name="w1"/>: a tensor of w1's shape, dtype and device.</param>
-        /// <param name="vb1">The direction's component for <paramref name="b1"/>: a tensor of b1's shape, dtype and device.</param>
-        /// <param name="vw2">The direction's component for <paramref name="w2"/>: a tensor of w2's shape, dtype and device.</param>
-        /// <param name="vb2">The direction's component for <paramref name="b2"/>: a tensor of b2's shape, dtype and device.</param>
-        /// <param name="vw3">The direction's component for <paramref name="w3"/>: a tensor of w3's shape, dtype and device.</param>
-        /// <param name="vb3">The direction's component for <paramref name="b3"/>: a tensor of b3's shape, dtype and device.</param>
+        /// <param name="vlogits">The direction's component for <paramref name="logits"/>: a tensor of logits's shape, dtype and device.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public static global::TorchSharp.torch.Tensor OfHessianVectorProduct(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, global::TorchSharp.torch.Tensor vb2, global::TorchSharp.torch.Tensor vw3, global::TorchSharp.torch.Tensor vb3, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? gb2, out global::TorchSharp.torch.Tensor? gw3, out global::TorchSharp.torch.Tensor? gb3, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2, out global::TorchSharp.torch.Tensor? hvb2, out global::TorchSharp.torch.Tensor? hvw3, out global::TorchSharp.torch.Tensor? hvb3)
+        public static global::TorchSharp.torch.Tensor OfHessianVectorProduct(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor vlogits, out global::TorchSharp.torch.Tensor? glogits, out global::TorchSharp.torch.Tensor? hvlogits)
         {
-            global::Leibniz.Generated.Validation.Direction(vw1, w1, nameof(vw1), "w1");
-            global::Leibniz.Generated.Validation.Direction(vb1, b1, nameof(vb1), "b1");
-            global::Leibniz.Generated.Validation.Direction(vw2, w2, nameof(vw2), "w2");
-            global::Leibniz.Generated.Validation.Direction(vb2, b2, nameof(vb2), "b2");
-            global::Leibniz.Generated.Validation.Direction(vw3, w3, nameof(vw3), "w3");
-            global::Leibniz.Generated.Validation.Direction(vb3, b3, nameof(vb3), "b3");
-            hvw1 = null;
-            hvb1 = null;
-            hvw2 = null;
-            hvb2 = null;
-            hvw3 = null;
-            hvb3 = null;
-            gw1 = null;
-            gb1 = null;
-            gw2 = null;
-            gb2 = null;
-            gw3 = null;
-            gb3 = null;
-            return OfJacobianVectorProductPullback(w1, b1, w2, b2, w3, b3, points, labels, vw1, vb1, vw2, vb2, vw3, vb3, null, ref hvw1, ref hvb1, ref hvw2, ref hvb2, ref hvw3, ref hvb3, ref gw1, ref gb1, ref gw2, ref gb2, ref gw3, ref gb3);
+            global::Leibniz.Generated.Validation.Direction(vlogits, logits, nameof(vlogits), "logits");
+            hvlogits = null;
+            glogits = null;
+            return OfJacobianVectorProductPullback(logits, labels, vlogits, null, ref hvlogits, ref glogits);
         }
 
-        /// <summary>
-        /// The Hessian of the sum of Of with respect to w1, b1, w2, b2, w3, b3 together, for inputs small enough to form it: N × N over their elements
-        /// flattened and concatenated in that order (N their total count), block (i, j) holding ∂²/∂xᵢ∂xⱼ. By columns: one OfHessianVectorProduct per element.
-        /// </summary>
+        /// <summary>The Hessian of the sum of Of with respect to logits, by columns: one OfHessianVectorProduct per element of logits, for inputs small enough to form it.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public static global::TorchSharp.torch.Tensor OfHessian(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels)
+        public static global::TorchSharp.torch.Tensor OfHessian(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels)
         {
-            return global::Leibniz.Jacobians.Hessian(new[] { w1, b1, w2, b2, w3, b3 }, directions =>
+            return global::Leibniz.Jacobians.Hessian(logits, direction =>
             {
-                OfHessianVectorProduct(w1, b1, w2, b2, w3, b3, points, labels, directions[0], directions[1], directions[2], directions[3], directions[4], directions[5], out _, out _, out _, out _, out _, out _, out var hw1, out var hb1, out var hw2, out var hb2, out var hw3, out var hb3);
-                return new[] { hw1 ?? global::TorchSharp.torch.zeros_like(w1), hb1 ?? global::TorchSharp.torch.zeros_like(b1), hw2 ?? global::TorchSharp.torch.zeros_like(w2), hb2 ?? global::TorchSharp.torch.zeros_like(b2), hw3 ?? global::TorchSharp.torch.zeros_like(w3), hb3 ?? global::TorchSharp.torch.zeros_like(b3) };
+                OfHessianVectorProduct(logits, labels, direction, out _, out var product);
+                return product ?? global::TorchSharp.torch.zeros_like(logits);
             });
         }
 
         /// <summary>Runs OfJacobianVectorProduct, then adds <paramref name="seed"/> times its derivative to each input's adjoint; returns OfJacobianVectorProduct's value. Other generated derivatives call it when they call OfJacobianVectorProduct.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
-        public static global::TorchSharp.torch.Tensor OfJacobianVectorProductPullback(global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor b2, global::TorchSharp.torch.Tensor w3, global::TorchSharp.torch.Tensor b3, global::TorchSharp.torch.Tensor points, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, global::TorchSharp.torch.Tensor db2, global::TorchSharp.torch.Tensor dw3, global::TorchSharp.torch.Tensor db3, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dw1_1, ref global::TorchSharp.torch.Tensor? db1_1, ref global::TorchSharp.torch.Tensor? dw2_1, ref global::TorchSharp.torch.Tensor? db2_1, ref global::TorchSharp.torch.Tensor? dw3_1, ref global::TorchSharp.torch.Tensor? db3_1, ref global::TorchSharp.torch.Tensor? ddw1, ref global::TorchSharp.torch.Tensor? ddb1, ref global::TorchSharp.torch.Tensor? ddw2, ref global::TorchSharp.torch.Tensor? ddb2, ref global::TorchSharp.torch.Tensor? ddw3, ref global::TorchSharp.torch.Tensor? ddb3)
+        public static global::TorchSharp.torch.Tensor OfJacobianVectorProductPullback(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dlogits, global::TorchSharp.torch.Tensor? seed, ref global::TorchSharp.torch.Tensor? dlogits_1, ref global::TorchSharp.torch.Tensor? ddlogits)
         {
-            global::Leibniz.Generated.Validation.Tensor(w1, nameof(w1), "OfJacobianVectorProduct");
-            global::Leibniz.Generated.Validation.Tensor(b1, nameof(b1), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(w2, nameof(w2), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(b2, nameof(b2), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(w3, nameof(w3), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(b3, nameof(b3), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(points, nameof(points), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(dw1, nameof(dw1), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(db1, nameof(db1), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(dw2, nameof(dw2), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(db2, nameof(db2), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(dw3, nameof(dw3), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Tensor(db3, nameof(db3), "OfJacobianVectorProduct", w1, "w1");
-            global::Leibniz.Generated.Validation.Adjoint(dw1_1, w1, nameof(dw1_1), "w1");
-            global::Leibniz.Generated.Validation.Adjoint(db1_1, b1, nameof(db1_1), "b1");
-            global::Leibniz.Generated.Validation.Adjoint(dw2_1, w2, nameof(dw2_1), "w2");
-            global::Leibniz.Generated.Validation.Adjoint(db2_1, b2, nameof(db2_1), "b2");
-            global::Leibniz.Generated.Validation.Adjoint(dw3_1, w3, nameof(dw3_1), "w3");
-            global::Leibniz.Generated.Validation.Adjoint(db3_1, b3, nameof(db3_1), "b3");
-            global::Leibniz.Generated.Validation.Adjoint(ddw1, dw1, nameof(ddw1), "dw1");
-            global::Leibniz.Generated.Validation.Adjoint(ddb1, db1, nameof(ddb1), "db1");
-            global::Leibniz.Generated.Validation.Adjoint(ddw2, dw2, nameof(ddw2), "dw2");
-            global::Leibniz.Generated.Validation.Adjoint(ddb2, db2, nameof(ddb2), "db2");
-            global::Leibniz.Generated.Validation.Adjoint(ddw3, dw3, nameof(ddw3), "dw3");
-            global::Leibniz.Generated.Validation.Adjoint(ddb3, db3, nameof(ddb3), "db3");
-            global::TorchSharp.torch.Tensor h1 = null!;
+            global::Leibniz.Generated.Validation.Tensor(logits, nameof(logits), "OfJacobianVectorProduct");
+            global::Leibniz.Generated.Validation.Tensor(labels, nameof(labels), "OfJacobianVectorProduct", logits, "logits");
+            global::Leibniz.Generated.Validation.Tensor(dlogits, nameof(dlogits), "OfJacobianVectorProduct", logits, "logits");
+            global::Leibniz.Generated.Validation.Adjoint(dlogits_1, logits, nameof(dlogits_1), "logits");
+            global::Leibniz.Generated.Validation.Adjoint(ddlogits, dlogits, nameof(ddlogits), "dlogits");
             global::TorchSharp.torch.Tensor t0 = null!;
-            global::TorchSharp.torch.Tensor t1 = null!;
-            global::TorchSharp.torch.Tensor h2 = null!;
-            global::TorchSharp.torch.Tensor t2 = null!;
-            global::TorchSharp.torch.Tensor t3 = null!;
-            global::TorchSharp.torch.Tensor t4 = null!;
-            global::TorchSharp.torch.Tensor t5 = null!;
             global::TorchSharp.torch.Tensor dt0 = null!;
-            global::TorchSharp.torch.Tensor dt1 = null!;
+            global::TorchSharp.torch.Tensor _p0 = null!;
             global::TorchSharp.torch.Tensor _p1 = null!;
-            global::TorchSharp.torch.Tensor dh1 = null!;
-            global::TorchSharp.torch.Tensor dt2 = null!;
+            global::TorchSharp.torch.Tensor _p2 = null!;
             global::TorchSharp.torch.Tensor _p3 = null!;
-            global::TorchSharp.torch.Tensor _p4 = null!;
-            global::TorchSharp.torch.Tensor dt3 = null!;
-            global::TorchSharp.torch.Tensor _p6 = null!;
-            global::TorchSharp.torch.Tensor dh2 = null!;
-            global::TorchSharp.torch.Tensor dt4 = null!;
-            global::TorchSharp.torch.Tensor _p8 = null!;
-            global::TorchSharp.torch.Tensor _p9 = null!;
-            global::TorchSharp.torch.Tensor dt5 = null!;
-            global::TorchSharp.torch.Tensor _p11 = null!;
-            global::TorchSharp.torch.Tensor _p12 = null!;
-            global::TorchSharp.torch.Tensor _p13 = null!;
-            global::TorchSharp.torch.Tensor _p14 = null!;
             global::TorchSharp.torch.Tensor dresult = null!;
-            global::TorchSharp.torch.Tensor? _d_w1 = null;
-            global::TorchSharp.torch.Tensor? _d_b1 = null;
-            global::TorchSharp.torch.Tensor? _d_w2 = null;
-            global::TorchSharp.torch.Tensor? _d_b2 = null;
-            global::TorchSharp.torch.Tensor? _d_w3 = null;
-            global::TorchSharp.torch.Tensor? _d_b3 = null;
-            global::TorchSharp.torch.Tensor? _d_dw1 = null;
-            global::TorchSharp.torch.Tensor? _d_db1 = null;
-            global::TorchSharp.torch.Tensor? _d_dw2 = null;
-            global::TorchSharp.torch.Tensor? _d_db2 = null;
-            global::TorchSharp.torch.Tensor? _d_dw3 = null;
-            global::TorchSharp.torch.Tensor? _d_db3 = null;
+            global::TorchSharp.torch.Tensor? _d_logits = null;
+            global::TorchSharp.torch.Tensor? _d_dlogits = null;
             global::TorchSharp.torch.Tensor? _d_dresult = null;
-            global::TorchSharp.torch.Tensor? _d_t0 = null;
-            global::TorchSharp.torch.Tensor? _d_dt0 = null;
-            global::TorchSharp.torch.Tensor? _d_t1 = null;
+            global::TorchSharp.torch.Tensor? _d__p0 = null;
             global::TorchSharp.torch.Tensor? r0 = null;
-            global::TorchSharp.torch.Tensor? _d_dt1 = null;
             global::TorchSharp.torch.Tensor? r1 = null;
-            global::TorchSharp.torch.Tensor? _d_h1 = null;
-            global::TorchSharp.torch.Tensor? _d_dh1 = null;
-            global::TorchSharp.torch.Tensor? _d_t2 = null;
-            global::TorchSharp.torch.Tensor? _d__p3 = null;
-            global::TorchSharp.torch.Tensor? _d__p4 = null;
-            global::TorchSharp.torch.Tensor? _d_dt2 = null;
-            global::TorchSharp.torch.Tensor? _d_t3 = null;
             global::TorchSharp.torch.Tensor? r2 = null;
-            global::TorchSharp.torch.Tensor? _d_dt3 = null;
+            global::TorchSharp.torch.Tensor? _d__p1 = null;
             global::TorchSharp.torch.Tensor? r3 = null;
-            global::TorchSharp.torch.Tensor? _d_h2 = null;
-            global::TorchSharp.torch.Tensor? _d_dh2 = null;
-            global::TorchSharp.torch.Tensor? _d_t4 = null;
-            global::TorchSharp.torch.Tensor? _d__p8 = null;
-            global::TorchSharp.torch.Tensor? _d__p9 = null;
-            global::TorchSharp.torch.Tensor? _d_dt4 = null;
-            global::TorchSharp.torch.Tensor? _d__p11 = null;
             global::TorchSharp.torch.Tensor? r4 = null;
+            global::TorchSharp.torch.Tensor? _d__p2 = null;
             global::TorchSharp.torch.Tensor? r5 = null;
+            global::TorchSharp.torch.Tensor? _d__p3 = null;
             global::TorchSharp.torch.Tensor? r6 = null;
-            global::TorchSharp.torch.Tensor? _d__p12 = null;
-            global::TorchSharp.torch.Tensor? r7 = null;
-            global::TorchSharp.torch.Tensor? r8 = null;
-            global::TorchSharp.torch.Tensor? _d__p13 = null;
-            global::TorchSharp.torch.Tensor? r9 = null;
-            global::TorchSharp.torch.Tensor? _d__p14 = null;
-            global::TorchSharp.torch.Tensor? r10 = null;
-            global::TorchSharp.torch.Tensor? _d_dt5 = null;
+            global::TorchSharp.torch.Tensor? _d_dt0 = null;
 
             // Forward sweep: the function, keeping what the reverse sweep reads.
-            t0 = global::TorchSharp.torch.nn.functional.linear(points, w1, b1);
-            dt0 = global::TorchSharp.torch.nn.functional.linear(points, dw1, db1);
-            t1 = global::TorchSharp.torch.nn.functional.relu(t0);
-            _p1 = t1.gt(0.0);
-            dt1 = dt0 * _p1;
-            h1 = t1;
-            dh1 = dt1;
-            t2 = global::TorchSharp.torch.nn.functional.linear(h1, w2, b2);
-            _p3 = global::TorchSharp.torch.nn.functional.linear(dh1, w2, db2);
-            _p4 = global::TorchSharp.torch.nn.functional.linear(h1, dw2);
-            dt2 = _p3 + _p4;
-            t3 = global::TorchSharp.torch.nn.functional.relu(t2);
-            _p6 = t3.gt(0.0);
-            dt3 = dt2 * _p6;
-            h2 = t3;
-            dh2 = dt3;
-            t4 = global::TorchSharp.torch.nn.functional.linear(h2, w3, b3);
-            _p8 = global::TorchSharp.torch.nn.functional.linear(dh2, w3, db3);
-            _p9 = global::TorchSharp.torch.nn.functional.linear(h2, dw3);
-            dt4 = _p8 + _p9;
-            t5 = global::TorchSharp.torch.nn.functional.cross_entropy(t4, labels);
-            _p11 = t4.softmax(1);
-            _p12 = dt4 * _p11;
-            _p13 = _p12.sum(1, true);
-            _p14 = dt4 - _p13;
-            dt5 = global::TorchSharp.torch.nn.functional.nll_loss(_p14, labels);
-            dresult = dt5;
+            t0 = global::TorchSharp.torch.nn.functional.cross_entropy(logits, labels);
+            _p0 = logits.softmax(1);
+            _p1 = dlogits * _p0;
+            _p2 = _p1.sum(1, true);
+            _p3 = dlogits - _p2;
+            dt0 = global::TorchSharp.torch.nn.functional.nll_loss(_p3, labels);
+            dresult = dt0;
 
             // Reverse sweep: adjoints from the result back to the inputs.
             global::Leibniz.Generated.Validation.Seed(seed, dresult, nameof(seed), "OfJacobianVectorProduct");
             _d_dresult = seed ?? global::TorchSharp.torch.ones_like(dresult);
-            // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            _d_dt5 = _d_dresult;
-            // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            _d__p14 = global::Leibniz.Generated.Transposes.NllLoss(_d_dt5, _p14, labels);
-            // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r10 = -_d__p14;
-            _d_dt4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p14, dt4);
-            _d__p13 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r10, _p13);
-            // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r9 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p13, _p12, 1);
-            _d__p12 = r9.expand_as(_p12);
-            // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r7 = _d__p12 * dt4;
-            r8 = _d__p12 * _p11;
-            _d_dt4 = global::Leibniz.Generated.Adjoints.Add(_d_dt4, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r8, dt4));
-            _d__p11 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r7, _p11);
-            // ∂ of: tangent of return cross_entropy(linear(h2, w3, b3), labels);
-            r4 = _d__p11 * _p11;
-            r5 = r4.sum(1, true);
-            r6 = _d__p11 - r5;
-            _d_t4 = r6 * _p11;
-            // ∂ of: tangent of linear(h2, w3, b3)
-            _d__p8 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt4, _p8);
-            _d__p9 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt4, _p9);
-            // ∂ of: tangent of linear(h2, w3, b3)
-            _d_h2 = _d__p9.matmul(dw3);
-            _d_dw3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p9, h2);
-            // ∂ of: tangent of linear(h2, w3, b3)
-            _d_dh2 = _d__p8.matmul(w3);
-            _d_w3 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p8, dh2);
-            _d_db3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p8);
-            // ∂ of: linear(h2, w3, b3)
-            _d_h2 = global::Leibniz.Generated.Adjoints.AddProduct(_d_h2, _d_t4, w3);
-            _d_w3 = global::Leibniz.Generated.LinearAdjoints.AddedWeight(_d_w3, _d_t4, h2);
-            _d_b3 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t4);
-            // ∂ of: tangent of h2 = relu(linear(h1, w2, b2))
-            _d_dt3 = _d_dh2;
-            // ∂ of: h2 = relu(linear(h1, w2, b2))
-            _d_t3 = _d_h2;
-            // ∂ of: tangent of h2 = relu(linear(h1, w2, b2))
-            r3 = _d_dt3 * _p6;
-            _d_dt2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, dt2);
-            // ∂ of: h2 = relu(linear(h1, w2, b2))
-            r2 = t3.gt(0.0);
-            _d_t2 = _d_t3 * r2;
-            // ∂ of: tangent of linear(h1, w2, b2)
-            _d__p3 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p3);
-            _d__p4 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d_dt2, _p4);
-            // ∂ of: tangent of linear(h1, w2, b2)
-            _d_h1 = _d__p4.matmul(dw2);
-            _d_dw2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p4, h1);
-            // ∂ of: tangent of linear(h1, w2, b2)
-            _d_dh1 = _d__p3.matmul(w2);
-            _d_w2 = global::Leibniz.Generated.LinearAdjoints.Weight(_d__p3, dh1);
-            _d_db2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d__p3);
-            // ∂ of: linear(h1, w2, b2)
-            _d_h1 = global::Leibniz.Generated.Adjoints.AddProduct(_d_h1, _d_t2, w2);
-            _d_w2 = global::Leibniz.Generated.LinearAdjoints.AddedWeight(_d_w2, _d_t2, h1);
-            _d_b2 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t2);
-            // ∂ of: tangent of h1 = relu(linear(points, w1, b1))
-            _d_dt1 = _d_dh1;
-            // ∂ of: h1 = relu(linear(points, w1, b1))
-            _d_t1 = _d_h1;
-            // ∂ of: tangent of h1 = relu(linear(points, w1, b1))
-            r1 = _d_dt1 * _p1;
-            _d_dt0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, dt0);
-            // ∂ of: h1 = relu(linear(points, w1, b1))
-            r0 = t1.gt(0.0);
-            _d_t0 = _d_t1 * r0;
-            // ∂ of: tangent of linear(points, w1, b1)
-            _d_dw1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_dt0, points);
-            _d_db1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_dt0);
-            // ∂ of: linear(points, w1, b1)
-            _d_w1 = global::Leibniz.Generated.LinearAdjoints.Weight(_d_t0, points);
-            _d_b1 = global::Leibniz.Generated.LinearAdjoints.Bias(_d_t0);
+            // ∂ of: tangent of return cross_entropy(logits, labels)
+            _d_dt0 = _d_dresult;
+            // ∂ of: tangent of return cross_entropy(logits, labels)
+            _d__p3 = global::Leibniz.Generated.Transposes.NllLoss(_d_dt0, _p3, labels);
+            // ∂ of: tangent of return cross_entropy(logits, labels)
+            r6 = -_d__p3;
+            _d_dlogits = global::Leibniz.Generated.Broadcasting.SumToShapeOf(_d__p3, dlogits);
+            _d__p2 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r6, _p2);
+            // ∂ of: tangent of return cross_entropy(logits, labels)
+            r5 = global::Leibniz.Generated.Reductions.KeepDimension(_d__p2, _p1, 1);
+            _d__p1 = r5.expand_as(_p1);
+            // ∂ of: tangent of return cross_entropy(logits, labels)
+            r3 = _d__p1 * dlogits;
+            r4 = _d__p1 * _p0;
+            _d_dlogits = global::Leibniz.Generated.Adjoints.Add(_d_dlogits, global::Leibniz.Generated.Broadcasting.SumToShapeOf(r4, dlogits));
+            _d__p0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r3, _p0);
+            // ∂ of: tangent of return cross_entropy(logits, labels)
+            r0 = _d__p0 * _p0;
+            r1 = r0.sum(1, true);
+            r2 = _d__p0 - r1;
+            _d_logits = r2 * _p0;
 
-            if (_d_w1 is not null) dw1_1 = global::Leibniz.Generated.Adjoints.Add(dw1_1, _d_w1);
-            if (_d_b1 is not null) db1_1 = global::Leibniz.Generated.Adjoints.Add(db1_1, _d_b1);
-            if (_d_w2 is not null) dw2_1 = global::Leibniz.Generated.Adjoints.Add(dw2_1, _d_w2);
-            if (_d_b2 is not null) db2_1 = global::Leibniz.Generated.Adjoints.Add(db2_1, _d_b2);
-            if (_d_w3 is not null) dw3_1 = global::Leibniz.Generated.Adjoints.Add(dw3_1, _d_w3);
-            if (_d_b3 is not null) db3_1 = global::Leibniz.Generated.Adjoints.Add(db3_1, _d_b3);
-            if (_d_dw1 is not null) ddw1 = global::Leibniz.Generated.Adjoints.Add(ddw1, _d_dw1);
-            if (_d_db1 is not null) ddb1 = global::Leibniz.Generated.Adjoints.Add(ddb1, _d_db1);
-            if (_d_dw2 is not null) ddw2 = global::Leibniz.Generated.Adjoints.Add(ddw2, _d_dw2);
-            if (_d_db2 is not null) ddb2 = global::Leibniz.Generated.Adjoints.Add(ddb2, _d_db2);
-            if (_d_dw3 is not null) ddw3 = global::Leibniz.Generated.Adjoints.Add(ddw3, _d_dw3);
-            if (_d_db3 is not null) ddb3 = global::Leibniz.Generated.Adjoints.Add(ddb3, _d_db3);
+            if (_d_logits is not null) dlogits_1 = global::Leibniz.Generated.Adjoints.Add(dlogits_1, _d_logits);
+            if (_d_dlogits is not null) ddlogits = global::Leibniz.Generated.Adjoints.Add(ddlogits, _d_dlogits);
             return dresult;
         }
     }
