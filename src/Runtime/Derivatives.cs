@@ -11,4 +11,11 @@ public static class Derivatives
     /// </summary>
     public static T NoDerivative<T>(T value)
         => value is TorchSharp.torch.Tensor tensor && tensor.requires_grad ? (T)(object)tensor.detach() : value;
+
+    /// <summary>
+    /// The exception that stopped the last generated backward TorchSharp's autograd ran (through <c>loss.backward()</c>),
+    /// or null. <c>backward()</c> itself then throws libtorch's error about an invalid gradient: a .NET exception cannot
+    /// pass through libtorch, so this is where the cause is kept (and it is written to standard error).
+    /// </summary>
+    public static System.Exception? LastBackwardFailure { get; internal set; }
 }

@@ -56,6 +56,23 @@ public static class Program
             other.w2.Dispose();
             sweep.Pullback();
         });
+        // The same inside autograd's backward(): the process must survive, backward() throw, and the cause be kept.
+        Case("model.backward:parameter-disposed", () =>
+        {
+            var other = new SmallMlp();
+            var loss = other.call(X()).sum();
+            other.w2.Dispose();
+            try
+            {
+                loss.backward();
+            }
+            catch (System.Runtime.InteropServices.ExternalException)
+            {
+                throw Derivatives.LastBackwardFailure ?? new InvalidOperationException("backward() failed with no failure recorded");
+            }
+
+            throw new InvalidOperationException("backward() ran over a disposed parameter");
+        });
 
         // A tensor-valued function of two tensors.
         Case("Blend.Pullback:seed-shape", () => { Tensor? dx = null, dy = null; TensorFunctions.BlendPullback(X(), X(), ones(3, 5, dtype: F64), ref dx, ref dy); });

@@ -72,6 +72,7 @@ public sealed class BadInputTests
         data.Add("model.forward:x-null", nameof(ArgumentNullException), "x");
         data.Add("model.forward:x-disposed", nameof(ObjectDisposedException), "x");
         data.Add("model.parameter-disposed", nameof(ObjectDisposedException), "w2");
+        data.Add("model.backward:parameter-disposed", nameof(ObjectDisposedException), "w2");
         data.Add("Blend.Pullback:seed-shape", nameof(ArgumentException), "seed");
         data.Add("Blend.Pullback:seed-dtype", nameof(ArgumentException), "seed");
         data.Add("Blend.Pullback:seed-disposed", nameof(ObjectDisposedException), "seed");

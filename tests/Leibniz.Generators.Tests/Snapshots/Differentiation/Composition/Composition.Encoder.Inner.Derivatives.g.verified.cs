@@ -182,6 +182,7 @@ namespace Composition
             sealed class ForwardFunction : global::TorchSharp.torch.autograd.SingleTensorFunction<ForwardFunction>
             {
                 const string SweepKey = "sweep";
+                const string ArgumentCountKey = "arguments";
 
                 public override string Name => "Inner.Forward";
 
@@ -194,10 +195,25 @@ namespace Composition
                     sweep.KeepAlive();
                     ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });
                     ctx.save_data(SweepKey, sweep);
+                    ctx.save_data(ArgumentCountKey, vars.Length);
                     return sweep.Output;
                 }
 
                 public override global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
+                {
+                    try
+                    {
+                        return Backward(ctx, grad_output);
+                    }
+                    catch (global::System.Exception failure)
+                    {
+                        // libtorch called this: an exception cannot unwind through it and would end the process. Autograd is
+                        // stopped with an error of its own instead, which reaches the caller of backward() as an exception.
+                        return global::Leibniz.Generated.BackwardFailure.Signal(failure, "Inner.Forward", (int)ctx.get_data(ArgumentCountKey));
+                    }
+                }
+
+                static global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> Backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
                 {
                     var sweep = (ForwardSweep)ctx.get_data(SweepKey);
                     if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);
