@@ -30,6 +30,21 @@ public sealed class ModelCompositionAnalyzerTests
         => Diagnostic(DiagnosticDescriptors.ModelCallWithoutBackward).WithLocation(location).WithArguments(call, model, problem);
 
     [Fact]
+    public Task A_TorchSharp_module_called_inside_a_Differentiable_Forward_is_refused_with_what_to_write_instead()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Net
+            {
+                TorchSharp.Modules.Linear fc = nn.Linear(2, 2);
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => {|#0:fc.call(x)|}.tanh();
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.UnsupportedStatement).WithLocation(0).WithArguments("fc.call(x)", "Forward",
+                "calling the TorchSharp module 'Linear' inside a [Differentiable] method: its parameters are not inputs of the generated derivative yet; hold its weight and bias as [Parameter] Tensor fields and call nn.functional.linear(x, weight, bias)"));
+
+    [Fact]
     public Task Forward_forward_call_and_a_frozen_call_are_accepted()
         => VerifyAnalyzersAsync(Usings + Layer + """
             [Model]

@@ -119,6 +119,12 @@ internal sealed class TensorCallLowering
             rule = new TensorRule("", System.Array.Empty<bool>(), "no derivative");
         }
 
+        if (!hasRule && ModuleAdvice(operation) is { } advice)
+        {
+            _builder.Diagnostics.Unsupported(invocation, advice);
+            return null;
+        }
+
         if (!hasRule)
         {
             if (tensorInvolved)
@@ -220,6 +226,30 @@ internal sealed class TensorCallLowering
     }
 
     const string TensorFacts = "global::Leibniz.Generated.TensorFacts.";
+
+    /// <summary>
+    /// For <c>fc.call(x)</c> or <c>fc.forward(x)</c> on a TorchSharp module held in a field: what to write instead, since a
+    /// module's parameters are not inputs of the generated code; null for any other call.
+    /// </summary>
+    static string? ModuleAdvice(IInvocationOperation operation)
+    {
+        if (operation.TargetMethod.Name is not ("call" or "forward") || operation.Instance?.Type is not INamedTypeSymbol module) return null;
+        var isModule = false;
+        for (INamedTypeSymbol? t = module; t is not null; t = t.BaseType)
+            isModule |= t.Name == "Module" && t.ContainingType?.Name == "nn" && t.ContainingAssembly?.Name == LoweringContext.TorchSharpAssembly;
+        if (!isModule) return null;
+        var instead = module.Name switch
+        {
+            "Linear" => "hold its weight and bias as [Parameter] Tensor fields and call nn.functional.linear(x, weight, bias)",
+            "Conv2d" => "hold its weight and bias as [Parameter] Tensor fields and call nn.functional.conv2d(x, weight, bias, strides, padding) with the sizes written out",
+            "LayerNorm" => "hold its weight and bias as [Parameter] Tensor fields and call nn.functional.layer_norm(x, new long[] { size }, weight, bias)",
+            "Embedding" => "hold its table as a [Parameter] Tensor field and read it with table.index_select(0, indices.reshape(-1)).reshape(…)",
+            "Dropout" => "call nn.functional.dropout(x, p, training) in the method",
+            "Sequential" => "call its layers one by one, each written as above",
+            _ => "write its computation with TorchSharp operations on [Parameter] Tensor fields, or make it a [Model] with a [Differentiable] Forward",
+        };
+        return $"calling the TorchSharp module '{module.Name}' inside a [Differentiable] method: its parameters are not inputs of the generated derivative yet; {instead}";
+    }
 
     /// <summary>
     /// A size read from a tensor (<c>x.size(d)</c>, <c>x.dim()</c>, <c>x.numel()</c>): data, lowered as a call of
