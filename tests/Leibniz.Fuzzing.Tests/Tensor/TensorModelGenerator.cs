@@ -58,6 +58,40 @@ internal sealed class TensorModelGenerator : Gen<TensorModel>
             body.Append(last ? $"return {text};\n" : $"var {name} = {text};\n");
             current = name;
             width = next;
+            if (!last && Next(3) == 0) Extra(name, next);
+        }
+
+        // A shape-keeping step between layers, written as users write them around sizes, masks and creation.
+        void Extra(string h, long units)
+        {
+            string text;
+            switch (Next(5))
+            {
+                case 0:
+                    features.Add("mask");
+                    text = Next(2) == 0 ? $"{h} = torch.where(({h} > 0.2) & {h}.isfinite(), {h}, {h} * 0.5);" : $"{h} = {h}.masked_fill({h} < -0.5, 0.25);";
+                    break;
+                case 1:
+                    features.Add("loop to a size");
+                    text = Next(2) == 0
+                        ? $"for (long t = 0; t < {h}.shape[0]; t++) {h} = ({h} * 0.5 + {h}.narrow(0, t, 1)).tanh();"
+                        : $"for (var t = 0; t < {h}.size(-1); t++) {h} = {h} + {h}.narrow(-1, t, 1) * 0.25;";
+                    break;
+                case 2:
+                    features.Add("layer_norm");
+                    text = $"{h} = nn.functional.layer_norm({h}, new long[] {{ {units.ToString(CultureInfo.InvariantCulture)} }});";
+                    break;
+                case 3:
+                    features.Add("creation");
+                    text = $"{h} = {h} + torch.ones_like({h}) * 0.1 + torch.zeros_like({h}) * {h}.numel();";
+                    break;
+                default:
+                    features.Add("reshape by size");
+                    text = $"{h} = {h}.reshape({h}.shape[0], -1).view_as({h});";
+                    break;
+            }
+
+            body.Append("        ").Append(text).Append('\n');
         }
 
         size = new Size((ulong)layers);
