@@ -68,6 +68,15 @@ public sealed class DifferentiationWarningsAnalyzerTests
             Diagnostic(DiagnosticDescriptors.IntegerConversion).WithLocation(0).WithArguments("x * 10", "int"));
 
     [Fact]
+    public Task A_conversion_to_long_warns_as_one_to_int_does()
+        => VerifyAnalyzersAsync(Header + """
+                [Differentiable]
+                public static double F(double x) => x * {|#0:(long)(x * 10)|};
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.IntegerConversion).WithLocation(0).WithArguments("x * 10", "long"));
+
+    [Fact]
     public Task A_conversion_inside_NoDerivative_is_intended_and_silent()
         => VerifyAnalyzersAsync(Header + """
                 [Differentiable]

@@ -250,10 +250,10 @@ internal sealed class ExpressionLowering
         }
 
         var source = IRTypes.Of(_context.NaturalTypeOf(cast.Expression));
-        if (target is ValueType.Int or ValueType.Bool && source is ValueType.Double or ValueType.Float && !_builder.WithoutDerivative)
+        if (target is ValueType.Int or ValueType.Long or ValueType.Bool && source is ValueType.Double or ValueType.Float && !_builder.WithoutDerivative)
         {
             var converted = cast.Expression is ParenthesizedExpressionSyntax parenthesized ? parenthesized.Expression : cast.Expression;
-            _builder.Diagnostics.Report(DiagnosticDescriptors.IntegerConversion, cast.GetLocation(), LoweringDiagnostics.Shorten(converted.ToString()), target == ValueType.Int ? "int" : "bool");
+            _builder.Diagnostics.Report(DiagnosticDescriptors.IntegerConversion, cast.GetLocation(), LoweringDiagnostics.Shorten(converted.ToString()), target.Value.CSharpName());
         }
 
         return new ConvertExpression(target.Value, Lower(cast.Expression));
