@@ -150,9 +150,9 @@ internal sealed class ExpressionLowering
                 return new LengthExpression(array);
             case MemberAccessExpressionSyntax { Name.Identifier.Text: "Length", Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "shape" } shape }
                 when TensorOf(shape) is { } shaped:
-                return new OpaqueCall(TensorFacts + "Rank", new[] { Lower(shaped) }.ToEquatableArray());
+                return TensorFactCalls.Of("Rank", Lower(shaped));
             case MemberAccessExpressionSyntax property when TensorOf(property) is { } tensor && property.Name.Identifier.Text is "Dimensions" or "ndim" or "NumberOfElements":
-                return new OpaqueCall(TensorFacts + (property.Name.Identifier.Text == "NumberOfElements" ? "Count" : "Dimensions"), new[] { Lower(tensor) }.ToEquatableArray());
+                return TensorFactCalls.Of(property.Name.Identifier.Text == "NumberOfElements" ? "Count" : "Dimensions", Lower(tensor));
             case MemberAccessExpressionSyntax property when TensorOf(property) is not null && property.Name.Identifier.Text is "shape":
                 _builder.Diagnostics.Unsupported(property, "the whole shape as a value; read one size (x.shape[0], x.size(0)), or pass the tensor to a *_like creation call");
                 return null;
@@ -272,8 +272,6 @@ internal sealed class ExpressionLowering
         return new CopyExpression(new Variable(result));
     }
 
-    const string TensorFacts = "global::Leibniz.Generated.TensorFacts.";
-
     /// <summary>The tensor whose TorchSharp property <paramref name="member"/> reads (<c>x</c> in <c>x.shape</c>); null for anything else.</summary>
     ExpressionSyntax? TensorOf(MemberAccessExpressionSyntax member)
         => _context.SymbolOf(member) is IPropertySymbol { ContainingAssembly.Name: LoweringContext.TorchSharpAssembly, IsStatic: false }
@@ -287,7 +285,7 @@ internal sealed class ExpressionLowering
             && element.ArgumentList.Arguments.Count == 1)
         {
             // x.shape[d]: one size, data to the derivative.
-            return new OpaqueCall(TensorFacts + "Size", new[] { Lower(shaped), Lower(element.ArgumentList.Arguments[0].Expression) }.ToEquatableArray());
+            return TensorFactCalls.Of("Size", Lower(shaped), Lower(element.ArgumentList.Arguments[0].Expression));
         }
 
         if (IRTypes.Of(_context.NaturalTypeOf(element.Expression)) == ValueType.Tensor)

@@ -80,7 +80,7 @@ internal sealed class TensorArgumentLowering
         };
         if (fact is null || instance.Syntax is not ExpressionSyntax tensor) return null;
         var result = _builder.Locals.Temporary(type);
-        _builder.Emit(new Assignment(result, new OpaqueCall("global::Leibniz.Generated.TensorFacts." + fact, new[] { _expressions.Lower(tensor) }.ToEquatableArray()), value.Syntax.ToString()));
+        _builder.Emit(new Assignment(result, TensorFactCalls.Of(fact, _expressions.Lower(tensor)), value.Syntax.ToString()));
         return new Variable(result);
     }
 

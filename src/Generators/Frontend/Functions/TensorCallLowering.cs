@@ -93,7 +93,7 @@ internal sealed class TensorCallLowering
         {
             var operands = new List<Operand> { operation.Instance is { } instance ? _expressions.Lower((ExpressionSyntax)instance.Syntax) : _arguments.Lower(operation.Arguments[0].Value) };
             operands.AddRange(operation.Arguments.Skip(operation.Instance is null ? 1 : 0).Select(a => _arguments.Lower(a.Value)));
-            return new OpaqueCall(TensorFacts + fact, operands.ToEquatableArray());
+            return TensorFactCalls.Of(fact, operands.ToArray());
         }
 
         var memberName = member is { } m && m >= 0 && callee.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple ? tuple.TupleElements[m].Name : null;
@@ -225,7 +225,6 @@ internal sealed class TensorCallLowering
         };
     }
 
-    const string TensorFacts = "global::Leibniz.Generated.TensorFacts.";
 
     /// <summary>
     /// For <c>fc.call(x)</c> or <c>fc.forward(x)</c> on a TorchSharp module held in a field: what to write instead, since a
@@ -300,7 +299,7 @@ internal sealed class TensorCallLowering
             };
             if (fact is null) continue;
             var value = _builder.Locals.Temporary(type);
-            _builder.Emit(new Assignment(value, new OpaqueCall(TensorFacts + fact, new Operand[] { new Variable(reference) }.ToEquatableArray()), $"{names[i]} of {reference}"));
+            _builder.Emit(new Assignment(value, TensorFactCalls.Of(fact, new Variable(reference)), $"{names[i]} of {reference}"));
             arguments[i] = new Variable(value);
         }
     }
