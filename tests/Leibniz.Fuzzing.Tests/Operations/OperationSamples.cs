@@ -41,6 +41,19 @@ internal static class OperationSamples
         new("IndexReads", new[] { "Tensor.index_select", "torch.index_select", "Tensor.gather", "torch.gather" }, new[] { T("a", 4, 3) },
             "a.index_select(0, a.argmax(0)).sum(dim: 0) + torch.index_select(a, 1, a.argmax(1)).sum(dim: 1).narrow(0, 0, 3) + a.gather(1, a.argmax(1, true)).sum() + torch.gather(a, 0, a.argmin(0, true)).squeeze(0)"),
         new("Clone", new[] { "Tensor.clone", "torch.clone" }, new[] { T("a", 3, 2) }, "a.clone() * a + torch.clone(a.square()) + a.detach() * a"),
+        new("Trigonometric", new[] { "Tensor.tan", "torch.tan", "Tensor.sinh", "torch.sinh", "Tensor.cosh", "torch.cosh", "Tensor.asin", "torch.asin",
+                "torch.arcsin", "Tensor.arcsin", "Tensor.acos", "torch.acos", "torch.arccos", "Tensor.arccos", "Tensor.atan", "torch.atan",
+                "torch.arctan(Tensor)", "Tensor.arctan()", "Tensor.asinh", "torch.asinh", "Tensor.acosh", "torch.acosh", "Tensor.atanh", "torch.atanh" },
+            new[] { T("a", 3, 4) },
+            "a.tanh().tan() * 0.3 + torch.tan(a.tanh() * 0.5) + a.sinh() + torch.sinh(a) * a + a.cosh() + torch.cosh(a * 0.5)"
+            + " + (a.tanh() * 0.9).asin() + torch.asin(a.tanh() * 0.5) + torch.arcsin(a.tanh() * 0.8) + (a.tanh() * 0.8).arcsin()"
+            + " + (a.tanh() * 0.9).acos() + torch.acos(a.tanh() * 0.7) + torch.arccos(a.tanh() * 0.6) + (a.tanh() * 0.5).arccos()"
+            + " + a.atan() + torch.atan(a * 2) + torch.arctan(a * 0.5) + a.arctan() + a.asinh() + torch.asinh(a)"
+            + " + (a.square() + 1.5).acosh() + torch.acosh(a.square() + 2.0) + (a.tanh() * 0.9).atanh() + torch.atanh(a.tanh() * 0.5)"),
+        new("OtherBases", new[] { "Tensor.reciprocal", "torch.reciprocal", "Tensor.log2", "torch.log2", "Tensor.log10", "torch.log10", "Tensor.exp2", "torch.exp2", "special.exp2" },
+            new[] { T("a", 2, 5) },
+            "(a.square() + 0.5).reciprocal() + torch.reciprocal(a.square() + 1.0) + (a.square() + 0.5).log2() + torch.log2(a.square() + 1.0)"
+            + " + (a.square() + 0.5).log10() + torch.log10(a.square() + 1.0) + a.exp2() + torch.exp2(a * 0.5) + torch.special.exp2(a * 0.25)"),
         new("Masks", new[] { "Tensor.op_BitwiseAnd", "Tensor.op_BitwiseOr", "Tensor.op_ExclusiveOr", "Tensor.logical_and", "torch.logical_and", "Tensor.logical_or", "torch.logical_or", "Tensor.logical_xor", "torch.logical_xor",
                 "Tensor.logical_not", "torch.logical_not", "Tensor.isnan", "torch.isnan", "Tensor.isinf", "torch.isinf", "Tensor.isposinf", "torch.isposinf",
                 "Tensor.isneginf", "torch.isneginf", "Tensor.isfinite", "torch.isfinite" }, new[] { T("a", 3, 4), T("b", 4) },
