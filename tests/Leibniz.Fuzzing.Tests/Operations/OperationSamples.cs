@@ -24,9 +24,10 @@ internal static class OperationSamples
             "a.tril() * a.sin() + torch.triu(a.square(), 1) + b.tril(-1).matmul(a.triu()).sum() * a + torch.tril(b.exp(), 2).sum(dim: 0).unsqueeze(0) + a.full_like(0.25) * a + torch.full_like(a, 2.0) / (a.square() + 1)"),
         new("ElementTypes", new[] { "Tensor.to(ScalarType, bool, bool, bool)", "Tensor.to_type(ScalarType, bool, bool, bool)", "Tensor.type(ScalarType)" }, new[] { T("a", 3, 4) },
             "a.sin().to(ScalarType.Float64) * a + a.square().to_type(ScalarType.Float64) + a.exp().type(ScalarType.Float64) * 0.5"),
-        new("ComparisonMasks", new[] { "Tensor.op_GreaterThan", "Tensor.op_GreaterThanOrEqual", "Tensor.op_LessThan", "Tensor.op_LessThanOrEqual" },
+        new("ComparisonMasks", new[] { "Tensor.op_GreaterThan", "Tensor.op_GreaterThanOrEqual", "Tensor.op_LessThan", "Tensor.op_LessThanOrEqual", "Tensor.op_Equality", "Tensor.op_Inequality" },
             new[] { T("a", 3, 4), T("b", 4) },
-            "torch.where(a > 0.1, a.square(), a * 0.5) + a.where(a <= b, b.sin()) + torch.where(b >= a, a, b * 2) * 0.5 + a.masked_fill(a < -0.2, 0.3) * b"),
+            "torch.where(a > 0.1, a.square(), a * 0.5) + a.where(a <= b, b.sin()) + torch.where(b >= a, a, b * 2) * 0.5 + a.masked_fill(a < -0.2, 0.3) * b"
+            + " + a.masked_fill((a > 0).to_type(a.dtype) == 0, 0.0) * b + torch.where((a < 0).to_type(a.dtype) != 1, a.sin(), b)"),
         new("Where", new[] { "Tensor.where", "torch.where(Tensor, Tensor, Tensor)" }, new[] { T("a", 3, 4), T("b", 4) },
             "a.where(a.gt(0), b * 2) + torch.where(b.lt(0.1), a.square(), b)"),
         new("Sums", new[] { "Tensor.sum(ScalarType?)", "torch.sum(Tensor, ScalarType?)", "Tensor.sum(long, bool, ScalarType?)", "torch.sum(Tensor, long, bool, ScalarType?)" },

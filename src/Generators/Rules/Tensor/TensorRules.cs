@@ -72,6 +72,8 @@ internal static class TensorRules
         Flat("Tensor.op_GreaterThanOrEqual", "a ≥ b is piecewise constant: no derivative"),
         Flat("Tensor.op_LessThan", "a < b is piecewise constant: no derivative"),
         Flat("Tensor.op_LessThanOrEqual", "a ≤ b is piecewise constant: no derivative"),
+        Flat("Tensor.op_Equality", "a = b is piecewise constant: no derivative"),
+        Flat("Tensor.op_Inequality", "a ≠ b is piecewise constant: no derivative"),
         Flat("Tensor.sign", "sign a is piecewise constant: no derivative"),
         Flat("Tensor.argmax", "an index is piecewise constant: no derivative"),
         Flat("Tensor.argmin", "an index is piecewise constant: no derivative"),
