@@ -32,7 +32,14 @@ public static class LinearAdjoints
     /// gradient-descent step (α = −learning rate) folds into the backward without materialising W̄.
     /// </summary>
     public static void AddWeight(Tensor target, Tensor outputAdjoint, Tensor input, double alpha)
-        => target.addmm_(Rows(outputAdjoint).t(), Rows(input), beta: 1, alpha: (float)alpha);
+    {
+        // TorchSharp's addmm_ takes α as a float: exact for a float32 weight, and for an α a float holds exactly. A float64
+        // weight with another α (a learning rate of 0.1) gets ȳ scaled first, so that its step is α·W̄ to double precision.
+        if (target.dtype == ScalarType.Float64 && (double)(float)alpha != alpha)
+            target.addmm_(Rows(outputAdjoint).t().mul(alpha), Rows(input));
+        else
+            target.addmm_(Rows(outputAdjoint).t(), Rows(input), beta: 1, alpha: (float)alpha);
+    }
 
     /// <summary><paramref name="target"/> += <paramref name="alpha"/>·Σ ȳ in place.</summary>
     public static void AddBias(Tensor target, Tensor outputAdjoint, double alpha)

@@ -14,7 +14,8 @@ namespace Leibniz.Fuzzing.Tests.TensorPrograms;
 /// </summary>
 internal static class TensorModelCheck
 {
-    const double LearningRate = 0.125;
+    // Not exact in float32, as addmm_'s scale is: a float64 step must still be lr·∂p to double precision.
+    const double LearningRate = 0.1;
     const double Tolerance = 1e-10;
 
     public static CheckResult Run(TensorModel program, Type type)
