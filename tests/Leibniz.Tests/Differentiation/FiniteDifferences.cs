@@ -27,6 +27,31 @@ internal static class FiniteDifferences
         return v.Select(a => a / norm).ToArray();
     }
 
+    /// <summary>A point of <paramref name="n"/> coordinates drawn uniformly from [−1, 1), the same for the same seed.</summary>
+    public static double[] RandomPoint(int n, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+    }
+
+    /// <summary>
+    /// A generated <c>WithGradient</c> of an array function at <paramref name="x"/>: its value is <paramref name="f"/>'s, it
+    /// overwrites the whole buffer (which starts as NaN), and the gradient's derivative along three random unit directions
+    /// matches the central difference of <paramref name="f"/>.
+    /// </summary>
+    public static void AssertGradient(Func<double[], double> f, Func<double[], double[], double> withGradient, double[] x)
+    {
+        var gradient = Enumerable.Repeat(double.NaN, x.Length).ToArray();
+        var value = withGradient(x, gradient);
+        AssertClose(f(x), value, 1e-14, "value");
+        var random = new Random(x.Length);
+        for (var trial = 0; trial < 3 && x.Length > 0; trial++)
+        {
+            var direction = UnitVector(random, x.Length);
+            AssertClose(Directional(f, x, direction), gradient.Zip(direction, (g, d) => g * d).Sum(), what: $"directional derivative {trial} at n = {x.Length}");
+        }
+    }
+
     public static void AssertClose(double expected, double actual, double relative = 1e-8, string? what = null)
     {
         var tolerance = relative * Math.Max(1, Math.Abs(expected));
