@@ -213,16 +213,16 @@ internal static class FunctionEmitter
         var name = primal.Name;
         var sweep = name + "Sweep";
         var autogradFunction = name + "Function";
-        var input = primal.Parameters.First(p => !p.IsField);
+        var inputs = new ModelInputs(primal);
         var fields = primal.Parameters.Where(p => p.IsField).ToList();
         var tensor = ValueType.Tensor.CSharpName();
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
         var gradients = primal.Parameters.Select(p => (Parameter: p, Adjoint: function.Adjoints.FirstOrDefault(a => a.Parameter == p.Name))).ToList();
         var models = primal.ModelFields;
         var tupleType = "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}").Concat(models.Select(m => $"{ModelGradientsType} {Id(m.Name)}"))) + ")";
-        var flagParameter = WithPullbackFlag(input.Name);
-        var applied = new Scope(new[] { input.Name }).Fresh("arguments");
-        var inputReassigned = function.InputReassigned;
+        var flagParameter = WithPullbackFlag(inputs.Name);
+        var applied = new Scope(new[] { inputs.Name }).Fresh("arguments");
+        var reassigned = new HashSet<string>(function.ReassignedInputs);
 
         // The sweep class holds the input, the fields and the locals under the user's names; what it adds is named around them.
         var scope = new Scope(primal.Parameters.Select(p => p.Name)
@@ -235,7 +235,13 @@ internal static class FunctionEmitter
         scope.Owner = scope.Fresh(OwnerField);
         scope.InputGradient = scope.Fresh(InputGradientFlag);
         scope.LearningRate = scope.Fresh(LearningRateParameter);
-        var originalInput = inputReassigned ? scope.Fresh(OriginalInputField) : Id(input.Name);
+        // An input the body reassigns is a working variable of the sweeps; the call's input is kept apart, for reruns.
+        var originals = inputs.Parameters
+            .Select(p => reassigned.Contains(p.Name) ? scope.Fresh(inputs.IsTuple ? "_" + p.Name : OriginalInputField) : Id(p.Name))
+            .ToList();
+        var restoreInputs = scope.Fresh("RestoreInputs");
+        var released = scope.Fresh("released");
+        var saved = scope.Fresh("saved");
         var pulledBack = scope.Fresh("pulledBack");
         var reverseSweepRan = scope.Fresh("ReverseSweepRan");
         var again = scope.Fresh("Again");
@@ -254,41 +260,43 @@ internal static class FunctionEmitter
         var learningRate = scope.LearningRate;
 
         writer.Line($"/// <summary>Runs {name} and keeps what its generated backward reads; <c>Pullback</c> on the result gives the gradients without TorchSharp's tape.</summary>");
-        writer.Line($"/// <param name=\"{input.Name}\">The input.</param>");
+        var (inputDoc, tensorsOf) = inputs.IsTuple ? ("The inputs, one tensor per element.", "an element of ") : ("The input.", "");
+        writer.Line($"/// <param name=\"{inputs.Name}\">{inputDoc}</param>");
         writer.Line($"/// <param name=\"{flagParameter}\">Whether the pullback computes the input's gradient too (the parameters' always); without it the last layer's input product is skipped.</param>");
-        writer.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"{input.Name}\"/> is null (<see cref=\"global::System.ArgumentNullException\"/>) or on another device than the parameters.</exception>");
-        writer.Line($"/// <exception cref=\"global::System.ObjectDisposedException\"><paramref name=\"{input.Name}\"/> was disposed.</exception>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\">{tensorsOf}<paramref name=\"{inputs.Name}\"/> is null (<see cref=\"global::System.ArgumentNullException\"/>) or on another device than the parameters.</exception>");
+        writer.Line($"/// <exception cref=\"global::System.ObjectDisposedException\">{tensorsOf}<paramref name=\"{inputs.Name}\"/> was disposed.</exception>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public {sweep} {name}WithPullback({tensor} {Id(input.Name)}, bool {flagParameter} = true)");
+        writer.Line($"public {sweep} {name}WithPullback({inputs.Declaration}, bool {flagParameter} = true)");
         writer.OpenBrace();
-        var inputCheck = InputCheck(input.Name, name, fields);
-        writer.Line(inputCheck);
-        writer.Line($"return new {sweep}(this, {Id(input.Name)}, {flagParameter});");
+        var inputChecks = InputChecks(inputs, name, fields);
+        foreach (var check in inputChecks) writer.Line(check);
+        var elements = Enumerable.Range(0, inputs.Parameters.Count).Select(inputs.ElementOf).ToList();
+        writer.Line($"return new {sweep}(this, {string.Join(", ", elements)}, {flagParameter});");
         writer.CloseBrace();
         writer.Line();
 
         writer.Line($"/// <summary>{name} through the generated backward when autograd records, so <c>backward()</c> runs generated code; plain {name} otherwise.</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         // Forward's overrides ModelModule's, which stands in when Forward is refused (so no missing-name error joins the diagnostic).
-        writer.Line($"{(name == "Forward" ? "protected override " : "")}{tensor} {name}ThroughGeneratedBackward({tensor} {Id(input.Name)})");
+        writer.Line($"{(name == "Forward" ? "protected override " : "")}{tensor} {name}ThroughGeneratedBackward({inputs.Declaration})");
         writer.OpenBrace();
-        var requiresGrad = string.Join(" || ", new[] { Id(input.Name) }.Concat(fields.Where(f => f.HasAdjoint).Select(f => "this." + Id(f.Name))).Select(t => t + ".requires_grad"));
+        var requiresGrad = string.Join(" || ", elements.Concat(fields.Where(f => f.HasAdjoint).Select(f => "this." + Id(f.Name))).Select(t => t + ".requires_grad"));
         writer.Line("RegisterComponents();");
-        writer.Line(inputCheck);
-        var applyArguments = string.Join(", ", new[] { "this", Id(input.Name) }.Concat(fields.Select(f => "this." + Id(f.Name))));
+        foreach (var check in inputChecks) writer.Line(check);
+        var applyArguments = string.Join(", ", new[] { "this" }.Concat(elements).Concat(fields.Select(f => "this." + Id(f.Name))));
         if (models.Count == 0)
         {
-            writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled() || !({requiresGrad})) return {name}({Id(input.Name)});");
+            writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled() || !({requiresGrad})) return {name}({Id(inputs.Name)});");
             writer.Line($"return {autogradFunction}.apply({applyArguments});");
         }
         else
         {
             var called = string.Join(", ", models.Select(m => "this." + Id(m.Name)));
-            writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled()) return {name}({Id(input.Name)});");
+            writer.Line($"if (!global::TorchSharp.torch.is_grad_enabled()) return {name}({Id(inputs.Name)});");
             writer.Line("// Autograd routes gradients only to apply's arguments: the called models' parameters go after this model's. Forward hooks");
             writer.Line("// run only in call(x), which a sweep skips: with any inside, autograd records the plain Forward, which runs them.");
             writer.Line($"var {applied} = {ComposedArgumentsType}.ForApply(new object[] {{ {applyArguments} }}, {requiresGrad}, {called});");
-            writer.Line($"return {applied} is null ? {name}({Id(input.Name)}) : {autogradFunction}.apply({applied});");
+            writer.Line($"return {applied} is null ? {name}({Id(inputs.Name)}) : {autogradFunction}.apply({applied});");
         }
         writer.CloseBrace();
         writer.Line();
@@ -297,13 +305,13 @@ internal static class FunctionEmitter
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"public sealed class {sweep}");
         writer.OpenBrace();
-        // An input the body reassigns is a working variable of the sweeps; the call's input is kept apart for reruns.
         foreach (var parameter in primal.Parameters)
-            // The input is rebound to autograd's own handle when the caller's is disposed before backward().
-            writer.Line(parameter == input
+            // An input is rebound to autograd's own handle when the caller's is disposed before backward().
+            writer.Line(!parameter.IsField
                 ? $"{parameter.Type.CSharpName()} {Id(parameter.Name)};"
                 : $"readonly {parameter.Type.CSharpName()} {Id(parameter.Name)};");
-        if (inputReassigned) writer.Line($"{tensor} {originalInput};");
+        foreach (var original in originals.Where((_, i) => reassigned.Contains(inputs.Parameters[i].Name)))
+            writer.Line($"{tensor} {original};");
         foreach (var local in primal.Locals)
             writer.Line($"{local.Type.CSharpName()} {Id(local.Name)} = {Default(local.Type)};");
         // An input's adjoint no derivative reaches (token indices read by index_select) is returned as the null it starts as.
@@ -324,10 +332,13 @@ internal static class FunctionEmitter
         writer.Line();
 
         // The constructor's parameter would shadow a reassigned input's field in the forward sweep below.
-        writer.Line($"internal {sweep}({modelType} {modelParameter}, {tensor} {originalInput}, bool {flag})");
+        writer.Line($"internal {sweep}({modelType} {modelParameter}, {string.Join(", ", originals.Select(o => $"{tensor} {o}"))}, bool {flag})");
         writer.OpenBrace();
-        if (inputReassigned) writer.Line($"this.{originalInput} = {originalInput};");
-        writer.Line($"this.{Id(input.Name)} = {originalInput};");
+        for (var i = 0; i < originals.Count; i++)
+        {
+            if (reassigned.Contains(inputs.Parameters[i].Name)) writer.Line($"this.{originals[i]} = {originals[i]};");
+            writer.Line($"this.{Id(inputs.Parameters[i].Name)} = {originals[i]};");
+        }
         writer.Line($"{owner} = {modelParameter};");
         writer.Line($"this.{flag} = {flag};");
         foreach (var field in fields)
@@ -351,14 +362,17 @@ internal static class FunctionEmitter
         writer.Line();
         writer.Line("// Reverse sweep: adjoints from the result back to the inputs.");
         writer.Line($"{function.ResultAdjoint} = {seed} ?? global::TorchSharp.torch.ones_like({resultName});");
-        var inputAdjoint = function.Adjoints.FirstOrDefault(a => a.Parameter == input.Name)?.LocalAdjoint;
         // A reassigned input's adjoint is formed unguarded (see InputGradientGuardStatement); only returning it depends on the flag.
-        var returnedInputAdjoint = inputReassigned && inputAdjoint is not null ? $"({flag} ? {inputAdjoint} : null)" : inputAdjoint;
+        var returnedInputAdjoints = inputs.Parameters.ToDictionary(p => p.Name, p =>
+            function.Adjoints.FirstOrDefault(a => a.Parameter == p.Name)?.LocalAdjoint is { } adjoint && reassigned.Contains(p.Name) ? $"({flag} ? {adjoint} : null)"
+            : function.Adjoints.FirstOrDefault(a => a.Parameter == p.Name)?.LocalAdjoint);
         WriteBlock(writer, function.Reverse, scope);
-        writer.Line("return (" + string.Join(", ", gradients.Select(g => (g.Parameter == input ? returnedInputAdjoint : g.Adjoint?.LocalAdjoint) ?? "null").Concat(models.Select(m => m.Gradients))) + ");");
+        writer.Line("return (" + string.Join(", ", gradients.Select(g => (g.Parameter.IsField ? g.Adjoint?.LocalAdjoint : returnedInputAdjoints[g.Parameter.Name]) ?? "null").Concat(models.Select(m => m.Gradients))) + ");");
         writer.CloseBrace();
 
-        WritePullbackInto(writer, name, input.Name, gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).Select(g => g.Parameter.Name), models, seed, gradientsLocal, pulled);
+        string InputGradients(string pulledGradients) => inputs.Pack(inputs.Parameters.Select(p => $"{pulledGradients}.{Id(p.Name)}"));
+
+        WritePullbackInto(writer, name, inputs, gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).Select(g => g.Parameter.Name), models, seed, gradientsLocal, pulled);
 
         var parameterGradients = gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).ToList();
         if (parameterGradients.Count > 0 || models.Count > 0)
@@ -369,16 +383,16 @@ internal static class FunctionEmitter
             writer.Line($"/// is accumulated into its <c>.grad</c>, where any TorchSharp optimizer reads it — without TorchSharp's tape or");
             writer.Line($"/// <c>autograd.Function</c> bridge. The seed is the loss's gradient with respect to <see cref=\"Output\"/>.");
             writer.Line($"/// </summary>");
-            writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
+            writer.Line($"/// <returns>{inputs.GradientPhrase} when this sweep computes it, else null.</returns>");
             writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
-            writer.Line($"public {tensor}? Backward({tensor}? {seed} = null)");
+            writer.Line($"public {inputs.GradientType} Backward({tensor}? {seed} = null)");
             writer.OpenBrace();
             writer.Line($"var {gradientsLocal} = Pullback({seed});");
             foreach (var g in parameterGradients)
                 writer.Line($"{GradientAccumulationType}.Accumulate({Id(g.Parameter.Name)}, {gradientsLocal}.{Id(g.Parameter.Name)});");
             foreach (var model in models)
                 writer.Line($"{gradientsLocal}.{Id(model.Name)}.Accumulate();");
-            writer.Line($"return {gradientsLocal}.{Id(input.Name)};");
+            writer.Line($"return {InputGradients(gradientsLocal)};");
             writer.CloseBrace();
         }
 
@@ -390,9 +404,9 @@ internal static class FunctionEmitter
             writer.Line($"/// for the gradient of ⟨<paramref name=\"{seed}\"/>, {name}⟩. Where a rule has an in-place form (a linear layer's weight: one");
             writer.Line($"/// <c>addmm_</c>) the update is folded into the backward and that gradient is never materialised.");
             writer.Line($"/// </summary>");
-            writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
+            writer.Line($"/// <returns>{inputs.GradientPhrase} when this sweep computes it, else null.</returns>");
             writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
-            writer.Line($"public {tensor}? Descend({tensor}? {seed}, double {learningRate})");
+            writer.Line($"public {inputs.GradientType} Descend({tensor}? {seed}, double {learningRate})");
             writer.OpenBrace();
             if (ModelPullbacks(descent.Reverse).Any(p => p.Descends) && models.Count > 1)
             {
@@ -405,7 +419,7 @@ internal static class FunctionEmitter
                     writer.Line($"if ({gradientsLocal}.{Id(g.Parameter.Name)} is not null) {Id(g.Parameter.Name)}.add_({gradientsLocal}.{Id(g.Parameter.Name)}, alpha: -{learningRate});");
                 foreach (var model in models)
                     writer.Line($"{gradientsLocal}.{Id(model.Name)}.Descend({learningRate});");
-                writer.Line($"return {gradientsLocal}.{Id(input.Name)};");
+                writer.Line($"return {InputGradients(gradientsLocal)};");
                 writer.CloseBrace();
                 writer.Line();
             }
@@ -421,28 +435,29 @@ internal static class FunctionEmitter
                 writer.Line($"if ({adjoint.LocalAdjoint} is not null) {Id(adjoint.Parameter)}.add_({adjoint.LocalAdjoint}, alpha: -{learningRate});");
             foreach (var gathered in ModelPullbacks(descent.Reverse).Where(p => !p.Descends).Select(p => p.Gradients).Distinct())
                 writer.Line($"{gathered}.Descend({learningRate});");
-            writer.Line($"return {returnedInputAdjoint ?? "null"};");
+            writer.Line($"return {inputs.Pack(inputs.Parameters.Select(p => returnedInputAdjoints[p.Name] ?? "null"))};");
             writer.CloseBrace();
         }
 
         writer.Line();
         writer.Line($"internal bool {reverseSweepRan} => {pulledBack};");
         writer.Line();
-        writer.Line($"internal {sweep} {again}() => new {sweep}({owner}, {originalInput}, {flag});");
+        writer.Line($"internal {sweep} {again}() => new {sweep}({owner}, {string.Join(", ", originals)}, {flag});");
         writer.Line();
         writer.Line($"internal global::System.Collections.Generic.List<{tensor}> {onTheTape}({tensor} {outputGradient})");
-        var tapeInputs = string.Join(", ", new[] { originalInput }.Concat(fields.Select(f => Id(f.Name))));
+        var tapeInputs = string.Join(", ", originals.Concat(fields.Select(f => Id(f.Name))));
+        var rerun = $"{owner}.{name}({inputs.Pack(originals)})";
         writer.Line(models.Count == 0
-            ? $"    => {HigherOrderBackwardType}.Gradients(() => {owner}.{name}({originalInput}), {outputGradient}, {tapeInputs});"
-            : $"    => {HigherOrderBackwardType}.Gradients(() => {owner}.{name}({originalInput}), {outputGradient}, {ComposedArgumentsType}.Tensors(new[] {{ {tapeInputs} }}, {string.Join(", ", models.Select(m => owner + "." + Id(m.Name)))}));");
+            ? $"    => {HigherOrderBackwardType}.Gradients(() => {rerun}, {outputGradient}, {tapeInputs});"
+            : $"    => {HigherOrderBackwardType}.Gradients(() => {rerun}, {outputGradient}, {ComposedArgumentsType}.Tensors(new[] {{ {tapeInputs} }}, {string.Join(", ", models.Select(m => owner + "." + Id(m.Name)))}));");
         if (models.Count > 0)
         {
             writer.Line();
             writer.Line($"internal {modelType} {ownerProperty} => {owner};");
         }
         var intermediates = new[] { resultName }.Concat(primal.Locals.Where(l => l.Type == ValueType.Tensor).Select(l => Id(l.Name))).Distinct().ToList();
-        if (inputReassigned) intermediates.Add(Id(input.Name));
-        var shared = new[] { originalInput }.Concat(fields.Select(f => Id(f.Name))).ToList();
+        intermediates.AddRange(inputs.Parameters.Where(p => reassigned.Contains(p.Name)).Select(p => Id(p.Name)));
+        var shared = originals.Concat(fields.Select(f => Id(f.Name))).ToList();
         var nestedSweeps = ModelCalls(function.Forward).Select(c => c.Sweep).Distinct().ToList();
         writer.Line();
         writer.Line("/// <summary>Takes what the reverse sweep reads out of the dispose scope that ran the forward pass: autograd may run the backward after it ended.</summary>");
@@ -455,16 +470,30 @@ internal static class FunctionEmitter
             writer.Line($"{nested}?.KeepAlive();");
         writer.CloseBrace();
         writer.Line();
-        writer.Line("/// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>");
-        writer.Line("internal bool InputReleased => " + string.Join(" || ", new[] { $"{originalInput}.IsInvalid" }.Concat(nestedSweeps.Select(n => $"{n}?.InputReleased == true"))) + ";");
+        writer.Line("/// <summary>Where the caller's handle on an input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>");
+        writer.Line("internal bool InputReleased => " + string.Join(" || ", originals.Select(o => $"{o}.IsInvalid").Concat(nestedSweeps.Select(n => $"{n}?.InputReleased == true"))) + ";");
         writer.Line();
-        writer.Line($"/// <summary>Points every disposed handle on the input at <paramref name=\"saved\"/>, the same tensor as autograd saved it.</summary>");
-        writer.Line($"internal void RestoreInput({tensor} saved)");
+        writer.Line($"/// <summary>Points every disposed handle on an input at the same tensor as autograd saved it, <paramref name=\"{saved}\"/> holding the inputs in order.</summary>");
+        writer.Line($"internal void {restoreInputs}(global::System.Collections.Generic.IList<{tensor}> {saved})");
         writer.OpenBrace();
-        writer.Line($"if ({originalInput}.IsInvalid) {originalInput} = saved;");
-        if (inputReassigned) writer.Line($"if ({Id(input.Name)}.IsInvalid) {Id(input.Name)} = saved;");
+        for (var i = 0; i < originals.Count; i++)
+            writer.Line($"if ({originals[i]}.IsInvalid) RestoreInput({originals[i]}, {saved}[{i}]);");
+        writer.CloseBrace();
+        writer.Line();
+        writer.Line($"/// <summary>Points every handle of this sweep and the sweeps it ran that is <paramref name=\"{released}\"/>, a disposed input, at <paramref name=\"{saved}\"/>.</summary>");
+        writer.Line($"internal void RestoreInput({tensor} {released}, {tensor} {saved})");
+        writer.OpenBrace();
+        for (var i = 0; i < originals.Count; i++)
+        {
+            writer.Line($"if (global::System.Object.ReferenceEquals({originals[i]}, {released})) {originals[i]} = {saved};");
+            if (reassigned.Contains(inputs.Parameters[i].Name))
+                writer.Line($"if (global::System.Object.ReferenceEquals({Id(inputs.Parameters[i].Name)}, {released})) {Id(inputs.Parameters[i].Name)} = {saved};");
+        }
+        // A local may name the input too (var h = x); the saved handle replaces it there as well.
+        foreach (var copy in function.CopiedLocals)
+            writer.Line($"if (global::System.Object.ReferenceEquals({Id(copy)}, {released})) {Id(copy)} = {saved};");
         foreach (var nested in nestedSweeps)
-            writer.Line($"{nested}?.RestoreInput(saved);");
+            writer.Line($"{nested}?.RestoreInput({released}, {saved});");
         writer.CloseBrace();
         writer.Line();
         // Autograd hands the caller its own handle on the output, so the sweep's may go too.
@@ -498,12 +527,14 @@ internal static class FunctionEmitter
         writer.Line();
         writer.Line($"public override {tensor} forward(global::TorchSharp.torch.autograd.AutogradContext ctx, params object[] vars)");
         writer.OpenBrace();
-        writer.Line("var input = (" + tensor + ")vars[1];");
-        writer.Line("// Autograd asks for the input's gradient only when the input requires one.");
-        writer.Line($"var sweep = (({modelType})vars[0]).{name}WithPullback(input, input.requires_grad);");
+        var inputLocals = inputs.IsTuple ? inputs.Parameters.Select((_, i) => "input" + (i + 1).ToString(CultureInfo.InvariantCulture)).ToList() : new List<string> { "input" };
+        for (var i = 0; i < inputLocals.Count; i++)
+            writer.Line($"var {inputLocals[i]} = ({tensor})vars[{i + 1}];");
+        writer.Line(inputs.IsTuple ? "// Autograd asks for the inputs' gradients only when an input requires one." : "// Autograd asks for the input's gradient only when the input requires one.");
+        writer.Line($"var sweep = (({modelType})vars[0]).{name}WithPullback({inputs.Pack(inputLocals)}, {string.Join(" || ", inputLocals.Select(i => i + ".requires_grad"))});");
         writer.Line("// The forward may run in a dispose scope that ends before backward(): the sweep keeps what it reads, as autograd's graph would.");
         writer.Line("sweep.KeepAlive();");
-        writer.Line("ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { input });");
+        writer.Line($"ctx.save_for_backward(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> {{ {string.Join(", ", inputLocals)} }});");
         writer.Line("ctx.save_data(SweepKey, sweep);");
         writer.Line("ctx.save_data(ArgumentCountKey, vars.Length);");
         writer.Line("return sweep.Output;");
@@ -526,14 +557,14 @@ internal static class FunctionEmitter
         writer.Line($"static global::System.Collections.Generic.List<{tensor}> Backward(global::TorchSharp.torch.autograd.AutogradContext ctx, {tensor} grad_output)");
         writer.OpenBrace();
         writer.Line($"var sweep = ({sweep})ctx.get_data(SweepKey);");
-        writer.Line("if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);");
+        writer.Line($"if (sweep.InputReleased) sweep.{restoreInputs}(ctx.get_saved_variables());");
         writer.Line("// create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.");
         writer.Line($"if (global::TorchSharp.torch.is_grad_enabled()) return sweep.{onTheTape}(grad_output);");
         writer.Line("// retain_graph: autograd may run this backward again; the sweep then runs the forward again first.");
         writer.Line($"if (sweep.{reverseSweepRan}) sweep = sweep.{again}();");
         writer.Line("var gradients = sweep.Pullback(grad_output);");
         writer.Line("sweep.ReleaseIntermediates();");
-        writer.Line("// One entry per argument of apply: none for the model, then the input and the parameters.");
+        writer.Line(inputs.IsTuple ? "// One entry per argument of apply: none for the model, then the inputs and the parameters." : "// One entry per argument of apply: none for the model, then the input and the parameters.");
         var listed = $"new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }}";
         if (models.Count == 0)
         {
@@ -591,13 +622,14 @@ internal static class FunctionEmitter
         }
     }
 
-    /// <summary>A model method's input: not null, not disposed, and on the device of the model's first parameter (else its first tensor field).</summary>
-    static string InputCheck(string input, string method, List<ParameterSpec> fields)
+    /// <summary>A model method's inputs: each not null, not disposed, and on the device of the model's first parameter (else its first tensor field).</summary>
+    static List<string> InputChecks(ModelInputs inputs, string method, List<ParameterSpec> fields)
     {
         var reference = fields.FirstOrDefault(f => f.Type == ValueType.Tensor && f.HasAdjoint) ?? fields.FirstOrDefault(f => f.Type == ValueType.Tensor);
-        return reference is null
-            ? $"{ValidationType}.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\");"
-            : $"{ValidationType}.Tensor({Id(input)}, nameof({Id(input)}), \"{method}\", this.{Id(reference.Name)}, \"{reference.Name}\");";
+        var against = reference is null ? "" : $", this.{Id(reference.Name)}, \"{reference.Name}\"";
+        return Enumerable.Range(0, inputs.Parameters.Count)
+            .Select(i => $"{ValidationType}.Tensor({inputs.ElementOf(i)}, {(inputs.IsTuple ? $"\"{inputs.DisplayName(i)}\"" : $"nameof({inputs.ElementOf(i)})")}, \"{method}\"{against});")
+            .ToList();
     }
 
     const string InputGradientFlag = "inputGradient";
@@ -611,7 +643,7 @@ internal static class FunctionEmitter
     /// <c>PullbackInto</c>: the pullback as a model calling this one runs it, adding the parameters' gradients under their
     /// <c>named_parameters()</c> names, so a caller need not know this model's parameters to report them.
     /// </summary>
-    static void WritePullbackInto(SourceWriter writer, string name, string input, IEnumerable<string> parameters, EquatableArray<ModelFieldSpec> models, string seed, string gradients, string pulled)
+    static void WritePullbackInto(SourceWriter writer, string name, ModelInputs inputs, IEnumerable<string> parameters, EquatableArray<ModelFieldSpec> models, string seed, string gradients, string pulled)
     {
         var tensor = ValueType.Tensor.CSharpName();
         writer.Line();
@@ -619,9 +651,9 @@ internal static class FunctionEmitter
         writer.Line($"/// The pullback as a model calling {name} runs it: each parameter's gradient of ⟨<paramref name=\"{seed}\"/>, {name}⟩ is added to");
         writer.Line($"/// <paramref name=\"{gradients}\"/> under its <c>named_parameters()</c> name.");
         writer.Line($"/// </summary>");
-        writer.Line($"/// <returns>The input's gradient when this sweep computes it, else null.</returns>");
+        writer.Line($"/// <returns>{inputs.GradientPhrase} when this sweep computes it, else null.</returns>");
         writer.Line($"/// <exception cref=\"global::System.InvalidOperationException\">The reverse sweep already ran: it consumes what the forward pass kept.</exception>");
-        writer.Line($"public {tensor}? PullbackInto({tensor}? {seed}, {ModelGradientsType} {gradients})");
+        writer.Line($"public {inputs.GradientType} PullbackInto({tensor}? {seed}, {ModelGradientsType} {gradients})");
         writer.OpenBrace();
         writer.Line($"{ValidationType}.NotNull({gradients}, nameof({gradients}), \"PullbackInto\");");
         writer.Line($"var {pulled} = Pullback({seed});");
@@ -629,7 +661,7 @@ internal static class FunctionEmitter
             writer.Line($"{gradients}.Add(\"{parameter}\", {Id(parameter)}, {pulled}.{Id(parameter)});");
         foreach (var model in models)
             writer.Line($"{gradients}.Add(\"{model.Name}\", {pulled}.{Id(model.Name)});");
-        writer.Line($"return {pulled}.{Id(input)};");
+        writer.Line($"return {inputs.Pack(inputs.Parameters.Select(p => $"{pulled}.{Id(p.Name)}"))};");
         writer.CloseBrace();
     }
 

@@ -144,21 +144,21 @@ internal static class TangentEmitter
     static void WriteGaussNewtonProduct(SourceWriter writer, TangentFunctionSpec function)
     {
         var primal = function.Primal;
-        var input = primal.Parameters.First(p => !p.IsField);
+        var inputs = new ModelInputs(primal);
         var parameters = function.Tangents.Where(t => primal.Parameters.Any(p => p.Name == t.Parameter && p.IsField)).ToList();
-        var taken = new HashSet<string>(function.Jvp.Parameters.Select(p => p.Name));
+        var taken = new HashSet<string>(function.Jvp.Parameters.Select(p => p.Name).Append(inputs.Name));
         var (lossCurvature, sweep, gradients, jv) = (Fresh("lossCurvature", taken), Fresh("sweep", taken), Fresh("gradients", taken), Fresh("jv", taken));
         var directions = parameters.ToDictionary(t => t.Parameter, t => Fresh("v" + t.Parameter, taken));
         var noGrad = Fresh("noGrad", taken);
         var tensor = ValueType.Tensor.CSharpName();
         var tuple = "(" + string.Join(", ", parameters.Select(t => $"{tensor}? {Id(t.Parameter)}")) + ")";
-        var signature = new[] { $"{tensor} {Id(input.Name)}" }
+        var signature = new[] { inputs.Declaration }
             .Concat(parameters.Select(t => $"{tensor} {Id(directions[t.Parameter])}"))
             .Append($"{LossHessianProductType} {lossCurvature}");
 
         writer.Line($"/// <summary>");
         writer.Line($"/// The Gauss–Newton product G·v = Jᵀ·H_ℓ·J·v of {primal.Name} and a loss ℓ of its output, over the parameters: J is the Jacobian of");
-        writer.Line($"/// {primal.Name}(<paramref name=\"{input.Name}\"/>) in the parameters (J·v by the generated tangent, Jᵀ by the generated pullback) and H_ℓ the");
+        writer.Line($"/// {primal.Name}(<paramref name=\"{inputs.Name}\"/>) in the parameters (J·v by the generated tangent, Jᵀ by the generated pullback) and H_ℓ the");
         writer.Line($"/// loss's Hessian in the output. Positive semidefinite when ℓ is convex in the output (cross-entropy, squared error), unlike the");
         writer.Line($"/// Hessian; for cross-entropy it is also the Fisher information.");
         writer.Line($"/// </summary>");
@@ -171,10 +171,12 @@ internal static class TangentEmitter
         writer.OpenBrace();
         writer.Line($"if ({lossCurvature} is null) throw new global::System.ArgumentNullException(nameof({lossCurvature}));");
         writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
-        var tangentArguments = new[] { Id(input.Name), $"global::TorchSharp.torch.zeros_like({Id(input.Name)})" }
-            .Concat(function.Tangents.Where(t => t.Parameter != input.Name).Select(t => directions.TryGetValue(t.Parameter, out var d) ? Id(d) : $"global::TorchSharp.torch.zeros_like({Id(t.Parameter)})"));
+        var elements = inputs.Parameters.Select((p, i) => (p.Name, Value: inputs.ElementOf(i))).ToDictionary(e => e.Name, e => e.Value);
+        var tangentArguments = elements.Values
+            .Concat(function.Tangents.Select(t => elements.TryGetValue(t.Parameter, out var element) ? $"global::TorchSharp.torch.zeros_like({element})"
+                : directions.TryGetValue(t.Parameter, out var d) ? Id(d) : $"global::TorchSharp.torch.zeros_like({Id(t.Parameter)})"));
         writer.Line($"{primal.Name}{TangentSuffix}({string.Join(", ", tangentArguments)}, out var {jv});");
-        writer.Line($"var {sweep} = {primal.Name}WithPullback({Id(input.Name)}, {FunctionEmitter.WithPullbackFlag(input.Name)}: false);");
+        writer.Line($"var {sweep} = {primal.Name}WithPullback({Id(inputs.Name)}, {FunctionEmitter.WithPullbackFlag(inputs.Name)}: false);");
         writer.Line($"var {gradients} = {sweep}.Pullback({lossCurvature}({sweep}.Output, {jv}));");
         writer.Line("return (" + string.Join(", ", parameters.Select(t => gradients + "." + Id(t.Parameter))) + ");");
         writer.CloseBrace();
@@ -217,12 +219,12 @@ internal static class TangentEmitter
         writer.Line();
         WriteListJacobianVectorProduct(writer, function, parameters, list);
 
-        var input = primal.Parameters.Where(p => !p.IsField).ToList();
-        if (primal.ReturnType != ValueType.Tensor || input.Count != 1 || input[0].Type != ValueType.Tensor) return;
+        if (primal.ReturnType != ValueType.Tensor) return;
         var names = function.Jvp.Parameters.Select(p => p.Name).ToList();
         writer.Line();
         WriteListGaussNewtonProduct(writer, function, new HashSet<string>(names), composed: false);
-        if (function.Reverse is not null && function.OverWrt is null && function.Tangents.All(t => t.IsWrt))
+        // H·v over the input and the parameters takes one input's direction; a tuple input has the Gauss–Newton product only.
+        if (primal.TupleInput is null && function.Reverse is not null && function.OverWrt is null && function.Tangents.All(t => t.IsWrt))
         {
             writer.Line();
             WriteListHessianVectorProduct(writer, function, new HashSet<string>(names), composed: false);
@@ -252,7 +254,8 @@ internal static class TangentEmitter
     static void WriteListGaussNewtonProduct(SourceWriter writer, TangentFunctionSpec function, HashSet<string> taken, bool composed)
     {
         var primal = function.Primal;
-        var input = Id(primal.Parameters.First(p => !p.IsField).Name);
+        var inputs = new ModelInputs(primal);
+        taken.Add(inputs.Name);
         var (list, lossCurvature, jv, sweep, gradients, noGrad) = (Fresh(ParameterDirectionsParameter, taken), Fresh("lossCurvature", taken), Fresh("jv", taken), Fresh("sweep", taken), Fresh("gradients", taken), Fresh("noGrad", taken));
         var tensor = ValueType.Tensor.CSharpName();
         writer.Line($"/// <summary>");
@@ -264,12 +267,13 @@ internal static class TangentEmitter
         writer.Line($"/// <param name=\"{lossCurvature}\">H_ℓ·u at the output: <see cref=\"{LossCurvatureType}\"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>");
         writer.Line($"/// <returns>G·v, one tensor per parameter; zeros where the output does not depend on it.</returns>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public {tensor}[] {primal.Name}GaussNewtonProduct({tensor} {input}, {TensorListType} {list}, {LossHessianProductType} {lossCurvature})");
+        writer.Line($"public {tensor}[] {primal.Name}GaussNewtonProduct({inputs.Declaration}, {TensorListType} {list}, {LossHessianProductType} {lossCurvature})");
         writer.OpenBrace();
         writer.Line($"if ({lossCurvature} is null) throw new global::System.ArgumentNullException(nameof({lossCurvature}));");
         writer.Line($"using var {noGrad} = global::TorchSharp.torch.no_grad();");
-        writer.Line($"{primal.Name}{TangentSuffix}({input}, global::TorchSharp.torch.zeros_like({input}), {list}, out var {jv});");
-        writer.Line($"var {sweep} = {primal.Name}WithPullback({input}, {FunctionEmitter.WithPullbackFlag(input)}: false);");
+        var elements = Enumerable.Range(0, inputs.Parameters.Count).Select(inputs.ElementOf).ToList();
+        writer.Line($"{primal.Name}{TangentSuffix}({string.Join(", ", elements.Concat(elements.Select(e => $"global::TorchSharp.torch.zeros_like({e})")))}, {list}, out var {jv});");
+        writer.Line($"var {sweep} = {primal.Name}WithPullback({Id(inputs.Name)}, {FunctionEmitter.WithPullbackFlag(inputs.Name)}: false);");
         writer.Line($"var {gradients} = new {ModelGradientsType}();");
         writer.Line($"{sweep}.PullbackInto({lossCurvature}({sweep}.Output, {jv}), {gradients});");
         writer.Line($"return {ParameterDirectionsType}.InOrder(this, {gradients});");

@@ -9,7 +9,7 @@ namespace Leibniz.Fuzzing.Tests.TensorPrograms;
 /// <summary>
 /// The oracles for one compiled model, each against autograd through the model's <c>Reference</c> (the same body, not
 /// generated): <c>loss.backward()</c> through <c>model.call</c> (the generated backward under autograd) for every
-/// parameter and the input; the sweep's <c>Pullback</c>; <c>Backward</c> accumulating into <c>.grad</c> over two calls;
+/// parameter and input; the sweep's <c>Pullback</c>; <c>Backward</c> accumulating into <c>.grad</c> over two calls;
 /// <c>Descend</c> leaving each parameter at p − lr·∂p.
 /// </summary>
 internal static class TensorModelCheck
@@ -35,10 +35,15 @@ internal static class TensorModelCheck
     static CheckResult Check(TensorModel program, Type type)
     {
         manual_seed(Infrastructure.StableHash.Of(program.Seed));
-        using var model = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type)!;
+        using var model = (nn.Module)Activator.CreateInstance(type)!;
         var reference = type.GetMethod("Reference")!;
         var forwardWithPullback = type.GetMethod("ForwardWithPullback") ?? throw new InvalidOperationException("the generated member ForwardWithPullback is missing");
         var x = randn(program.InputShape, dtype: ScalarType.Float64).requires_grad_();
+        // A gated model's inputs are the tuple (x, gate): each has a gradient, reported in that order.
+        var gate = program.GatedInput ? randn(program.InputShape, dtype: ScalarType.Float64).requires_grad_() : null;
+        var inputs = gate is null ? new[] { ("x", x) } : new[] { ("x", x), ("Gate", gate) };
+        object Input(bool detached) => gate is null ? (detached ? x.detach() : x) : detached ? (x.detach(), gate.detach()) : (x, gate);
+        Tensor CallModel() => gate is null ? ((nn.Module<Tensor, Tensor>)model).call(x) : ((nn.Module<(Tensor, Tensor), Tensor>)model).call((x, gate));
         var seed = randn(program.OutputShape, dtype: ScalarType.Float64);
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var names = program.Parameters.Select(p => p.Name).ToList();
@@ -48,17 +53,17 @@ internal static class TensorModelCheck
         Dictionary<string, Tensor> Gradients(Func<Tensor> loss)
         {
             model.zero_grad();
-            x.grad = null;
+            foreach (var (_, input) in inputs) input.grad = null;
             loss().backward();
             var result = names.ToDictionary(n => n, n => parameters[n].grad?.detach().clone() ?? zeros_like(parameters[n]));
-            result["x"] = x.grad?.detach().clone() ?? zeros_like(x);
+            foreach (var (name, input) in inputs) result[name] = input.grad?.detach().clone() ?? zeros_like(input);
             return result;
         }
 
         var useMse = Infrastructure.StableHash.Of(program.Seed + "loss") % 2 == 0;
         Tensor Loss(Tensor y) => useMse ? nn.functional.mse_loss(y, seed) : (y * seed).sum();
-        var expected = Gradients(() => Loss((Tensor)reference.Invoke(model, new object[] { x })!));
-        var generated = Gradients(() => Loss(model.call(x)));
+        var expected = Gradients(() => Loss((Tensor)reference.Invoke(model, new[] { Input(detached: false) })!));
+        var generated = Gradients(() => Loss(CallModel()));
         foreach (var (name, tensor) in expected)
         {
             if (TensorProgramCheck.Differs(tensor, generated[name], tensor, Tolerance) is { } difference)
@@ -69,7 +74,7 @@ internal static class TensorModelCheck
         Tensor outputSeed;
         Tensor referenceOutput;
         {
-            var output = ((Tensor)reference.Invoke(model, new object[] { x.detach() })!).detach().requires_grad_();
+            var output = ((Tensor)reference.Invoke(model, new[] { Input(detached: true) })!).detach().requires_grad_();
             Loss(output).backward();
             outputSeed = output.grad!.detach().clone();
             referenceOutput = output.detach();
@@ -78,7 +83,7 @@ internal static class TensorModelCheck
         object Sweep()
         {
             using var _ = no_grad();
-            return forwardWithPullback.Invoke(model, new object[] { x.detach(), true })!;
+            return forwardWithPullback.Invoke(model, new[] { Input(detached: true), true })!;
         }
 
         object? Call(object sweep, string name, params object?[] arguments)
@@ -87,27 +92,39 @@ internal static class TensorModelCheck
             return sweep.GetType().GetMethod(name)!.Invoke(sweep, arguments);
         }
 
-        // Pullback: the input's gradient, then each parameter's, in declaration order.
+        // Pullback: the inputs' gradients, then each parameter's, in declaration order.
         var first = Sweep();
         var sweepOutput = (Tensor)first.GetType().GetProperty("Output")!.GetValue(first)!;
         if (TensorProgramCheck.Differs(referenceOutput, sweepOutput, referenceOutput, 1e-12) is { } outputDifference)
             return new CheckResult(Verdict.Failed, $"the sweep's output differs from the model's: {outputDifference}");
         var tuple = (ITuple)Call(first, "Pullback", outputSeed)!;
-        if (tuple.Length != names.Count + 1) return new CheckResult(Verdict.Failed, $"Pullback returns {tuple.Length} gradients for {names.Count} parameters and the input");
+        if (tuple.Length != names.Count + inputs.Length) return new CheckResult(Verdict.Failed, $"Pullback returns {tuple.Length} gradients for {names.Count} parameters and {inputs.Length} inputs");
         for (var i = 0; i < tuple.Length; i++)
         {
-            var name = i == 0 ? "x" : names[i - 1];
+            var name = i < inputs.Length ? inputs[i].Item1 : names[i - inputs.Length];
             if (TensorProgramCheck.Differs(expected[name], (Tensor?)tuple[i], expected[name], Tolerance) is { } difference)
                 return new CheckResult(Verdict.Failed, $"Pullback gives a wrong gradient for {name}: {difference}");
         }
 
-        // Backward accumulates into .grad: two calls leave twice the gradient; each returns the input's gradient.
+        // The inputs' gradients Backward and Descend return: one tensor, or a tuple of them.
+        string? WrongInputGradients(object? returned)
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                var (name, input) = inputs[i];
+                var gradient = gate is null ? (Tensor?)returned : (Tensor?)((ITuple)returned!)[i];
+                if (TensorProgramCheck.Differs(expected[name], gradient, input, Tolerance) is { } difference) return $"{name}: {difference}";
+            }
+
+            return null;
+        }
+
+        // Backward accumulates into .grad: two calls leave twice the gradient; each returns the inputs' gradients.
         model.zero_grad();
         for (var pass = 0; pass < 2; pass++)
         {
-            var returned = (Tensor?)Call(Sweep(), "Backward", outputSeed);
-            if (TensorProgramCheck.Differs(expected["x"], returned, x, Tolerance) is { } difference)
-                return new CheckResult(Verdict.Failed, $"Backward returns a wrong input gradient: {difference}");
+            if (WrongInputGradients(Call(Sweep(), "Backward", outputSeed)) is { } difference)
+                return new CheckResult(Verdict.Failed, $"Backward returns a wrong input gradient for {difference}");
         }
 
         foreach (var name in names)
@@ -118,9 +135,8 @@ internal static class TensorModelCheck
 
         // Descend: one plain gradient-descent step.
         var after = names.ToDictionary(n => n, n => (parameters[n].detach() - LearningRate * expected[n]).clone());
-        var descended = (Tensor?)Call(Sweep(), "Descend", outputSeed, LearningRate);
-        if (TensorProgramCheck.Differs(expected["x"], descended, x, Tolerance) is { } descendDifference)
-            return new CheckResult(Verdict.Failed, $"Descend returns a wrong input gradient: {descendDifference}");
+        if (WrongInputGradients(Call(Sweep(), "Descend", outputSeed, LearningRate)) is { } descendDifference)
+            return new CheckResult(Verdict.Failed, $"Descend returns a wrong input gradient for {descendDifference}");
         foreach (var name in names)
         {
             if (TensorProgramCheck.Differs(after[name], parameters[name].detach(), parameters[name], Tolerance) is { } difference)

@@ -6,7 +6,8 @@ namespace Leibniz.Fuzzing.Tests.TensorPrograms;
 
 /// <summary>
 /// Random <c>[Model]</c> classes: 2–4 linear layers of random widths (with or without bias), each but possibly the
-/// last followed by relu, tanh or sigmoid (as functions or methods), over an input with one or two batch dimensions.
+/// last followed by relu, tanh or sigmoid (as functions or methods), over an input with one or two batch dimensions,
+/// alone or in a tuple with a gate.
 /// </summary>
 internal sealed class TensorModelGenerator : Gen<TensorModel>
 {
@@ -95,7 +96,10 @@ internal sealed class TensorModelGenerator : Gen<TensorModel>
         }
 
         size = new Size((ulong)layers);
-        return new TensorModel(seed, input, batch.Append(width).ToArray(), parameters, body.ToString(), layers, string.Join(", ", features));
+        // Drawn last, so the models of earlier seeds stay as they were.
+        var gated = Next(4) == 0;
+        if (gated) features.Add("tuple input");
+        return new TensorModel(seed, input, batch.Append(width).ToArray(), parameters, body.ToString(), layers, string.Join(", ", features)) { GatedInput = gated };
     }
 
     public TensorModel FromSeed(string seed) => Generate(PCG.Parse(seed), null, out _);

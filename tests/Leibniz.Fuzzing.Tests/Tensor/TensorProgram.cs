@@ -61,7 +61,8 @@ internal sealed record TensorProgram(
 /// <summary>
 /// One random <c>[Model]</c>: a stack of linear layers and activations over a float64 input of shape
 /// <see cref="InputShape"/>, with its parameters' shapes in declaration order and a <c>Reference</c> method holding the
-/// same body for autograd.
+/// same body for autograd. With <see cref="GatedInput"/>, <c>Forward</c> takes a tuple <c>(x, Gate)</c>, the gate of the
+/// input's shape scaling it before the first layer.
 /// </summary>
 internal sealed record TensorModel(
     string Seed,
@@ -72,13 +73,19 @@ internal sealed record TensorModel(
     int Size,
     string Features)
 {
+    /// <summary>Whether <c>Forward</c> takes the tuple <c>(Tensor x, Tensor Gate)</c> rather than one tensor.</summary>
+    public bool GatedInput { get; init; }
+
     public string ClassText(string className)
     {
         var fields = string.Join("\n", Parameters.Select(p => $"    [Parameter] Tensor {p.Name};"));
         var inits = string.Join("\n", Parameters.Select(p =>
             $"        {p.Name} = randn(new long[] {{ {string.Join(", ", p.Shape)} }}, dtype: ScalarType.Float64) * 0.6;"));
         var input = string.Join(", ", InputShape);
-        return $"// seed {Seed}: x[{input}]; {Features}\n[Model]\npublic partial class {className}\n{{\n{fields}\n\n    public {className}()\n    {{\n{inits}\n    }}\n\n"
-            + $"    [Differentiable]\n    public Tensor Forward(Tensor x)\n    {{\n{Body}    }}\n\n    public Tensor Reference(Tensor x)\n    {{\n{Body}    }}\n}}\n";
+        var (parameter, body) = GatedInput
+            ? ("(Tensor x, Tensor Gate) input", "        var (x, gate) = input;\n        x = x * nn.functional.sigmoid(gate) + input.Gate * 0.5;\n" + Body)
+            : ("Tensor x", Body);
+        return $"// seed {Seed}: x[{input}]{(GatedInput ? " with a gate" : "")}; {Features}\n[Model]\npublic partial class {className}\n{{\n{fields}\n\n    public {className}()\n    {{\n{inits}\n    }}\n\n"
+            + $"    [Differentiable]\n    public Tensor Forward({parameter})\n    {{\n{body}    }}\n\n    public Tensor Reference({parameter})\n    {{\n{body}    }}\n}}\n";
     }
 }

@@ -377,6 +377,39 @@ public sealed class DifferentiableAnalyzerTests
             Signature(0, "F", "has a ref parameter 'x'; pass it by value"));
 
     [Fact]
+    public Task Model_method_with_several_parameters_is_told_the_tuple_form()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Net
+            {
+                [Parameter] Tensor w = ones(2, 2);
+
+                [Differentiable]
+                public Tensor {|#0:Encode|}(Tensor tokens, Tensor mask) => tokens.matmul(w) * mask;
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => x.matmul(w);
+            }
+            """,
+            Signature(0, "Encode", "is a [Model] method taking 2 parameters; take several inputs as one tuple of tensors, Encode((Tensor tokens, Tensor mask) input), and read them as input.tokens or var (tokens, mask) = input"));
+
+    [Fact]
+    public Task A_tuple_input_read_as_a_whole_is_reported_with_its_elements()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Net
+            {
+                [Parameter] Tensor w = ones(2, 2);
+
+                [Differentiable]
+                public Tensor Forward((Tensor Tokens, Tensor Mask) input) => Pick({|#0:input|}).matmul(w);
+
+                static Tensor Pick((Tensor Tokens, Tensor Mask) pair) => pair.Tokens;
+            }
+            """,
+            Unsupported(0, "input", "Forward", "the tuple input 'input' as a whole; read its elements (input.Tokens) or deconstruct it first: var (a, b) = input;"));
+
+    [Fact]
     public Task Wrt_naming_a_missing_parameter_is_reported()
         => VerifyAnalyzersAsync(Scalar + """
             public static partial class Functions

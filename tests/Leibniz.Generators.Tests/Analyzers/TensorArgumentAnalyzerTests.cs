@@ -99,5 +99,5 @@ public sealed class TensorArgumentAnalyzerTests
                 }
             }
             """,
-            Unsupported(0, "var (a, b) = (x, x.exp())", "F", "deconstructing anything but a TorchSharp call returning a tuple of tensors (max(dim), min(dim))"));
+            Unsupported(0, "var (a, b) = (x, x.exp())", "F", "deconstructing anything but a model method's tuple input or a TorchSharp call returning a tuple of tensors (max(dim), min(dim))"));
 }

@@ -94,6 +94,9 @@ internal sealed class ExpressionLowering
             if (symbol is ILocalSymbol local && IRTypes.Of(local.Type) is { } localType) return new Variable(_builder.Locals.NameOf(local, localType));
         }
 
+        if (syntax is MemberAccessExpressionSyntax member && type == ValueType.Tensor && TupleInputElement(member) is { } element)
+            return new Variable(element);
+
         var expression = LowerToExpression(syntax);
         var temporary = _builder.Locals.Temporary(type);
         if (expression is not null) _builder.Emit(new Assignment(temporary, expression, syntax.ToString()));
@@ -140,6 +143,8 @@ internal sealed class ExpressionLowering
                 return _invocations.Lower(invocation);
             case ElementAccessExpressionSyntax element:
                 return LowerElementAccess(element);
+            case MemberAccessExpressionSyntax member when TupleInputElement(member) is { } element:
+                return new CopyExpression(new Variable(element));
             case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } member
                 when _context.SymbolOf(member) is IFieldSymbol { ContainingType.IsTupleType: true } field
                     && _context.SymbolOf(call) is IMethodSymbol { ContainingAssembly.Name: LoweringContext.TorchSharpAssembly } tupleCall:
@@ -178,11 +183,28 @@ internal sealed class ExpressionLowering
         return -1;
     }
 
+    /// <summary>The lowered input an element of a model method's tuple input stands for (<c>input.X</c>, <c>input.Item2</c>); null for anything else.</summary>
+    public string? TupleInputElement(MemberAccessExpressionSyntax member)
+    {
+        var elements = _builder.Locals.TupleElements;
+        if (elements.Count == 0
+            || _context.SymbolOf(member.Expression) is not IParameterSymbol parameter
+            || !SymbolEqualityComparer.Default.Equals(parameter, _context.Method.Parameters[0])
+            || _context.SymbolOf(member) is not IFieldSymbol field)
+            return null;
+        var index = TupleElement(field);
+        return index >= 0 && index < elements.Count ? elements[index] : null;
+    }
+
     Expression? LowerIdentifier(IdentifierNameSyntax identifier)
     {
         var symbol = _context.SymbolOf(identifier);
         switch (symbol)
         {
+            case IParameterSymbol parameter when _builder.Locals.TupleElements.Count > 0:
+                var first = parameter.Type is INamedTypeSymbol { TupleElements: { Length: > 0 } elements } ? elements[0].Name : "Item1";
+                _builder.Diagnostics.Unsupported(identifier, $"the tuple input '{parameter.Name}' as a whole; read its elements ({parameter.Name}.{first}) or deconstruct it first: var (a, b) = {parameter.Name};");
+                return null;
             case IParameterSymbol parameter:
                 return new CopyExpression(new Variable(parameter.Name));
             case ILocalSymbol local when IRTypes.Of(local.Type) is { } type:

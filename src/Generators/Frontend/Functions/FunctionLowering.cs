@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Leibniz.Generators.Common;
@@ -27,7 +28,7 @@ internal static class FunctionLowering
         var builder = new FunctionBuilder(context, new LocalNames(context, declaration));
         var diagnostics = builder.Diagnostics;
 
-        var parameters = SignatureReader.Read(context, declaration, diagnostics);
+        var parameters = SignatureReader.Read(context, declaration, diagnostics, builder.Locals.TupleElements);
         // A refused signature is the one thing to fix first: the body's diagnostics would follow from it (p.A of a struct
         // parameter p) and say nothing new.
         var body = parameters is null ? Block.Empty : new StatementLowering(context, builder).LowerBody(declaration);
@@ -51,7 +52,19 @@ internal static class FunctionLowering
             body)
         {
             ModelFields = builder.ModelFields.ChildrenInDeclarationOrder(),
+            TupleInput = TupleInput(method, builder.Locals.TupleElements),
         };
         return new LoweredFunction(spec, diagnostics.Reported, diagnostics.IfVaried, GeneratedNameClashes.Find(context, builder.Forward, spec, declaration), tensorTangentChecks);
+    }
+
+    static TupleInputSpec? TupleInput(IMethodSymbol method, IReadOnlyList<string> elements)
+    {
+        if (elements.Count == 0) return null;
+        var parameter = method.Parameters[0];
+        var tuple = IRTypes.TensorTupleElements(parameter.Type)!.Value;
+        return new TupleInputSpec(
+            parameter.Name,
+            parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            elements.Select((name, i) => new TupleElementSpec(name, tuple[i].Name)).ToEquatableArray());
     }
 }

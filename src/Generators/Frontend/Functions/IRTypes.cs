@@ -34,6 +34,16 @@ internal static class IRTypes
         return false;
     }
 
+    /// <summary>
+    /// The elements of a tuple of two to seven tensors (<c>(Tensor X, Tensor Mask)</c>), the form a model method takes
+    /// several inputs in; null for any other type.
+    /// </summary>
+    public static System.Collections.Immutable.ImmutableArray<IFieldSymbol>? TensorTupleElements(ITypeSymbol? type)
+        => type is INamedTypeSymbol { IsTupleType: true, TupleElements: { Length: >= 2 and <= 7 } elements }
+           && System.Linq.Enumerable.All(elements, e => Of(e.Type) == ValueType.Tensor)
+            ? elements
+            : null;
+
     /// <summary>The integer types C# widens to <c>long</c> without a cast: what a TorchSharp size or index may be written in.</summary>
     public static bool IsIntegral(ITypeSymbol type) => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16
         or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_UInt16 or SpecialType.System_UInt32;

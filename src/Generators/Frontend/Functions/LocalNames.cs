@@ -23,6 +23,7 @@ internal sealed class LocalNames
     readonly Dictionary<string, ValueType> _types = new();
     readonly HashSet<string> _taken = new();
     readonly HashSet<string> _temporaries = new();
+    readonly List<string> _tupleElements = new();
     int _nextTemporary;
 
     public LocalNames(LoweringContext context, MethodDeclarationSyntax declaration)
@@ -33,6 +34,14 @@ internal sealed class LocalNames
         {
             // A model method's locals become fields of its sweep class, beside the model's own fields.
             foreach (var field in _method.ContainingType.GetMembers().OfType<IFieldSymbol>()) _taken.Add(field.Name);
+        }
+
+        // A tuple input's elements become inputs of their own, which the sweeps' public API names: each keeps its element's
+        // name unless a field or the parameter has it; a local of that name is renamed instead (see NameOf).
+        if (context.IsModelMethod && _method.Parameters.Length == 1 && IRTypes.TensorTupleElements(_method.Parameters[0].Type) is { } elements)
+        {
+            // An unnamed element is ItemN, as C# reads it; it stays in the Nth place of every tuple the sweeps return.
+            foreach (var element in elements) _tupleElements.Add(Fresh(element.Name));
         }
 
         foreach (var local in declaration.DescendantNodes().OfType<VariableDeclaratorSyntax>())
@@ -46,6 +55,9 @@ internal sealed class LocalNames
         // Named after every local is known, so a user's own `result` keeps its name.
         Result = Fresh(ResultName);
     }
+
+    /// <summary>The lowered input names of a model method's tuple input, one per element in order; empty without one.</summary>
+    public IReadOnlyList<string> TupleElements => _tupleElements;
 
     /// <summary>The local the single exit returns.</summary>
     public string Result { get; }
@@ -77,7 +89,7 @@ internal sealed class LocalNames
     public string NameOf(ILocalSymbol local, ValueType type)
     {
         if (_symbols.TryGetValue(local, out var name)) return name;
-        name = _symbols.Values.Contains(local.Name) || local.Name == Result ? FreshLocal(local.Name) : local.Name;
+        name = _symbols.Values.Contains(local.Name) || local.Name == Result || _tupleElements.Contains(local.Name) ? FreshLocal(local.Name) : local.Name;
         _symbols[local] = name;
         _types[name] = type;
         return name;
@@ -97,7 +109,8 @@ internal sealed class LocalNames
         => _types.TryGetValue(name, out var type) ? type : ParameterType(name);
 
     ValueType ParameterType(string name)
-        => _method.Parameters.FirstOrDefault(p => p.Name == name) is { } parameter && IRTypes.Of(parameter.Type) is { } type ? type : ValueType.Double;
+        => _tupleElements.Contains(name) ? ValueType.Tensor
+        : _method.Parameters.FirstOrDefault(p => p.Name == name) is { } parameter && IRTypes.Of(parameter.Type) is { } type ? type : ValueType.Double;
 
     /// <summary>Every local, in the order it was first named, with the result typed as the method returns.</summary>
     public EquatableArray<LocalSpec> Locals(ValueType resultType)

@@ -98,6 +98,9 @@ internal sealed class ModelCallLowering
             return "it has no single instance method Forward";
         if (!KnownSymbols.Has(forward, _context.Known.DifferentiableAttribute))
             return $"'{child.Name}.Forward' is not [Differentiable]; mark it [Differentiable], or wrap the call in NoDerivative(...) if '{child.Name}' is frozen";
+        if (forward.Parameters.Length == 1 && IRTypes.TensorTupleElements(forward.Parameters[0].Type) is not null)
+            return $"'{child.Name}.Forward' takes a tuple of tensors, and a model calling such a model inside its own [Differentiable] Forward is not supported yet; "
+                + $"call it outside a [Differentiable] method, or write the call as a [Differentiable] method of '{child.Name}' taking one Tensor";
         if (forward.Parameters.Length != 1 || IRTypes.Of(forward.Parameters[0].Type) != ValueType.Tensor || IRTypes.Of(forward.ReturnType) != ValueType.Tensor)
             return $"'{child.Name}.Forward' takes {string.Join(", ", forward.Parameters.Select(p => p.Type.ToDisplayString()))} and returns {forward.ReturnType.ToDisplayString()}; only a Forward from one Tensor to a Tensor has a generated backward";
         return null;

@@ -18,14 +18,21 @@ namespace Leibniz.Generators.Frontend.Functions;
 /// </summary>
 internal static class SignatureReader
 {
-    /// <summary>The parameters; null when the signature was refused (reported to <paramref name="diagnostics"/>).</summary>
-    public static EquatableArray<ParameterSpec>? Read(LoweringContext context, MethodDeclarationSyntax declaration, LoweringDiagnostics diagnostics)
+    /// <summary>
+    /// The parameters, a tuple input's elements each its own (named as <paramref name="tupleElements"/> says, from
+    /// <see cref="LocalNames.TupleElements"/>); null when the signature was refused (reported to <paramref name="diagnostics"/>).
+    /// </summary>
+    public static EquatableArray<ParameterSpec>? Read(LoweringContext context, MethodDeclarationSyntax declaration, LoweringDiagnostics diagnostics, IReadOnlyList<string> tupleElements)
     {
         var method = context.Method;
         string? problem = null;
         if (!method.IsStatic && !context.IsModelMethod) problem = "must be static, or an instance method of a [Model] class";
-        else if (context.IsModelMethod && (IRTypes.Of(method.ReturnType) != ValueType.Tensor || method.Parameters.Length != 1 || IRTypes.Of(method.Parameters[0].Type) != ValueType.Tensor))
-            problem = "is a [Model] method, which must take one Tensor and return a Tensor";
+        else if (context.IsModelMethod && method.Parameters.Length > 1)
+            problem = $"is a [Model] method taking {method.Parameters.Length} parameters; take several inputs as one tuple of tensors, "
+                + $"{method.Name}(({string.Join(", ", method.Parameters.Select(p => "Tensor " + p.Name))}) input), and read them as input.{method.Parameters[0].Name} or var ({string.Join(", ", method.Parameters.Select(p => p.Name))}) = input";
+        else if (context.IsModelMethod && (IRTypes.Of(method.ReturnType) != ValueType.Tensor || method.Parameters.Length != 1
+                 || (IRTypes.Of(method.Parameters[0].Type) != ValueType.Tensor && tupleElements.Count == 0)))
+            problem = "is a [Model] method, which must take one Tensor, or one tuple of 2 to 7 Tensors, and return a Tensor";
         else if (method.IsGenericMethod) problem = "cannot be generic";
         else if (IRTypes.Of(method.ReturnType) is not (ValueType.Double or ValueType.Float or ValueType.Tensor)) problem = $"must return double, float or Tensor, not {method.ReturnType.ToDisplayString()}";
 
@@ -33,6 +40,15 @@ internal static class SignatureReader
         var parameters = new List<ParameterSpec>();
         foreach (var parameter in method.Parameters)
         {
+            if (context.IsModelMethod && tupleElements.Count > 0)
+            {
+                // Each element of the tuple input is an input of its own to the derivative.
+                var differentiated = !KnownSymbols.Has(parameter, context.Known.NoDerivativeAttribute);
+                foreach (var element in tupleElements)
+                    parameters.Add(new ParameterSpec(element, ValueType.Tensor, differentiated && (wrt.Count == 0 || wrt.Contains(parameter.Name) || wrt.Contains(element)), differentiated));
+                continue;
+            }
+
             var type = IRTypes.Of(parameter.Type);
             if (type is null)
                 problem ??= $"has parameter '{parameter.Name}' of type {parameter.Type.ToDisplayString()}; supported are double, float, int, long, bool, Tensor and arrays of double or float" + TypeAdvice.For(parameter.Type);
@@ -45,7 +61,7 @@ internal static class SignatureReader
             parameters.Add(new ParameterSpec(parameter.Name, type ?? ValueType.Int, isWrt, hasAdjoint));
         }
 
-        foreach (var name in wrt.Where(name => method.Parameters.All(p => p.Name != name)))
+        foreach (var name in wrt.Where(name => method.Parameters.All(p => p.Name != name) && !tupleElements.Contains(name)))
             problem ??= $"lists '{name}' in Wrt, but has no parameter of that name";
 
         if (problem is null && !parameters.Any(p => p.IsWrt))

@@ -301,6 +301,9 @@ internal sealed class StatementLowering
                 return _builder.Locals.NameOf(local, type);
             case IParameterSymbol parameter when IRTypes.Of(parameter.Type) is { } type && !type.IsArray():
                 return parameter.Name;
+            case IFieldSymbol when target is MemberAccessExpressionSyntax member && _expressions.TupleInputElement(member) is { } element:
+                // An element of a tuple input is a by-value copy, as a parameter is: reassigning it is reassigning that input.
+                return element;
             default:
                 _builder.Diagnostics.Unsupported(target, symbol is IFieldSymbol or IPropertySymbol
                     ? $"assigning to '{symbol.Name}', which lives outside the method; derivatives cannot follow state outside it"

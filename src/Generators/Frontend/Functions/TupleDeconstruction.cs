@@ -26,10 +26,16 @@ internal sealed class TupleDeconstruction
     /// </summary>
     public void Lower(AssignmentExpressionSyntax assignment)
     {
+        if (assignment.Right is IdentifierNameSyntax identifier && _context.SymbolOf(identifier) is IParameterSymbol && _builder.Locals.TupleElements.Count > 0)
+        {
+            LowerTupleInput(assignment);
+            return;
+        }
+
         if (assignment.Right is not InvocationExpressionSyntax invocation
             || _context.SymbolOf(invocation) is not IMethodSymbol { ContainingAssembly.Name: LoweringContext.TorchSharpAssembly, ReturnType: INamedTypeSymbol { IsTupleType: true } } callee)
         {
-            _builder.Diagnostics.Unsupported(assignment, "deconstructing anything but a TorchSharp call returning a tuple of tensors (max(dim), min(dim))");
+            _builder.Diagnostics.Unsupported(assignment, "deconstructing anything but a model method's tuple input or a TorchSharp call returning a tuple of tensors (max(dim), min(dim))");
             return;
         }
 
@@ -62,6 +68,31 @@ internal sealed class TupleDeconstruction
             var output = _builder.Locals.Temporary(ValueType.Tensor);
             _builder.Emit(new Assignment(output, lowered, assignment.ToString()));
             _builder.Emit(new Assignment(name, new CopyExpression(new Variable(output)), assignment.ToString()));
+        }
+    }
+
+    /// <summary><c>var (x, mask) = input</c> on a model method's tuple input: each target is a copy of that element's input.</summary>
+    void LowerTupleInput(AssignmentExpressionSyntax assignment)
+    {
+        var elements = _builder.Locals.TupleElements;
+        var targets = DeconstructionTargets(assignment.Left);
+        if (targets is null || targets.Count != elements.Count)
+        {
+            _builder.Diagnostics.Unsupported(assignment, $"this form of deconstruction; write var (a, b) = … or (a, b) = … with one name or _ per element ({elements.Count})");
+            return;
+        }
+
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (targets[i] is not { } target) continue;
+            if ((_context.Model.GetSymbolInfo(target, _context.CancellationToken).Symbol ?? _context.Model.GetDeclaredSymbol(target, _context.CancellationToken)) is not ILocalSymbol local
+                || IRTypes.Of(local.Type) != ValueType.Tensor)
+            {
+                _builder.Diagnostics.Unsupported(target, "a deconstruction target that is not a Tensor local");
+                continue;
+            }
+
+            _builder.Emit(new Assignment(_builder.Locals.NameOf(local, ValueType.Tensor), new CopyExpression(new Variable(elements[i])), assignment.ToString()));
         }
     }
 

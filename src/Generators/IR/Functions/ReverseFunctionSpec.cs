@@ -29,10 +29,16 @@ internal sealed record ReverseFunctionSpec(
     public DescentSpec? Descent { get; init; }
 
     /// <summary>
-    /// For a model method, whether its body reassigns its input, which the sweeps then treat as a working variable
-    /// (the call's input kept apart); false otherwise.
+    /// For a model method, the inputs its body reassigns, which the sweeps then treat as working variables (the call's
+    /// inputs kept apart); empty otherwise.
     /// </summary>
-    public bool InputReassigned { get; init; }
+    public EquatableArray<string> ReassignedInputs { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>
+    /// For a model method, the locals its body assigns a plain copy of an input or of such a copy (<c>var (x, m) = input</c>,
+    /// <c>var h = x</c>): they may name an input, whose handle autograd replaces when the caller's was disposed.
+    /// </summary>
+    public EquatableArray<string> CopiedLocals { get; init; } = EquatableArray<string>.Empty;
 }
 
 /// <summary>

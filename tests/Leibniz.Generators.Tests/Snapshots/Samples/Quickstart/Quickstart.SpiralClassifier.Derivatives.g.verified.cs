@@ -223,13 +223,19 @@ namespace Quickstart
                 global::Leibniz.Generated.SweepLifetime.Detach(new[] { result, h1, t0, t1, h2, t2, t3, t4 }, x, w1, b1, w2, b2, w3, b3);
             }
 
-            /// <summary>Where the caller's handle on the input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
+            /// <summary>Where the caller's handle on an input was disposed (its dispose scope ended before backward()), reads autograd's saved one instead.</summary>
             internal bool InputReleased => x.IsInvalid;
 
-            /// <summary>Points every disposed handle on the input at <paramref name="saved"/>, the same tensor as autograd saved it.</summary>
-            internal void RestoreInput(global::TorchSharp.torch.Tensor saved)
+            /// <summary>Points every disposed handle on an input at the same tensor as autograd saved it, <paramref name="saved"/> holding the inputs in order.</summary>
+            internal void RestoreInputs(global::System.Collections.Generic.IList<global::TorchSharp.torch.Tensor> saved)
             {
-                if (x.IsInvalid) x = saved;
+                if (x.IsInvalid) RestoreInput(x, saved[0]);
+            }
+
+            /// <summary>Points every handle of this sweep and the sweeps it ran that is <paramref name="released"/>, a disposed input, at <paramref name="saved"/>.</summary>
+            internal void RestoreInput(global::TorchSharp.torch.Tensor released, global::TorchSharp.torch.Tensor saved)
+            {
+                if (global::System.Object.ReferenceEquals(x, released)) x = saved;
             }
 
             /// <summary>Disposes what the forward pass kept, once autograd's backward has run the reverse sweep; the input and the parameters stay.</summary>
@@ -287,7 +293,7 @@ namespace Quickstart
             static global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> Backward(global::TorchSharp.torch.autograd.AutogradContext ctx, global::TorchSharp.torch.Tensor grad_output)
             {
                 var sweep = (ForwardSweep)ctx.get_data(SweepKey);
-                if (sweep.InputReleased) sweep.RestoreInput(ctx.get_saved_variables()[0]);
+                if (sweep.InputReleased) sweep.RestoreInputs(ctx.get_saved_variables());
                 // create_graph: the backward must itself be differentiable, which the tape-free reverse sweep is not.
                 if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);
                 // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.
