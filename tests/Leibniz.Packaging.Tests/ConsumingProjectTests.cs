@@ -93,6 +93,10 @@ public sealed class ConsumingProjectTests
         Assert.Equal(expected.Length, weight.Length);
         for (var i = 0; i < expected.Length; i++) Assert.InRange(weight[i], expected[i] - 0.02, expected[i] + 0.02);
         Assert.InRange(Number(Value("BIAS")), 0.23, 0.27);
+
+        // The packaged generator's backward of a tuple-input model is the tape's, to rounding.
+        var gatedDifference = Number(Value("GATED_GRADIENT_DIFFERENCE"));
+        Assert.True(gatedDifference < 1e-12, $"the generated gradients of the tuple-input model differ from the tape's by {gatedDifference}");
     }
 
     /// <summary>Whether the package's targets must patch TorchSharp's shim here: the system libstdc++ predates GCC 13.2.</summary>

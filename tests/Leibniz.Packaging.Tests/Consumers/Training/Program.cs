@@ -1,6 +1,6 @@
 // A user's program against the packed Leibniz (built by ConsumingProjectTests, not by this
 // repository): a [Model] fitted to y = 2·x₀ − x₁ + 0.5·x₂ + 0.25 by SGD. Each result is one
-// "KEY value" line for the test to read.
+// "KEY value" line for the test to read. A second model takes two inputs as a tuple.
 using System.Globalization;
 using Leibniz;
 using TorchSharp;
@@ -33,6 +33,18 @@ Console.WriteLine($"LOSS_LAST {losses[^1]:R}");
 Console.WriteLine($"WEIGHT {string.Join(",", model.Weight.data<float>().Select(w => w.ToString("R")))}");
 Console.WriteLine($"BIAS {model.Bias.item<float>():R}");
 
+// A [Differentiable] Forward over two inputs: its generated backward against TorchSharp's tape, in float64.
+using var gated = new Gated(3);
+var features = randn(8, 3, dtype: ScalarType.Float64).requires_grad_();
+var gate = randn(8, 3, dtype: ScalarType.Float64);
+gated.call((features, gate)).pow(2).sum().backward();
+var generated = gated.parameters().Select(p => p.grad!.clone()).Append(features.grad!.clone()).ToList();
+gated.zero_grad();
+features.grad = null;
+gated.Reference(features, gate).pow(2).sum().backward();
+var taped = gated.parameters().Select(p => p.grad!).Append(features.grad!).ToList();
+Console.WriteLine($"GATED_GRADIENT_DIFFERENCE {generated.Zip(taped, (a, b) => (a - b).abs().max().item<double>()).Max():R}");
+
 [Model]
 public partial class Line
 {
@@ -49,4 +61,21 @@ public partial class Line
     public Tensor Bias => bias;
 
     public Tensor Forward(Tensor input) => nn.functional.linear(input, weight, bias);
+}
+
+[Model]
+public partial class Gated
+{
+    [Parameter] Tensor mix;
+
+    public Gated(int features) => mix = randn(features, features, dtype: ScalarType.Float64);
+
+    [Differentiable]
+    public Tensor Forward((Tensor Features, Tensor Gate) input)
+    {
+        var (features, gate) = input;
+        return nn.functional.linear(features, mix).tanh() * nn.functional.sigmoid(gate);
+    }
+
+    public Tensor Reference(Tensor features, Tensor gate) => nn.functional.linear(features, mix).tanh() * nn.functional.sigmoid(gate);
 }
