@@ -94,7 +94,7 @@ public sealed class ConsumingProjectTests
         for (var i = 0; i < expected.Length; i++) Assert.InRange(weight[i], expected[i] - 0.02, expected[i] + 0.02);
         Assert.InRange(Number(Value("BIAS")), 0.23, 0.27);
 
-        // The packaged generator's backward of a tuple-input model is the tape's, to rounding.
+        // The packaged generator's backward of a tuple-input model calling a module is the tape's, to rounding.
         var gatedDifference = Number(Value("GATED_GRADIENT_DIFFERENCE"));
         Assert.True(gatedDifference < 1e-12, $"the generated gradients of the tuple-input model differ from the tape's by {gatedDifference}");
     }

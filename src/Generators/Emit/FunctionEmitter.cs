@@ -323,7 +323,7 @@ internal static class FunctionEmitter
         foreach (var tape in TapesUsed(function))
             writer.Line($"readonly {TapeType}<{tape.CSharpName()}> {scope.Tape(tape)} = new();");
         foreach (var call in ModelCalls(function.Forward))
-            writer.Line($"{call.ModelType}.{ForwardMethod}Sweep {call.Sweep} = null!;");
+            writer.Line($"{(call.IsTorchModule ? ModuleSweepType : call.ModelType + "." + ForwardMethod + "Sweep")} {call.Sweep} = null!;");
         foreach (var model in models)
             writer.Line($"readonly {ModelGradientsType} {model.Gradients} = new();");
         writer.Line($"readonly {modelType} {owner};");
@@ -638,6 +638,7 @@ internal static class FunctionEmitter
     const string ForwardMethod = "Forward";
     const string ModelGradientsType = "global::Leibniz.ModelGradients";
     const string ComposedArgumentsType = "global::Leibniz.Generated.ComposedModelArguments";
+    const string ModuleSweepType = "global::Leibniz.Generated.ModuleSweep";
 
     /// <summary>
     /// <c>PullbackInto</c>: the pullback as a model calling this one runs it, adding the parameters' gradients under their
@@ -698,6 +699,14 @@ internal static class FunctionEmitter
             CalleeInputGradient.WhenRequested => scope.InputGradient,
             _ => "true",
         };
+        if (call.IsTorchModule)
+        {
+            // A TorchSharp module: this one call is recorded on the tape (its hooks run, as call(x) runs them).
+            writer.Line($"{call.Sweep} = {ModuleSweepType}.Run({scope.Owner}.{Id(call.Field)}, {Operand(call.Input)}, {inputGradient}, throughCall: {(call.ThroughCall ? "true" : "false")});");
+            writer.Line($"{Id(target)} = {call.Sweep}.Output;");
+            return;
+        }
+
         if (call.ThroughCall)
             writer.Line($"{ComposedArgumentsType}.ThrowIfForwardHooks({scope.Owner}.{Id(call.Field)}, \"{call.Field}\");");
         writer.Line($"{call.Sweep} = {scope.Owner}.{Id(call.Field)}.{ForwardMethod}WithPullback({Operand(call.Input)}, {inputGradient});");

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Leibniz;
 using System.Runtime.CompilerServices;
 using Leibniz.Fuzzing.Tests.Scalar;
 using TorchSharp;
@@ -98,12 +99,26 @@ internal static class TensorModelCheck
         if (TensorProgramCheck.Differs(referenceOutput, sweepOutput, referenceOutput, 1e-12) is { } outputDifference)
             return new CheckResult(Verdict.Failed, $"the sweep's output differs from the model's: {outputDifference}");
         var tuple = (ITuple)Call(first, "Pullback", outputSeed)!;
-        if (tuple.Length != names.Count + inputs.Length) return new CheckResult(Verdict.Failed, $"Pullback returns {tuple.Length} gradients for {names.Count} parameters and {inputs.Length} inputs");
-        for (var i = 0; i < tuple.Length; i++)
+        // A module field's gradients come as one set, keyed by the module's own parameter names, after the model's own.
+        var own = names.Where(n => !n.Contains('.')).ToList();
+        var modules = program.Modules.Select(m => m.Field).ToList();
+        if (tuple.Length != inputs.Length + own.Count + modules.Count)
+            return new CheckResult(Verdict.Failed, $"Pullback returns {tuple.Length} values for {inputs.Length} inputs, {own.Count} parameters and {modules.Count} modules");
+        for (var i = 0; i < inputs.Length + own.Count; i++)
         {
-            var name = i < inputs.Length ? inputs[i].Item1 : names[i - inputs.Length];
+            var name = i < inputs.Length ? inputs[i].Item1 : own[i - inputs.Length];
             if (TensorProgramCheck.Differs(expected[name], (Tensor?)tuple[i], expected[name], Tolerance) is { } difference)
                 return new CheckResult(Verdict.Failed, $"Pullback gives a wrong gradient for {name}: {difference}");
+        }
+
+        for (var j = 0; j < modules.Count; j++)
+        {
+            var set = (ModelGradients)tuple[inputs.Length + own.Count + j]!;
+            foreach (var name in names.Where(n => n.StartsWith(modules[j] + ".", StringComparison.Ordinal)))
+            {
+                if (TensorProgramCheck.Differs(expected[name], set[name[(modules[j].Length + 1)..]], expected[name], Tolerance) is { } difference)
+                    return new CheckResult(Verdict.Failed, $"Pullback gives a wrong gradient for {name}: {difference}");
+            }
         }
 
         // The inputs' gradients Backward and Descend return: one tensor, or a tuple of them.

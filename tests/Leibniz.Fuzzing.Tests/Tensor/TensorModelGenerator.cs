@@ -7,7 +7,7 @@ namespace Leibniz.Fuzzing.Tests.TensorPrograms;
 /// <summary>
 /// Random <c>[Model]</c> classes: 2–4 linear layers of random widths (with or without bias), each but possibly the
 /// last followed by relu, tanh or sigmoid (as functions or methods), over an input with one or two batch dimensions,
-/// alone or in a tuple with a gate.
+/// alone or in a tuple with a gate; a layer is a <c>[Parameter]</c> pair or an <c>nn.Linear</c> field.
 /// </summary>
 internal sealed class TensorModelGenerator : Gen<TensorModel>
 {
@@ -22,25 +22,42 @@ internal sealed class TensorModelGenerator : Gen<TensorModel>
         var input = batch.Append(width).ToArray();
         var layers = 2 + Next(3);
         var parameters = new List<TensorParameter>();
+        var modules = new List<TensorModule>();
         var body = new StringBuilder();
         var current = "x";
+        // Which layers are TorchSharp Linear modules held in fields, from the seed apart from the draws above and below,
+        // so a seed's other choices stay what they were.
+        var moduleLayers = Infrastructure.StableHash.Of(seed + "modules");
         for (var layer = 0; layer < layers; layer++)
         {
             var next = (long)(1 + Next(5));
             var w = "w" + layer.ToString(CultureInfo.InvariantCulture);
-            parameters.Add(new TensorParameter(w, new[] { next, width }));
-            string? bias = null;
-            if (Next(10) < 7)
+            var withBias = Next(10) < 7;
+            if (!withBias) features.Add("linear without bias");
+            string affine;
+            if ((moduleLayers >> layer) % 4 == 0)
             {
-                bias = "b" + layer.ToString(CultureInfo.InvariantCulture);
-                parameters.Add(new TensorParameter(bias, new[] { next }));
+                // The layer as a TorchSharp module: its parameters are the module's, named under the field.
+                features.Add("nn.Linear field");
+                var field = "layer" + layer.ToString(CultureInfo.InvariantCulture);
+                modules.Add(new TensorModule(field, $"TorchSharp.Modules.Linear", $"nn.Linear({width}, {next}, hasBias: {(withBias ? "true" : "false")}, dtype: ScalarType.Float64)"));
+                parameters.Add(new TensorParameter(field + ".weight", new[] { next, width }));
+                if (withBias) parameters.Add(new TensorParameter(field + ".bias", new[] { next }));
+                affine = $"{field}.call({current})";
             }
             else
             {
-                features.Add("linear without bias");
+                parameters.Add(new TensorParameter(w, new[] { next, width }));
+                string? bias = null;
+                if (withBias)
+                {
+                    bias = "b" + layer.ToString(CultureInfo.InvariantCulture);
+                    parameters.Add(new TensorParameter(bias, new[] { next }));
+                }
+
+                affine = bias is null ? $"nn.functional.linear({current}, {w})" : $"nn.functional.linear({current}, {w}, {bias})";
             }
 
-            var affine = bias is null ? $"nn.functional.linear({current}, {w})" : $"nn.functional.linear({current}, {w}, {bias})";
             var last = layer == layers - 1;
             var activation = last && Next(2) == 0 ? -1 : Next(6);
             var text = activation switch
@@ -99,7 +116,7 @@ internal sealed class TensorModelGenerator : Gen<TensorModel>
         // Drawn last, so the models of earlier seeds stay as they were.
         var gated = Next(4) == 0;
         if (gated) features.Add("tuple input");
-        return new TensorModel(seed, input, batch.Append(width).ToArray(), parameters, body.ToString(), layers, string.Join(", ", features)) { GatedInput = gated };
+        return new TensorModel(seed, input, batch.Append(width).ToArray(), parameters, body.ToString(), layers, string.Join(", ", features)) { GatedInput = gated, Modules = modules };
     }
 
     public TensorModel FromSeed(string seed) => Generate(PCG.Parse(seed), null, out _);

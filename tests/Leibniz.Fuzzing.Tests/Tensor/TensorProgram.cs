@@ -76,11 +76,15 @@ internal sealed record TensorModel(
     /// <summary>Whether <c>Forward</c> takes the tuple <c>(Tensor x, Tensor Gate)</c> rather than one tensor.</summary>
     public bool GatedInput { get; init; }
 
+    /// <summary>The TorchSharp modules held in fields; their parameters are in <see cref="Parameters"/> as <c>field.name</c>.</summary>
+    public IReadOnlyList<TensorModule> Modules { get; init; } = Array.Empty<TensorModule>();
+
     public string ClassText(string className)
     {
-        var fields = string.Join("\n", Parameters.Select(p => $"    [Parameter] Tensor {p.Name};"));
-        var inits = string.Join("\n", Parameters.Select(p =>
-            $"        {p.Name} = randn(new long[] {{ {string.Join(", ", p.Shape)} }}, dtype: ScalarType.Float64) * 0.6;"));
+        var own = Parameters.Where(p => !p.Name.Contains('.')).ToList();
+        var fields = string.Join("\n", own.Select(p => $"    [Parameter] Tensor {p.Name};").Concat(Modules.Select(m => $"    {m.Type} {m.Field};")));
+        var inits = string.Join("\n", own.Select(p =>
+            $"        {p.Name} = randn(new long[] {{ {string.Join(", ", p.Shape)} }}, dtype: ScalarType.Float64) * 0.6;").Concat(Modules.Select(m => $"        {m.Field} = {m.Creation};")));
         var input = string.Join(", ", InputShape);
         var (parameter, body) = GatedInput
             ? ("(Tensor x, Tensor Gate) input", "        var (x, gate) = input;\n        x = x * nn.functional.sigmoid(gate) + input.Gate * 0.5;\n" + Body)
@@ -89,3 +93,6 @@ internal sealed record TensorModel(
             + $"    [Differentiable]\n    public Tensor Forward({parameter})\n    {{\n{body}    }}\n\n    public Tensor Reference({parameter})\n    {{\n{body}    }}\n}}\n";
     }
 }
+
+/// <summary>A TorchSharp module a generated model holds in a field and calls in its <c>Forward</c>.</summary>
+internal sealed record TensorModule(string Field, string Type, string Creation);

@@ -30,19 +30,75 @@ public sealed class ModelCompositionAnalyzerTests
         => Diagnostic(DiagnosticDescriptors.ModelCallWithoutBackward).WithLocation(location).WithArguments(call, model, problem);
 
     [Fact]
-    public Task A_TorchSharp_module_called_inside_a_Differentiable_Forward_is_refused_with_what_to_write_instead()
+    public Task TorchSharp_modules_held_in_fields_are_called_inside_a_Differentiable_Forward()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Net
+            {
+                TorchSharp.Modules.Linear fc = nn.Linear(2, 2);
+                TorchSharp.Modules.Sequential head = nn.Sequential(nn.Linear(2, 2), nn.Tanh());
+                TorchSharp.Modules.LayerNorm norm = nn.LayerNorm(2);
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => head.call(norm.forward(fc.call(x).tanh()));
+            }
+            """);
+
+    [Fact]
+    public Task A_TorchSharp_module_outside_the_model_s_fields_is_refused_with_what_to_write_instead()
+        => VerifyAnalyzersAsync(Usings + """
+            public sealed class Holder
+            {
+                public TorchSharp.Modules.Linear Fc = nn.Linear(2, 2);
+            }
+
+            [Model]
+            public partial class Net
+            {
+                [Parameter] Tensor w = ones(2);
+                readonly Holder holder = new();
+
+                [Differentiable]
+                public Tensor Forward(Tensor x) => {|#0:holder.Fc.call(x)|} * w;
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.UnsupportedStatement).WithLocation(0).WithArguments("holder.Fc.call(x)", "Forward",
+                "calling the TorchSharp module 'Linear' here: a module's call is differentiated only on a field of the [Model] whose method calls it (fc.call(x), with 'fc' a field of that model); otherwise hold its weight and bias as [Parameter] Tensor fields and call nn.functional.linear(x, weight, bias)"));
+
+    [Fact]
+    public Task A_TorchSharp_module_has_no_tangent_for_forward_mode()
         => VerifyAnalyzersAsync(Usings + """
             [Model]
             public partial class Net
             {
                 TorchSharp.Modules.Linear fc = nn.Linear(2, 2);
 
-                [Differentiable]
+                [Differentiable(Modes = DerivativeModes.Forward)]
                 public Tensor Forward(Tensor x) => {|#0:fc.call(x)|}.tanh();
             }
             """,
-            Diagnostic(DiagnosticDescriptors.UnsupportedStatement).WithLocation(0).WithArguments("fc.call(x)", "Forward",
-                "calling the TorchSharp module 'Linear' inside a [Differentiable] method: its parameters are not inputs of the generated derivative yet; hold its weight and bias as [Parameter] Tensor fields and call nn.functional.linear(x, weight, bias)"));
+            Diagnostic(DiagnosticDescriptors.ForwardModeUnavailable).WithLocation(0).WithArguments("fc.call(x)", "Forward",
+                "'fc' holds the TorchSharp module Linear, whose call runs on TorchSharp's tape and has no generated tangent; write its computation with TorchSharp operations on [Parameter] fields (nn.functional.linear(x, weight, bias)) for forward mode"));
+
+    [Fact]
+    public Task A_TorchSharp_module_called_in_a_loop_is_refused()
+        => VerifyAnalyzersAsync(Usings + """
+            [Model]
+            public partial class Net
+            {
+                TorchSharp.Modules.Linear cell = nn.Linear(2, 2);
+
+                [Differentiable]
+                public Tensor Forward(Tensor x)
+                {
+                    var h = x;
+                    for (var t = 0; t < 3; t++) h = {|#0:cell.call(h)|}.tanh();
+                    return h;
+                }
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.UnsupportedStatement).WithLocation(0).WithArguments("cell.call(h)", "Forward",
+                "a TorchSharp module call inside a loop is not supported yet; unroll the loop or move the call out of it"));
 
     [Fact]
     public Task Forward_forward_call_and_a_frozen_call_are_accepted()

@@ -127,6 +127,11 @@ internal sealed class ForwardModeChecks
             Report(call.GetLocation(), Shorten(call.ToString()), $"'{type.Name}' was compiled without its forward-mode methods");
     }
 
+    /// <summary>A TorchSharp module's call runs on the tape, which has no tangent to offer forward mode.</summary>
+    public void CheckModuleCall(SyntaxNode call, string field, string module)
+        => Report(call.GetLocation(), Shorten(call.ToString()),
+            $"'{field}' holds the TorchSharp module {module}, whose call runs on TorchSharp's tape and has no generated tangent; write its computation with TorchSharp operations on [Parameter] fields (nn.functional.linear(x, weight, bias)) for forward mode");
+
     /// <summary>A tensor call differentiated by <paramref name="rule"/>; <paramref name="packed"/> when a list or index in it is written out element by element.</summary>
     public void CheckTensorRule(TensorRule rule, SyntaxNode call, bool packed = false)
         => _tensorCalls.Add(new TensorTangentCheck(rule, packed, LocationInfo.From(call.GetLocation()), Shorten(call.ToString()), _method.Name));

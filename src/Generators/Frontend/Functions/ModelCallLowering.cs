@@ -8,7 +8,7 @@ using ValueType = Leibniz.Generators.IR.Functions.ValueType;
 
 namespace Leibniz.Generators.Frontend.Functions;
 
-/// <summary>Model composition: a <c>[Model]</c>'s differentiable method calling a <c>[Model]</c> field.</summary>
+/// <summary>Model composition: a <c>[Model]</c>'s differentiable method calling a <c>[Model]</c> or TorchSharp module field.</summary>
 internal sealed class ModelCallLowering
 {
     const string ForwardMethod = "Forward";
@@ -29,7 +29,8 @@ internal sealed class ModelCallLowering
     /// <summary>
     /// <c>encoder.Forward(x)</c>, <c>encoder.forward(x)</c> or <c>encoder.call(x)</c>, where <c>encoder</c> is a field of
     /// this model holding another <c>[Model]</c>: a <see cref="ModelCall"/> through the field's generated sweep, or
-    /// LZ0110 when it has none. Recognised by its receiver rather than by the method it binds to, because while
+    /// LZ0110 when it has none. <c>fc.call(x)</c> or <c>fc.forward(x)</c> on a field holding a TorchSharp module from a
+    /// tensor to a tensor is a <see cref="ModelCall"/> too, recorded on the tape by a <c>ModuleSweep</c>. Recognised by its receiver rather than by the method it binds to, because while
     /// the generators run a <c>[Model]</c> class has no base class, so <c>forward</c> and <c>call</c> may not bind.
     /// </summary>
     /// <returns>Whether the invocation is a call on a [Model] field; <paramref name="lowered"/> is null when it was reported.</returns>
@@ -39,12 +40,13 @@ internal sealed class ModelCallLowering
         if (!_context.IsModelMethod || invocation.Expression is not MemberAccessExpressionSyntax access) return false;
         if (_context.SymbolOf(access.Expression) is not IFieldSymbol { IsStatic: false } field
             || !SymbolEqualityComparer.Default.Equals(field.ContainingType, _context.Method.ContainingType)
-            || field.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } child
-            || !KnownSymbols.Has(child, _context.Known.ModelAttribute))
+            || field.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } child)
             return false;
 
         var name = access.Name.Identifier.Text;
         var throughTorch = name is TorchForwardMethod or TorchCallMethod;
+        var isTorchModule = !KnownSymbols.Has(child, _context.Known.ModelAttribute);
+        if (isTorchModule && (!throughTorch || !IsTensorToTensorModule(child))) return false;
         if (!throughTorch && name != ForwardMethod)
         {
             // Another method of the child: only its Forward has a sweep to run through. A TorchSharp
@@ -65,7 +67,7 @@ internal sealed class ModelCallLowering
             return true;
         }
 
-        if (Problem(child, name, throughTorch) is { } problem)
+        if (!isTorchModule && Problem(child, name, throughTorch) is { } problem)
         {
             _builder.Diagnostics.Report(DiagnosticDescriptors.ModelCallWithoutBackward, invocation.GetLocation(), LoweringDiagnostics.Shorten(invocation.ToString()), child.Name, problem);
             return true;
@@ -74,17 +76,33 @@ internal sealed class ModelCallLowering
         if (_builder.InLoop)
         {
             // A loop's reverse sweep recomputes an iteration from what it carried in; a kept sweep is not such a value.
-            _builder.Diagnostics.Unsupported(invocation, "a [Model] call inside a loop is not supported yet; unroll the loop or move the call out of it");
+            _builder.Diagnostics.Unsupported(invocation, (isTorchModule ? "a TorchSharp module" : "a [Model]") + " call inside a loop is not supported yet; unroll the loop or move the call out of it");
             return true;
         }
 
-        _builder.Forward?.CheckModelCall(invocation, field.Name);
+        if (isTorchModule) _builder.Forward?.CheckModuleCall(invocation, field.Name, child.Name);
+        else _builder.Forward?.CheckModelCall(invocation, field.Name);
         var input = _expressions.Lower(arguments[0].Expression);
         var throughCall = name == TorchCallMethod;
         var spec = _builder.ModelFields.Child(field.Name,
-            () => new ModelFieldSpec(field.Name, child.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), _builder.Locals.Fresh(field.Name + "Gradients")));
-        lowered = new ModelCall(field.Name, spec.ModelType, input, _builder.Locals.Fresh(field.Name + "Sweep")) { ThroughCall = throughCall };
+            () => new ModelFieldSpec(field.Name, child.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), _builder.Locals.Fresh(field.Name + "Gradients")) { IsTorchModule = isTorchModule });
+        lowered = new ModelCall(field.Name, spec.ModelType, input, _builder.Locals.Fresh(field.Name + "Sweep")) { ThroughCall = throughCall, IsTorchModule = isTorchModule };
         return true;
+    }
+
+    /// <summary>
+    /// A TorchSharp module from one tensor to a tensor (<c>nn.Module&lt;Tensor, Tensor&gt;</c>: <c>Linear</c>, <c>Conv2d</c>,
+    /// <c>LayerNorm</c>, <c>Embedding</c>, <c>Dropout</c>, <c>Sequential</c>, a user's own): its call runs on the tape.
+    /// </summary>
+    static bool IsTensorToTensorModule(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.MetadataName == "Module`2" && t.ContainingType?.Name == "nn" && t.ContainingAssembly?.Name == LoweringContext.TorchSharpAssembly)
+                return t.TypeArguments.All(a => a is INamedTypeSymbol named && IRTypes.IsTensor(named));
+        }
+
+        return false;
     }
 
     /// <summary>Why a call of <paramref name="method"/> on a <paramref name="child"/> cannot run through its generated sweep; null when it can.</summary>

@@ -227,8 +227,8 @@ internal sealed class TensorCallLowering
 
 
     /// <summary>
-    /// For <c>fc.call(x)</c> or <c>fc.forward(x)</c> on a TorchSharp module held in a field: what to write instead, since a
-    /// module's parameters are not inputs of the generated code; null for any other call.
+    /// For <c>fc.call(x)</c> or <c>fc.forward(x)</c> on a TorchSharp module that is not a field of the model whose method
+    /// calls it (those run on the tape, see <see cref="ModelCallLowering"/>): what to write instead; null for any other call.
     /// </summary>
     static string? ModuleAdvice(IInvocationOperation operation)
     {
@@ -247,7 +247,7 @@ internal sealed class TensorCallLowering
             "Sequential" => "call its layers one by one, each written as above",
             _ => "write its computation with TorchSharp operations on [Parameter] Tensor fields, or make it a [Model] with a [Differentiable] Forward",
         };
-        return $"calling the TorchSharp module '{module.Name}' inside a [Differentiable] method: its parameters are not inputs of the generated derivative yet; {instead}";
+        return $"calling the TorchSharp module '{module.Name}' here: a module's call is differentiated only on a field of the [Model] whose method calls it (fc.call(x), with 'fc' a field of that model); otherwise {instead}";
     }
 
     /// <summary>

@@ -4,13 +4,19 @@ namespace Leibniz.Generators.IR.Functions;
 
 // Model composition: a [Model]'s differentiable Forward calling the Forward of a [Model] field
 // (encoder.Forward(x), encoder.forward(x) or encoder.call(x)). The call runs through the field's own
-// generated sweep, kept for the caller's reverse sweep, which runs that sweep's pullback.
+// generated sweep, kept for the caller's reverse sweep, which runs that sweep's pullback. A TorchSharp
+// module in a field (fc.call(x) on an nn.Linear) is called the same way, its sweep a ModuleSweep that
+// records that one call on the tape.
 
 /// <summary>A <c>[Model]</c> field that a model's differentiable method calls.</summary>
 /// <param name="Name">The field, which names the called model's parameters in the caller's (<c>encoder.weight</c>).</param>
 /// <param name="ModelType">Its type, <c>global::</c>-qualified with type arguments.</param>
 /// <param name="Gradients">The sweep's variable summing the field's parameter gradients over its calls.</param>
-internal sealed record ModelFieldSpec(string Name, string ModelType, string Gradients);
+internal sealed record ModelFieldSpec(string Name, string ModelType, string Gradients)
+{
+    /// <summary>A TorchSharp module (<c>nn.Linear</c>…), not a <c>[Model]</c>: its call runs on the tape, in a <c>ModuleSweep</c>.</summary>
+    public bool IsTorchModule { get; init; }
+}
 
 /// <summary>Whether a called model's sweep computes its input's gradient.</summary>
 internal enum CalleeInputGradient
@@ -30,6 +36,9 @@ internal sealed record ModelCall(string Field, string ModelType, Operand Input, 
 {
     /// <summary>Written <c>call(x)</c>, which would run the field's forward hooks.</summary>
     public bool ThroughCall { get; init; }
+
+    /// <summary>A TorchSharp module's call: run on the tape by a <c>ModuleSweep</c> rather than a generated sweep.</summary>
+    public bool IsTorchModule { get; init; }
 
     /// <summary>Set by reverse mode, from the activity of the argument.</summary>
     public CalleeInputGradient InputGradient { get; init; } = CalleeInputGradient.Always;

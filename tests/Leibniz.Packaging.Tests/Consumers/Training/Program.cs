@@ -1,6 +1,6 @@
 // A user's program against the packed Leibniz (built by ConsumingProjectTests, not by this
 // repository): a [Model] fitted to y = 2·x₀ − x₁ + 0.5·x₂ + 0.25 by SGD. Each result is one
-// "KEY value" line for the test to read. A second model takes two inputs as a tuple.
+// "KEY value" line for the test to read. A second model takes two inputs as a tuple and calls an nn.Linear it holds.
 using System.Globalization;
 using Leibniz;
 using TorchSharp;
@@ -33,7 +33,7 @@ Console.WriteLine($"LOSS_LAST {losses[^1]:R}");
 Console.WriteLine($"WEIGHT {string.Join(",", model.Weight.data<float>().Select(w => w.ToString("R")))}");
 Console.WriteLine($"BIAS {model.Bias.item<float>():R}");
 
-// A [Differentiable] Forward over two inputs: its generated backward against TorchSharp's tape, in float64.
+// A [Differentiable] Forward over two inputs, calling a TorchSharp module: its generated backward against TorchSharp's tape, in float64.
 using var gated = new Gated(3);
 var features = randn(8, 3, dtype: ScalarType.Float64).requires_grad_();
 var gate = randn(8, 3, dtype: ScalarType.Float64);
@@ -67,15 +67,20 @@ public partial class Line
 public partial class Gated
 {
     [Parameter] Tensor mix;
+    TorchSharp.Modules.Linear projection;
 
-    public Gated(int features) => mix = randn(features, features, dtype: ScalarType.Float64);
+    public Gated(int features)
+    {
+        mix = randn(features, features, dtype: ScalarType.Float64);
+        projection = nn.Linear(features, features, dtype: ScalarType.Float64);
+    }
 
     [Differentiable]
     public Tensor Forward((Tensor Features, Tensor Gate) input)
     {
         var (features, gate) = input;
-        return nn.functional.linear(features, mix).tanh() * nn.functional.sigmoid(gate);
+        return projection.call(nn.functional.linear(features, mix).tanh()) * nn.functional.sigmoid(gate);
     }
 
-    public Tensor Reference(Tensor features, Tensor gate) => nn.functional.linear(features, mix).tanh() * nn.functional.sigmoid(gate);
+    public Tensor Reference(Tensor features, Tensor gate) => projection.call(nn.functional.linear(features, mix).tanh()) * nn.functional.sigmoid(gate);
 }
