@@ -219,7 +219,10 @@ internal static class FunctionEmitter
         var resultName = Id(((Variable)primal.Body.Statements.OfType<ReturnStatement>().Single().Value).Name);
         var gradients = primal.Parameters.Select(p => (Parameter: p, Adjoint: function.Adjoints.FirstOrDefault(a => a.Parameter == p.Name))).ToList();
         var models = primal.ModelFields;
-        var tupleType = "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}").Concat(models.Select(m => $"{ModelGradientsType} {Id(m.Name)}"))) + ")";
+        // C# has no tuple of one element: a model that reads no field (nor another model) returns its input's gradient alone.
+        var single = gradients.Count + models.Count == 1;
+        var tupleType = single ? tensor + "?" : "(" + string.Join(", ", gradients.Select(g => $"{tensor}? {Id(g.Parameter.Name)}").Concat(models.Select(m => $"{ModelGradientsType} {Id(m.Name)}"))) + ")";
+        string Pulled(string local, string name) => single ? local : $"{local}.{Id(name)}";
         var flagParameter = WithPullbackFlag(inputs.Name);
         var applied = new Scope(new[] { inputs.Name }).Fresh("arguments");
         var reassigned = new HashSet<string>(function.ReassignedInputs);
@@ -370,9 +373,9 @@ internal static class FunctionEmitter
         writer.Line("return (" + string.Join(", ", gradients.Select(g => (g.Parameter.IsField ? g.Adjoint?.LocalAdjoint : returnedInputAdjoints[g.Parameter.Name]) ?? "null").Concat(models.Select(m => m.Gradients))) + ");");
         writer.CloseBrace();
 
-        string InputGradients(string pulledGradients) => inputs.Pack(inputs.Parameters.Select(p => $"{pulledGradients}.{Id(p.Name)}"));
+        string InputGradients(string pulledGradients) => inputs.Pack(inputs.Parameters.Select(p => Pulled(pulledGradients, p.Name)));
 
-        WritePullbackInto(writer, name, inputs, gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).Select(g => g.Parameter.Name), models, seed, gradientsLocal, pulled);
+        WritePullbackInto(writer, name, inputs, InputGradients, gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).Select(g => g.Parameter.Name), models, seed, gradientsLocal, pulled);
 
         var parameterGradients = gradients.Where(g => g.Parameter.IsField && g.Adjoint is not null).ToList();
         if (parameterGradients.Count > 0 || models.Count > 0)
@@ -565,7 +568,7 @@ internal static class FunctionEmitter
         writer.Line("var gradients = sweep.Pullback(grad_output);");
         writer.Line("sweep.ReleaseIntermediates();");
         writer.Line(inputs.IsTuple ? "// One entry per argument of apply: none for the model, then the inputs and the parameters." : "// One entry per argument of apply: none for the model, then the input and the parameters.");
-        var listed = $"new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => "gradients." + Id(g.Parameter.Name) + "!"))} }}";
+        var listed = $"new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => Pulled("gradients", g.Parameter.Name) + "!"))} }}";
         if (models.Count == 0)
         {
             writer.Line($"return {listed};");
@@ -644,7 +647,7 @@ internal static class FunctionEmitter
     /// <c>PullbackInto</c>: the pullback as a model calling this one runs it, adding the parameters' gradients under their
     /// <c>named_parameters()</c> names, so a caller need not know this model's parameters to report them.
     /// </summary>
-    static void WritePullbackInto(SourceWriter writer, string name, ModelInputs inputs, IEnumerable<string> parameters, EquatableArray<ModelFieldSpec> models, string seed, string gradients, string pulled)
+    static void WritePullbackInto(SourceWriter writer, string name, ModelInputs inputs, System.Func<string, string> inputGradients, IEnumerable<string> parameters, EquatableArray<ModelFieldSpec> models, string seed, string gradients, string pulled)
     {
         var tensor = ValueType.Tensor.CSharpName();
         writer.Line();
@@ -662,7 +665,7 @@ internal static class FunctionEmitter
             writer.Line($"{gradients}.Add(\"{parameter}\", {Id(parameter)}, {pulled}.{Id(parameter)});");
         foreach (var model in models)
             writer.Line($"{gradients}.Add(\"{model.Name}\", {pulled}.{Id(model.Name)});");
-        writer.Line($"return {inputs.Pack(inputs.Parameters.Select(p => $"{pulled}.{Id(p.Name)}"))};");
+        writer.Line($"return {inputGradients(pulled)};");
         writer.CloseBrace();
     }
 
@@ -670,9 +673,16 @@ internal static class FunctionEmitter
     {
         foreach (var statement in block.Statements)
         {
-            if (statement is Assignment { Value: ModelCall call }) yield return call;
-            if (statement is not IfStatement branch) continue;
-            foreach (var nested in ModelCalls(branch.Then).Concat(ModelCalls(branch.Else))) yield return nested;
+            var nested = statement switch
+            {
+                Assignment { Value: ModelCall call } => new[] { call },
+                IfStatement i => ModelCalls(i.Then).Concat(ModelCalls(i.Else)),
+                // A module called in a loop: each iteration's call is recomputed by the reverse loop, which runs its pullback.
+                CountedLoopStatement l => ModelCalls(l.Header).Concat(ModelCalls(l.Body)).Concat(ModelCalls(l.Step)),
+                ReverseLoopStatement l => ModelCalls(l.Body),
+                _ => Enumerable.Empty<ModelCall>(),
+            };
+            foreach (var call in nested) yield return call;
         }
     }
 
@@ -685,6 +695,7 @@ internal static class FunctionEmitter
                 ModelPullbackStatement p => new[] { p },
                 IfStatement i => ModelPullbacks(i.Then).Concat(ModelPullbacks(i.Else)),
                 WhenAdjointStatement w => ModelPullbacks(w.Body),
+                ReverseLoopStatement l => ModelPullbacks(l.Body),
                 _ => Enumerable.Empty<ModelPullbackStatement>(),
             };
             foreach (var p in nested) yield return p;
@@ -702,7 +713,7 @@ internal static class FunctionEmitter
         if (call.IsTorchModule)
         {
             // A TorchSharp module: this one call is recorded on the tape (its hooks run, as call(x) runs them).
-            writer.Line($"{call.Sweep} = {ModuleSweepType}.Run({scope.Owner}.{Id(call.Field)}, {Operand(call.Input)}, {inputGradient}, throughCall: {(call.ThroughCall ? "true" : "false")});");
+            writer.Line($"{call.Sweep} = {ModuleSweepType}.{(call.InLoop ? "RunInLoop" : "Run")}({scope.Owner}.{Id(call.Field)}, {Operand(call.Input)}, {inputGradient}, throughCall: {(call.ThroughCall ? "true" : "false")});");
             writer.Line($"{Id(target)} = {call.Sweep}.Output;");
             return;
         }

@@ -46,7 +46,8 @@ internal static class TangentEmitter
             WriteTangent(writer, function);
             writer.Line();
             WriteJacobianVectorProduct(writer, function);
-            if (function.Primal.IsModelMethod && function.Primal.ReturnType == ValueType.Tensor)
+            // Over the parameter fields one by one; a model without any has only the list form below.
+            if (function.Primal.IsModelMethod && function.Primal.ReturnType == ValueType.Tensor && function.Tangents.Any(t => IsField(function.Primal, t.Parameter)))
             {
                 writer.Line();
                 WriteGaussNewtonProduct(writer, function);
@@ -151,7 +152,8 @@ internal static class TangentEmitter
         var directions = parameters.ToDictionary(t => t.Parameter, t => Fresh("v" + t.Parameter, taken));
         var noGrad = Fresh("noGrad", taken);
         var tensor = ValueType.Tensor.CSharpName();
-        var tuple = "(" + string.Join(", ", parameters.Select(t => $"{tensor}? {Id(t.Parameter)}")) + ")";
+        // One parameter field is one tensor: C# has no tuple of one element.
+        var tuple = parameters.Count == 1 ? tensor + "?" : "(" + string.Join(", ", parameters.Select(t => $"{tensor}? {Id(t.Parameter)}")) + ")";
         var signature = new[] { inputs.Declaration }
             .Concat(parameters.Select(t => $"{tensor} {Id(directions[t.Parameter])}"))
             .Append($"{LossHessianProductType} {lossCurvature}");
@@ -381,10 +383,11 @@ internal static class TangentEmitter
         writer.Line($"var {dot} = {primal.Name}{HessianVectorProductSuffix}({string.Join(", ", arguments)});");
         writer.Line($"{Id(gx)} = {Id(gx)}_ ?? global::TorchSharp.torch.zeros_like({x});");
         writer.Line($"{Id(hvx)} = {Id(hvx)}_ ?? global::TorchSharp.torch.zeros_like({x});");
-        var byName = string.Join(", ", fields.Select(t => $"(\"{t.Parameter}\", {Id(t.Parameter)}, {Id(outputs[t.Parameter].Gradient)})"));
-        writer.Line($"{gradients} = {ParameterDirectionsType}.InOrder(this, new[] {{ {byName} }});");
-        byName = string.Join(", ", fields.Select(t => $"(\"{t.Parameter}\", {Id(t.Parameter)}, {Id(outputs[t.Parameter].Product)})"));
-        writer.Line($"{products} = {ParameterDirectionsType}.InOrder(this, new[] {{ {byName} }});");
+        // A model that reads no parameter field still lists its parameters (zeros): InOrder's params array is then empty.
+        string ByName(System.Func<string, string> value) => fields.Count == 0 ? ""
+            : ", new[] { " + string.Join(", ", fields.Select(t => $"(\"{t.Parameter}\", {Id(t.Parameter)}, {Id(value(t.Parameter))})")) + " }";
+        writer.Line($"{gradients} = {ParameterDirectionsType}.InOrder(this{ByName(f => outputs[f].Gradient)});");
+        writer.Line($"{products} = {ParameterDirectionsType}.InOrder(this{ByName(f => outputs[f].Product)});");
         writer.Line($"return {dot};");
         writer.CloseBrace();
     }

@@ -59,6 +59,9 @@ internal static class DescentFusion
                 case ModelPullbackStatement p: pullbacks.Add(p); break;
                 case IfStatement i: CollectModelPullbacks(i.Then, pullbacks); CollectModelPullbacks(i.Else, pullbacks); break;
                 case WhenAdjointStatement w: CollectModelPullbacks(w.Body, pullbacks); break;
+                // Once per iteration: a model called in a loop is never called once, and one called outside it too must not
+                // update its parameters while the reverse loop still recomputes iterations that read them.
+                case ReverseLoopStatement l: CollectModelPullbacks(l.Body, pullbacks); CollectModelPullbacks(l.Body, pullbacks); break;
             }
         }
     }

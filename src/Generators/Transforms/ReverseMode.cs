@@ -367,11 +367,14 @@ internal sealed class ReverseMode
         {
             switch (statement)
             {
-                case Assignment assignment when !live.Contains(assignment.Target):
+                // A model call also sets its sweep, which the reverse reads for the call's pullback even where it reads
+                // nothing of the call's output.
+                case Assignment assignment when !live.Contains(assignment.Target) && !(assignment.Value is ModelCall call && live.Contains(call.Sweep)):
                 case SaveStatement { Slot: { } unread } when !live.Contains(unread):
                     continue;
                 case Assignment assignment:
                     live.Remove(assignment.Target);
+                    if (assignment.Value is ModelCall { Sweep: var sweep }) live.Remove(sweep);
                     break;
                 case SaveStatement { Slot: { } slot }:
                     live.Remove(slot);

@@ -54,6 +54,23 @@ public sealed class ModuleSweep
         return new ModuleSweep(module, leaf, output, wantsInput);
     }
 
+    /// <summary>
+    /// <see cref="Run"/> for a call inside a loop. The reverse sweep recomputes each iteration, so the call runs again there
+    /// and must give the same value: a module holding dropout (or alpha dropout) in training mode would draw a second mask,
+    /// and is refused.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><paramref name="module"/> holds dropout and is in training mode.</exception>
+    public static ModuleSweep RunInLoop(nn.Module<Tensor, Tensor> module, Tensor input, bool inputGradient, bool throughCall)
+    {
+        if (module is not null && module.training && module.modules().FirstOrDefault(IsDropout) is { } dropout)
+            throw new InvalidOperationException(
+                $"The {module.GetType().Name} module called inside a loop of a [Differentiable] method holds {dropout.GetType().Name} and is in training mode: the reverse sweep recomputes each iteration, which would draw a second dropout mask. Apply the dropout before or after the loop, or call eval() on the module.");
+        return Run(module!, input, inputGradient, throughCall);
+    }
+
+    static bool IsDropout(nn.Module module)
+        => module.GetType().Name.Contains("Dropout") && module.GetType().Namespace == typeof(TorchSharp.Modules.Dropout).Namespace;
+
     /// <summary>The module's output, detached from the recorded call.</summary>
     public Tensor Output { get; }
 

@@ -196,6 +196,77 @@ public sealed class TorchModuleModelTests
     }
 
     [Fact]
+    public void Modules_called_in_a_loop_are_recomputed_by_the_reverse_loop_and_match_autograd()
+    {
+        using var model = new ModuleRecurrence(features: 3, units: 4);
+        using var sequence = randn(5, 2, 3, dtype: ScalarType.Float64);
+        using var target = randn(2, 4, dtype: ScalarType.Float64);
+
+        var generated = Gradients(model, () => mse_loss(model.call(sequence), target));
+        var oracle = Gradients(model, () => mse_loss(model.Reference(sequence), target));
+        Assert.Equal(new[] { "gain", "input.weight", "input.bias", "hidden.weight", "hidden.bias" }, oracle.Keys);
+        foreach (var (name, expected) in oracle) AssertClose(expected, generated[name], name);
+
+        using var seed = randn(2, 4, dtype: ScalarType.Float64);
+        var seeded = Gradients(model, () => (model.Reference(sequence) * seed).sum());
+        const double learningRate = 0.1;
+        var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        using (no_grad()) model.ForwardWithPullback(sequence).Descend(seed, learningRate);
+        foreach (var (name, parameter) in model.named_parameters())
+            AssertClose(before[name] - learningRate * seeded[name], parameter.detach(), name + " after one Descend step");
+    }
+
+    [Fact]
+    public void Dropout_inside_a_module_called_in_a_loop_is_refused_in_training_and_runs_in_eval()
+    {
+        using var model = new ModuleRecurrence(features: 3, units: 4, withDropout: true);
+        using var sequence = randn(5, 2, 3, dtype: ScalarType.Float64);
+
+        var refusal = Assert.Throws<InvalidOperationException>(() => model.ForwardWithPullback(sequence));
+        Assert.Contains("Dropout", refusal.Message);
+        Assert.Contains("second dropout mask", refusal.Message);
+
+        model.eval();
+        var generated = Gradients(model, () => model.call(sequence).pow(2).sum());
+        var oracle = Gradients(model, () => model.Reference(sequence).pow(2).sum());
+        foreach (var (name, expected) in oracle) AssertClose(expected, generated[name], name + " in eval mode");
+    }
+
+    [Fact]
+    public void A_model_reading_no_field_returns_its_input_gradient_alone()
+    {
+        using var model = new Parameterless();
+        var x = randn(3, 2, dtype: ScalarType.Float64).requires_grad_();
+        model.call(x).sum().backward();
+        var expected = x.detach().tanh() + x.detach() * (1 - x.detach().tanh().pow(2));
+        AssertClose(expected, x.grad, "x through loss.backward()");
+
+        using var noGrad = no_grad();
+        Tensor? pulled = model.ForwardWithPullback(x.detach()).Pullback();
+        AssertClose(expected, pulled, "x through Pullback");
+        using var direction = randn(3, 2, dtype: ScalarType.Float64);
+        var jvp = model.ForwardJacobianVectorProduct(x.detach(), direction);
+        AssertClose(expected * direction, jvp, "the tangent");
+    }
+
+    [Fact]
+    public void A_model_with_one_parameter_field_returns_its_Gauss_Newton_product_as_one_tensor()
+    {
+        using var model = new SingleWeight();
+        using var x = randn(4, 3, dtype: ScalarType.Float64);
+        using var direction = randn(3, 3, dtype: ScalarType.Float64);
+
+        // For ℓ = ‖f‖², G·v = 2 Jᵀ(J·v): J·v from the generated tangent, Jᵀ from the tape.
+        Tensor jv;
+        using (no_grad()) jv = model.ForwardJacobianVectorProduct(x, zeros_like(x), new[] { direction });
+        var weight = model.Weight;
+        model.zero_grad();
+        (x.matmul(weight).tanh() * (2 * jv)).sum().backward();
+        Tensor? product = model.ForwardGaussNewtonProduct(x, direction, (_, u) => 2 * u);
+        AssertClose(weight.grad!, product, "G·v");
+    }
+
+    [Fact]
     public void A_model_with_modules_trains_with_a_TorchSharp_optimizer()
     {
         using var model = new ModuleStack(2, 8, 1);

@@ -109,3 +109,63 @@ public partial class ImageBlock
         return classifier.call(features.flatten(1)) + bias.sum();
     }
 }
+
+/// <summary>
+/// A recurrent cell of two linear modules over time steps: module calls inside a loop, one read only through its
+/// pullback (the relu's reverse reads its own output), which the reverse loop recomputes.
+/// </summary>
+[Model]
+public partial class ModuleRecurrence
+{
+    [Parameter] Tensor gain;
+    Linear input, hidden;
+    Sequential? step;
+
+    public ModuleRecurrence(int features, int units, bool withDropout = false)
+    {
+        gain = ones(units, dtype: ScalarType.Float64) + 0.1 * randn(units, dtype: ScalarType.Float64);
+        input = nn.Linear(features, units, dtype: ScalarType.Float64);
+        hidden = nn.Linear(units, units, dtype: ScalarType.Float64);
+        step = nn.Sequential(nn.Tanh(), withDropout ? nn.Dropout(0.5) : nn.Identity());
+    }
+
+    public int Units => (int)gain.shape[0];
+
+    [Differentiable]
+    public Tensor Forward(Tensor sequence)
+    {
+        var h = zeros(sequence.shape[1], gain.shape[0], dtype: sequence.dtype);
+        for (long t = 0; t < sequence.shape[0]; t++)
+            h = step!.call(hidden.call(h).relu() * gain + input.call(sequence[t]));
+        return h;
+    }
+
+    /// <summary>The same computation, for the autograd oracle.</summary>
+    public Tensor Reference(Tensor sequence)
+    {
+        var h = zeros(sequence.shape[1], gain.shape[0], dtype: sequence.dtype);
+        for (long t = 0; t < sequence.shape[0]; t++)
+            h = step!.call(hidden.call(h).relu() * gain + input.call(sequence[t]));
+        return h;
+    }
+}
+
+/// <summary>A model that reads none of its fields: its sweep returns the input's gradient alone.</summary>
+[Model]
+public partial class Parameterless
+{
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public Tensor Forward(Tensor x) => x.tanh() * x;
+}
+
+/// <summary>One parameter field and forward mode: its Gauss–Newton product returns one tensor.</summary>
+[Model]
+public partial class SingleWeight
+{
+    [Parameter] Tensor weight = randn(3, 3, dtype: ScalarType.Float64) * 0.5;
+
+    [Differentiable(Modes = DerivativeModes.HessianVectorProduct)]
+    public Tensor Forward(Tensor x) => x.matmul(weight).tanh();
+
+    public Tensor Weight => weight;
+}

@@ -73,10 +73,11 @@ internal sealed class ModelCallLowering
             return true;
         }
 
-        if (_builder.InLoop)
+        if (_builder.InLoop && !isTorchModule)
         {
-            // A loop's reverse sweep recomputes an iteration from what it carried in; a kept sweep is not such a value.
-            _builder.Diagnostics.Unsupported(invocation, (isTorchModule ? "a TorchSharp module" : "a [Model]") + " call inside a loop is not supported yet; unroll the loop or move the call out of it");
+            // The reverse loop would run the called model's generated sweep again; one whose Forward draws dropout would
+            // draw another mask, which nothing here can see. A TorchSharp module is checked for dropout when it runs.
+            _builder.Diagnostics.Unsupported(invocation, "a [Model] call inside a loop is not supported yet; unroll the loop, move the call out of it, or hold the layer as a TorchSharp module (nn.Linear), which may be called in a loop");
             return true;
         }
 
@@ -86,7 +87,7 @@ internal sealed class ModelCallLowering
         var throughCall = name == TorchCallMethod;
         var spec = _builder.ModelFields.Child(field.Name,
             () => new ModelFieldSpec(field.Name, child.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), _builder.Locals.Fresh(field.Name + "Gradients")) { IsTorchModule = isTorchModule });
-        lowered = new ModelCall(field.Name, spec.ModelType, input, _builder.Locals.Fresh(field.Name + "Sweep")) { ThroughCall = throughCall, IsTorchModule = isTorchModule };
+        lowered = new ModelCall(field.Name, spec.ModelType, input, _builder.Locals.Fresh(field.Name + "Sweep")) { ThroughCall = throughCall, IsTorchModule = isTorchModule, InLoop = _builder.InLoop };
         return true;
     }
 

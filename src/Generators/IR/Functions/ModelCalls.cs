@@ -40,6 +40,9 @@ internal sealed record ModelCall(string Field, string ModelType, Operand Input, 
     /// <summary>A TorchSharp module's call: run on the tape by a <c>ModuleSweep</c> rather than a generated sweep.</summary>
     public bool IsTorchModule { get; init; }
 
+    /// <summary>Inside a loop, whose reverse recomputes each iteration: the call runs twice and must give the same value.</summary>
+    public bool InLoop { get; init; }
+
     /// <summary>Set by reverse mode, from the activity of the argument.</summary>
     public CalleeInputGradient InputGradient { get; init; } = CalleeInputGradient.Always;
 }
