@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
+using static Leibniz.Tests.Differentiation.TensorOracle;
 
 namespace Leibniz.Tests.Models;
 
@@ -12,12 +13,6 @@ namespace Leibniz.Tests.Models;
 public sealed class TorchModuleModelTests
 {
     public TorchModuleModelTests() => manual_seed(61);
-
-    static void AssertClose(Tensor expected, Tensor? actual, string what)
-    {
-        Assert.NotNull(actual);
-        Assert.True(expected.allclose(actual!, rtol: 1e-10, atol: 1e-12), $"{what}: largest difference {(expected - actual!).abs().max().ToDouble():E2}");
-    }
 
     static Dictionary<string, Tensor> Gradients(nn.Module model, Func<Tensor> loss)
     {
