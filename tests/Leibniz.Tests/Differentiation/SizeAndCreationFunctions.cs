@@ -9,6 +9,15 @@ namespace Leibniz.Tests.Differentiation;
 /// </summary>
 public static partial class SizeAndCreationFunctions
 {
+    /// <summary>Creation and indices with their dtype written as an enum member, as most code writes it.</summary>
+    [Differentiable]
+    public static Tensor DtypeAsWritten(Tensor x)
+    {
+        var every = arange(0, x.shape[0], 2, dtype: ScalarType.Int64);
+        var offset = ones(x.shape[1], dtype: ScalarType.Float64) * 0.5;
+        return (x.index_select(0, every) * offset).tanh().sum() + x.to(ScalarType.Float64).pow(2).mean();
+    }
+
     /// <summary>A recurrence over the time steps of xs [T, B, D], its start state created from the sizes it reads.</summary>
     [Differentiable(Modes = DerivativeModes.Forward)]
     public static Tensor Recurrence(Tensor xs, Tensor w)

@@ -29,6 +29,14 @@ public sealed class SizeAndCreationTests
         Assert.Equal(((dxs! * vx).sum() + (dw! * vw).sum()).ToDouble(), product.ToDouble(), 10);
     }
 
+    [Fact]
+    public void A_dtype_written_as_an_enum_member_is_passed_as_written()
+    {
+        var x = Leaf(5, 3);
+        var value = SizeAndCreationFunctions.DtypeAsWrittenWithGradient(x, out var dx);
+        AssertMatchesAutograd(() => SizeAndCreationFunctions.DtypeAsWritten(x), value, new[] { dx }, (x, "x"));
+    }
+
     [Theory]
     [MemberData(nameof(Sequences))]
     public void An_int_counter_compared_with_size_runs_every_step(long steps, long batch, long width)

@@ -59,6 +59,10 @@ internal sealed class TensorArgumentLowering
             if (ConstantOperands.ToNumber(constant.Value) is { } number) return new Literal(number, IRTypes.Of(value.Type) ?? ValueType.Double);
         }
 
+        // An enum member passed to a nullable parameter (dtype: ScalarType.Int64 into ScalarType?): the conversion has no
+        // constant value, but the member is written back as it is.
+        if (value is IConversionOperation { IsImplicit: true, Operand: IFieldReferenceOperation { Field.IsConst: true, Type.TypeKind: TypeKind.Enum } member })
+            return new CodeLiteral(member.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + member.Field.Name);
         if (ConstantSizes(value) is { } sizes) return sizes;
         if (TensorFact(value) is { } fact) return fact;
         return value.Syntax is ExpressionSyntax expression ? _expressions.Lower(expression) : new CodeLiteral(value.Syntax.ToString());

@@ -1,0 +1,3 @@
+using Leibniz.DeviceCheck;
+
+return DeviceCheckProgram.Run(args, Console.Out);
