@@ -7,9 +7,10 @@ namespace Leibniz.Benchmarks.Mlp;
 
 /// <summary>
 /// One training step (forward, cross-entropy, backward, SGD) of the same network on the same data,
-/// five ways: TorchSharp's tape records <c>Forward</c> (the baseline); <c>loss.backward()</c> runs the
+/// six ways: TorchSharp's tape records <c>Forward</c> (the baseline); <c>loss.backward()</c> runs the
 /// generated backward through a <c>torch.autograd.Function</c>; <c>Backward</c> accumulates the generated
-/// gradients into <c>.grad</c> for the optimizer with only the loss on the tape; the tape-free path,
+/// gradients into <c>.grad</c> for the optimizer with only the loss on the tape (and <c>TrainStep</c>, which does
+/// that in one call); the tape-free path,
 /// <c>ForwardWithPullback</c> with the cross-entropy gradient and the SGD update written out; and the
 /// tape-free path with the update folded into the generated backward (<c>Descend</c>).
 /// </summary>
@@ -88,6 +89,13 @@ public class MlpTrainingStepBenchmarks
         cross_entropy(output, _y).backward();
         sweep.Backward(output.grad);
         _optimizer.step();
+    }
+
+    [Benchmark(Description = "generated TrainStep (the same, in one call)")]
+    public void GeneratedTrainStep()
+    {
+        using var scope = NewDisposeScope();
+        _model.TrainStep(_x, _y, (output, target) => cross_entropy(output, target), _optimizer);
     }
 
     [Benchmark(Description = "generated backward, tape-free, SGD folded in (Descend)")]

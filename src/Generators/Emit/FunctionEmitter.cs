@@ -304,6 +304,9 @@ internal static class FunctionEmitter
         writer.CloseBrace();
         writer.Line();
 
+        var parameterCount = gradients.Count(g => g.Parameter.IsField && g.Adjoint is not null) + models.Count;
+        if (name == ForwardMethod && parameterCount > 0) WriteTrainStep(writer, inputs);
+
         writer.Line($"/// <summary>The recorded forward pass of {name}: its output, and a pullback that runs once.</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
         writer.Line($"public sealed class {sweep}");
@@ -583,6 +586,40 @@ internal static class FunctionEmitter
         }
         writer.CloseBrace();
         writer.CloseBrace();
+    }
+
+    /// <summary>
+    /// <c>TrainStep</c>: one training step with the model off TorchSharp's tape — Forward's sweep, the loss on the tape over
+    /// the output alone, the generated backward into each parameter's <c>.grad</c>, the optimizer's step.
+    /// </summary>
+    static void WriteTrainStep(SourceWriter writer, ModelInputs inputs)
+    {
+        var tensor = ValueType.Tensor.CSharpName();
+        var taken = new Scope(new[] { inputs.Name });
+        var (target, loss, optimizer, sweep, seed, value) = (taken.Fresh("target"), taken.Fresh("loss"), taken.Fresh("optimizer"), taken.Fresh("sweep"), taken.Fresh("seed"), taken.Fresh("value"));
+        writer.Line("/// <summary>");
+        writer.Line("/// One training step with the model off TorchSharp's tape: Forward's sweep, the loss over its output (on the tape, the");
+        writer.Line($"/// loss alone), the generated backward into each parameter's <c>.grad</c>, then <paramref name=\"{optimizer}\"/>'s step. The fast");
+        writer.Line("/// path for a training loop; <c>loss.backward()</c> through <c>call</c> is the one for a model inside a larger graph.");
+        writer.Line("/// </summary>");
+        writer.Line($"/// <param name=\"{inputs.Name}\">{(inputs.IsTuple ? "The inputs, one tensor per element." : "The input.")}</param>");
+        writer.Line($"/// <param name=\"{target}\">What <paramref name=\"{loss}\"/> compares the output with.</param>");
+        writer.Line($"/// <param name=\"{loss}\">A scalar loss of the output and the target, such as <c>(output, target) =&gt; nn.functional.cross_entropy(output, target)</c>.</param>");
+        writer.Line($"/// <param name=\"{optimizer}\">Any TorchSharp optimizer over this model's parameters; its gradients are zeroed first.</param>");
+        writer.Line("/// <returns>The loss before the step.</returns>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\">An argument is null (<see cref=\"global::System.ArgumentNullException\"/>), the loss is not a scalar, or it does not read the output.</exception>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"public double TrainStep({inputs.Declaration}, {tensor} {target}, global::System.Func<{tensor}, {tensor}, {tensor}> {loss}, global::TorchSharp.torch.optim.Optimizer {optimizer})");
+        writer.OpenBrace();
+        writer.Line($"{ValidationType}.NotNull({optimizer}, nameof({optimizer}), \"TrainStep\");");
+        writer.Line($"{optimizer}.zero_grad();");
+        writer.Line($"var {sweep} = {ForwardMethod}WithPullback({Id(inputs.Name)}, {WithPullbackFlag(inputs.Name)}: false);");
+        writer.Line($"var {seed} = global::Leibniz.Generated.TrainingSteps.LossGradient({sweep}.Output, {target}, {loss}, out var {value}, \"TrainStep\");");
+        writer.Line($"{sweep}.Backward({seed});");
+        writer.Line($"{optimizer}.step();");
+        writer.Line($"return {value};");
+        writer.CloseBrace();
+        writer.Line();
     }
 
     const string LearningRateParameter = "learningRate";

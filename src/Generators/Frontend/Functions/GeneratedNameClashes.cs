@@ -25,6 +25,7 @@ internal static class GeneratedNameClashes
             generated.Add((name + "ThroughGeneratedBackward", "method"));
             generated.Add((name + "Sweep", "sweep class"));
             generated.Add((name + "Function", "autograd function"));
+            if (name == "Forward") generated.Add(("TrainStep", "method"));
         }
         else
         {

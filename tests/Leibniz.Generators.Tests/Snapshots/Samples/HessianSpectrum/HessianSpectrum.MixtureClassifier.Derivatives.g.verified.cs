@@ -27,6 +27,29 @@ namespace HessianSpectrum
             return ForwardFunction.apply(this, x, this.w1, this.b1, this.w2, this.b2, this.w3, this.b3);
         }
 
+        /// <summary>
+        /// One training step with the model off TorchSharp's tape: Forward's sweep, the loss over its output (on the tape, the
+        /// loss alone), the generated backward into each parameter's <c>.grad</c>, then <paramref name="optimizer"/>'s step. The fast
+        /// path for a training loop; <c>loss.backward()</c> through <c>call</c> is the one for a model inside a larger graph.
+        /// </summary>
+        /// <param name="x">The input.</param>
+        /// <param name="target">What <paramref name="loss"/> compares the output with.</param>
+        /// <param name="loss">A scalar loss of the output and the target, such as <c>(output, target) =&gt; nn.functional.cross_entropy(output, target)</c>.</param>
+        /// <param name="optimizer">Any TorchSharp optimizer over this model's parameters; its gradients are zeroed first.</param>
+        /// <returns>The loss before the step.</returns>
+        /// <exception cref="global::System.ArgumentException">An argument is null (<see cref="global::System.ArgumentNullException"/>), the loss is not a scalar, or it does not read the output.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public double TrainStep(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor target, global::System.Func<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> loss, global::TorchSharp.torch.optim.Optimizer optimizer)
+        {
+            global::Leibniz.Generated.Validation.NotNull(optimizer, nameof(optimizer), "TrainStep");
+            optimizer.zero_grad();
+            var sweep = ForwardWithPullback(x, inputGradient: false);
+            var seed = global::Leibniz.Generated.TrainingSteps.LossGradient(sweep.Output, target, loss, out var value, "TrainStep");
+            sweep.Backward(seed);
+            optimizer.step();
+            return value;
+        }
+
         /// <summary>The recorded forward pass of Forward: its output, and a pullback that runs once.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public sealed class ForwardSweep
