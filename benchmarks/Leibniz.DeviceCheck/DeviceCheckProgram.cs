@@ -61,10 +61,12 @@ public static class DeviceCheckProgram
 
         output.WriteLine();
         output.WriteLine($"MLP training step on {device.type}, float32, median µs (ratio to autograd):");
-        output.WriteLine($"{"batch / sizes",-26} {"autograd",12} {"loss.backward()",22} {"TrainStep",22} {"Descend",22}");
+        output.WriteLine($"{"batch / sizes",-26} {"autograd",10} {"loss.backward()",19} {"TrainStep(opt)",19} {"TrainStep(lr)",19} {"Descend",19}");
         foreach (var row in StepTimings.Run(device, quick ? 10 : 200, quick ? 1 : StepTimings.Sizes.Length))
-            output.WriteLine($"{row.Size,-26} {row.Autograd,12:F1} {row.Bridge,12:F1} ({row.Bridge / row.Autograd,6:F2}) {row.TrainStep,12:F1} ({row.TrainStep / row.Autograd,6:F2}) {row.Descend,12:F1} ({row.Descend / row.Autograd,6:F2})");
+            output.WriteLine($"{row.Size,-26} {row.Autograd,10:F1} {Cell(row.Bridge, row.Autograd)} {Cell(row.TrainStep, row.Autograd)} {Cell(row.TrainStepFused, row.Autograd)} {Cell(row.Descend, row.Autograd)}");
 
         return failed == 0 ? 0 : 1;
     }
+
+    static string Cell(double time, double baseline) => $"{time,10:F1} ({time / baseline,5:F2})";
 }

@@ -305,7 +305,7 @@ internal static class FunctionEmitter
         writer.Line();
 
         var parameterCount = gradients.Count(g => g.Parameter.IsField && g.Adjoint is not null) + models.Count;
-        if (name == ForwardMethod && parameterCount > 0) WriteTrainStep(writer, inputs);
+        if (name == ForwardMethod && parameterCount > 0 && function.Descent is not null) WriteTrainStep(writer, inputs);
 
         writer.Line($"/// <summary>The recorded forward pass of {name}: its output, and a pullback that runs once.</summary>");
         writer.Line(GeneratedFile.GeneratedCodeAttribute);
@@ -568,13 +568,16 @@ internal static class FunctionEmitter
         writer.Line($"if (global::TorchSharp.torch.is_grad_enabled()) return sweep.{onTheTape}(grad_output);");
         writer.Line("// retain_graph: autograd may run this backward again; the sweep then runs the forward again first.");
         writer.Line($"if (sweep.{reverseSweepRan}) sweep = sweep.{again}();");
+        writer.Line("// What the reverse sweep makes besides the gradients goes when it is done, not when the finalizer runs: autograd");
+        writer.Line("// may run this outside the dispose scope of the step, and large buffers left to the collector are costly to remake.");
+        writer.Line("using var scope = global::TorchSharp.torch.NewDisposeScope();");
         writer.Line("var gradients = sweep.Pullback(grad_output);");
         writer.Line("sweep.ReleaseIntermediates();");
         writer.Line(inputs.IsTuple ? "// One entry per argument of apply: none for the model, then the inputs and the parameters." : "// One entry per argument of apply: none for the model, then the input and the parameters.");
         var listed = $"new global::System.Collections.Generic.List<{tensor}> {{ null!, {string.Join(", ", gradients.Select(g => Pulled("gradients", g.Parameter.Name) + "!"))} }}";
         if (models.Count == 0)
         {
-            writer.Line($"return {listed};");
+            writer.Line($"return {SweepLifetimeType}.Keep({listed});");
         }
         else
         {
@@ -582,7 +585,7 @@ internal static class FunctionEmitter
             writer.Line("// Then the called models' parameters, as apply received them.");
             foreach (var model in models)
                 writer.Line($"result.AddRange(gradients.{Id(model.Name)}.InOrderOf(sweep.{ownerProperty}.{Id(model.Name)}));");
-            writer.Line("return result;");
+            writer.Line($"return {SweepLifetimeType}.Keep(result);");
         }
         writer.CloseBrace();
         writer.CloseBrace();
@@ -617,6 +620,28 @@ internal static class FunctionEmitter
         writer.Line($"var {seed} = global::Leibniz.Generated.TrainingSteps.LossGradient({sweep}.Output, {target}, {loss}, out var {value}, \"TrainStep\");");
         writer.Line($"{sweep}.Backward({seed});");
         writer.Line($"{optimizer}.step();");
+        writer.Line($"return {value};");
+        writer.CloseBrace();
+        writer.Line();
+
+        var learningRate = taken.Fresh(LearningRateParameter);
+        writer.Line("/// <summary>");
+        writer.Line("/// One step of plain gradient descent with the model off TorchSharp's tape: Forward's sweep, the loss over its output (on the");
+        writer.Line($"/// tape, the loss alone), then every parameter p ← p − <paramref name=\"{learningRate}\"/>·∂p, the update folded into the generated");
+        writer.Line("/// backward where a rule allows (<c>Descend</c>). The fastest step there is; use the optimizer overload for anything but plain SGD.");
+        writer.Line("/// </summary>");
+        writer.Line($"/// <param name=\"{inputs.Name}\">{(inputs.IsTuple ? "The inputs, one tensor per element." : "The input.")}</param>");
+        writer.Line($"/// <param name=\"{target}\">What <paramref name=\"{loss}\"/> compares the output with.</param>");
+        writer.Line($"/// <param name=\"{loss}\">A scalar loss of the output and the target, such as <c>(output, target) =&gt; nn.functional.cross_entropy(output, target)</c>.</param>");
+        writer.Line($"/// <param name=\"{learningRate}\">The step size.</param>");
+        writer.Line("/// <returns>The loss before the step.</returns>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentException\">An argument is null (<see cref=\"global::System.ArgumentNullException\"/>), the loss is not a scalar, or it does not read the output.</exception>");
+        writer.Line(GeneratedFile.GeneratedCodeAttribute);
+        writer.Line($"public double TrainStep({inputs.Declaration}, {tensor} {target}, global::System.Func<{tensor}, {tensor}, {tensor}> {loss}, double {learningRate})");
+        writer.OpenBrace();
+        writer.Line($"var {sweep} = {ForwardMethod}WithPullback({Id(inputs.Name)}, {WithPullbackFlag(inputs.Name)}: false);");
+        writer.Line($"var {seed} = global::Leibniz.Generated.TrainingSteps.LossGradient({sweep}.Output, {target}, {loss}, out var {value}, \"TrainStep\");");
+        writer.Line($"{sweep}.Descend({seed}, {learningRate});");
         writer.Line($"return {value};");
         writer.CloseBrace();
         writer.Line();

@@ -35,6 +35,17 @@ public static class SweepLifetime
     }
 
     /// <summary>
+    /// Takes the gradients a generated backward hands autograd out of the dispose scope the backward opened, which then
+    /// disposes everything else the reverse sweep made; nulls (no gradient) stay.
+    /// </summary>
+    public static System.Collections.Generic.List<Tensor> Keep(System.Collections.Generic.List<Tensor> gradients)
+    {
+        foreach (var gradient in gradients)
+            if (gradient is not null && !gradient.IsInvalid) gradient.MoveToOuterDisposeScope();
+        return gradients;
+    }
+
+    /// <summary>
     /// Disposes the sweep's <paramref name="intermediates"/> after its backward ran, except any that is one of
     /// <paramref name="shared"/> (the input and the parameters, which others own): a variable may simply name one
     /// of them.

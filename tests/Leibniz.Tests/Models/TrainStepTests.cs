@@ -51,6 +51,30 @@ public sealed class TrainStepTests
     }
 
     [Fact]
+    public void The_learning_rate_overload_steps_as_plain_SGD_does()
+    {
+        using var stepped = new GeneratedMlp(3, 6, 2);
+        using var taped = CopyOf(stepped);
+        using var x = randn(5, 3, dtype: ScalarType.Float64);
+        using var labels = randint(0, 2, new long[] { 5 });
+        using var optimizer = optim.SGD(taped.parameters(), 0.1);
+
+        for (var step = 0; step < 3; step++)
+        {
+            var value = stepped.TrainStep(x, labels, (output, y) => cross_entropy(output, y), 0.1);
+
+            optimizer.zero_grad();
+            var loss = cross_entropy(taped.Reference(x), labels);
+            loss.backward();
+            optimizer.step();
+            Assert.Equal(loss.ToDouble(), value, 12);
+        }
+
+        var expected = taped.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in stepped.named_parameters()) AssertClose(expected[name], parameter.detach(), name);
+    }
+
+    [Fact]
     public void A_tuple_input_model_takes_its_tuple()
     {
         using var model = new TwoStreams(3);

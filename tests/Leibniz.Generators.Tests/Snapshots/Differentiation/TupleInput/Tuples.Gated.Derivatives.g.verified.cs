@@ -54,6 +54,26 @@ namespace Tuples
             return value;
         }
 
+        /// <summary>
+        /// One step of plain gradient descent with the model off TorchSharp's tape: Forward's sweep, the loss over its output (on the
+        /// tape, the loss alone), then every parameter p ← p − <paramref name="learningRate"/>·∂p, the update folded into the generated
+        /// backward where a rule allows (<c>Descend</c>). The fastest step there is; use the optimizer overload for anything but plain SGD.
+        /// </summary>
+        /// <param name="input">The inputs, one tensor per element.</param>
+        /// <param name="target">What <paramref name="loss"/> compares the output with.</param>
+        /// <param name="loss">A scalar loss of the output and the target, such as <c>(output, target) =&gt; nn.functional.cross_entropy(output, target)</c>.</param>
+        /// <param name="learningRate">The step size.</param>
+        /// <returns>The loss before the step.</returns>
+        /// <exception cref="global::System.ArgumentException">An argument is null (<see cref="global::System.ArgumentNullException"/>), the loss is not a scalar, or it does not read the output.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
+        public double TrainStep((global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor Mask) input, global::TorchSharp.torch.Tensor target, global::System.Func<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> loss, double learningRate)
+        {
+            var sweep = ForwardWithPullback(input, inputGradient: false);
+            var seed = global::Leibniz.Generated.TrainingSteps.LossGradient(sweep.Output, target, loss, out var value, "TrainStep");
+            sweep.Descend(seed, learningRate);
+            return value;
+        }
+
         /// <summary>The recorded forward pass of Forward: its output, and a pullback that runs once.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public sealed class ForwardSweep
@@ -328,10 +348,13 @@ namespace Tuples
                 if (global::TorchSharp.torch.is_grad_enabled()) return sweep.GradientsOnTheTape(grad_output);
                 // retain_graph: autograd may run this backward again; the sweep then runs the forward again first.
                 if (sweep.ReverseSweepRan) sweep = sweep.Again();
+                // What the reverse sweep makes besides the gradients goes when it is done, not when the finalizer runs: autograd
+                // may run this outside the dispose scope of the step, and large buffers left to the collector are costly to remake.
+                using var scope = global::TorchSharp.torch.NewDisposeScope();
                 var gradients = sweep.Pullback(grad_output);
                 sweep.ReleaseIntermediates();
                 // One entry per argument of apply: none for the model, then the inputs and the parameters.
-                return new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { null!, gradients.x!, gradients.w1!, gradients.Mask!, gradients.w!, gradients.gate! };
+                return global::Leibniz.Generated.SweepLifetime.Keep(new global::System.Collections.Generic.List<global::TorchSharp.torch.Tensor> { null!, gradients.x!, gradients.w1!, gradients.Mask!, gradients.w!, gradients.gate! });
             }
         }
     }
