@@ -77,6 +77,16 @@ internal sealed class TensorModelGenerator : Gen<TensorModel>
             current = name;
             width = next;
             if (!last && Next(3) == 0) Extra(name, next);
+            if (!last && (moduleLayers >> (8 + layer)) % 3 == 0)
+            {
+                // A square nn.Linear applied over a few steps: a module call the reverse loop recomputes.
+                features.Add("nn.Linear in a loop");
+                var cell = "cell" + layer.ToString(CultureInfo.InvariantCulture);
+                modules.Add(new TensorModule(cell, "TorchSharp.Modules.Linear", $"nn.Linear({next}, {next}, dtype: ScalarType.Float64)"));
+                parameters.Add(new TensorParameter(cell + ".weight", new[] { next, next }));
+                parameters.Add(new TensorParameter(cell + ".bias", new[] { next }));
+                body.Append($"        for (var step = 0; step < 2; step++) {name} = {cell}.call({name}).tanh() * 0.5 + {name};\n");
+            }
         }
 
         // A shape-keeping step between layers, written as users write them around sizes, masks and creation.
