@@ -10,6 +10,8 @@ namespace Leibniz.Tests.Models;
 /// sweep, and its parameters' gradients reach <c>loss.backward()</c>, <c>Pullback</c>, <c>Backward</c> and <c>Descend</c>
 /// under their <c>named_parameters()</c> names — against autograd on the same computation and against central differences.
 /// </summary>
+// Dropout draws its masks from TorchSharp's global generator, seeded alike before each of the runs compared.
+[Collection(SeededDraws.Name)]
 public sealed class TorchModuleModelTests
 {
     public TorchModuleModelTests() => manual_seed(61);
