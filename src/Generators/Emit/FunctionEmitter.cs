@@ -600,51 +600,56 @@ internal static class FunctionEmitter
         var tensor = ValueType.Tensor.CSharpName();
         var taken = new Scope(new[] { inputs.Name });
         var (target, loss, optimizer, sweep, seed, value) = (taken.Fresh("target"), taken.Fresh("loss"), taken.Fresh("optimizer"), taken.Fresh("sweep"), taken.Fresh("seed"), taken.Fresh("value"));
-        writer.Line("/// <summary>");
-        writer.Line("/// One training step with the model off TorchSharp's tape: Forward's sweep, the loss over its output (on the tape, the");
-        writer.Line($"/// loss alone), the generated backward into each parameter's <c>.grad</c>, then <paramref name=\"{optimizer}\"/>'s step. The fast");
-        writer.Line("/// path for a training loop; <c>loss.backward()</c> through <c>call</c> is the one for a model inside a larger graph.");
-        writer.Line("/// </summary>");
-        writer.Line($"/// <param name=\"{inputs.Name}\">{(inputs.IsTuple ? "The inputs, one tensor per element." : "The input.")}</param>");
-        writer.Line($"/// <param name=\"{target}\">What <paramref name=\"{loss}\"/> compares the output with.</param>");
-        writer.Line($"/// <param name=\"{loss}\">A scalar loss of the output and the target, such as <c>(output, target) =&gt; nn.functional.cross_entropy(output, target)</c>.</param>");
-        writer.Line($"/// <param name=\"{optimizer}\">Any TorchSharp optimizer over this model's parameters; its gradients are zeroed first.</param>");
-        writer.Line("/// <returns>The loss before the step.</returns>");
-        writer.Line($"/// <exception cref=\"global::System.ArgumentException\">An argument is null (<see cref=\"global::System.ArgumentNullException\"/>), the loss is not a scalar, or it does not read the output.</exception>");
-        writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public double TrainStep({inputs.Declaration}, {tensor} {target}, global::System.Func<{tensor}, {tensor}, {tensor}> {loss}, global::TorchSharp.torch.optim.Optimizer {optimizer})");
-        writer.OpenBrace();
-        writer.Line($"{ValidationType}.NotNull({optimizer}, nameof({optimizer}), \"TrainStep\");");
-        writer.Line($"{optimizer}.zero_grad();");
-        writer.Line($"var {sweep} = {ForwardMethod}WithPullback({Id(inputs.Name)}, {WithPullbackFlag(inputs.Name)}: false);");
-        writer.Line($"var {seed} = global::Leibniz.Generated.TrainingSteps.LossGradient({sweep}.Output, {target}, {loss}, out var {value}, \"TrainStep\");");
-        writer.Line($"{sweep}.Backward({seed});");
-        writer.Line($"{optimizer}.step();");
-        writer.Line($"return {value};");
-        writer.CloseBrace();
-        writer.Line();
-
         var learningRate = taken.Fresh(LearningRateParameter);
-        writer.Line("/// <summary>");
-        writer.Line("/// One step of plain gradient descent with the model off TorchSharp's tape: Forward's sweep, the loss over its output (on the");
-        writer.Line($"/// tape, the loss alone), then every parameter p ← p − <paramref name=\"{learningRate}\"/>·∂p, the update folded into the generated");
-        writer.Line("/// backward where a rule allows (<c>Descend</c>). The fastest step there is; use the optimizer overload for anything but plain SGD.");
-        writer.Line("/// </summary>");
-        writer.Line($"/// <param name=\"{inputs.Name}\">{(inputs.IsTuple ? "The inputs, one tensor per element." : "The input.")}</param>");
-        writer.Line($"/// <param name=\"{target}\">What <paramref name=\"{loss}\"/> compares the output with.</param>");
-        writer.Line($"/// <param name=\"{loss}\">A scalar loss of the output and the target, such as <c>(output, target) =&gt; nn.functional.cross_entropy(output, target)</c>.</param>");
-        writer.Line($"/// <param name=\"{learningRate}\">The step size.</param>");
-        writer.Line("/// <returns>The loss before the step.</returns>");
-        writer.Line($"/// <exception cref=\"global::System.ArgumentException\">An argument is null (<see cref=\"global::System.ArgumentNullException\"/>), the loss is not a scalar, or it does not read the output.</exception>");
-        writer.Line(GeneratedFile.GeneratedCodeAttribute);
-        writer.Line($"public double TrainStep({inputs.Declaration}, {tensor} {target}, global::System.Func<{tensor}, {tensor}, {tensor}> {loss}, double {learningRate})");
-        writer.OpenBrace();
-        writer.Line($"var {sweep} = {ForwardMethod}WithPullback({Id(inputs.Name)}, {WithPullbackFlag(inputs.Name)}: false);");
-        writer.Line($"var {seed} = global::Leibniz.Generated.TrainingSteps.LossGradient({sweep}.Output, {target}, {loss}, out var {value}, \"TrainStep\");");
-        writer.Line($"{sweep}.Descend({seed}, {learningRate});");
-        writer.Line($"return {value};");
-        writer.CloseBrace();
-        writer.Line();
+
+        // The two overloads differ in their summary, their last parameter and how the parameters move.
+        void Write(string[] summary, string lastType, string last, string lastDoc, string[] before, string[] after)
+        {
+            writer.Line("/// <summary>");
+            foreach (var line in summary) writer.Line("/// " + line);
+            writer.Line("/// </summary>");
+            writer.Line($"/// <param name=\"{inputs.Name}\">{(inputs.IsTuple ? "The inputs, one tensor per element." : "The input.")}</param>");
+            writer.Line($"/// <param name=\"{target}\">What <paramref name=\"{loss}\"/> compares the output with.</param>");
+            writer.Line($"/// <param name=\"{loss}\">A scalar loss of the output and the target, such as <c>(output, target) =&gt; nn.functional.cross_entropy(output, target)</c>.</param>");
+            writer.Line($"/// <param name=\"{last}\">{lastDoc}</param>");
+            writer.Line("/// <returns>The loss before the step.</returns>");
+            writer.Line($"/// <exception cref=\"global::System.ArgumentException\">An argument is null (<see cref=\"global::System.ArgumentNullException\"/>), the loss is not a scalar, or it does not read the output.</exception>");
+            writer.Line(GeneratedFile.GeneratedCodeAttribute);
+            writer.Line($"public double TrainStep({inputs.Declaration}, {tensor} {target}, global::System.Func<{tensor}, {tensor}, {tensor}> {loss}, {lastType} {last})");
+            writer.OpenBrace();
+            foreach (var line in before) writer.Line(line);
+            writer.Line($"var {sweep} = {ForwardMethod}WithPullback({Id(inputs.Name)}, {WithPullbackFlag(inputs.Name)}: false);");
+            writer.Line($"var {seed} = global::Leibniz.Generated.TrainingSteps.LossGradient({sweep}.Output, {target}, {loss}, out var {value}, \"TrainStep\");");
+            foreach (var line in after) writer.Line(line);
+            writer.Line($"return {value};");
+            writer.CloseBrace();
+            writer.Line();
+        }
+
+        Write(
+            new[]
+            {
+                "One training step with the model off TorchSharp's tape: Forward's sweep, the loss over its output (on the tape, the",
+                $"loss alone), the generated backward into each parameter's <c>.grad</c>, then <paramref name=\"{optimizer}\"/>'s step. The fast",
+                "path for a training loop; <c>loss.backward()</c> through <c>call</c> is the one for a model inside a larger graph.",
+            },
+            "global::TorchSharp.torch.optim.Optimizer",
+            optimizer,
+            "Any TorchSharp optimizer over this model's parameters; its gradients are zeroed first.",
+            new[] { $"{ValidationType}.NotNull({optimizer}, nameof({optimizer}), \"TrainStep\");", $"{optimizer}.zero_grad();" },
+            new[] { $"{sweep}.Backward({seed});", $"{optimizer}.step();" });
+        Write(
+            new[]
+            {
+                "One step of plain gradient descent with the model off TorchSharp's tape: Forward's sweep, the loss over its output (on the",
+                $"tape, the loss alone), then every parameter p ← p − <paramref name=\"{learningRate}\"/>·∂p, the update folded into the generated",
+                "backward where a rule allows (<c>Descend</c>). The fastest step there is; use the optimizer overload for anything but plain SGD.",
+            },
+            "double",
+            learningRate,
+            "The step size.",
+            System.Array.Empty<string>(),
+            new[] { $"{sweep}.Descend({seed}, {learningRate});" });
     }
 
     const string LearningRateParameter = "learningRate";

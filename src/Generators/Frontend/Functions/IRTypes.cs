@@ -44,6 +44,20 @@ internal static class IRTypes
             ? elements
             : null;
 
+    /// <summary>
+    /// The TorchSharp module class <paramref name="type"/> is or derives from, nearest first (<c>nn.Module&lt;Tensor, Tensor&gt;</c>
+    /// for a <c>Linear</c>, the non-generic <c>nn.Module</c> for a module of another shape); null for anything else.
+    /// </summary>
+    public static INamedTypeSymbol? TorchModule(ITypeSymbol? type)
+    {
+        for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+        {
+            if (t.Name == "Module" && t.ContainingType?.Name == "nn" && t.ContainingAssembly?.Name == LoweringContext.TorchSharpAssembly) return t;
+        }
+
+        return null;
+    }
+
     /// <summary>The integer types C# widens to <c>long</c> without a cast: what a TorchSharp size or index may be written in.</summary>
     public static bool IsIntegral(ITypeSymbol type) => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16
         or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_UInt16 or SpecialType.System_UInt32;

@@ -96,15 +96,7 @@ internal sealed class ModelCallLowering
     /// <c>LayerNorm</c>, <c>Embedding</c>, <c>Dropout</c>, <c>Sequential</c>, a user's own): its call runs on the tape.
     /// </summary>
     static bool IsTensorToTensorModule(INamedTypeSymbol type)
-    {
-        for (var t = type; t is not null; t = t.BaseType)
-        {
-            if (t.MetadataName == "Module`2" && t.ContainingType?.Name == "nn" && t.ContainingAssembly?.Name == LoweringContext.TorchSharpAssembly)
-                return t.TypeArguments.All(a => a is INamedTypeSymbol named && IRTypes.IsTensor(named));
-        }
-
-        return false;
-    }
+        => IRTypes.TorchModule(type) is { MetadataName: "Module`2" } module && module.TypeArguments.All(a => a is INamedTypeSymbol named && IRTypes.IsTensor(named));
 
     /// <summary>Why a call of <paramref name="method"/> on a <paramref name="child"/> cannot run through its generated sweep; null when it can.</summary>
     string? Problem(INamedTypeSymbol child, string method, bool throughTorch)

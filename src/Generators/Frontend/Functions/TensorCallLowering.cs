@@ -232,11 +232,7 @@ internal sealed class TensorCallLowering
     /// </summary>
     static string? ModuleAdvice(IInvocationOperation operation)
     {
-        if (operation.TargetMethod.Name is not ("call" or "forward") || operation.Instance?.Type is not INamedTypeSymbol module) return null;
-        var isModule = false;
-        for (INamedTypeSymbol? t = module; t is not null; t = t.BaseType)
-            isModule |= t.Name == "Module" && t.ContainingType?.Name == "nn" && t.ContainingAssembly?.Name == LoweringContext.TorchSharpAssembly;
-        if (!isModule) return null;
+        if (operation.TargetMethod.Name is not ("call" or "forward") || operation.Instance?.Type is not INamedTypeSymbol module || IRTypes.TorchModule(module) is null) return null;
         var instead = module.Name switch
         {
             "Linear" => "hold its weight and bias as [Parameter] Tensor fields and call nn.functional.linear(x, weight, bias)",
