@@ -36,11 +36,15 @@ internal static class BiCgStabSolver
             if (rNorm <= tolerance && iterations > 0 && !restart)
             {
                 // Confirm the recurrence's residual with a fresh product; on a mismatch restart from the true one.
-                var trueResidual = b.sub(problem.Apply(x));
-                var trueNorm = LinearProblem.Norm(trueResidual);
+                double trueNorm;
+                using (NewDisposeScope())
+                {
+                    var trueResidual = b.sub(problem.Apply(x));
+                    trueNorm = LinearProblem.Norm(trueResidual);
+                    r.copy_(trueResidual);
+                }
                 if (trueNorm <= tolerance || iterations >= problem.Options.MaxIterations)
                     return problem.Finish(x, bNorm, iterations, residualNorm: trueNorm);
-                r.copy_(trueResidual);
                 restart = true;
                 continue;
             }

@@ -34,11 +34,15 @@ internal static class ConjugateGradientSolver
             {
                 // The recurrence's residual drifts from the true one over many steps (badly in float32):
                 // confirm with a fresh product, and on a mismatch continue from the true residual.
-                var trueResidual = b.sub(problem.Apply(x));
-                var trueNorm = LinearProblem.Norm(trueResidual);
+                double trueNorm;
+                using (NewDisposeScope())
+                {
+                    var trueResidual = b.sub(problem.Apply(x));
+                    trueNorm = LinearProblem.Norm(trueResidual);
+                    r.copy_(trueResidual);
+                }
                 if (trueNorm <= tolerance || iterations >= problem.Options.MaxIterations)
                     return problem.Finish(x, bNorm, iterations, residualNorm: trueNorm);
-                r.copy_(trueResidual);
                 restart = true;
                 continue;
             }

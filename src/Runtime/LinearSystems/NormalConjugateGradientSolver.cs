@@ -33,11 +33,15 @@ internal static class NormalConjugateGradientSolver
             if (!double.IsFinite(rNorm)) return problem.NotFinite(x, iterations);
             if (rNorm <= tolerance && !restart)
             {
-                var trueResidual = b.sub(problem.Apply(x));
-                var trueNorm = LinearProblem.Norm(trueResidual);
+                double trueNorm;
+                using (NewDisposeScope())
+                {
+                    var trueResidual = b.sub(problem.Apply(x));
+                    trueNorm = LinearProblem.Norm(trueResidual);
+                    r.copy_(trueResidual);
+                }
                 if (trueNorm <= tolerance || iterations >= problem.Options.MaxIterations)
                     return problem.Finish(x, bNorm, iterations, residualNorm: trueNorm);
-                r.copy_(trueResidual);
                 restart = true;
                 continue;
             }

@@ -290,4 +290,39 @@ public sealed class IterativeSolverTests
         var error = Assert.Throws<LinearSolveException>(() => result.EnsureConverged());
         Assert.Contains("NaN", error.Message);
     }
+    [Theory]
+    [MemberData(nameof(Iterative))]
+    public void A_long_run_keeps_a_bounded_number_of_live_tensors_and_leaves_only_the_solution(LinearSolverKind kind)
+    {
+        using var scope = NewDisposeScope();
+        const int n = 40;
+        var scale = diag(logspace(0, 3, n, dtype: ScalarType.Float64));
+        var a = kind == LinearSolverKind.ConjugateGradient
+            ? scale.matmul(TestSystems.SymmetricPositiveDefinite(n, seed: 140)).matmul(scale)
+            : scale.matmul(TestSystems.NonSymmetric(n, seed: 140));
+        var b = TestSystems.Vector(n, seed: 141);
+        var transposed = TestSystems.Times(a.mT);
+
+        // The largest number of live tensors seen inside the operator, above the count before the solve.
+        (long Peak, int Iterations) Run(int maxIterations)
+        {
+            var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            var peak = 0L;
+            Func<Tensor, Tensor> apply = x =>
+            {
+                peak = Math.Max(peak, DisposeScopeManager.Statistics.ThreadTotalLiveCount - before);
+                return a.matmul(x);
+            };
+            var options = new LinearSolveOptions { MaxIterations = maxIterations, Tolerance = 1e-300, Restart = 10 };
+            var result = LinearSolvers.Solve(kind, apply, b, options, applyTransposed: transposed);
+            result.Solution.Dispose();
+            Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            return (peak, result.Iterations);
+        }
+
+        var shortRun = Run(20);
+        var longRun = Run(300);
+        Assert.True(longRun.Iterations > 100, $"the long run stopped after {longRun.Iterations} iterations");
+        Assert.True(longRun.Peak <= shortRun.Peak + 2, $"peak live tensors: {shortRun.Peak} over {shortRun.Iterations} iterations, {longRun.Peak} over {longRun.Iterations}");
+    }
 }
