@@ -203,6 +203,23 @@ public sealed class IterativeSolverTests
     }
 
     [Fact]
+    public void BiCgStab_reports_its_breakdown_on_a_permutation_and_Gmres_solves_the_same_system()
+    {
+        using var scope = NewDisposeScope();
+        // With r̂ = r = e₁ the first direction is e₁ and Ae₁ = e₂ is orthogonal to r̂: the step length is undefined.
+        var a = tensor(new[] { 0.0, 1, 1, 0 }, new long[] { 2, 2 }, ScalarType.Float64);
+        var b = tensor(new[] { 1.0, 0 }, ScalarType.Float64);
+
+        var result = LinearSolvers.BiCgStab(TestSystems.Times(a), b);
+
+        Assert.False(result.Converged);
+        var error = Assert.Throws<LinearSolveException>(() => result.EnsureConverged());
+        Assert.Contains("BiCGSTAB broke down", error.Message);
+        Assert.Contains("Gmres", error.Message);
+        AssertSolves(LinearSolvers.Gmres(TestSystems.Times(a), b), linalg.solve(a, b));
+    }
+
+    [Fact]
     public void Gmres_with_a_short_restart_still_converges_over_several_cycles()
     {
         using var scope = NewDisposeScope();
