@@ -90,6 +90,23 @@ public sealed class OperatorDerivativeTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Under_autograd_the_value_has_the_pullback_s_gradient(string name)
+    {
+        var (c, inputs, seed) = Setup(name);
+        var adjoints = new Tensor?[inputs.Length];
+        c.Pullback(inputs, seed, adjoints);
+        var leaves = inputs.Select(x => x.detach().clone().requires_grad_()).ToArray();
+        (c.Value(leaves) * seed).sum().backward();
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var expected = adjoints[i] ?? zeros_like(inputs[i]);
+            var actual = leaves[i].grad ?? zeros_like(inputs[i]);
+            Assert.True(actual.allclose(expected, rtol: 1e-10, atol: 1e-12), $"{name}: autograd's gradient in {c.Parameters[i]} differs from the pullback's");
+        }
+    }
+
     static (OperatorCase Case, Tensor[] Inputs, Tensor Seed) Setup(string name)
     {
         var c = Named(name);
