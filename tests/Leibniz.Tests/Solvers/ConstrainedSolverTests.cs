@@ -37,18 +37,38 @@ public sealed class ConstrainedSolverTests
     }
 
     [Fact]
-    public void Accelerated_proximal_gradient_needs_fewer_iterations_than_ISTA_on_an_ill_conditioned_lasso()
+    public void Accelerated_proximal_gradient_needs_fewer_iterations_than_ISTA_to_moderate_accuracy_on_an_ill_conditioned_lasso()
     {
-        using var data = new RidgeProblem(30, 10, 0.0, seed: 12);
-        var x = data.X;
+        // Columns scaled over two decades make the smooth part's curvature span about 10⁴, where ISTA's
+        // linear rate is slow and FISTA's momentum pays even without restarts.
+        using var data = new RidgeProblem(40, 10, 0.0, seed: 12);
+        var x = data.X * pow(10.0, -2.0 * arange(10, dtype: ScalarType.Float64) / 9);
         var y = data.Y;
-        var lambda = 0.05 * x.t().mv(y).abs().max().ToDouble();
+        var stepSize = 1.0 / linalg.eigvalsh(x.t().mm(x)).max().ToDouble();
+        var lambda = 0.01 * x.t().mv(y).abs().max().ToDouble();
+        // Without restarts FISTA's edge is at moderate accuracy: once the support is found ISTA's linear rate
+        // catches up (here about 1600 against 6500 iterations at 1e-6, 4800 against 9500 at 1e-8).
         SolverResult Solve(bool accelerated) => ProximalGradient.Minimize(
             w => x.t().mv(x.mv(w) - y), (v, eta) => SoftThreshold(v, lambda * eta),
-            zeros(10, dtype: ScalarType.Float64), data.StepSize, new SolverOptions { MaxIterations = 100_000 }, accelerated).EnsureConverged();
+            zeros(10, dtype: ScalarType.Float64), stepSize, new SolverOptions { MaxIterations = 1_000_000, Tolerance = 1e-6 }, accelerated).EnsureConverged();
         using var fista = Solve(true);
         using var ista = Solve(false);
-        Assert.True((fista.Solution - ista.Solution).abs().max().ToDouble() <= 1e-8);
+        Assert.True(fista.Iterations * 2 < ista.Iterations, $"FISTA {fista.Iterations}, ISTA {ista.Iterations}");
+    }
+
+    [Fact]
+    public void Accelerated_proximal_gradient_reports_progress_once_per_iteration()
+    {
+        using var data = new RidgeProblem(30, 10, 0.0, seed: 13);
+        var x = data.X;
+        var y = data.Y;
+        var lambda = 0.3 * x.t().mv(y).abs().max().ToDouble();
+        var progress = new RecordingProgress();
+        using var result = ProximalGradient.Minimize(
+            w => x.t().mv(x.mv(w) - y), (v, eta) => SoftThreshold(v, lambda * eta),
+            zeros(10, dtype: ScalarType.Float64), data.StepSize, new SolverOptions { MaxIterations = 100_000, Progress = progress }).EnsureConverged();
+        Assert.Equal(Enumerable.Range(1, result.Iterations), progress.Reports.Select(r => r.Iteration));
+        Assert.Equal(result.Residual, progress.Reports[^1].Residual);
     }
 
     [Fact]

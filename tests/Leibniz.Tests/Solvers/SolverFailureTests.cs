@@ -134,6 +134,39 @@ public sealed class SolverFailureTests
     }
 
     [Fact]
+    public void A_singular_Jacobian_is_reported_with_a_remedy()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            Newton.FindRoot(v => v + 1, _ => zeros(2, 2, dtype: ScalarType.Float64), zeros(2, dtype: ScalarType.Float64)));
+        Assert.Contains("singular", e.Message);
+    }
+
+    [Fact]
+    public void Long_runs_hold_no_more_tensors_than_short_ones()
+    {
+        using var ridge = new RidgeProblem(20, 5, 0.5, seed: 46);
+        Tensor Step(Tensor w) => w - 0.01 * ridge.StepSize * ridge.Gradient(w);
+        long LiveAfter(int iterations, Func<SolverOptions, SolverResult> solve)
+        {
+            var before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+            using (var result = solve(new SolverOptions { MaxIterations = iterations })) Assert.False(result.Converged);
+            return DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount - before;
+        }
+
+        var solvers = new Func<SolverOptions, SolverResult>[]
+        {
+            o => GradientDescent.Minimize(ridge.Gradient, ridge.Initial(), 0.01 * ridge.StepSize, o),
+            o => ProximalGradient.Minimize(ridge.Gradient, (v, _) => v, ridge.Initial(), 0.01 * ridge.StepSize, o),
+            o => ProjectedGradient.Minimize(ridge.Gradient, v => v, ridge.Initial(), 0.01 * ridge.StepSize, o),
+            o => FixedPointIteration.Run(Step, ridge.Initial(), o),
+            o => Anderson.Run(Step, ridge.Initial(), o, memory: 3, ridge: 1e-2),
+            o => Bisection.FindRoot(x => x.pow(3) - 2, zeros(4, dtype: ScalarType.Float64), full(4, 2.0, dtype: ScalarType.Float64), o with { Tolerance = 1e-300 }),
+        };
+        foreach (var solve in solvers)
+            Assert.Equal(LiveAfter(3, solve), LiveAfter(40, solve));
+    }
+
+    [Fact]
     public void A_callback_returning_the_wrong_shape_is_reported()
     {
         var e = Assert.Throws<InvalidOperationException>(() =>
