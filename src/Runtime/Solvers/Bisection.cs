@@ -111,7 +111,8 @@ public static class Bisection
             run.CheckShape(fLo, "f");
             var fUp = f(up);
             run.CheckShape(fUp, "f");
-            var bad = (fLo * fUp).gt(0).logical_or(fLo.isnan()).logical_or(fUp.isnan());
+            // Signs, not the product, which underflows to zero for tiny values of the same sign.
+            var bad = (fLo.sign() * fUp.sign()).gt(0).logical_or(fLo.isnan()).logical_or(fUp.isnan());
             var count = bad.sum().ToInt64();
             if (count > 0)
             {

@@ -158,6 +158,9 @@ public sealed class SolverFailureTests
             o => GradientDescent.Minimize(ridge.Gradient, ridge.Initial(), 0.01 * ridge.StepSize, o),
             o => ProximalGradient.Minimize(ridge.Gradient, (v, _) => v, ridge.Initial(), 0.01 * ridge.StepSize, o),
             o => ProjectedGradient.Minimize(ridge.Gradient, v => v, ridge.Initial(), 0.01 * ridge.StepSize, o),
+            // Past rounding level their line searches stall, so both run unconverged as long as they may.
+            o => Lbfgs.Minimize(ridge.ValueAndGradient, ridge.Initial(), o with { Tolerance = 1e-300 }, memory: 3),
+            o => Newton.Minimize(ridge.Gradient, _ => ridge.Hessian, ridge.Initial(), o with { Tolerance = 1e-300 }),
             o => FixedPointIteration.Run(Step, ridge.Initial(), o),
             o => Anderson.Run(Step, ridge.Initial(), o, memory: 3, ridge: 1e-2),
             o => Bisection.FindRoot(x => x.pow(3) - 2, zeros(4, dtype: ScalarType.Float64), full(4, 2.0, dtype: ScalarType.Float64), o with { Tolerance = 1e-300 }),
