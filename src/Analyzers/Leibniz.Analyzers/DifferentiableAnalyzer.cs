@@ -73,7 +73,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         var declaration = (MethodDeclarationSyntax)context.Node;
         if (declaration.AttributeLists.Count == 0) return;
         if (context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } method) return;
-        if (!IsDifferentiable(method, differentiable)) return;
+        // An implicit layer's condition is differentiated as a [Differentiable] method is, and reports the same way.
+        if (!IsDifferentiable(method, differentiable) && ImplicitLayerFrontend.ConditionKind(method, KnownSymbols.For(context.Compilation)) is null) return;
 
         var result = Leibniz.Generators.Pipelines.LoweredFunctionChecks.Apply(FunctionLowering.Lower(method, declaration, context.SemanticModel, context.CancellationToken));
         foreach (var diagnostic in result.Diagnostics)

@@ -9,6 +9,7 @@ internal static class DiagnosticDescriptors
     const string ModelCategory = "Leibniz.Model";
     const string GeneratorCategory = "Leibniz.Generator";
     const string DifferentiationCategory = "Leibniz.Differentiation";
+    const string ImplicitCategory = "Leibniz.Implicit";
 
     public static readonly DiagnosticDescriptor ModelMustBePartial = Create(
         "LZ0001", ModelCategory, DiagnosticSeverity.Error,
@@ -99,6 +100,21 @@ internal static class DiagnosticDescriptors
         "LZ0112", DifferentiationCategory, DiagnosticSeverity.Error,
         "A user name is the name of a generated member callers use",
         "'{0}' is the name of the generated {1} for '{2}', which callers reach by that name; rename '{0}'");
+
+    public static readonly DiagnosticDescriptor MalformedImplicitLayer = Create(
+        "LZ0201", ImplicitCategory, DiagnosticSeverity.Error,
+        "An implicit layer is not well formed",
+        "Implicit layer '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor ConditionDoesNotFitSolver = Create(
+        "LZ0202", ImplicitCategory, DiagnosticSeverity.Error,
+        "An implicit layer's condition does not fit its solver",
+        "'{0}' cannot be the condition of implicit layer '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor HyperparameterFromField = Create(
+        "LZ0203", ImplicitCategory, DiagnosticSeverity.Warning,
+        "An implicit layer's condition reads a value from a field",
+        "'{0}' reads '{1}' from a {2}, so the layer's gradient does not reach it and a change to it between the solve and the backward goes unseen; pass it to the solver and the condition as a parameter");
 
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,

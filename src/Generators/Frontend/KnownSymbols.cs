@@ -28,6 +28,11 @@ internal sealed class KnownSymbols
         ParameterAttribute = compilation.GetTypeByMetadataName(SymbolNames.ParameterAttribute);
         BufferAttribute = compilation.GetTypeByMetadataName(SymbolNames.BufferAttribute);
         Derivatives = compilation.GetTypeByMetadataName(SymbolNames.Derivatives);
+        ImplicitLayerAttribute = compilation.GetTypeByMetadataName(SymbolNames.ImplicitLayerAttribute);
+        SolverAttribute = compilation.GetTypeByMetadataName(SymbolNames.SolverAttribute);
+        OptimalityConditionAttribute = compilation.GetTypeByMetadataName(SymbolNames.OptimalityConditionAttribute);
+        FixedPointAttribute = compilation.GetTypeByMetadataName(SymbolNames.FixedPointAttribute);
+        ObjectiveAttribute = compilation.GetTypeByMetadataName(SymbolNames.ObjectiveAttribute);
         ModelModule = compilation.GetTypeByMetadataName(SymbolNames.ModelModule);
         Tensor = compilation.GetTypeByMetadataName(SymbolNames.Tensor);
         TorchParameter = compilation.GetTypeByMetadataName(SymbolNames.TorchParameter);
@@ -42,6 +47,21 @@ internal sealed class KnownSymbols
     public static KnownSymbols For(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownSymbols(c));
 
     public INamedTypeSymbol? DifferentiableAttribute { get; }
+
+    /// <summary><c>[ImplicitLayer]</c>, on a class whose solution is differentiated implicitly.</summary>
+    public INamedTypeSymbol? ImplicitLayerAttribute { get; }
+
+    /// <summary><c>[Solver]</c>, the method of an implicit layer that computes its solution.</summary>
+    public INamedTypeSymbol? SolverAttribute { get; }
+
+    /// <summary><c>[OptimalityCondition]</c>: F(x, θ) = 0.</summary>
+    public INamedTypeSymbol? OptimalityConditionAttribute { get; }
+
+    /// <summary><c>[FixedPoint]</c>: T(x, θ) = x.</summary>
+    public INamedTypeSymbol? FixedPointAttribute { get; }
+
+    /// <summary><c>[Objective]</c>: x* = argmin f(x, θ).</summary>
+    public INamedTypeSymbol? ObjectiveAttribute { get; }
 
     public INamedTypeSymbol? NoDerivativeAttribute { get; }
 

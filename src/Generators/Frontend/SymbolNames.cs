@@ -12,6 +12,11 @@ internal static class SymbolNames
     public const string DerivativeAttribute = "Leibniz.DerivativeAttribute";
     public const string TangentAttribute = "Leibniz.TangentAttribute";
     public const string Derivatives = "Leibniz.Derivatives";
+    public const string ImplicitLayerAttribute = "Leibniz.ImplicitLayerAttribute";
+    public const string SolverAttribute = "Leibniz.SolverAttribute";
+    public const string OptimalityConditionAttribute = "Leibniz.OptimalityConditionAttribute";
+    public const string FixedPointAttribute = "Leibniz.FixedPointAttribute";
+    public const string ObjectiveAttribute = "Leibniz.ObjectiveAttribute";
 
     public const string Tensor = "TorchSharp.torch+Tensor";
     public const string TorchParameter = "TorchSharp.Modules.Parameter";

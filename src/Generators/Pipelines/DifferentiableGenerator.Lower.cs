@@ -17,21 +17,7 @@ public sealed partial class DifferentiableGenerator
         var method = (IMethodSymbol)attributed.TargetSymbol;
         try
         {
-            if (TypeHierarchyReader.ContainersAndSelf(method.ContainingType).Any(t => !IsPartial(t, cancellationToken)))
-                return new Lowering(null, ImmutableArray<Diagnostic>.Empty);
-
-            var result = LoweredFunctionChecks.Apply(FunctionLowering.Lower(method, (MethodDeclarationSyntax)attributed.TargetNode, attributed.SemanticModel, cancellationToken));
-            if (result.Spec is null) return new Lowering(null, ImmutableArray<Diagnostic>.Empty);
-
-            var modes = ForwardModeChecks.ModesOf(method, KnownSymbols.For(attributed.SemanticModel.Compilation));
-            var lowered = new DifferentiableMethod(
-                TypeHierarchyReader.Read(method.ContainingType),
-                method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                DocumentationCommentId.CreateDeclarationId(method),
-                result.Spec,
-                Forward: (modes & ForwardModeChecks.Forward) != 0,
-                HessianVectorProduct: (modes & ForwardModeChecks.HessianVectorProduct) == ForwardModeChecks.HessianVectorProduct,
-                ForwardBlocked: result.Diagnostics.Any(d => d.Descriptor == DiagnosticDescriptors.ForwardModeUnavailable));
+            var lowered = LowerMethod(method, (MethodDeclarationSyntax)attributed.TargetNode, attributed.SemanticModel, cancellationToken);
             return new Lowering(lowered, ImmutableArray<Diagnostic>.Empty);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -39,6 +25,28 @@ public sealed partial class DifferentiableGenerator
             var failure = Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, method.Locations.FirstOrDefault(), method.Name, e.GetType().Name + ": " + e.Message);
             return new Lowering(null, ImmutableArray.Create(failure));
         }
+    }
+
+    /// <summary>
+    /// <paramref name="method"/> lowered for every mode it asks for, or null when it cannot be (the analyzer says why) or
+    /// a type around it is not partial.
+    /// </summary>
+    static DifferentiableMethod? LowerMethod(IMethodSymbol method, MethodDeclarationSyntax declaration, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (TypeHierarchyReader.ContainersAndSelf(method.ContainingType).Any(t => !IsPartial(t, cancellationToken))) return null;
+
+        var result = LoweredFunctionChecks.Apply(FunctionLowering.Lower(method, declaration, model, cancellationToken));
+        if (result.Spec is null) return null;
+
+        var modes = ForwardModeChecks.ModesOf(method, KnownSymbols.For(model.Compilation));
+        return new DifferentiableMethod(
+            TypeHierarchyReader.Read(method.ContainingType),
+            method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            DocumentationCommentId.CreateDeclarationId(method),
+            result.Spec,
+            Forward: (modes & ForwardModeChecks.Forward) != 0,
+            HessianVectorProduct: (modes & ForwardModeChecks.HessianVectorProduct) == ForwardModeChecks.HessianVectorProduct,
+            ForwardBlocked: result.Diagnostics.Any(d => d.Descriptor == DiagnosticDescriptors.ForwardModeUnavailable));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Collections.Immutable;
 using Leibniz.Generators.Common;
 using Leibniz.Generators.Frontend;
+using Leibniz.Generators.IR;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -35,8 +36,28 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .SelectMany(static (lowering, _) => lowering.Diagnostics)
             .WithTrackingName(TrackingNames.DifferentiableFrontendDiagnostics);
 
-        var methods = lowered
+        var ownMethods = lowered
             .SelectMany(static (lowering, _) => lowering.Method is { } method ? ImmutableArray.Create(method) : ImmutableArray<DifferentiableMethod>.Empty)
+            .WithTrackingName(TrackingNames.OwnDifferentiableMethods);
+
+        // Implicit layers: each condition is differentiated as a [Differentiable] method would be, beside the others.
+        var layers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                SymbolNames.ImplicitLayerAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (attributed, cancellationToken) => LowerLayer(attributed, cancellationToken))
+            .WithTrackingName(TrackingNames.ImplicitLayerFrontend);
+
+        var conditions = layers
+            .SelectMany(static (layer, _) => layer.Condition is { } condition ? ImmutableArray.Create(condition) : ImmutableArray<DifferentiableMethod>.Empty)
+            .WithTrackingName(TrackingNames.ImplicitConditions);
+
+        // One stream of methods for every mode; a method that did not change stays cached item by item after the join.
+        var methods = ownMethods
+            .Collect()
+            .Combine(conditions.Collect())
+            .WithTrackingName(TrackingNames.DifferentiableMethodsCollected)
+            .SelectMany(static (pair, _) => pair.Left.AddRange(pair.Right))
             .WithTrackingName(TrackingNames.DifferentiableMethods);
 
         // Reverse mode, for every method.
@@ -88,7 +109,24 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (pair, cancellationToken) => Place(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(TrackingNames.DifferentiableTransformDiagnostics);
 
+        // A layer is written once its condition's derivatives are: what it calls must exist.
+        var generated = differentiated
+            .Select(static (result, _) => result.Spec is { } spec ? GeneratedKey(spec.Hierarchy, spec.Function.Primal.Name) : "")
+            .Collect()
+            .Combine(resolved)
+            .Select(static (pair, _) => Generated(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.GeneratedDerivatives);
+
+        var layerOutputs = layers
+            .SelectMany(static (layer, _) => layer.Spec is { } spec ? ImmutableArray.Create(spec) : ImmutableArray<ImplicitLayerSpec>.Empty)
+            .WithTrackingName(TrackingNames.ImplicitLayerSpecs)
+            .Combine(generated)
+            .Select(static (pair, _) => ToEmit(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.ImplicitLayerOutputs);
+
         context.RegisterSourceOutput(derivativeTypes, static (output, type) => EmitDerivatives(output, type));
+        context.RegisterSourceOutput(layerOutputs, static (output, layer) => EmitLayer(output, layer));
+        context.RegisterSourceOutput(layers.SelectMany(static (layer, _) => layer.Failures), static (output, diagnostic) => output.ReportDiagnostic(diagnostic));
         context.RegisterSourceOutput(tangentTypes, static (output, type) => EmitTangents(output, type));
         context.RegisterSourceOutput(frontendDiagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic));
         context.RegisterSourceOutput(transformDiagnostics, static (output, diagnostics) => Report(output, diagnostics));

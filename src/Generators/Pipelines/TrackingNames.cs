@@ -31,4 +31,13 @@ internal static class TrackingNames
     public const string ForwardResolved = nameof(ForwardResolved);
     public const string ForwardTypes = nameof(ForwardTypes);
     public const string ForwardFailures = nameof(ForwardFailures);
+
+    /// <summary>Each <c>[ImplicitLayer]</c> read once per edit: its spec and its condition, lowered as a differentiable method.</summary>
+    public const string ImplicitLayerFrontend = nameof(ImplicitLayerFrontend);
+    public const string ImplicitConditions = nameof(ImplicitConditions);
+    public const string OwnDifferentiableMethods = nameof(OwnDifferentiableMethods);
+    public const string DifferentiableMethodsCollected = nameof(DifferentiableMethodsCollected);
+    public const string ImplicitLayerSpecs = nameof(ImplicitLayerSpecs);
+    public const string GeneratedDerivatives = nameof(GeneratedDerivatives);
+    public const string ImplicitLayerOutputs = nameof(ImplicitLayerOutputs);
 }

@@ -15,6 +15,8 @@ namespace Leibniz.Generated;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class BackwardFailure
 {
+    static readonly Device Meta = new(TorchSharp.DeviceType.META);
+
     /// <summary>Records <paramref name="failure"/> and returns the gradients that make autograd stop.</summary>
     /// <param name="failure">What the generated backward threw.</param>
     /// <param name="function">The model method whose backward it was, for the message.</param>
@@ -25,8 +27,10 @@ public static class BackwardFailure
         Console.Error.WriteLine(
             $"Leibniz: the generated backward of {function} failed and backward() is stopped (the exception is in Derivatives.LastBackwardFailure): {failure.GetType().Name}: {failure.Message}");
         var gradients = new List<Tensor>(arguments) { null! };
-        // A gradient of no elements fits no parameter: libtorch rejects it before anything is accumulated.
-        for (var i = 1; i < arguments; i++) gradients.Add(empty(0));
+        // A gradient of no elements on the meta device fits no input: libtorch rejects it before anything is accumulated.
+        // On the CPU an empty gradient would not do: a 0-dimensional input broadcasts to shape [0], and libtorch would
+        // sum it to a silent zero.
+        for (var i = 1; i < arguments; i++) gradients.Add(empty(0, device: Meta));
         return gradients;
     }
 }

@@ -158,6 +158,10 @@ internal sealed class ExpressionLowering
                 return TensorFactCalls.Of("Rank", Lower(shaped));
             case MemberAccessExpressionSyntax property when TensorOf(property) is { } tensor && property.Name.Identifier.Text is "Dimensions" or "ndim" or "NumberOfElements":
                 return TensorFactCalls.Of(property.Name.Identifier.Text == "NumberOfElements" ? "Count" : "Dimensions", Lower(tensor));
+            case MemberAccessExpressionSyntax property when TensorOf(property) is { } transposed && property.Name.Identifier.Text is "T":
+                // A matrix's (or vector's) transpose, x.T, is x.t(): the rule table's row. TorchSharp's T also reverses the
+                // dimensions of a tensor of rank 3 or more, where t() throws: such a call fails loudly instead of differing.
+                return new TensorCall("Tensor.t", "Tensor.t", CallForm.Instance, "t", new[] { Lower(transposed) }.ToEquatableArray(), new[] { "this" }.ToEquatableArray());
             case MemberAccessExpressionSyntax property when TensorOf(property) is not null && property.Name.Identifier.Text is "shape":
                 _builder.Diagnostics.Unsupported(property, "the whole shape as a value; read one size (x.shape[0], x.size(0)), or pass the tensor to a *_like creation call");
                 return null;

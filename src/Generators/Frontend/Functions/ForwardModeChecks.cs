@@ -54,11 +54,19 @@ internal sealed class ForwardModeChecks
     /// <summary>The <c>Modes</c> of <paramref name="method"/>'s <c>[Differentiable]</c>; 0 when it has none.</summary>
     public static int ModesOf(IMethodSymbol method, KnownSymbols known)
     {
+        // An implicit layer's backward runs its condition's pullback and Jacobian–vector product (an objective's, its
+        // Hessian–vector product): a condition asks for them by being one.
+        var implied = ImplicitLayerFrontend.ConditionKind(method, known) switch
+        {
+            null => 0,
+            IR.ImplicitConditionKind.Objective => HessianVectorProduct | 1,
+            _ => Forward | 1,
+        };
         var attribute = KnownSymbols.Find(method, known.DifferentiableAttribute);
-        if (attribute is null) return 0;
+        if (attribute is null) return implied;
         foreach (var argument in attribute.NamedArguments)
-            if (argument.Key == "Modes" && argument.Value.Value is int modes) return modes | 1;
-        return 1;
+            if (argument.Key == "Modes" && argument.Value.Value is int modes) return modes | implied | 1;
+        return implied | 1;
     }
 
     /// <summary>
@@ -125,6 +133,16 @@ internal sealed class ForwardModeChecks
 
         if (forward.Locations.All(l => l.IsInMetadata) && !type!.GetMembers("ForwardTangent").Any())
             Report(call.GetLocation(), Shorten(call.ToString()), $"'{type.Name}' was compiled without its forward-mode methods");
+    }
+
+    /// <summary>
+    /// A call of an implicit layer's <c>Apply</c>: its forward mode is generated with it (a linear solve with the
+    /// condition's Jacobian–vector product); a Hessian–vector product would need that solve differentiated again.
+    /// </summary>
+    public void CheckImplicitLayerCall(SyntaxNode call, string layer)
+    {
+        if (WantsHessianVectorProduct)
+            Report(call.GetLocation(), Shorten(call.ToString()), $"the implicit layer '{layer}' has no Hessian–vector product yet; ask for Modes = DerivativeModes.Forward only");
     }
 
     /// <summary>A TorchSharp module's call runs on the tape, which has no tangent to offer forward mode.</summary>

@@ -24,6 +24,7 @@ internal sealed class InvocationLowering
     readonly ExpressionLowering _expressions;
     readonly TensorCallLowering _tensorCalls;
     readonly ModelCallLowering _modelCalls;
+    readonly ImplicitLayerCallLowering _implicitLayers;
 
     public InvocationLowering(LoweringContext context, FunctionBuilder builder, ExpressionLowering expressions, TensorCallLowering tensorCalls, ModelCallLowering modelCalls)
     {
@@ -32,11 +33,13 @@ internal sealed class InvocationLowering
         _expressions = expressions;
         _tensorCalls = tensorCalls;
         _modelCalls = modelCalls;
+        _implicitLayers = new ImplicitLayerCallLowering(context, builder, expressions);
     }
 
     public Expression? Lower(InvocationExpressionSyntax invocation)
     {
         if (_modelCalls.TryLower(invocation, out var modelCall)) return modelCall;
+        if (_implicitLayers.TryLower(invocation, out var layerCall)) return layerCall;
 
         if (_context.SymbolOf(invocation) is not IMethodSymbol callee)
         {
@@ -91,7 +94,8 @@ internal sealed class InvocationLowering
             }
         }
 
-        if (custom is not null || (KnownSymbols.Has(callee, known.DifferentiableAttribute) && callee.IsStatic))
+        // An implicit layer's condition is differentiated like a [Differentiable] method, so it may be called like one.
+        if (custom is not null || ((KnownSymbols.Has(callee, known.DifferentiableAttribute) || ImplicitLayerFrontend.ConditionKind(callee, known) is not null) && callee.IsStatic))
         {
             if (custom is null && AppliesDropout(callee))
             {

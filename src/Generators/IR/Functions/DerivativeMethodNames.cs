@@ -11,4 +11,16 @@ internal static class DerivativeMethodNames
 
     /// <summary>A function's Jacobian–vector product (the tangent alone): <c>FJacobianVectorProduct</c>.</summary>
     public const string JacobianVectorProductSuffix = "JacobianVectorProduct";
+
+    /// <summary>A function's value with its tangent: <c>FTangent</c>.</summary>
+    public const string TangentSuffix = "Tangent";
+
+    /// <summary>A function's Hessian–vector product: <c>FHessianVectorProduct</c>.</summary>
+    public const string HessianVectorProductSuffix = "HessianVectorProduct";
+
+    /// <summary>An implicit layer's differentiable solution: <c>Layer.Apply(θ…)</c>.</summary>
+    public const string Apply = "Apply";
+
+    /// <summary>An implicit layer's pullback at a solution already computed, which a reverse sweep that kept it calls.</summary>
+    public const string ApplyPullbackAt = "ApplyPullbackAt";
 }

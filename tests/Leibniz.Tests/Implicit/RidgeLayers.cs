@@ -1,0 +1,120 @@
+using Leibniz;
+using Leibniz.LinearSystems;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Leibniz.Tests.Implicit;
+
+/// <summary>Ridge regression's weights w*(X, y, λ) = (XᵀX + λI)⁻¹Xᵀy, as three implicit layers: one per kind of condition.</summary>
+public static class RidgeClosedForm
+{
+    public static Tensor Solve(Tensor X, Tensor y, Tensor lambda)
+        => linalg.solve(X.T.matmul(X) + lambda * eye(X.shape[1], dtype: X.dtype, device: X.device), X.T.matmul(y));
+}
+
+/// <summary>Ridge by its optimality condition F(w) = Xᵀ(Xw − y) + λw = 0.</summary>
+[ImplicitLayer]
+public static partial class RidgeByCondition
+{
+    [Solver]
+    public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+
+    [OptimalityCondition]
+    public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+/// <summary>Ridge as the fixed point of a gradient step, T(w) = w − η∇f(w), with η = 0.01.</summary>
+[ImplicitLayer]
+public static partial class RidgeByFixedPoint
+{
+    [Solver]
+    public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+
+    [FixedPoint]
+    public static Tensor Step(Tensor w, Tensor X, Tensor y, Tensor lambda) => w - 0.01 * (X.T.matmul(X.matmul(w) - y) + lambda * w);
+}
+
+/// <summary>Ridge as the minimiser of f(w) = ½‖Xw − y‖² + ½λ‖w‖².</summary>
+[ImplicitLayer]
+public static partial class RidgeByObjective
+{
+    [Solver]
+    public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+
+    [Objective]
+    public static Tensor Loss(Tensor w, Tensor X, Tensor y, Tensor lambda) => 0.5 * (X.matmul(w) - y).square().sum() + 0.5 * lambda * w.square().sum();
+}
+
+/// <summary>Ridge by its condition with each linear solver for the backward's system (XᵀX + λI, symmetric positive definite).</summary>
+[ImplicitLayer(LinearSolver = LinearSolverKind.ConjugateGradient)]
+public static partial class RidgeByConjugateGradient
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+[ImplicitLayer(LinearSolver = LinearSolverKind.Gmres)]
+public static partial class RidgeByGmres
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+[ImplicitLayer(LinearSolver = LinearSolverKind.BiCgStab)]
+public static partial class RidgeByBiCgStab
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+[ImplicitLayer(LinearSolver = LinearSolverKind.DenseLu)]
+public static partial class RidgeByDenseLu
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+[ImplicitLayer(LinearSolver = LinearSolverKind.DenseCholesky)]
+public static partial class RidgeByDenseCholesky
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+[ImplicitLayer(LinearSolver = LinearSolverKind.LeastSquares)]
+public static partial class RidgeByLeastSquares
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+/// <summary>A backward allowed one iteration of conjugate gradient, which cannot solve a 6-dimensional system.</summary>
+[ImplicitLayer(LinearSolver = LinearSolverKind.ConjugateGradient, MaxIterations = 1)]
+public static partial class RidgeStarved
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+/// <summary>A solver that stops short of the solution: its answer is off by 1e-3 in every weight.</summary>
+[ImplicitLayer]
+public static partial class RidgeInexact
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda) + 1e-3;
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+/// <summary>User code that calls an implicit layer: the validation loss of ridge weights fitted on training data.</summary>
+public static partial class HyperparameterLosses
+{
+    [Differentiable(Modes = DerivativeModes.Forward)]
+    public static Tensor ValidationLoss(Tensor X, Tensor y, Tensor lambda, Tensor Xv, Tensor yv)
+    {
+        var w = RidgeByCondition.Solve(X, y, lambda);
+        return (Xv.matmul(w) - yv).square().mean();
+    }
+
+    [Differentiable]
+    public static Tensor ValidationLossByFixedPoint(Tensor X, Tensor y, Tensor logLambda, Tensor Xv, Tensor yv)
+        => (Xv.matmul(RidgeByFixedPoint.Solve(X, y, logLambda.exp())) - yv).square().mean();
+}
