@@ -934,6 +934,8 @@ internal static class FunctionEmitter
                 writer.Line(Accumulation(accumulate));
                 break;
             case PullbackCallStatement call:
+                foreach (var discarded in call.Adjoints.Where(a => a.Discarded))
+                    writer.Line($"{Id(discarded.Name)} = null;");
                 writer.Line(PullbackCall(call));
                 break;
             case ModelPullbackStatement pullback:

@@ -132,6 +132,9 @@ internal sealed class ReverseMode
                     if (!inLoop && !_function.IsModelMethod && assignment.Target != ResultName && assignment.Value is PrimitiveCall primitive
                         && CanReadResult(assignment.Target, primitive))
                         _needed.Add(assignment.Target);
+                    // An implicit layer's backward starts from its solution, which the reverse sweep then keeps.
+                    if (!inLoop && assignment.Value is DifferentiableCall solved && ReadsSolution(assignment.Target, solved))
+                        _needed.Add(assignment.Target);
                     break;
                 case IfStatement branch:
                     var inThen = FindNeeded(branch.Then, inLoop);
@@ -613,6 +616,13 @@ internal sealed class ReverseMode
     bool ReadsResult(string target, PrimitiveCall call) => CanReadResult(target, call) && (!Overwritten(target) || _needed.Contains(target));
 
     /// <summary>
+    /// Whether the reverse of <c>target = call</c> passes <paramref name="target"/> to a pullback that starts from the call's
+    /// result: the call has one, and the target, assigned only here and not one of the call's arguments, still holds it.
+    /// </summary>
+    bool ReadsSolution(string target, DifferentiableCall call)
+        => call.PullbackAtResult is not null && !Overwritten(target) && !call.Arguments.Any(a => a is Variable v && v.Name == target);
+
+    /// <summary>
     /// Whether a called model computes its input's gradient: not when no adjoint flows there; only on request when
     /// the argument is this model's own input, never reassigned, whose gradient the caller may skip.
     /// </summary>
@@ -698,8 +708,13 @@ internal sealed class ReverseMode
             }
 
             case DifferentiableCall e:
-                reverse.Add(new PullbackCallStatement(e.Pullback, e.Arguments, seed, e.Arguments.Select((argument, i) => AdjointArgumentFor(argument, e.ArgumentHasAdjoint[i])).ToEquatableArray()));
+            {
+                var adjoints = e.Arguments.Select((argument, i) => AdjointArgumentFor(argument, e.ArgumentHasAdjoint[i])).ToEquatableArray();
+                reverse.Add(_iterationDepth == 0 && ReadsSolution(target, e)
+                    ? new PullbackCallStatement(e.PullbackAtResult!, e.Arguments.Append(new Variable(target)).ToEquatableArray(), seed, adjoints)
+                    : new PullbackCallStatement(e.Pullback, e.Arguments, seed, adjoints));
                 break;
+            }
 
             case ModelCall e:
             {
@@ -814,7 +829,7 @@ internal sealed class ReverseMode
         if (_activity.IsActive(argument)) return new AdjointArgument(AdjointOf(((Variable)argument).Name), false, null);
         var type = argument is Variable variable ? _types[variable.Name] : ((Literal)argument).Type;
         // A tensor that does not vary still takes a tensor adjoint, thrown away.
-        if (type == ValueType.Tensor) return new AdjointArgument(Local("_d_unusedT", ValueType.Tensor, reuse: true), false, null);
+        if (type == ValueType.Tensor) return new AdjointArgument(Local("_d_unusedT", ValueType.Tensor, reuse: false), false, null) { Discarded = true };
         return new AdjointArgument(Local(type == ValueType.Float ? "_d_unusedF" : "_d_unused", type == ValueType.Float ? ValueType.Float : ValueType.Double, reuse: true), false, null);
     }
 

@@ -118,3 +118,41 @@ public static partial class HyperparameterLosses
     public static Tensor ValidationLossByFixedPoint(Tensor X, Tensor y, Tensor logLambda, Tensor Xv, Tensor yv)
         => (Xv.matmul(RidgeByFixedPoint.Solve(X, y, logLambda.exp())) - yv).square().mean();
 }
+
+/// <summary>A model whose Forward fits ridge weights on its training buffers, λ = exp(logLambda) being its parameter.</summary>
+[Model]
+public partial class RidgePredictor
+{
+    [Parameter] Tensor logLambda;
+    [Buffer] Tensor features;
+    [Buffer] Tensor targets;
+
+    public RidgePredictor(Tensor features, Tensor targets, double lambda)
+    {
+        this.features = features;
+        this.targets = targets;
+        logLambda = tensor(Math.Log(lambda), dtype: ScalarType.Float64);
+    }
+
+    [Differentiable]
+    public Tensor Forward(Tensor inputs) => inputs.matmul(RidgeByCondition.Solve(features, targets, logLambda.exp()));
+}
+
+public static partial class HyperparameterSweeps
+{
+    /// <summary>The validation losses at λ, 2λ, 4λ, … summed: the layer called in a loop, its solution overwritten each time.</summary>
+    [Differentiable]
+    public static Tensor LossesOverScales(Tensor X, Tensor y, Tensor lambda, Tensor Xv, Tensor yv, int scales)
+    {
+        var total = zeros_like(lambda);
+        var scaled = lambda;
+        for (var i = 0; i < scales; i++)
+        {
+            var w = RidgeByObjective.Solve(X, y, scaled);
+            total = total + (Xv.matmul(w) - yv).square().mean();
+            scaled = scaled * 2.0;
+        }
+
+        return total;
+    }
+}

@@ -75,6 +75,10 @@ internal sealed class ImplicitLayerCallLowering
         var hasAdjoint = valid.Parameters.Select(p => p.HasAdjoint).ToEquatableArray();
         // The generated code calls the layer's Apply, which runs the solver and checks its answer, and its ApplyPullback.
         var owner = layer.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        return new DifferentiableCall(owner, DerivativeMethodNames.Apply, owner + "." + DerivativeMethodNames.Apply + DerivativeMethodNames.PullbackSuffix, operands, hasAdjoint);
+        return new DifferentiableCall(owner, DerivativeMethodNames.Apply, owner + "." + DerivativeMethodNames.Apply + DerivativeMethodNames.PullbackSuffix, operands, hasAdjoint)
+        {
+            // Where the reverse sweep still holds the solution, the backward starts from it rather than solving again.
+            PullbackAtResult = owner + "." + DerivativeMethodNames.ApplyPullbackAt,
+        };
     }
 }

@@ -66,6 +66,13 @@ internal sealed record DifferentiableCall(string ContainingType, string Method, 
 {
     /// <summary>The user's <c>[Tangent]</c> method, fully qualified, which forward mode calls instead of a generated JVP; null when there is none.</summary>
     public string? Tangent { get; init; }
+
+    /// <summary>
+    /// A pullback that takes the call's result after its arguments (an implicit layer's <c>ApplyPullbackAt</c>, which
+    /// differentiates at the solution instead of solving again), used where the reverse sweep still holds that result; null
+    /// when there is none.
+    /// </summary>
+    public string? PullbackAtResult { get; init; }
 }
 
 /// <summary>A call whose result the derivative ignores (wrapped in <c>NoDerivative(...)</c>, or integer-valued).</summary>

@@ -57,7 +57,14 @@ internal sealed record AccumulateStatement(
 /// One argument's adjoint in a pullback call: <c>ref Name</c> for a scalar, the array itself for an
 /// array; for an inactive array (<c>Scratch</c> set) a throw-away array of its length and element type.
 /// </summary>
-internal sealed record AdjointArgument(string Name, bool IsArray, ValueType? Scratch = null);
+internal sealed record AdjointArgument(string Name, bool IsArray, ValueType? Scratch = null)
+{
+    /// <summary>
+    /// A tensor adjoint the caller throws away (the argument does not vary): a local of its own, emptied before the call,
+    /// so that neither another argument of another shape nor an earlier call adds into it.
+    /// </summary>
+    public bool Discarded { get; init; }
+}
 
 /// <summary>The reverse of a call of another <c>[Differentiable]</c> method: its generated pullback.</summary>
 internal sealed record PullbackCallStatement(

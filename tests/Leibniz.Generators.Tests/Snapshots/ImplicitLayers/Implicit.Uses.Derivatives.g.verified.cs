@@ -80,7 +80,7 @@ namespace Implicit
             _d_Xv = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r1, Xv);
             _d_t0 = global::Leibniz.Generated.Broadcasting.SumToShapeOf(r0, t0);
             // ∂ of: Ridge.Solve(X, y, lambda, 3)
-            global::Implicit.Ridge.ApplyPullback(X, y, lambda, 3, _d_t0, ref _d_X, ref _d_y, ref _d_lambda);
+            global::Implicit.Ridge.ApplyPullbackAt(X, y, lambda, 3, t0, _d_t0, ref _d_X, ref _d_y, ref _d_lambda);
 
             if (_d_X is not null) dX = global::Leibniz.Generated.Adjoints.Add(dX, _d_X);
             if (_d_y is not null) dy = global::Leibniz.Generated.Adjoints.Add(dy, _d_y);
