@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 // Learns the regularisation weight λ of ridge regression and of the lasso by gradient descent on the validation loss,
 // the gradient taken through each solver by the implicit function theorem, and checks the answer against a grid search.
 // Exits non-zero when the implicit gradient disagrees with finite differences or the learned λ falls short of the grid.
-const int TrainRows = 60, ValidationRows = 120;
+const int TrainRows = 30, ValidationRows = 135;
 const int Steps = 60, ReportEvery = 10;
 const double LearningRate = 0.25;
 const double GradientCheckBar = 1e-6;
