@@ -102,4 +102,32 @@ public sealed class SampleTests
         Assert.Equal(2, exitCode);
         Assert.Contains("does not exist", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
     }
+
+    [Fact]
+    public async Task HyperparameterOptimization_learns_lambdas_as_good_as_a_grid_search_with_a_gradient_that_matches_finite_differences()
+    {
+        var (exitCode, output) = await RunSample("HyperparameterOptimization");
+
+        Assert.True(exitCode == 0, $"the hyperparameter sample exited with {exitCode}:\n{output}");
+        // Spectre.Console wraps lines at the width of a redirected console.
+        var text = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        static double Number(string value) => double.Parse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
+        var check = System.Text.RegularExpressions.Regex.Match(text, @"implicit dL/dlogλ (\S+), central difference (\S+), relative error (\S+) passed");
+        Assert.True(check.Success, "no passing gradient check in:\n" + output);
+        var (implicitGradient, central) = (Number(check.Groups[1].Value), Number(check.Groups[2].Value));
+        Assert.True(implicitGradient != 0 && Math.Abs(implicitGradient - central) <= 1e-6 * Math.Abs(central), output);
+
+        foreach (var model in new[] { "ridge", "lasso" })
+        {
+            var comparison = System.Text.RegularExpressions.Regex.Match(text, model + @": learned validation loss (\S+), grid best (\S+),");
+            Assert.True(comparison.Success, $"no {model} comparison in:\n" + output);
+            var (learned, grid) = (Number(comparison.Groups[1].Value), Number(comparison.Groups[2].Value));
+            Assert.True(learned <= 1.05 * grid, $"{model}: learned λ's validation loss {learned} against the grid's best {grid}\n{output}");
+        }
+
+        var steps = System.Text.RegularExpressions.Regex.Matches(text, @"nonzeros (\d+)");
+        Assert.NotEmpty(steps);
+        Assert.All(steps, s => Assert.InRange(int.Parse(s.Groups[1].Value), 1, 10));
+    }
 }
