@@ -8,9 +8,9 @@ namespace Leibniz.Analyzers;
 
 /// <summary>
 /// Reports, while the user types, why an <c>[ImplicitLayer]</c> class cannot be generated (LZ0201: its solver or
-/// condition is missing, doubled or misdeclared; LZ0202: the condition's parameters do not follow the solver's) and a
-/// condition that reads a tensor or number from a field instead of a parameter (LZ0203). The checks are the generator's
-/// own front end; why the condition's body cannot be differentiated is <see cref="DifferentiableAnalyzer"/>'s to say.
+/// condition is missing, doubled or misdeclared; LZ0202: the condition's parameters do not follow the solver's). The checks
+/// are the generator's own front end; why the condition's body cannot be differentiated is <see cref="DifferentiableAnalyzer"/>'s
+/// to say — among it a hyperparameter read from a field instead of passed (LZ0101), JAXopt's most asked question.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ImplicitLayerAnalyzer : DiagnosticAnalyzer
@@ -18,8 +18,7 @@ public sealed class ImplicitLayerAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.MalformedImplicitLayer,
-        DiagnosticDescriptors.ConditionDoesNotFitSolver,
-        DiagnosticDescriptors.HyperparameterFromField);
+        DiagnosticDescriptors.ConditionDoesNotFitSolver);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

@@ -111,11 +111,6 @@ internal static class DiagnosticDescriptors
         "An implicit layer's condition does not fit its solver",
         "'{0}' cannot be the condition of implicit layer '{1}': {2}");
 
-    public static readonly DiagnosticDescriptor HyperparameterFromField = Create(
-        "LZ0203", ImplicitCategory, DiagnosticSeverity.Warning,
-        "An implicit layer's condition reads a value from a field",
-        "'{0}' reads '{1}' from a {2}, so the layer's gradient does not reach it and a change to it between the solve and the backward goes unseen; pass it to the solver and the condition as a parameter");
-
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "LZ9999", GeneratorCategory, DiagnosticSeverity.Error,
         "The Leibniz generator failed unexpectedly",

@@ -86,7 +86,6 @@ internal static class ImplicitLayerFrontend
         if (solver is not null) CheckSolver(solver, known, parameters, Malformed);
         if (solver is not null && condition is { } c)
             CheckCondition(c.Method, c.Kind, solver, known, diagnostics, name);
-        if (condition is { } read) ReadFields(read.Method, compilation, diagnostics, cancellationToken);
 
         var result = diagnostics.ToEquatableArray();
         if (solver is null || condition is null || diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -202,31 +201,6 @@ internal static class ImplicitLayerFrontend
             {
                 Misfit(where, $"'{actual.Name}' is [NoDerivative] on one of '{solver.Name}' and '{condition.Name}' only; mark it on both or neither");
                 return;
-            }
-        }
-    }
-
-    /// <summary>LZ0203: a tensor or number the condition reads from a field or property instead of a parameter.</summary>
-    static void ReadFields(IMethodSymbol condition, Compilation compilation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
-    {
-        foreach (var reference in condition.DeclaringSyntaxReferences)
-        {
-            var declaration = reference.GetSyntax(cancellationToken);
-            var model = compilation.GetSemanticModel(declaration.SyntaxTree);
-            var reported = new HashSet<string>();
-            foreach (var name in declaration.DescendantNodes().OfType<IdentifierNameSyntax>())
-            {
-                var symbol = model.GetSymbolInfo(name, cancellationToken).Symbol;
-                var (type, kind) = symbol switch
-                {
-                    IFieldSymbol { IsConst: false } field => (field.Type, "field"),
-                    IPropertySymbol property => (property.Type, "property"),
-                    _ => (null, ""),
-                };
-                if (type is null || !(IsTensor(type) || IsFloatingPoint(type))) continue;
-                if (symbol!.ContainingType is { } owner && owner.ContainingNamespace?.ToDisplayString().StartsWith("TorchSharp", System.StringComparison.Ordinal) == true) continue;
-                if (!reported.Add(symbol.Name)) continue;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HyperparameterFromField, name.GetLocation(), condition.Name, symbol.Name, kind));
             }
         }
     }

@@ -90,6 +90,6 @@ internal static class AnalyzerTestSetup
         public LeibnizAnalyzerTest() => Configure(this);
 
         protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers()
-            => new DiagnosticAnalyzer[] { new ModelDeclarationAnalyzer(), new StrayComponentAnalyzer(), new DifferentiableAnalyzer() };
+            => new DiagnosticAnalyzer[] { new ModelDeclarationAnalyzer(), new StrayComponentAnalyzer(), new DifferentiableAnalyzer(), new ImplicitLayerAnalyzer() };
     }
 }
