@@ -60,4 +60,10 @@ public sealed class ImplicitLayerAttribute : Attribute
     /// gradient is only the derivative of a solution. <see cref="double.PositiveInfinity"/> turns the check off.
     /// </summary>
     public double ResidualTolerance { get; set; } = 1e-6;
+
+    /// <summary>
+    /// How the solution is differentiated: <see cref="ImplicitMode.Implicit"/> (the default), <see cref="ImplicitMode.Unrolled"/>
+    /// through the solver's iterations, or <see cref="ImplicitMode.Truncated"/> with a linear solve allowed to stop short.
+    /// </summary>
+    public ImplicitMode Mode { get; set; }
 }

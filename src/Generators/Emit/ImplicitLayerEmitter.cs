@@ -118,9 +118,11 @@ internal static class ImplicitLayerEmitter
 
         Dictionary<string, string> Discarded { get; }
 
-        public bool HasTangents => _hasForward && _differentiated.Count > 0;
+        public bool HasTangents => _hasForward && _differentiated.Count > 0 && !_spec.IsUnrolled;
 
         bool IsObjective => _spec.Kind == ImplicitConditionKind.Objective;
+
+        bool IsFixedPoint => _spec.Kind == ImplicitConditionKind.FixedPoint;
 
         string Arguments => string.Join(", ", _spec.Parameters.Select(p => Id(p.Name)));
 
@@ -145,6 +147,15 @@ internal static class ImplicitLayerEmitter
             writer.Line(GeneratedFile.GeneratedCodeAttribute);
             writer.Line($"{_spec.Accessibility} static {Tensor} {DerivativeMethodNames.Apply}({Parameters})");
             writer.OpenBrace();
+            if (_spec.IsUnrolled)
+            {
+                writer.Line("// Unrolled: the solver runs on the tape as the caller has it, and autograd differentiates its iterations.");
+                WriteSolve(writer, onTape: true);
+                writer.Line($"return {Id(Solution)};");
+                writer.CloseBrace();
+                return;
+            }
+
             WriteSolve(writer);
             if (_differentiated.Count == 0)
             {
@@ -180,9 +191,18 @@ internal static class ImplicitLayerEmitter
         public void WritePullbackAt(SourceWriter writer)
         {
             writer.Line("/// <summary>");
-            writer.Line($"/// Adds <paramref name=\"{Seed}\"/> times the derivative of the solution <paramref name=\"{Solution}\"/> to each argument's adjoint, by the");
-            writer.Line($"/// implicit function theorem: u solves (∂F/∂x)ᵀu = {Seed} matrix-free ({_spec.LinearSolver}), and −(∂F/∂θ)ᵀu is each argument's share,");
-            writer.Line($"/// for {ConditionText()}.");
+            if (_spec.IsUnrolled)
+            {
+                writer.Line($"/// Adds <paramref name=\"{Seed}\"/> times the derivative of the solution to each argument's adjoint, through the solver's iterations:");
+                writer.Line($"/// the layer is unrolled, so <see cref=\"{_spec.Solver}\"/> runs again on TorchSharp's tape and <paramref name=\"{Solution}\"/> is only checked.");
+            }
+            else
+            {
+                writer.Line($"/// Adds <paramref name=\"{Seed}\"/> times the derivative of the solution <paramref name=\"{Solution}\"/> to each argument's adjoint, by the");
+                writer.Line($"/// implicit function theorem: u solves (∂F/∂x)ᵀu = {Seed} matrix-free ({_spec.LinearSolver}{(_spec.IsTruncated ? ", stopped after at most " + _spec.MaxIterations.ToString(CultureInfo.InvariantCulture) + " iterations whether or not it converged" : "")}), and −(∂F/∂θ)ᵀu is each");
+                writer.Line($"/// argument's share, for {ConditionText()}.");
+            }
+
             writer.Line("/// </summary>");
             writer.Line("/// <exception cref=\"global::Leibniz.Implicit.ImplicitLayerException\">The linear system did not converge: the gradient is refused rather than biased.</exception>");
             writer.Line(GeneratedFile.GeneratedCodeAttribute);
@@ -192,6 +212,13 @@ internal static class ImplicitLayerEmitter
             if (_differentiated.Count == 0)
             {
                 writer.Line($"global::Leibniz.Generated.Validation.Seed({Id(Seed)}, {Id(Solution)}, nameof({Id(Seed)}), {Quoted});");
+                writer.CloseBrace();
+                return;
+            }
+
+            if (_spec.IsUnrolled)
+            {
+                WriteUnrolledPullback(writer);
                 writer.CloseBrace();
                 return;
             }
@@ -208,9 +235,11 @@ internal static class ImplicitLayerEmitter
             }
             else
             {
-                writer.Line($"// −(∂F/∂θ)ᵀu: the condition's pullback with the seed −u{(_spec.Kind == ImplicitConditionKind.FixedPoint ? " (for F = T − x, ∂F/∂θ is ∂T/∂θ)" : "")}.");
+                writer.Line(IsFixedPoint
+                    ? "// (∂T/∂θ)ᵀu: the map's pullback with the seed u, for F = x − T."
+                    : "// −(∂F/∂θ)ᵀu: the condition's pullback with the seed −u.");
                 writer.Line($"{Tensor}? {Id(SolutionAdjoint)} = null;");
-                writer.Line($"{Condition}{DerivativeMethodNames.PullbackSuffix}({Id(Solution)}, {Arguments}, {Id(Adjoint)}.neg(), ref {Id(SolutionAdjoint)}{RefAdjointArguments});");
+                writer.Line($"{Condition}{DerivativeMethodNames.PullbackSuffix}({Id(Solution)}, {Arguments}, {Id(Adjoint)}{(IsFixedPoint ? "" : ".neg()")}, ref {Id(SolutionAdjoint)}{RefAdjointArguments});");
             }
 
             writer.CloseBrace();
@@ -246,7 +275,7 @@ internal static class ImplicitLayerEmitter
             }
             else
             {
-                writer.Line($"var {Id(RightHandSide)} = {Condition}{DerivativeMethodNames.JacobianVectorProductSuffix}({Id(Solution)}, {Arguments}, {Torch}.zeros_like({Id(Solution)}){tangentArguments}).neg();");
+                writer.Line($"var {Id(RightHandSide)} = {Condition}{DerivativeMethodNames.JacobianVectorProductSuffix}({Id(Solution)}, {Arguments}, {Torch}.zeros_like({Id(Solution)}){tangentArguments}){(IsFixedPoint ? "" : ".neg()")};");
             }
 
             writer.Line();
@@ -279,9 +308,21 @@ internal static class ImplicitLayerEmitter
             $"{SolverKinds}.{_spec.LinearSolver}",
             Number(_spec.Tolerance),
             _spec.MaxIterations.ToString(CultureInfo.InvariantCulture),
-            Number(_spec.Ridge));
+            Number(_spec.Ridge)) + (_spec.IsTruncated ? ", truncated: true" : "");
 
-        void WriteSolve(SourceWriter writer)
+        void WriteUnrolledPullback(SourceWriter writer)
+        {
+            var leaves = Fresh("leaves");
+            var gradients = Fresh("gradients");
+            var index = 0;
+            var arguments = string.Join(", ", _spec.Parameters.Select(p => p.HasAdjoint ? $"{leaves}[{(index++).ToString(CultureInfo.InvariantCulture)}]" : Id(p.Name)));
+            writer.Line("// Unrolled: the solver runs again on the tape from fresh leaves, and autograd differentiates its iterations.");
+            writer.Line($"var {gradients} = {Layers}.Unroll({leaves} => {_spec.Solver}({arguments}), {Id(Seed)}, {Quoted}, {string.Join(", ", _differentiated.Select(p => Id(p.Name)))});");
+            for (var i = 0; i < _differentiated.Count; i++)
+                writer.Line($"{Id(Adjoints[_differentiated[i].Name])} = {Layers}.Add({Id(Adjoints[_differentiated[i].Name])}, {gradients}[{i.ToString(CultureInfo.InvariantCulture)}]);");
+        }
+
+        void WriteSolve(SourceWriter writer, bool onTape = false)
         {
             foreach (var p in _spec.Parameters.Where(p => p.IsTensor))
                 writer.Line($"global::Leibniz.Generated.Validation.Tensor({Id(p.Name)}, nameof({Id(p.Name)}), {Quoted});");
@@ -307,7 +348,7 @@ internal static class ImplicitLayerEmitter
                     break;
             }
 
-            writer.Line($"var {Id(Solution)} = {Layers}.Solve(() => {_spec.Solver}({Arguments}), {residual}, {Number(_spec.ResidualTolerance)}, {Quoted});");
+            writer.Line($"var {Id(Solution)} = {Layers}.{(onTape ? "SolveOnTape" : "Solve")}(() => {_spec.Solver}({Arguments}), {residual}, {Number(_spec.ResidualTolerance)}, {Quoted});");
         }
 
         void WriteZeros(SourceWriter writer)
@@ -336,17 +377,19 @@ internal static class ImplicitLayerEmitter
                 return (transposed, transposed);
             }
 
-            var minusV = _spec.Kind == ImplicitConditionKind.FixedPoint ? $" - {v}" : "";
+            // A fixed point's system is written I − ∂T/∂x, the negative of ∂F/∂x for F = T − x: for a gradient step T that is
+            // positive definite, so conjugate gradient applies, and the backward's sign turns with it.
+            var before = IsFixedPoint ? $"{v} - " : "";
             writer.Line($"{Tensor} {transposed}({Tensor} {v})");
             writer.OpenBrace();
             writer.Line($"{Tensor}? {Id(OperatorAdjoint)} = null{DiscardedDeclarations};");
             writer.Line($"{Condition}{DerivativeMethodNames.PullbackSuffix}({Id(Solution)}, {Arguments}, {v}, ref {Id(OperatorAdjoint)}{DiscardedRefs});");
-            writer.Line($"return {Layers}.OrZeros({Id(OperatorAdjoint)}, {Id(Solution)}){minusV};");
+            writer.Line($"return {before}{Layers}.OrZeros({Id(OperatorAdjoint)}, {Id(Solution)});");
             writer.CloseBrace();
             writer.Line();
             if (jacobian is not null)
             {
-                writer.Line($"{Tensor} {jacobian}({Tensor} {v}) => {Condition}{DerivativeMethodNames.JacobianVectorProductSuffix}({Id(Solution)}, {Arguments}, {v}{ZeroArguments}){minusV};");
+                writer.Line($"{Tensor} {jacobian}({Tensor} {v}) => {before}{Condition}{DerivativeMethodNames.JacobianVectorProductSuffix}({Id(Solution)}, {Arguments}, {v}{ZeroArguments});");
                 writer.Line();
             }
 
@@ -369,7 +412,7 @@ internal static class ImplicitLayerEmitter
         string ConditionText() => _spec.Kind switch
         {
             ImplicitConditionKind.OptimalityCondition => $"the condition F = <see cref=\"{Condition}\"/>",
-            ImplicitConditionKind.FixedPoint => $"F(x, θ) = <see cref=\"{Condition}\"/>(x, θ) − x",
+            ImplicitConditionKind.FixedPoint => $"F(x, θ) = x − <see cref=\"{Condition}\"/>(x, θ)",
             _ => $"F = ∇ₓ<see cref=\"{Condition}\"/>, whose Jacobian is its Hessian",
         };
 

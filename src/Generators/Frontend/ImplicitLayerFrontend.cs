@@ -111,7 +111,8 @@ internal static class ImplicitLayerFrontend
             options.Tolerance,
             options.MaxIterations,
             options.Ridge,
-            options.ResidualTolerance);
+            options.ResidualTolerance,
+            options.Mode);
         return new FrontendResult<ImplicitLayerSpec>(spec, result);
     }
 
@@ -205,12 +206,12 @@ internal static class ImplicitLayerFrontend
         }
     }
 
-    static (string LinearSolver, double Tolerance, int MaxIterations, double Ridge, double ResidualTolerance) Options(INamedTypeSymbol type, KnownSymbols known, ImplicitConditionKind kind)
+    static (string LinearSolver, double Tolerance, int MaxIterations, double Ridge, double ResidualTolerance, string Mode) Options(INamedTypeSymbol type, KnownSymbols known, ImplicitConditionKind kind)
     {
         // The Jacobian of an objective's condition is its Hessian, symmetric: conjugate gradient. Any other Jacobian may
         // not be, and CG on the normal equations converges for every invertible one.
         var linearSolver = kind == ImplicitConditionKind.Objective ? "ConjugateGradient" : "NormalConjugateGradient";
-        var (tolerance, maxIterations, ridge, residualTolerance) = (1e-10, 1000, 0.0, 1e-6);
+        var (tolerance, maxIterations, ridge, residualTolerance, mode) = (1e-10, 1000, 0.0, 1e-6, "Implicit");
         var attribute = KnownSymbols.Find(type, known.ImplicitLayerAttribute);
         if (attribute is not null)
         {
@@ -219,7 +220,10 @@ internal static class ImplicitLayerFrontend
                 switch (argument.Key)
                 {
                     case "LinearSolver" when argument.Value.Value is int value && argument.Value.Type is INamedTypeSymbol enumType:
-                        linearSolver = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && f.ConstantValue is int v && v == value)?.Name ?? linearSolver;
+                        linearSolver = MemberName(enumType, value) ?? linearSolver;
+                        break;
+                    case "Mode" when argument.Value.Value is int value && argument.Value.Type is INamedTypeSymbol enumType:
+                        mode = MemberName(enumType, value) ?? mode;
                         break;
                     case "Tolerance" when argument.Value.Value is double value:
                         tolerance = value;
@@ -237,8 +241,12 @@ internal static class ImplicitLayerFrontend
             }
         }
 
-        return (linearSolver, tolerance, maxIterations, ridge, residualTolerance);
+        return (linearSolver, tolerance, maxIterations, ridge, residualTolerance, mode);
     }
+
+    /// <summary>The name of the member of <paramref name="enumType"/> with <paramref name="value"/>; null for a value no member has.</summary>
+    static string? MemberName(INamedTypeSymbol enumType, int value)
+        => enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && f.ConstantValue is int v && v == value)?.Name;
 
     static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

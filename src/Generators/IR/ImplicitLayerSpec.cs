@@ -37,8 +37,15 @@ internal sealed record ImplicitLayerSpec(
     double Tolerance,
     int MaxIterations,
     double Ridge,
-    double ResidualTolerance)
+    double ResidualTolerance,
+    string Mode)
 {
+    /// <summary>Differentiated through the solver's iterations on the tape, not by the implicit function theorem.</summary>
+    public bool IsUnrolled => Mode == "Unrolled";
+
+    /// <summary>The backward's linear solve may stop short of its tolerance.</summary>
+    public bool IsTruncated => Mode == "Truncated";
+
     /// <summary>The condition's key among the differentiated methods (its owner and name).</summary>
     public string ConditionKey => Owner + "." + Condition;
 }

@@ -90,12 +90,46 @@ public static class ImplicitLayers
     /// <exception cref="ImplicitLayerException">The linear solve did not converge; its <see cref="LinearSolveException"/> is the inner exception.</exception>
     public static Tensor SolveAdjoint(
         Tensor solution, Tensor? seed, string layer, Func<Tensor, Tensor> transposedJacobian, Func<Tensor, Tensor>? jacobian,
-        LinearSolverKind method, double tolerance, int maxIterations, double ridge)
+        LinearSolverKind method, double tolerance, int maxIterations, double ridge, bool truncated = false)
     {
         Validation.Seed(seed, solution, "seed", layer);
         var v = seed ?? ones_like(solution);
-        return SolveLinear(v, transposedJacobian, jacobian, method, tolerance, maxIterations, ridge, layer, "backward", "(∂ₓF)ᵀu = v");
+        return SolveLinear(v, transposedJacobian, jacobian, method, tolerance, maxIterations, ridge, layer, "backward", "(∂ₓF)ᵀu = v", truncated);
     }
+
+    /// <summary>
+    /// Runs <paramref name="solver"/> with the tape as the caller has it, so that autograd records its iterations (the
+    /// unrolled mode), after checking its answer as <see cref="Solve"/> does.
+    /// </summary>
+    public static Tensor SolveOnTape(Func<Tensor> solver, Func<Tensor, Tensor> residual, double residualTolerance, string layer)
+    {
+        var solution = solver();
+        // The checks of Solve, which looks at a detached view: the tape keeps the solver's own result.
+        Solve(() => solution, residual, residualTolerance, layer);
+        return solution;
+    }
+
+    /// <summary>
+    /// The unrolled pullback: runs <paramref name="solver"/> again on the tape from fresh leaves of <paramref name="inputs"/>
+    /// and returns the gradient of ⟨seed, solution⟩ with respect to each input (null where the solution does not depend on it).
+    /// </summary>
+    public static Tensor?[] Unroll(Func<Tensor[], Tensor> solver, Tensor? seed, string layer, params Tensor[] inputs)
+    {
+        var leaves = new Tensor[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++) leaves[i] = inputs[i].detach().requires_grad_();
+        using var tape = enable_grad();
+        var solution = solver(leaves);
+        Validation.Seed(seed, solution, "seed", layer);
+        if (!solution.requires_grad) return new Tensor?[inputs.Length];
+        var gradients = autograd.grad(new[] { solution }, leaves, new[] { seed ?? ones_like(solution) }, allow_unused: true);
+        var result = new Tensor?[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++) result[i] = gradients[i] is { IsInvalid: false } gradient ? gradient.detach() : null;
+        return result;
+    }
+
+    /// <summary>Adds <paramref name="contribution"/> to an adjoint (null is zero on either side).</summary>
+    public static Tensor? Add(Tensor? adjoint, Tensor? contribution)
+        => contribution is null ? adjoint : adjoint is null ? contribution : adjoint + contribution;
 
     /// <summary>
     /// ẋ with (∂ₓF + ridge·I)ẋ = <paramref name="rightHandSide"/> (−(∂_θF)θ̇): the linear solve of the layer's forward mode.
@@ -103,8 +137,8 @@ public static class ImplicitLayers
     /// <exception cref="ImplicitLayerException">The linear solve did not converge; its <see cref="LinearSolveException"/> is the inner exception.</exception>
     public static Tensor SolveTangent(
         Tensor rightHandSide, string layer, Func<Tensor, Tensor> jacobian, Func<Tensor, Tensor>? transposedJacobian,
-        LinearSolverKind method, double tolerance, int maxIterations, double ridge)
-        => SolveLinear(rightHandSide, jacobian, transposedJacobian, method, tolerance, maxIterations, ridge, layer, "tangent", "(∂ₓF)ẋ = −(∂_θF)θ̇");
+        LinearSolverKind method, double tolerance, int maxIterations, double ridge, bool truncated = false)
+        => SolveLinear(rightHandSide, jacobian, transposedJacobian, method, tolerance, maxIterations, ridge, layer, "tangent", "(∂ₓF)ẋ = −(∂_θF)θ̇", truncated);
 
     /// <summary>A pullback's adjoint, or zeros shaped like <paramref name="like"/> when nothing reached it.</summary>
     public static Tensor OrZeros(Tensor? adjoint, Tensor like) => adjoint ?? zeros_like(like);
@@ -115,7 +149,7 @@ public static class ImplicitLayers
 
     static Tensor SolveLinear(
         Tensor rightHandSide, Func<Tensor, Tensor> apply, Func<Tensor, Tensor>? applyTransposed, LinearSolverKind method,
-        double tolerance, int maxIterations, double ridge, string layer, string what, string system)
+        double tolerance, int maxIterations, double ridge, string layer, string what, string system, bool truncated)
     {
         if (applyTransposed is null && method == LinearSolverKind.NormalConjugateGradient)
             throw new ImplicitLayerException(
@@ -130,6 +164,8 @@ public static class ImplicitLayers
         }
 
         if (result.Converged) return result.Solution;
+        // Truncated: the approximation was asked for; only a solve that broke down into NaN is not one.
+        if (truncated && !double.IsNaN(result.RelativeResidual)) return result.Solution;
         try
         {
             result.EnsureConverged($"the {what} of {layer}");

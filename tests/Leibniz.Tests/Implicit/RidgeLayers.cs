@@ -156,3 +156,34 @@ public static partial class HyperparameterSweeps
         return total;
     }
 }
+
+/// <summary>Ridge by 400 gradient steps of size 0.1 (converged on the tests' scaled problem), differentiated through them on the tape.</summary>
+[ImplicitLayer(Mode = ImplicitMode.Unrolled)]
+public static partial class RidgeUnrolled
+{
+    [Solver]
+    public static Tensor Solve(Tensor X, Tensor y, Tensor lambda)
+    {
+        var w = zeros(X.shape[1], dtype: X.dtype);
+        for (var i = 0; i < 400; i++) w = w - 0.1 * (X.T.matmul(X.matmul(w) - y) + lambda * w);
+        return w;
+    }
+
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+/// <summary>Ridge whose backward takes at most three conjugate-gradient steps, converged or not.</summary>
+[ImplicitLayer(Mode = ImplicitMode.Truncated, LinearSolver = LinearSolverKind.ConjugateGradient, MaxIterations = 3)]
+public static partial class RidgeTruncated
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+/// <summary>A gradient-step fixed point solved by conjugate gradient: its system I − ∂T/∂x is positive definite.</summary>
+[ImplicitLayer(LinearSolver = LinearSolverKind.ConjugateGradient)]
+public static partial class RidgeByFixedPointAndConjugateGradient
+{
+    [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
+    [FixedPoint] public static Tensor Step(Tensor w, Tensor X, Tensor y, Tensor lambda) => w - 0.01 * (X.T.matmul(X.matmul(w) - y) + lambda * w);
+}

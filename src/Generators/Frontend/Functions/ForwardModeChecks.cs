@@ -139,9 +139,11 @@ internal sealed class ForwardModeChecks
     /// A call of an implicit layer's <c>Apply</c>: its forward mode is generated with it (a linear solve with the
     /// condition's Jacobian–vector product); a Hessian–vector product would need that solve differentiated again.
     /// </summary>
-    public void CheckImplicitLayerCall(SyntaxNode call, string layer)
+    public void CheckImplicitLayerCall(SyntaxNode call, string layer, bool unrolled)
     {
-        if (WantsHessianVectorProduct)
+        if (unrolled)
+            Report(call.GetLocation(), Shorten(call.ToString()), $"the implicit layer '{layer}' is unrolled (Mode = ImplicitMode.Unrolled), which differentiates on TorchSharp's tape and has no tangent");
+        else if (WantsHessianVectorProduct)
             Report(call.GetLocation(), Shorten(call.ToString()), $"the implicit layer '{layer}' has no Hessian–vector product yet; ask for Modes = DerivativeModes.Forward only");
     }
 

@@ -70,7 +70,7 @@ internal sealed class ImplicitLayerCallLowering
             return null;
         }
 
-        if (!_builder.WithoutDerivative) _builder.Forward?.CheckImplicitLayerCall(invocation, layer.Name);
+        if (!_builder.WithoutDerivative) _builder.Forward?.CheckImplicitLayerCall(invocation, layer.Name, valid.IsUnrolled);
         var operands = arguments.Select(a => _expressions.Lower(a.Expression)).ToEquatableArray();
         var hasAdjoint = valid.Parameters.Select(p => p.HasAdjoint).ToEquatableArray();
         // The generated code calls the layer's Apply, which runs the solver and checks its answer, and its ApplyPullback.

@@ -41,8 +41,8 @@ namespace Implicit
 
         /// <summary>
         /// Adds <paramref name="seed"/> times the derivative of the solution <paramref name="solution"/> to each argument's adjoint, by the
-        /// implicit function theorem: u solves (∂F/∂x)ᵀu = seed matrix-free (NormalConjugateGradient), and −(∂F/∂θ)ᵀu is each argument's share,
-        /// for F(x, θ) = <see cref="Map"/>(x, θ) − x.
+        /// implicit function theorem: u solves (∂F/∂x)ᵀu = seed matrix-free (NormalConjugateGradient), and −(∂F/∂θ)ᵀu is each
+        /// argument's share, for F(x, θ) = x − <see cref="Map"/>(x, θ).
         /// </summary>
         /// <exception cref="global::Leibniz.Implicit.ImplicitLayerException">The linear system did not converge: the gradient is refused rather than biased.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
@@ -55,20 +55,20 @@ namespace Implicit
             {
                 global::TorchSharp.torch.Tensor? dx1 = null, unusedW = null, unusedX = null;
                 MapPullback(solution, W, x, start, v, ref dx1, ref unusedW, ref unusedX);
-                return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx1, solution) - v;
+                return v - global::Leibniz.Generated.ImplicitLayers.OrZeros(dx1, solution);
             }
 
-            global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => MapJacobianVectorProduct(solution, W, x, start, v, zeroW, zeroX) - v;
+            global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => v - MapJacobianVectorProduct(solution, W, x, start, v, zeroW, zeroX);
 
             var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "Equilibrium", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 1E-10, 1000, 0.0);
-            // −(∂F/∂θ)ᵀu: the condition's pullback with the seed −u (for F = T − x, ∂F/∂θ is ∂T/∂θ).
+            // (∂T/∂θ)ᵀu: the map's pullback with the seed u, for F = x − T.
             global::TorchSharp.torch.Tensor? dSolution = null;
-            MapPullback(solution, W, x, start, u.neg(), ref dSolution, ref dW, ref dx);
+            MapPullback(solution, W, x, start, u, ref dSolution, ref dW, ref dx);
         }
 
         /// <summary>
         /// The derivative of the solution along the arguments' tangents, by the implicit function theorem: ẋ solves
-        /// (∂F/∂x)ẋ = −(∂F/∂θ)θ̇ matrix-free (NormalConjugateGradient), for F(x, θ) = <see cref="Map"/>(x, θ) − x.
+        /// (∂F/∂x)ẋ = −(∂F/∂θ)θ̇ matrix-free (NormalConjugateGradient), for F(x, θ) = x − <see cref="Map"/>(x, θ).
         /// </summary>
         /// <exception cref="global::Leibniz.Implicit.ImplicitLayerException">The solver's answer does not satisfy the condition, or the linear system did not converge.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
@@ -89,16 +89,16 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Direction(dx, x, nameof(dx), "x");
             var zeroW = global::TorchSharp.torch.zeros_like(W);
             var zeroX = global::TorchSharp.torch.zeros_like(x);
-            var rightHandSide = MapJacobianVectorProduct(solution, W, x, start, global::TorchSharp.torch.zeros_like(solution), dW, dx).neg();
+            var rightHandSide = MapJacobianVectorProduct(solution, W, x, start, global::TorchSharp.torch.zeros_like(solution), dW, dx);
 
             global::TorchSharp.torch.Tensor TransposedJacobian(global::TorchSharp.torch.Tensor v)
             {
                 global::TorchSharp.torch.Tensor? dx1 = null, unusedW = null, unusedX = null;
                 MapPullback(solution, W, x, start, v, ref dx1, ref unusedW, ref unusedX);
-                return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx1, solution) - v;
+                return v - global::Leibniz.Generated.ImplicitLayers.OrZeros(dx1, solution);
             }
 
-            global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => MapJacobianVectorProduct(solution, W, x, start, v, zeroW, zeroX) - v;
+            global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => v - MapJacobianVectorProduct(solution, W, x, start, v, zeroW, zeroX);
 
             return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "Equilibrium", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 1E-10, 1000, 0.0);
         }

@@ -53,8 +53,8 @@ namespace Implicit
 
         /// <summary>
         /// Adds <paramref name="seed"/> times the derivative of the solution <paramref name="solution"/> to each argument's adjoint, by the
-        /// implicit function theorem: u solves (∂F/∂x)ᵀu = seed matrix-free (ConjugateGradient), and −(∂F/∂θ)ᵀu is each argument's share,
-        /// for F = ∇ₓ<see cref="Energy"/>, whose Jacobian is its Hessian.
+        /// implicit function theorem: u solves (∂F/∂x)ᵀu = seed matrix-free (ConjugateGradient), and −(∂F/∂θ)ᵀu is each
+        /// argument's share, for F = ∇ₓ<see cref="Energy"/>, whose Jacobian is its Hessian.
         /// </summary>
         /// <exception cref="global::Leibniz.Implicit.ImplicitLayerException">The linear system did not converge: the gradient is refused rather than biased.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]

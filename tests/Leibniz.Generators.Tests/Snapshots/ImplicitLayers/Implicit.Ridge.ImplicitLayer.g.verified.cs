@@ -41,8 +41,8 @@ namespace Implicit
 
         /// <summary>
         /// Adds <paramref name="seed"/> times the derivative of the solution <paramref name="solution1"/> to each argument's adjoint, by the
-        /// implicit function theorem: u solves (∂F/∂x)ᵀu = seed matrix-free (Gmres), and −(∂F/∂θ)ᵀu is each argument's share,
-        /// for the condition F = <see cref="Condition"/>.
+        /// implicit function theorem: u solves (∂F/∂x)ᵀu = seed matrix-free (Gmres), and −(∂F/∂θ)ᵀu is each
+        /// argument's share, for the condition F = <see cref="Condition"/>.
         /// </summary>
         /// <exception cref="global::Leibniz.Implicit.ImplicitLayerException">The linear system did not converge: the gradient is refused rather than biased.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
