@@ -9,7 +9,7 @@ using static TorchSharp.torch.nn.functional;
 // depth while an unrolled one does, checks its gradient against central differences, and exits non-zero if any of
 // the three falls short.
 const double AccuracyBar = 0.95, ContractionBound = 0.9, GradientCheckBar = 1e-5, UnrolledAgreementBar = 1e-6;
-const int Steps = 200, Hidden = 32;
+const int Steps = 120, Hidden = 32;
 
 // The matrices are small: one thread avoids paying for synchronisation on a busy machine.
 torch.set_num_threads(1);
