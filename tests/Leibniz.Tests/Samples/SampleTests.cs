@@ -130,4 +130,21 @@ public sealed class SampleTests
         Assert.NotEmpty(steps);
         Assert.All(steps, s => Assert.InRange(int.Parse(s.Groups[1].Value), 1, 10));
     }
+
+    [Fact]
+    public async Task DeepEquilibrium_trains_above_its_accuracy_bar_and_its_implicit_gradient_passes_its_checks_within_a_minute()
+    {
+        var (exitCode, output) = await RunSample("DeepEquilibrium");
+
+        Assert.True(exitCode == 0, $"the deep-equilibrium sample exited with {exitCode}:\n{output}");
+        AssertAccuracyAtLeast(95, output);
+        // Spectre.Console wraps lines at the width of a redirected console.
+        var text = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        var check = System.Text.RegularExpressions.Regex.Match(text, @"gradient check on W\[\d+,\d+\]: .*?relative error (\S+) \(bar 1E-005\) passed");
+        Assert.True(check.Success, "no passed gradient check in:\n" + output);
+        Assert.True(double.Parse(check.Groups[1].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture) < 1e-5, output);
+        var unrolled = System.Text.RegularExpressions.Regex.Match(text, @"relative gradient difference (\S+)");
+        Assert.True(unrolled.Success, "no comparison with the unrolled gradient in:\n" + output);
+        Assert.True(double.Parse(unrolled.Groups[1].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture) < 1e-6, output);
+    }
 }
