@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace Leibniz.Benchmarks.Implicit;
 
 /// <summary>
-/// Ridge weights w*(X, y, λ) as the fixed point of a gradient step, solved by <paramref name="steps"/> plain steps from
-/// zero. The solver is the same loop <see cref="Unrolled.Ridge"/> records on the tape, so the two differ only in how
-/// they are differentiated. The backward's system is ∂F = ∂T − I = −η(XᵀX + λI): symmetric but negative definite, which
+/// Ridge weights w*(X, y, λ) as the fixed point of a gradient step, solved by <c>steps</c> plain steps from zero. The
+/// solver is the same loop (<see cref="Loops.Ridge"/>) that the unrolled side records on the tape, so the two differ only
+/// in how they are differentiated. The backward's system is ∂F = ∂T − I = −η(XᵀX + λI): symmetric but negative definite, which
 /// conjugate gradient refuses, so GMRES solves it.
 /// </summary>
 [ImplicitLayer(LinearSolver = LinearSystems.LinearSolverKind.Gmres)]
