@@ -97,6 +97,10 @@ public sealed class ConsumingProjectTests
         // The packaged generator's backward of a tuple-input model calling a module is the tape's, to rounding.
         var gatedDifference = Number(Value("GATED_GRADIENT_DIFFERENCE"));
         Assert.True(gatedDifference < 1e-12, $"the generated gradients of the tuple-input model differ from the tape's by {gatedDifference}");
+
+        // The packaged generator's implicit layer: its gradient in λ, by autograd and tape-free, is the closed form's.
+        var implicitDifference = Number(Value("IMPLICIT_GRADIENT_DIFFERENCE"));
+        Assert.True(implicitDifference < 1e-9, $"the implicit layer's gradient differs from the closed form's by {implicitDifference}");
     }
 
     /// <summary>Whether the package's targets must patch TorchSharp's shim here: the system libstdc++ predates GCC 13.2.</summary>

@@ -45,6 +45,19 @@ gated.Reference(features, gate).pow(2).sum().backward();
 var taped = gated.parameters().Select(p => p.grad!).Append(features.grad!).ToList();
 Console.WriteLine($"GATED_GRADIENT_DIFFERENCE {generated.Zip(taped, (a, b) => (a - b).abs().max().item<double>()).Max():R}");
 
+// An implicit layer: ridge weights by a closed-form solver, their gradient in λ by the implicit function theorem (through
+// autograd, and through a [Differentiable] method calling the solver) against autograd through the closed form.
+var design = randn(20, 4, dtype: ScalarType.Float64);
+var observed = randn(20, dtype: ScalarType.Float64);
+var lambda = tensor(0.5, dtype: ScalarType.Float64).requires_grad_();
+Ridge.Apply(design, observed, lambda).sum().backward();
+var viaAutograd = lambda.grad!.item<double>();
+Tuning.TotalWithGradient(design, observed, lambda.detach(), out _, out _, out var dLambda);
+var closedLambda = tensor(0.5, dtype: ScalarType.Float64).requires_grad_();
+Ridge.Solve(design, observed, closedLambda).sum().backward();
+var oracle = closedLambda.grad!.item<double>();
+Console.WriteLine($"IMPLICIT_GRADIENT_DIFFERENCE {Math.Max(Math.Abs(viaAutograd - oracle), Math.Abs(dLambda!.item<double>() - oracle)):R}");
+
 [Model]
 public partial class Line
 {
@@ -83,4 +96,21 @@ public partial class Gated
     }
 
     public Tensor Reference(Tensor features, Tensor gate) => projection.call(nn.functional.linear(features, mix).tanh()) * nn.functional.sigmoid(gate);
+}
+
+[ImplicitLayer]
+public static partial class Ridge
+{
+    [Solver]
+    public static Tensor Solve(Tensor X, Tensor y, Tensor lambda)
+        => linalg.solve(X.T.matmul(X) + lambda * eye(X.shape[1], dtype: X.dtype), X.T.matmul(y));
+
+    [OptimalityCondition]
+    public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+public static partial class Tuning
+{
+    [Differentiable]
+    public static Tensor Total(Tensor X, Tensor y, Tensor lambda) => Ridge.Solve(X, y, lambda).sum();
 }
