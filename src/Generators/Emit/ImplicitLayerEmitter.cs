@@ -58,7 +58,8 @@ internal static class ImplicitLayerEmitter
         {
             _spec = spec;
             _hasForward = hasForward;
-            _taken = new HashSet<string>(spec.Parameters.Select(p => p.Name));
+            // The generated locals and local functions must not hide a parameter, nor the solver or condition they call.
+            _taken = new HashSet<string>(spec.Parameters.Select(p => p.Name).Concat(new[] { spec.Solver, spec.Condition }));
             _differentiated = spec.Parameters.Where(p => p.HasAdjoint).ToList();
             _name = spec.Hierarchy.Type.NameWithTypeParameters;
             Solution = Fresh("solution");

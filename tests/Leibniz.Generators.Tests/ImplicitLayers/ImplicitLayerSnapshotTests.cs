@@ -54,6 +54,25 @@ public sealed class ImplicitLayerSnapshotTests
             public static Tensor Energy(Tensor x, Tensor a, Tensor b) => (0.5 * a * x.square() - b * x).sum();
         }
 
+        /// <summary>Names a user may well pick that the generated members also want: each generated one moves aside.</summary>
+        [ImplicitLayer(LinearSolver = LinearSolverKind.NormalConjugateGradient)]
+        public static partial class Collisions
+        {
+            [Solver]
+            public static Tensor Gradient(Tensor seed, Tensor dseed, Tensor v, Tensor u, Tensor leaves) => seed + dseed + v + u + leaves;
+
+            [FixedPoint]
+            public static Tensor Jacobian(Tensor x, Tensor seed, Tensor dseed, Tensor v, Tensor u, Tensor leaves)
+                => 0.5 * x + 0.5 * (seed + dseed + v + u + leaves);
+        }
+
+        [ImplicitLayer(Mode = ImplicitMode.Unrolled)]
+        public static partial class TransposedJacobian
+        {
+            [Solver] public static Tensor Solve(Tensor gradients, Tensor leaves) => gradients * leaves;
+            [Objective] public static Tensor TransposedJacobianPullback(Tensor x, Tensor gradients, Tensor leaves) => (x - gradients * leaves).square().sum();
+        }
+
         public static partial class Uses
         {
             [Differentiable(Modes = DerivativeModes.Forward)]
@@ -73,6 +92,6 @@ public sealed class ImplicitLayerSnapshotTests
         var generated = results.Single(r => r.Generator.GetGeneratorType() == typeof(DifferentiableGenerator)).GeneratedSources;
         foreach (var source in generated.Where(g => g.HintName.EndsWith(".ImplicitLayer.g.cs", StringComparison.Ordinal) || g.HintName.Contains("Uses")).OrderBy(g => g.HintName, StringComparer.Ordinal))
             Snapshot.Verify($"ImplicitLayers/{Path.GetFileNameWithoutExtension(source.HintName)}", source.SourceText.ToString());
-        Assert.Equal(3, generated.Count(g => g.HintName.EndsWith(".ImplicitLayer.g.cs", StringComparison.Ordinal)));
+        Assert.Equal(5, generated.Count(g => g.HintName.EndsWith(".ImplicitLayer.g.cs", StringComparison.Ordinal)));
     }
 }
