@@ -127,7 +127,7 @@ public sealed partial class DifferentiableGenerator
         string source;
         try
         {
-            source = TangentEmitter.Emit(type.Hierarchy, type.Functions);
+            source = ParameterDocumentation.Complete(TangentEmitter.Emit(type.Hierarchy, type.Functions));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

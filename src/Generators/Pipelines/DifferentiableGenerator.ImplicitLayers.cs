@@ -74,7 +74,7 @@ public sealed partial class DifferentiableGenerator
         string source;
         try
         {
-            source = ImplicitLayerEmitter.Emit(layer.Spec, layer.HasForward);
+            source = ParameterDocumentation.Complete(ImplicitLayerEmitter.Emit(layer.Spec, layer.HasForward));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

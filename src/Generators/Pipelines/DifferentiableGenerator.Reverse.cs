@@ -38,7 +38,7 @@ public sealed partial class DifferentiableGenerator
         string source;
         try
         {
-            source = FunctionEmitter.Emit(type.Hierarchy, type.Functions);
+            source = ParameterDocumentation.Complete(FunctionEmitter.Emit(type.Hierarchy, type.Functions));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -70,7 +70,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
         string source;
         try
         {
-            source = ModelEmitter.Emit(spec);
+            source = ParameterDocumentation.Complete(ModelEmitter.Emit(spec));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

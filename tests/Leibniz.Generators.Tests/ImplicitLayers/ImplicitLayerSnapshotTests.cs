@@ -7,6 +7,8 @@ namespace Leibniz.Generators.Tests.ImplicitLayers;
 /// <summary>The generated code of implicit layers, one of each kind, and of a method that calls one.</summary>
 public sealed class ImplicitLayerSnapshotTests
 {
+    internal static string Source => Layers;
+
     const string Layers = """
         using System;
         using Leibniz;

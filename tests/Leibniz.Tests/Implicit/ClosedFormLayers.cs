@@ -123,3 +123,39 @@ public static partial class ExponentialFit
         return 0.5 * (a * (k * t).exp() - y).square().sum();
     }
 }
+
+/// <summary>
+/// min ½xᵀQx + cᵀx subject to Gx ≤ h with Q diagonal and G = I: x = min(−c/q, h) componentwise. The solution stacks x
+/// and the multipliers μ, and the condition is the runtime's KKT residual.
+/// </summary>
+[ImplicitLayer(LinearSolver = LinearSolverKind.Gmres, Tolerance = 1e-12)]
+public static partial class BoundedQuadratic
+{
+    [Solver]
+    public static Tensor Solve(Tensor q, Tensor c, Tensor G, Tensor h)
+    {
+        var x = minimum(-c / q, h);
+        var multipliers = (-(q * x + c)).clamp_min(0);
+        return cat(new[] { x, multipliers }, 0);
+    }
+
+    [OptimalityCondition]
+    public static Tensor Kkt(Tensor z, Tensor q, Tensor c, Tensor G, Tensor h)
+    {
+        var n = q.shape[0];
+        var x = z.narrow(0, 0, n);
+        var multipliers = z.narrow(0, n, n);
+        return Leibniz.Optimization.Kkt.InequalityConstrained(q * x + c, G, h, x, multipliers);
+    }
+}
+
+/// <summary>The minimiser of ½‖x − θ‖² on the simplex, as the fixed point of the entropic mirror step (η = 0.5).</summary>
+[ImplicitLayer(LinearSolver = LinearSolverKind.Gmres, Tolerance = 1e-12)]
+public static partial class EntropicProjection
+{
+    [Solver]
+    public static Tensor Solve(Tensor theta) => Projection.Simplex(theta, tensor(1.0, dtype: theta.dtype));
+
+    [FixedPoint]
+    public static Tensor Step(Tensor x, Tensor theta) => Mirror.EntropicStep(x, x - theta, 0.5 * ones_like(x.sum()));
+}

@@ -11,6 +11,7 @@ namespace Forward
         /// <param name="db1">The tangent of the parameter field <c>b1</c>: a tensor of b1's shape, dtype and device.</param>
         /// <param name="dw2">The tangent of the parameter field <c>w2</c>: a tensor of w2's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Forward along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -94,6 +95,7 @@ namespace Forward
         /// <param name="vw2">The direction's component for the parameter field <c>w2</c>, of its shape.</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>G·v, one tensor per parameter field; null where the output does not depend on the field.</returns>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public (global::TorchSharp.torch.Tensor? w1, global::TorchSharp.torch.Tensor? b1, global::TorchSharp.torch.Tensor? w2) ForwardGaussNewtonProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {
@@ -108,6 +110,8 @@ namespace Forward
         /// <summary>ForwardTangent with the parameters' tangents as one list, one per entry of <c>named_parameters()</c> in order (what a model calling this one passes).</summary>
         /// <param name="parameterDirections">The parameters' tangents, each of its parameter's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Forward along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="dx">The input <c>dx</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -131,6 +135,7 @@ namespace Forward
         /// <param name="parameterDirections">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>G·v, one tensor per parameter; zeros where the output does not depend on it.</returns>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor[] ForwardGaussNewtonProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {
@@ -151,6 +156,11 @@ namespace Forward
         /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of its shape, dtype and device.</param>
         /// <param name="parameterDirections">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>
         /// <param name="outputWeights">Weights w of the output, of its shape: the product is then that of the Hessian of ⟨w, Forward⟩ (for a loss ℓ of the output, w = ∂ℓ/∂output); null for the sum of Forward.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gradients">Receives the <c>gradients</c> the summary describes.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="products">Receives the <c>products</c> the summary describes.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products, global::TorchSharp.torch.Tensor? outputWeights = null)
         {
@@ -172,6 +182,7 @@ namespace Forward
         /// <param name="lossGradient">∂ℓ/∂output at an output (the generated <c>LossWithGradient</c> of your loss, for instance).</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>∇²ℓ·v over the parameters, one tensor per parameter.</returns>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor[] ForwardLossHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::System.Func<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> lossGradient, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {
@@ -200,6 +211,15 @@ namespace Forward
         /// <param name="vb1">The direction's component for the parameter field <c>b1</c>: a tensor of b1's shape, dtype and device.</param>
         /// <param name="vw2">The direction's component for the parameter field <c>w2</c>: a tensor of w2's shape, dtype and device.</param>
         /// <param name="outputWeights">Weights w of the output, of its shape: the product is then that of the Hessian of ⟨w, Forward⟩ (for a loss ℓ of the output, w = ∂ℓ/∂output); null for the sum of Forward.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gw1">Receives the <c>gw1</c> the summary describes.</param>
+        /// <param name="gb1">Receives the <c>gb1</c> the summary describes.</param>
+        /// <param name="gw2">Receives the <c>gw2</c> the summary describes.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="hvw1">Receives the <c>hvw1</c> the summary describes.</param>
+        /// <param name="hvb1">Receives the <c>hvb1</c> the summary describes.</param>
+        /// <param name="hvw2">Receives the <c>hvw2</c> the summary describes.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2, global::TorchSharp.torch.Tensor? outputWeights = null)
         {

@@ -9,6 +9,8 @@ namespace Forward
         /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
         /// <param name="dy">The tangent of <paramref name="y"/>: how fast it moves.</param>
         /// <param name="tangent">Receives the derivative of Calls along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double CallsTangent(double x, double y, double dx, double dy, out double tangent)
         {
@@ -55,6 +57,12 @@ namespace Forward
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: how fast it moves.</param>
         /// <param name="vy">The direction's component for <paramref name="y"/>: how fast it moves.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gy">Receives the gradient's component for <paramref name="y"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="hvy">Receives the Hessian–vector product's component for <paramref name="y"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double CallsHessianVectorProduct(double x, double y, double vx, double vy, out double gx, out double gy, out double hvx, out double hvy)
         {
@@ -67,6 +75,8 @@ namespace Forward
 
         /// <summary>The Hessian of Calls with respect to x, y, in that order, by columns: one CallsHessianVectorProduct per input.</summary>
         /// <param name="hessian">Receives the Hessian; must be 2 × 2.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static void CallsHessian(double x, double y, double[,] hessian)
         {
@@ -126,6 +136,8 @@ namespace Forward
         /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
         /// <param name="dy">The tangent of <paramref name="y"/>: how fast it moves.</param>
         /// <param name="tangent">Receives the derivative of Piecewise along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double PiecewiseTangent(double x, double y, double dx, double dy, out double tangent)
         {
@@ -225,6 +237,12 @@ namespace Forward
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: how fast it moves.</param>
         /// <param name="vy">The direction's component for <paramref name="y"/>: how fast it moves.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gy">Receives the gradient's component for <paramref name="y"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="hvy">Receives the Hessian–vector product's component for <paramref name="y"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double PiecewiseHessianVectorProduct(double x, double y, double vx, double vy, out double gx, out double gy, out double hvx, out double hvy)
         {
@@ -237,6 +255,8 @@ namespace Forward
 
         /// <summary>The Hessian of Piecewise with respect to x, y, in that order, by columns: one PiecewiseHessianVectorProduct per input.</summary>
         /// <param name="hessian">Receives the Hessian; must be 2 × 2.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static void PiecewiseHessian(double x, double y, double[,] hessian)
         {
@@ -420,6 +440,10 @@ namespace Forward
         /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
         /// <param name="dy">The tangent of <paramref name="y"/>: how fast it moves.</param>
         /// <param name="tangent">Receives the derivative of Power along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="scale">The input <c>scale</c>, as the differentiated method takes it.</param>
+        /// <param name="times">The input <c>times</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double PowerTangent(double x, double y, double scale, int times, double dx, double dy, out double tangent)
         {
@@ -513,6 +537,12 @@ namespace Forward
         /// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: how fast it moves.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="scale">The input <c>scale</c>, as the differentiated method takes it.</param>
+        /// <param name="times">The input <c>times</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double PowerHessianVectorProduct(double x, double y, double scale, int times, double vx, out double gx, out double hvx)
         {
@@ -791,6 +821,7 @@ namespace Forward
         /// <summary>Rosenbrock and its derivative along a direction, by forward mode: returns the value and writes ∂Rosenbrock/∂x·dx to <paramref name="tangent"/>.</summary>
         /// <param name="dx">The tangent of <paramref name="x"/>: an array of x's length.</param>
         /// <param name="tangent">Receives the derivative of Rosenbrock along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockTangent(double[] x, double[] dx, out double tangent)
         {
@@ -904,6 +935,9 @@ namespace Forward
         /// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: an array of x's length.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">The input <c>gx</c>, as the differentiated method takes it.</param>
+        /// <param name="hvx">The input <c>hvx</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockHessianVectorProduct(double[] x, double[] vx, double[] gx, double[] hvx)
         {
@@ -915,6 +949,7 @@ namespace Forward
 
         /// <summary>The Hessian of Rosenbrock with respect to x, by columns: one RosenbrockHessianVectorProduct per element of x, for inputs small enough to form it.</summary>
         /// <param name="hessian">Receives the Hessian; must be x.Length × x.Length.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static void RosenbrockHessian(double[] x, double[,] hessian)
         {
@@ -1092,6 +1127,7 @@ namespace Forward
         /// <summary>SinTimesX and its derivative along a direction, by forward mode: returns the value and writes ∂SinTimesX/∂x·dx to <paramref name="tangent"/>.</summary>
         /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
         /// <param name="tangent">Receives the derivative of SinTimesX along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double SinTimesXTangent(double x, double dx, out double tangent)
         {
@@ -1135,6 +1171,9 @@ namespace Forward
         /// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: how fast it moves.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double SinTimesXHessianVectorProduct(double x, double vx, out double gx, out double hvx)
         {
@@ -1198,6 +1237,7 @@ namespace Forward
         /// <summary>Single and its derivative along a direction, by forward mode: returns the value and writes ∂Single/∂x·dx to <paramref name="tangent"/>.</summary>
         /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
         /// <param name="tangent">Receives the derivative of Single along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static float SingleTangent(float x, float dx, out float tangent)
         {
@@ -1242,6 +1282,8 @@ namespace Forward
         /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
         /// <param name="dy">The tangent of <paramref name="y"/>: how fast it moves.</param>
         /// <param name="tangent">Receives the derivative of UsesSmooth along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double UsesSmoothTangent(double x, double y, double dx, double dy, out double tangent)
         {
@@ -1289,6 +1331,12 @@ namespace Forward
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: how fast it moves.</param>
         /// <param name="vy">The direction's component for <paramref name="y"/>: how fast it moves.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gy">Receives the gradient's component for <paramref name="y"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="hvy">Receives the Hessian–vector product's component for <paramref name="y"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double UsesSmoothHessianVectorProduct(double x, double y, double vx, double vy, out double gx, out double gy, out double hvx, out double hvy)
         {
@@ -1301,6 +1349,8 @@ namespace Forward
 
         /// <summary>The Hessian of UsesSmooth with respect to x, y, in that order, by columns: one UsesSmoothHessianVectorProduct per input.</summary>
         /// <param name="hessian">Receives the Hessian; must be 2 × 2.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static void UsesSmoothHessian(double x, double y, double[,] hessian)
         {

@@ -9,6 +9,9 @@ namespace Forward
         /// <param name="dx">The tangent of <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
         /// <param name="dweight">The tangent of <paramref name="weight"/>: a tensor of weight's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of ConvolvedAndPooled along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="weight">The input <c>weight</c>, as the differentiated method takes it.</param>
+        /// <param name="other">The input <c>other</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dweight, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -121,6 +124,13 @@ namespace Forward
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
         /// <param name="vweight">The direction's component for <paramref name="weight"/>: a tensor of weight's shape, dtype and device.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="weight">The input <c>weight</c>, as the differentiated method takes it.</param>
+        /// <param name="other">The input <c>other</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gweight">Receives the gradient's component for <paramref name="weight"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="hvweight">Receives the Hessian–vector product's component for <paramref name="weight"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ConvolvedAndPooledHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor weight, global::TorchSharp.torch.Tensor other, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vweight, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gweight, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvweight)
         {
@@ -292,6 +302,11 @@ namespace Forward
         /// <param name="db1">The tangent of <paramref name="b1"/>: a tensor of b1's shape, dtype and device.</param>
         /// <param name="dw2">The tangent of <paramref name="w2"/>: a tensor of w2's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Mlp along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="w1">The input <c>w1</c>, as the differentiated method takes it.</param>
+        /// <param name="b1">The input <c>b1</c>, as the differentiated method takes it.</param>
+        /// <param name="w2">The input <c>w2</c>, as the differentiated method takes it.</param>
+        /// <param name="target">The input <c>target</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor db1, global::TorchSharp.torch.Tensor dw2, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -421,6 +436,19 @@ namespace Forward
         /// <param name="vw1">The direction's component for <paramref name="w1"/>: a tensor of w1's shape, dtype and device.</param>
         /// <param name="vb1">The direction's component for <paramref name="b1"/>: a tensor of b1's shape, dtype and device.</param>
         /// <param name="vw2">The direction's component for <paramref name="w2"/>: a tensor of w2's shape, dtype and device.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="w1">The input <c>w1</c>, as the differentiated method takes it.</param>
+        /// <param name="b1">The input <c>b1</c>, as the differentiated method takes it.</param>
+        /// <param name="w2">The input <c>w2</c>, as the differentiated method takes it.</param>
+        /// <param name="target">The input <c>target</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gw1">Receives the gradient's component for <paramref name="w1"/>.</param>
+        /// <param name="gb1">Receives the gradient's component for <paramref name="b1"/>.</param>
+        /// <param name="gw2">Receives the gradient's component for <paramref name="w2"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="hvw1">Receives the Hessian–vector product's component for <paramref name="w1"/>.</param>
+        /// <param name="hvb1">Receives the Hessian–vector product's component for <paramref name="b1"/>.</param>
+        /// <param name="hvw2">Receives the Hessian–vector product's component for <paramref name="w2"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MlpHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor b1, global::TorchSharp.torch.Tensor w2, global::TorchSharp.torch.Tensor target, global::TorchSharp.torch.Tensor vx, global::TorchSharp.torch.Tensor vw1, global::TorchSharp.torch.Tensor vb1, global::TorchSharp.torch.Tensor vw2, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? gw1, out global::TorchSharp.torch.Tensor? gb1, out global::TorchSharp.torch.Tensor? gw2, out global::TorchSharp.torch.Tensor? hvx, out global::TorchSharp.torch.Tensor? hvw1, out global::TorchSharp.torch.Tensor? hvb1, out global::TorchSharp.torch.Tensor? hvw2)
         {
@@ -662,6 +690,8 @@ namespace Forward
         /// <summary>Softmax and its derivative along a direction, by forward mode: returns the value and writes ∂Softmax/∂x·dx to <paramref name="tangent"/> (for a tensor result, the Jacobian–vector product, shaped like the result).</summary>
         /// <param name="dx">The tangent of <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Softmax along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="w">The input <c>w</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor dx, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -741,6 +771,10 @@ namespace Forward
         /// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="w">The input <c>w</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor SoftmaxHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor vx, out global::TorchSharp.torch.Tensor? gx, out global::TorchSharp.torch.Tensor? hvx)
         {

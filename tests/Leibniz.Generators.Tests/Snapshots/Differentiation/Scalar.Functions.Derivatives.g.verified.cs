@@ -214,6 +214,7 @@ namespace Scalar
 
         /// <summary>Rosenbrock and its gradient by reverse mode: returns the value and writes ∂Rosenbrock/∂x.</summary>
         /// <param name="dx">Receives ∂Rosenbrock/∂x; must have the length of <paramref name="x"/>.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double RosenbrockWithGradient(double[] x, double[] dx)
         {

@@ -9,6 +9,8 @@ namespace ScalarRules
         /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
         /// <param name="dy">The tangent of <paramref name="y"/>: how fast it moves.</param>
         /// <param name="tangent">Receives the derivative of Catenary along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double CatenaryTangent(double x, double y, double dx, double dy, out double tangent)
         {
@@ -106,6 +108,12 @@ namespace ScalarRules
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: how fast it moves.</param>
         /// <param name="vy">The direction's component for <paramref name="y"/>: how fast it moves.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gy">Receives the gradient's component for <paramref name="y"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="hvy">Receives the Hessian–vector product's component for <paramref name="y"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static double CatenaryHessianVectorProduct(double x, double y, double vx, double vy, out double gx, out double gy, out double hvx, out double hvy)
         {
@@ -118,6 +126,8 @@ namespace ScalarRules
 
         /// <summary>The Hessian of Catenary with respect to x, y, in that order, by columns: one CatenaryHessianVectorProduct per input.</summary>
         /// <param name="hessian">Receives the Hessian; must be 2 × 2.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static void CatenaryHessian(double x, double y, double[,] hessian)
         {
@@ -295,6 +305,8 @@ namespace ScalarRules
         /// <param name="dx">The tangent of <paramref name="x"/>: how fast it moves.</param>
         /// <param name="dy">The tangent of <paramref name="y"/>: how fast it moves.</param>
         /// <param name="tangent">Receives the derivative of CubeRootOfSum along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static float CubeRootOfSumTangent(float x, float y, float dx, float dy, out float tangent)
         {
@@ -380,6 +392,12 @@ namespace ScalarRules
         /// </remarks>
         /// <param name="vx">The direction's component for <paramref name="x"/>: how fast it moves.</param>
         /// <param name="vy">The direction's component for <paramref name="y"/>: how fast it moves.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gy">Receives the gradient's component for <paramref name="y"/>.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="hvy">Receives the Hessian–vector product's component for <paramref name="y"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static float CubeRootOfSumHessianVectorProduct(float x, float y, float vx, float vy, out float gx, out float gy, out float hvx, out float hvy)
         {

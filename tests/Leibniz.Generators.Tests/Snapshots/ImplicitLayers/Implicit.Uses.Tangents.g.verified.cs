@@ -12,6 +12,11 @@ namespace Implicit
         /// <param name="dXv">The tangent of <paramref name="Xv"/>: a tensor of Xv's shape, dtype and device.</param>
         /// <param name="dyv">The tangent of <paramref name="yv"/>: a tensor of yv's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Validation along the tangents.</param>
+        /// <param name="X">The input <c>X</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="lambda">The input <c>lambda</c>, as the differentiated method takes it.</param>
+        /// <param name="Xv">The input <c>Xv</c>, as the differentiated method takes it.</param>
+        /// <param name="yv">The input <c>yv</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor ValidationTangent(global::TorchSharp.torch.Tensor X, global::TorchSharp.torch.Tensor y, global::TorchSharp.torch.Tensor lambda, global::TorchSharp.torch.Tensor Xv, global::TorchSharp.torch.Tensor yv, global::TorchSharp.torch.Tensor dX, global::TorchSharp.torch.Tensor dy, global::TorchSharp.torch.Tensor dlambda, global::TorchSharp.torch.Tensor dXv, global::TorchSharp.torch.Tensor dyv, out global::TorchSharp.torch.Tensor tangent)
         {

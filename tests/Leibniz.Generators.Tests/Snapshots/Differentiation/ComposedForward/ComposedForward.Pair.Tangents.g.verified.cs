@@ -12,6 +12,7 @@ namespace ComposedForward
         /// <param name="dx">The tangent of <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
         /// <param name="parameterDirections">The tangents of every parameter of the model, those of the models it calls included: one per entry of <c>named_parameters()</c>, in order, each of its parameter's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Forward along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -60,6 +61,7 @@ namespace ComposedForward
         /// <param name="parameterDirections">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>G·v, one tensor per parameter; zeros where the output does not depend on it.</returns>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor[] ForwardGaussNewtonProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {
@@ -85,6 +87,11 @@ namespace ComposedForward
         /// <param name="vx">The direction's component for <paramref name="x"/>: a tensor of its shape, dtype and device.</param>
         /// <param name="parameterDirections">The direction's components for the parameters, one per parameter, each of its shape, dtype and device.</param>
         /// <param name="outputWeights">Weights w of the output, of its shape: the product is then that of the Hessian of ⟨w, Forward⟩ (for a loss ℓ of the output, w = ∂ℓ/∂output); null for the sum of Forward.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="gx">Receives the gradient's component for <paramref name="x"/>.</param>
+        /// <param name="gradients">Receives the <c>gradients</c> the summary describes.</param>
+        /// <param name="hvx">Receives the Hessian–vector product's component for <paramref name="x"/>.</param>
+        /// <param name="products">Receives the <c>products</c> the summary describes.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor vx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor gx, out global::TorchSharp.torch.Tensor[] gradients, out global::TorchSharp.torch.Tensor hvx, out global::TorchSharp.torch.Tensor[] products, global::TorchSharp.torch.Tensor? outputWeights = null)
         {
@@ -105,6 +112,7 @@ namespace ComposedForward
         /// <param name="lossGradient">∂ℓ/∂output at an output (the generated <c>LossWithGradient</c> of your loss, for instance).</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>∇²ℓ·v over the parameters, one tensor per parameter.</returns>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor[] ForwardLossHessianVectorProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::System.Func<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> lossGradient, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {

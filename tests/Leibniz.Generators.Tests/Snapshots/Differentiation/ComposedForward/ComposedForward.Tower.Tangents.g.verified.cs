@@ -12,6 +12,7 @@ namespace ComposedForward
         /// <param name="dx">The tangent of <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
         /// <param name="parameterDirections">The tangents of every parameter of the model, those of the models it calls included: one per entry of <c>named_parameters()</c>, in order, each of its parameter's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Forward along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dx, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -90,6 +91,7 @@ namespace ComposedForward
         /// <param name="parameterDirections">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>G·v, one tensor per parameter; zeros where the output does not depend on it.</returns>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor[] ForwardGaussNewtonProduct(global::TorchSharp.torch.Tensor x, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {

@@ -12,6 +12,9 @@ namespace Tuples
         /// <param name="dw">The tangent of the parameter field <c>w</c>: a tensor of w's shape, dtype and device.</param>
         /// <param name="dgate">The tangent of the parameter field <c>gate</c>: a tensor of gate's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Forward along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="w1">The input <c>w1</c>, as the differentiated method takes it.</param>
+        /// <param name="Mask">The input <c>Mask</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor Mask, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor dMask, global::TorchSharp.torch.Tensor dw, global::TorchSharp.torch.Tensor dgate, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -97,6 +100,7 @@ namespace Tuples
         /// <param name="vgate">The direction's component for the parameter field <c>gate</c>, of its shape.</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>G·v, one tensor per parameter field; null where the output does not depend on the field.</returns>
+        /// <param name="input">The input <c>input</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public (global::TorchSharp.torch.Tensor? w, global::TorchSharp.torch.Tensor? gate) ForwardGaussNewtonProduct((global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor Mask) input, global::TorchSharp.torch.Tensor vw, global::TorchSharp.torch.Tensor vgate, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {
@@ -111,6 +115,12 @@ namespace Tuples
         /// <summary>ForwardTangent with the parameters' tangents as one list, one per entry of <c>named_parameters()</c> in order (what a model calling this one passes).</summary>
         /// <param name="parameterDirections">The parameters' tangents, each of its parameter's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Forward along the tangents.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
+        /// <param name="w1">The input <c>w1</c>, as the differentiated method takes it.</param>
+        /// <param name="Mask">The input <c>Mask</c>, as the differentiated method takes it.</param>
+        /// <param name="dx">The input <c>dx</c>, as the differentiated method takes it.</param>
+        /// <param name="dw1">The input <c>dw1</c>, as the differentiated method takes it.</param>
+        /// <param name="dMask">The input <c>dMask</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor ForwardTangent(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w1, global::TorchSharp.torch.Tensor Mask, global::TorchSharp.torch.Tensor dx, global::TorchSharp.torch.Tensor dw1, global::TorchSharp.torch.Tensor dMask, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -134,6 +144,7 @@ namespace Tuples
         /// <param name="parameterDirections">The direction, one tensor per parameter, each of its parameter's shape, dtype and device.</param>
         /// <param name="lossCurvature">H_ℓ·u at the output: <see cref="global::Leibniz.Curvature.LossCurvature"/>, or the generated <c>FHessianVectorProduct</c> of your own loss.</param>
         /// <returns>G·v, one tensor per parameter; zeros where the output does not depend on it.</returns>
+        /// <param name="input">The input <c>input</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public global::TorchSharp.torch.Tensor[] ForwardGaussNewtonProduct((global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor Mask) input, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> parameterDirections, global::Leibniz.Curvature.LossHessianProduct lossCurvature)
         {

@@ -12,6 +12,11 @@ namespace DeepEquilibrium
         /// <param name="db">The tangent of <paramref name="b"/>: a tensor of b's shape, dtype and device.</param>
         /// <param name="dx">The tangent of <paramref name="x"/>: a tensor of x's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Map along the tangents.</param>
+        /// <param name="z">The input <c>z</c>, as the differentiated method takes it.</param>
+        /// <param name="W">The input <c>W</c>, as the differentiated method takes it.</param>
+        /// <param name="U">The input <c>U</c>, as the differentiated method takes it.</param>
+        /// <param name="b">The input <c>b</c>, as the differentiated method takes it.</param>
+        /// <param name="x">The input <c>x</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor MapTangent(global::TorchSharp.torch.Tensor z, global::TorchSharp.torch.Tensor W, global::TorchSharp.torch.Tensor U, global::TorchSharp.torch.Tensor b, global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor dz, global::TorchSharp.torch.Tensor dW, global::TorchSharp.torch.Tensor dU, global::TorchSharp.torch.Tensor db, global::TorchSharp.torch.Tensor dx, out global::TorchSharp.torch.Tensor tangent)
         {

@@ -8,6 +8,8 @@ namespace HessianSpectrum
         /// <summary>Of and its derivative along a direction, by forward mode: returns the value and writes ∂Of/∂logits·dlogits to <paramref name="tangent"/> (for a tensor result, the Jacobian–vector product, shaped like the result).</summary>
         /// <param name="dlogits">The tangent of <paramref name="logits"/>: a tensor of logits's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Of along the tangents.</param>
+        /// <param name="logits">The input <c>logits</c>, as the differentiated method takes it.</param>
+        /// <param name="labels">The input <c>labels</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfTangent(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor dlogits, out global::TorchSharp.torch.Tensor tangent)
         {
@@ -79,6 +81,10 @@ namespace HessianSpectrum
         /// tape of tangents, and costs one tangent sweep plus its reverse — a small multiple of one gradient.
         /// </remarks>
         /// <param name="vlogits">The direction's component for <paramref name="logits"/>: a tensor of logits's shape, dtype and device.</param>
+        /// <param name="logits">The input <c>logits</c>, as the differentiated method takes it.</param>
+        /// <param name="labels">The input <c>labels</c>, as the differentiated method takes it.</param>
+        /// <param name="glogits">Receives the gradient's component for <paramref name="logits"/>.</param>
+        /// <param name="hvlogits">Receives the Hessian–vector product's component for <paramref name="logits"/>.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor OfHessianVectorProduct(global::TorchSharp.torch.Tensor logits, global::TorchSharp.torch.Tensor labels, global::TorchSharp.torch.Tensor vlogits, out global::TorchSharp.torch.Tensor? glogits, out global::TorchSharp.torch.Tensor? hvlogits)
         {

@@ -11,6 +11,10 @@ namespace HyperparameterOptimization
         /// <param name="dy">The tangent of <paramref name="y"/>: a tensor of y's shape, dtype and device.</param>
         /// <param name="dlambda">The tangent of <paramref name="lambda"/>: a tensor of lambda's shape, dtype and device.</param>
         /// <param name="tangent">Receives the derivative of Step along the tangents.</param>
+        /// <param name="w">The input <c>w</c>, as the differentiated method takes it.</param>
+        /// <param name="X">The input <c>X</c>, as the differentiated method takes it.</param>
+        /// <param name="y">The input <c>y</c>, as the differentiated method takes it.</param>
+        /// <param name="lambda">The input <c>lambda</c>, as the differentiated method takes it.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Leibniz.Generators", "0.1.0")]
         public static global::TorchSharp.torch.Tensor StepTangent(global::TorchSharp.torch.Tensor w, global::TorchSharp.torch.Tensor X, global::TorchSharp.torch.Tensor y, global::TorchSharp.torch.Tensor lambda, global::TorchSharp.torch.Tensor dw, global::TorchSharp.torch.Tensor dX, global::TorchSharp.torch.Tensor dy, global::TorchSharp.torch.Tensor dlambda, out global::TorchSharp.torch.Tensor tangent)
         {
