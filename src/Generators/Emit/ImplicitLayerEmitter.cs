@@ -341,6 +341,7 @@ internal static class ImplicitLayerEmitter
                     residual = GradientName;
                     writer.Line($"{Tensor} {residual}({Tensor} {Id(Point)})");
                     writer.OpenBrace();
+                    writer.Line($"{Layers}.CheckObjective({Condition}({Id(Point)}, {Arguments}), {Quoted});");
                     writer.Line($"{Tensor}? {Id(OperatorAdjoint)} = null{DiscardedDeclarations};");
                     writer.Line($"{Condition}{DerivativeMethodNames.PullbackSuffix}({Id(Point)}, {Arguments}, null, ref {Id(OperatorAdjoint)}{DiscardedRefs});");
                     writer.Line($"return {Layers}.OrZeros({Id(OperatorAdjoint)}, {Id(Point)});");

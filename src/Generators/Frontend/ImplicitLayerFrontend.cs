@@ -129,8 +129,8 @@ internal static class ImplicitLayerFrontend
         var at = solver.Locations.FirstOrDefault();
         if (!solver.IsStatic) malformed(at, $"has an instance [Solver] '{solver.Name}'; make it static");
         if (solver.IsGenericMethod) malformed(at, $"has a generic [Solver] '{solver.Name}'; give it concrete types");
-        if (!IsTensor(solver.ReturnType))
-            malformed(at, $"has a [Solver] '{solver.Name}' that returns '{solver.ReturnType.ToDisplayString()}'; it must return the solution as a Tensor");
+        if (!IsTensor(solver.ReturnType) && !IsImplicitSolution(solver.ReturnType))
+            malformed(at, $"has a [Solver] '{solver.Name}' that returns '{solver.ReturnType.ToDisplayString()}'; it must return the solution as a Tensor (or an ImplicitSolution, to hand the backward a preconditioner)");
 
         foreach (var parameter in solver.Parameters)
         {
@@ -249,6 +249,10 @@ internal static class ImplicitLayerFrontend
         => enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && f.ConstantValue is int v && v == value)?.Name;
 
     static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether <paramref name="type"/> is <c>Leibniz.Implicit.ImplicitSolution</c>: a solution with a preconditioner.</summary>
+    public static bool IsImplicitSolution(ITypeSymbol type)
+        => type is INamedTypeSymbol { Name: "ImplicitSolution", ContainingNamespace: { Name: "Implicit", ContainingNamespace: { Name: "Leibniz", ContainingNamespace.IsGlobalNamespace: true } } };
 
     static bool IsTensor(ITypeSymbol type) => type is INamedTypeSymbol named && IRTypes.IsTensor(named);
 

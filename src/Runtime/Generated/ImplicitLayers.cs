@@ -28,6 +28,41 @@ public static class ImplicitLayers
             solution = solver();
         }
 
+        return Checked(solution, residual, residualTolerance, layer);
+    }
+
+    /// <summary>
+    /// <see cref="Solve(Func{Tensor}, Func{Tensor, Tensor}, double, string)"/> for a solver that returns an
+    /// <see cref="ImplicitSolution"/>: its preconditioner is kept with the solution for the backward to reuse.
+    /// </summary>
+    public static Tensor Solve(Func<ImplicitSolution> solver, Func<Tensor, Tensor> residual, double residualTolerance, string layer)
+    {
+        ImplicitSolution answer;
+        using (no_grad())
+        {
+            answer = solver();
+        }
+
+        if (answer is null) throw new ImplicitLayerException($"{layer}'s [Solver] returned null; it must return the solution.");
+        var solution = Checked(answer.Solution, residual, residualTolerance, layer);
+        if (answer.Preconditioner is { } preconditioner) Preconditioners.AddOrUpdate(solution, preconditioner);
+        return solution;
+    }
+
+    /// <summary>The preconditioners solvers handed over, by the solution they came with; gone with it.</summary>
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, Func<Tensor, Tensor>> Preconditioners = new();
+
+    /// <summary>An objective's value must be a scalar: its Hessian is what the backward solves with.</summary>
+    public static void CheckObjective(Tensor value, string layer)
+    {
+        if (value.numel() != 1)
+            throw new ImplicitLayerException(
+                $"{layer}'s [Objective] returned a tensor of shape {Shape(value.shape)}; an objective is a scalar (sum or average it), its minimiser the solution.");
+    }
+
+    static Tensor Checked(Tensor solution, Func<Tensor, Tensor> residual, double residualTolerance, string layer)
+    {
+
         if (solution is null)
             throw new ImplicitLayerException($"{layer}'s [Solver] returned null; it must return the solution as a tensor.");
         if (solution.IsInvalid)
@@ -94,12 +129,13 @@ public static class ImplicitLayers
     {
         Validation.Seed(seed, solution, "seed", layer);
         var v = seed ?? ones_like(solution);
-        return SolveLinear(v, transposedJacobian, jacobian, method, tolerance, maxIterations, ridge, layer, "backward", "(∂ₓF)ᵀu = v", truncated);
+        Preconditioners.TryGetValue(solution, out var preconditioner);
+        return SolveLinear(v, transposedJacobian, jacobian, method, tolerance, maxIterations, ridge, layer, "backward", "(∂ₓF)ᵀu = v", truncated, preconditioner);
     }
 
     /// <summary>
     /// Runs <paramref name="solver"/> with the tape as the caller has it, so that autograd records its iterations (the
-    /// unrolled mode), after checking its answer as <see cref="Solve"/> does.
+    /// unrolled mode), after checking its answer as <see cref="Solve(Func{Tensor}, Func{Tensor, Tensor}, double, string)"/> does.
     /// </summary>
     public static Tensor SolveOnTape(Func<Tensor> solver, Func<Tensor, Tensor> residual, double residualTolerance, string layer)
     {
@@ -108,6 +144,14 @@ public static class ImplicitLayers
         Solve(() => solution, residual, residualTolerance, layer);
         return solution;
     }
+
+    /// <summary><see cref="SolveOnTape(Func{Tensor}, Func{Tensor, Tensor}, double, string)"/> for a solver that returns an <see cref="ImplicitSolution"/>.</summary>
+    public static Tensor SolveOnTape(Func<ImplicitSolution> solver, Func<Tensor, Tensor> residual, double residualTolerance, string layer)
+        => SolveOnTape(() => solver()?.Solution!, residual, residualTolerance, layer);
+
+    /// <summary><see cref="Unroll(Func{Tensor[], Tensor}, Tensor?, string, Tensor[])"/> for a solver that returns an <see cref="ImplicitSolution"/>.</summary>
+    public static Tensor?[] Unroll(Func<Tensor[], ImplicitSolution> solver, Tensor? seed, string layer, params Tensor[] inputs)
+        => Unroll(leaves => solver(leaves)?.Solution!, seed, layer, inputs);
 
     /// <summary>
     /// The unrolled pullback: runs <paramref name="solver"/> again on the tape from fresh leaves of <paramref name="inputs"/>
@@ -149,7 +193,8 @@ public static class ImplicitLayers
 
     static Tensor SolveLinear(
         Tensor rightHandSide, Func<Tensor, Tensor> apply, Func<Tensor, Tensor>? applyTransposed, LinearSolverKind method,
-        double tolerance, int maxIterations, double ridge, string layer, string what, string system, bool truncated)
+        double tolerance, int maxIterations, double ridge, string layer, string what, string system, bool truncated,
+        Func<Tensor, Tensor>? preconditioner = null)
     {
         if (applyTransposed is null && method == LinearSolverKind.NormalConjugateGradient)
             throw new ImplicitLayerException(
@@ -160,7 +205,7 @@ public static class ImplicitLayers
         LinearSolveResult result;
         using (no_grad())
         {
-            result = LinearSolvers.Solve(method, apply, rightHandSide, options, applyTransposed);
+            result = LinearSolvers.Solve(method, apply, rightHandSide, options, applyTransposed, preconditioner: preconditioner);
         }
 
         if (result.Converged) return result.Solution;

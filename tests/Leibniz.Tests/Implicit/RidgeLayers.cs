@@ -187,3 +187,36 @@ public static partial class RidgeByFixedPointAndConjugateGradient
     [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => RidgeClosedForm.Solve(X, y, lambda);
     [FixedPoint] public static Tensor Step(Tensor w, Tensor X, Tensor y, Tensor lambda) => w - 0.01 * (X.T.matmul(X.matmul(w) - y) + lambda * w);
 }
+
+/// <summary>
+/// Ridge whose solver factorises XᵀX + λI and hands the factor to the backward: the conjugate-gradient solve, so
+/// preconditioned by the exact inverse, converges at once — within the one iteration it is allowed.
+/// </summary>
+[ImplicitLayer(LinearSolver = LinearSolverKind.ConjugateGradient, MaxIterations = 1)]
+public static partial class RidgeFactorised
+{
+    [Solver]
+    public static Leibniz.Implicit.ImplicitSolution Solve(Tensor X, Tensor y, Tensor lambda)
+    {
+        var factor = linalg.cholesky(X.T.matmul(X) + lambda * eye(X.shape[1], dtype: X.dtype));
+        var w = cholesky_solve(X.T.matmul(y).unsqueeze(1), factor).squeeze(1);
+        return new Leibniz.Implicit.ImplicitSolution(w, v => cholesky_solve(v.unsqueeze(1), factor).squeeze(1));
+    }
+
+    [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.T.matmul(X.matmul(w) - y) + lambda * w;
+}
+
+public static partial class FactorisedLosses
+{
+    [Differentiable]
+    public static Tensor ValidationLoss(Tensor X, Tensor y, Tensor lambda, Tensor Xv, Tensor yv)
+        => (Xv.matmul(RidgeFactorised.Solve(X, y, lambda).Solution) - yv).square().mean();
+}
+
+/// <summary>An objective that is not a scalar.</summary>
+[ImplicitLayer]
+public static partial class NotAScalar
+{
+    [Solver] public static Tensor Solve(Tensor a) => a;
+    [Objective] public static Tensor Loss(Tensor x, Tensor a) => (x - a).square();
+}

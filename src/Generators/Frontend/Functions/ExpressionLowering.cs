@@ -145,6 +145,10 @@ internal sealed class ExpressionLowering
                 return LowerElementAccess(element);
             case MemberAccessExpressionSyntax member when TupleInputElement(member) is { } element:
                 return new CopyExpression(new Variable(element));
+            case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Solution", Expression: InvocationExpressionSyntax solverCall }
+                when _context.SymbolOf(solverCall) is IMethodSymbol { ReturnType: var returned } && ImplicitLayerFrontend.IsImplicitSolution(returned):
+                // An implicit layer's solver that hands over a preconditioner: its solution is the layer's value.
+                return _invocations.Lower(solverCall);
             case MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax call } member
                 when _context.SymbolOf(member) is IFieldSymbol { ContainingType.IsTupleType: true } field
                     && _context.SymbolOf(call) is IMethodSymbol { ContainingAssembly.Name: LoweringContext.TorchSharpAssembly } tupleCall:

@@ -36,6 +36,12 @@ internal sealed class ImplicitLayerCallLowering
         var bound = _context.SymbolOf(invocation) as IMethodSymbol;
         if (bound?.ContainingType is { } owner && KnownSymbols.Has(owner, known.ImplicitLayerAttribute) && KnownSymbols.Has(bound, known.SolverAttribute))
         {
+            if (ImplicitLayerFrontend.IsImplicitSolution(bound.ReturnType) && !(invocation.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Solution" } solution && solution.Expression == invocation))
+            {
+                _builder.Diagnostics.Unsupported(invocation, $"'{bound.Name}' returns an ImplicitSolution: read its tensor, {owner.Name}.{bound.Name}(...).Solution");
+                return true;
+            }
+
             lowered = LowerSolverCall(invocation, owner);
             return true;
         }

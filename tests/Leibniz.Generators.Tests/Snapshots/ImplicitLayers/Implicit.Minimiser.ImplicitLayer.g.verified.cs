@@ -18,6 +18,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "Minimiser");
             global::TorchSharp.torch.Tensor Gradient(global::TorchSharp.torch.Tensor x)
             {
+                global::Leibniz.Generated.ImplicitLayers.CheckObjective(Energy(x, a, b), "Minimiser");
                 global::TorchSharp.torch.Tensor? dx = null, unusedA = null, unusedB = null;
                 EnergyPullback(x, a, b, null, ref dx, ref unusedA, ref unusedB);
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, x);
@@ -41,6 +42,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "Minimiser");
             global::TorchSharp.torch.Tensor Gradient(global::TorchSharp.torch.Tensor x)
             {
+                global::Leibniz.Generated.ImplicitLayers.CheckObjective(Energy(x, a, b), "Minimiser");
                 global::TorchSharp.torch.Tensor? dx = null, unusedA = null, unusedB = null;
                 EnergyPullback(x, a, b, null, ref dx, ref unusedA, ref unusedB);
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, x);
@@ -88,6 +90,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "Minimiser");
             global::TorchSharp.torch.Tensor Gradient(global::TorchSharp.torch.Tensor x)
             {
+                global::Leibniz.Generated.ImplicitLayers.CheckObjective(Energy(x, a, b), "Minimiser");
                 global::TorchSharp.torch.Tensor? dx = null, unusedA = null, unusedB = null;
                 EnergyPullback(x, a, b, null, ref dx, ref unusedA, ref unusedB);
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, x);
@@ -126,6 +129,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "Minimiser");
             global::TorchSharp.torch.Tensor Gradient(global::TorchSharp.torch.Tensor x)
             {
+                global::Leibniz.Generated.ImplicitLayers.CheckObjective(Energy(x, a, b), "Minimiser");
                 global::TorchSharp.torch.Tensor? dx = null, unusedA = null, unusedB = null;
                 EnergyPullback(x, a, b, null, ref dx, ref unusedA, ref unusedB);
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, x);

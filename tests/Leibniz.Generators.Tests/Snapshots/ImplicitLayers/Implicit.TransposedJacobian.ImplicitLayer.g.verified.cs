@@ -19,6 +19,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(leaves, nameof(leaves), "TransposedJacobian");
             global::TorchSharp.torch.Tensor Gradient(global::TorchSharp.torch.Tensor x)
             {
+                global::Leibniz.Generated.ImplicitLayers.CheckObjective(TransposedJacobianPullback(x, gradients, leaves), "TransposedJacobian");
                 global::TorchSharp.torch.Tensor? dx = null, unusedGradients = null, unusedLeaves = null;
                 TransposedJacobianPullbackPullback(x, gradients, leaves, null, ref dx, ref unusedGradients, ref unusedLeaves);
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, x);
@@ -36,6 +37,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(leaves, nameof(leaves), "TransposedJacobian");
             global::TorchSharp.torch.Tensor Gradient(global::TorchSharp.torch.Tensor x)
             {
+                global::Leibniz.Generated.ImplicitLayers.CheckObjective(TransposedJacobianPullback(x, gradients, leaves), "TransposedJacobian");
                 global::TorchSharp.torch.Tensor? dx = null, unusedGradients = null, unusedLeaves = null;
                 TransposedJacobianPullbackPullback(x, gradients, leaves, null, ref dx, ref unusedGradients, ref unusedLeaves);
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, x);
