@@ -120,3 +120,43 @@ public sealed class ImplicitLayerAnalyzerTests
             }
             """);
 }
+
+/// <summary>The LZ0202 fix: the solver's parameters after the solution, renamed through the body where only names differ.</summary>
+public sealed class MatchSolverParametersCodeFixTests
+{
+    [Fact]
+    public Task A_renamed_parameter_takes_the_solvers_name_through_the_body()
+        => VerifyFixAsync<Leibniz.Analyzers.ImplicitLayerAnalyzer, Leibniz.CodeFixes.MatchSolverParametersCodeFixProvider>(Usings + """
+            [ImplicitLayer]
+            public static partial class Renamed
+            {
+                [Solver] public static Tensor Solve(Tensor a, [NoDerivative] Tensor b) => b / a;
+                [FixedPoint] public static Tensor Map(Tensor x, Tensor a, Tensor {|LZ0202:c|}) => x - a * x + c;
+            }
+            """, Usings + """
+            [ImplicitLayer]
+            public static partial class Renamed
+            {
+                [Solver] public static Tensor Solve(Tensor a, [NoDerivative] Tensor b) => b / a;
+                [FixedPoint] public static Tensor Map(Tensor x, Tensor a, [NoDerivative] Tensor b) => x - a * x + b;
+            }
+            """);
+
+    [Fact]
+    public Task A_missing_parameter_is_added_in_its_place()
+        => VerifyFixAsync<Leibniz.Analyzers.ImplicitLayerAnalyzer, Leibniz.CodeFixes.MatchSolverParametersCodeFixProvider>(Usings + """
+            [ImplicitLayer]
+            public static partial class Ridge
+            {
+                [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => y;
+                [OptimalityCondition] public static Tensor {|LZ0202:Condition|}(Tensor w, Tensor X, Tensor lambda) => X.matmul(w) + lambda * w;
+            }
+            """, Usings + """
+            [ImplicitLayer]
+            public static partial class Ridge
+            {
+                [Solver] public static Tensor Solve(Tensor X, Tensor y, Tensor lambda) => y;
+                [OptimalityCondition] public static Tensor Condition(Tensor w, Tensor X, Tensor y, Tensor lambda) => X.matmul(w) + lambda * w;
+            }
+            """);
+}
