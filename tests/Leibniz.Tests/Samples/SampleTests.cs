@@ -147,4 +147,24 @@ public sealed class SampleTests
         Assert.True(unrolled.Success, "no comparison with the unrolled gradient in:\n" + output);
         Assert.True(double.Parse(unrolled.Groups[1].Value.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture) < 1e-6, output);
     }
+
+    [Fact]
+    public async Task QuadraticProgrammingLayer_learns_its_costs_from_allocations_and_its_implicit_gradient_matches_central_differences()
+    {
+        var (exitCode, output) = await RunSample("QuadraticProgrammingLayer");
+
+        Assert.True(exitCode == 0, $"the QP-layer sample exited with {exitCode}:\n{output}");
+        // Spectre.Console wraps lines at the width of a redirected console.
+        var text = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        static double Number(string value) => double.Parse(value.Replace(',', '.'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
+        var check = System.Text.RegularExpressions.Regex.Match(text, @"gradient check on W\[\d+,\d+\]: implicit (\S+), central difference (\S+), relative error (\S+) \(bar 1E-005\) passed");
+        Assert.True(check.Success, "no passed gradient check in:\n" + output);
+        Assert.True(Number(check.Groups[1].Value) != 0 && Number(check.Groups[3].Value) < 1e-5, output);
+
+        var losses = System.Text.RegularExpressions.Regex.Match(text, @"held-out decision loss [^:]*: QP layer (\S+) \(initial (\S+)\), softmax baseline (\S+)");
+        Assert.True(losses.Success, "no held-out losses in:\n" + output);
+        var (trained, initial) = (Number(losses.Groups[1].Value), Number(losses.Groups[2].Value));
+        Assert.True(trained < 0.01 * initial, $"the QP layer's test loss fell from {initial} only to {trained}\n{output}");
+    }
 }
