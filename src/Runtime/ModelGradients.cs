@@ -104,8 +104,8 @@ public sealed class ModelGradients : IEnumerable<(string Name, Tensor? Gradient)
     /// <c>named_parameters()</c>, null where none was computed, in that order.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public IEnumerable<Tensor> InOrderOf(nn.Module model)
-        => model.named_parameters().Select(p => _index.TryGetValue(p.name, out var i) ? _entries[i].Gradient! : null!);
+    public IEnumerable<Tensor> InOrderOf(nn.Module? model)
+        => (model ?? throw new System.InvalidOperationException("A model field the [Differentiable] Forward calls is null; assign it in the constructor before calling the model.")).named_parameters().Select(p => _index.TryGetValue(p.name, out var i) ? _entries[i].Gradient! : null!);
 
     /// <inheritdoc/>
     public IEnumerator<(string Name, Tensor? Gradient)> GetEnumerator()

@@ -787,7 +787,8 @@ internal static class FunctionEmitter
 
         if (call.ThroughCall)
             writer.Line($"{ComposedArgumentsType}.ThrowIfForwardHooks({scope.Owner}.{Id(call.Field)}, \"{call.Field}\");");
-        writer.Line($"{call.Sweep} = {scope.Owner}.{Id(call.Field)}.{ForwardMethod}WithPullback({Operand(call.Input)}, {inputGradient});");
+        // A field declared nullable reaches here as declared: a null one is named, not dereferenced.
+        writer.Line($"{call.Sweep} = {Assigned(scope.Owner, call.Field)}.{ForwardMethod}WithPullback({Operand(call.Input)}, {inputGradient});");
         writer.Line($"{Id(target)} = {call.Sweep}.Output;");
     }
 
@@ -1057,6 +1058,9 @@ internal static class FunctionEmitter
         return string.Join(", ", parts);
     }
 
+    /// <summary>A model field the generated code calls, checked: a field declared nullable reaches here as declared.</summary>
+    internal static string Assigned(string owner, string field) => $"{ValidationType}.Assigned({owner}.{Id(field)}, \"{field}\")";
+
     internal static string Nullable(ValueType type) => type == ValueType.Tensor ? type.CSharpName() + "?" : type.CSharpName();
 
     static string PullbackCall(PullbackCallStatement call)
@@ -1088,8 +1092,8 @@ internal static class FunctionEmitter
         ConditionalExpression e => $"{Operand(e.Condition)} ? {Operand(e.WhenTrue)} : {Operand(e.WhenFalse)}",
         ConvertExpression e => $"({e.Target.CSharpName()}){Operand(e.Value)}",
         TensorCall e => TensorCallText(e),
-        FrozenModelCall e => $"{scope.Owner}.{Id(e.Field)}.{e.Method}({Operand(e.Input)})",
-        ModelJacobianVectorProduct e => $"{scope.Owner}.{Id(e.Field)}.{ForwardMethod}{DerivativeMethodNames.JacobianVectorProductSuffix}({Operand(e.Input)}, {Operand(e.InputTangent)}, {Operand(e.Directions)})",
+        FrozenModelCall e => $"{Assigned(scope.Owner, e.Field)}.{e.Method}({Operand(e.Input)})",
+        ModelJacobianVectorProduct e => $"{Assigned(scope.Owner, e.Field)}.{ForwardMethod}{DerivativeMethodNames.JacobianVectorProductSuffix}({Operand(e.Input)}, {Operand(e.InputTangent)}, {Operand(e.Directions)})",
         _ => throw new System.InvalidOperationException($"the emitter has no form for {expression.GetType().Name}"),
     };
 

@@ -813,7 +813,7 @@ internal static class TangentEmitter
                 case ReturnStatement:
                     break;
                 case TangentCallStatement call:
-                    var receiver = call.Field is null ? call.ContainingType : "this." + Id(call.Field);
+                    var receiver = call.Field is null ? call.ContainingType : FunctionEmitter.Assigned("this", call.Field);
                     var arguments = call.Arguments.Select(FunctionEmitter.Operand).Append("out " + Id(call.Tangent));
                     writer.Line($"{Id(call.Value)} = {receiver}.{call.Method}{TangentSuffix}({string.Join(", ", arguments)});");
                     break;

@@ -19,11 +19,11 @@ public static class ComposedModelArguments
     /// the caller should run its plain <c>Forward</c> instead: nothing requires a gradient, or a called model (or one
     /// inside it) has forward hooks, which only <c>call</c> runs and a sweep would skip. One walk over the called models.
     /// </summary>
-    public static object[]? ForApply(object[] leading, bool leadingRequireGrad, params nn.Module[] called)
+    public static object[]? ForApply(object[] leading, bool leadingRequireGrad, params nn.Module?[] called)
     {
         var arguments = new List<object>(leading);
         var requireGrad = leadingRequireGrad;
-        foreach (var model in called)
+        foreach (var model in Assigned(called))
         {
             if (HasHooks(model)) return null;
             foreach (var (_, parameter) in model.named_parameters())
@@ -37,7 +37,7 @@ public static class ComposedModelArguments
     }
 
     /// <summary>Whether two of the called fields hold the same model instance.</summary>
-    public static bool ShareAModel(params nn.Module[] called)
+    public static bool ShareAModel(params nn.Module?[] called)
     {
         for (var i = 0; i < called.Length; i++)
             for (var j = i + 1; j < called.Length; j++)
@@ -49,12 +49,23 @@ public static class ComposedModelArguments
         => model is IForwardHookSource { HasForwardHooks: true } || model.named_modules().Any(d => d.module is IForwardHookSource { HasForwardHooks: true });
 
     /// <summary><paramref name="leading"/>, then every parameter of each called model.</summary>
-    public static Tensor[] Tensors(Tensor[] leading, params nn.Module[] called)
-        => leading.Concat(called.SelectMany(Parameters)).ToArray();
+    public static Tensor[] Tensors(Tensor[] leading, params nn.Module?[] called)
+        => leading.Concat(Assigned(called).SelectMany(Parameters)).ToArray();
+
+    /// <summary>
+    /// The called models, each assigned: a field declared nullable (<c>Encoder? encoder</c>) reaches generated code as it
+    /// is, and one still null when the model runs is named here rather than failing deep inside a sweep.
+    /// </summary>
+    static IEnumerable<nn.Module> Assigned(nn.Module?[] called)
+    {
+        foreach (var model in called)
+            yield return model ?? throw new System.InvalidOperationException(
+                "A model or module field the [Differentiable] Forward calls is null; assign it in the constructor before calling the model.");
+    }
 
     /// <summary>Refuses to run a tape-free sweep past a model whose forward hooks <c>call</c> would run.</summary>
     /// <exception cref="System.InvalidOperationException"><paramref name="called"/> has forward hooks.</exception>
-    public static void ThrowIfForwardHooks(nn.Module called, string field)
+    public static void ThrowIfForwardHooks(nn.Module? called, string field)
     {
         if (called is IForwardHookSource { HasForwardHooks: true })
             throw new System.InvalidOperationException(

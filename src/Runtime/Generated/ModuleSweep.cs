@@ -41,7 +41,7 @@ public sealed class ModuleSweep
     /// <param name="inputGradient">Whether the pullback returns the input's gradient (never for an integer input, such as token indices).</param>
     /// <param name="throughCall">Whether the source wrote <c>call(x)</c> rather than <c>forward(x)</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="module"/> or <paramref name="input"/> is null.</exception>
-    public static ModuleSweep Run(nn.Module<Tensor, Tensor> module, Tensor input, bool inputGradient, bool throughCall)
+    public static ModuleSweep Run(nn.Module<Tensor, Tensor>? module, Tensor input, bool inputGradient, bool throughCall)
     {
         if (module is null) throw new ArgumentNullException(nameof(module), "The module field is null; assign the module in the constructor before calling Forward.");
         if (input is null) throw new ArgumentNullException(nameof(input));
@@ -60,12 +60,12 @@ public sealed class ModuleSweep
     /// and is refused.
     /// </summary>
     /// <exception cref="InvalidOperationException"><paramref name="module"/> holds dropout and is in training mode.</exception>
-    public static ModuleSweep RunInLoop(nn.Module<Tensor, Tensor> module, Tensor input, bool inputGradient, bool throughCall)
+    public static ModuleSweep RunInLoop(nn.Module<Tensor, Tensor>? module, Tensor input, bool inputGradient, bool throughCall)
     {
         if (module is not null && module.training && module.modules().FirstOrDefault(IsDropout) is { } dropout)
             throw new InvalidOperationException(
                 $"The {module.GetType().Name} module called inside a loop of a [Differentiable] method holds {dropout.GetType().Name} and is in training mode: the reverse sweep recomputes each iteration, which would draw a second dropout mask. Apply the dropout before or after the loop, or call eval() on the module.");
-        return Run(module!, input, inputGradient, throughCall);
+        return Run(module, input, inputGradient, throughCall);
     }
 
     static bool IsDropout(nn.Module module)

@@ -135,6 +135,12 @@ public static class Validation
             ThrowBadDirection(direction, primal.Length, name, primalName);
     }
 
+    /// <summary>A model field a generated sweep calls: not null (<see cref="InvalidOperationException"/> naming the field).</summary>
+    /// <param name="model">The field's value.</param>
+    /// <param name="field">The field's name.</param>
+    public static T Assigned<T>(T? model, string field) where T : class
+        => model ?? throw new InvalidOperationException($"The model field '{field}' is null when the [Differentiable] Forward calls it; assign it in the constructor before calling the model.");
+
     /// <summary>Any other reference argument: not null.</summary>
     public static void NotNull<T>(T? value, string name, string function) where T : class
     {

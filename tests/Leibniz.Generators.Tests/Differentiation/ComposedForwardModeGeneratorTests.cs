@@ -76,7 +76,7 @@ public sealed class ComposedForwardModeGeneratorTests
         var tower = tangents[2].SourceText.ToString();
         Assert.DoesNotContain("ForwardHessianVectorProduct", tower);
         Assert.Contains("ForwardGaussNewtonProduct", tower);
-        Assert.Contains("this.pair.ForwardTangent(", tower);
+        Assert.Contains("global::Leibniz.Generated.Validation.Assigned(this.pair, \"pair\").ForwardTangent(", tower);
         Assert.DoesNotContain("frozen.ForwardTangent", tower);
     }
 

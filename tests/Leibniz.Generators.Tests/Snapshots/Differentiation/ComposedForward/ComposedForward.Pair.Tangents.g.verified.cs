@@ -32,14 +32,14 @@ namespace ComposedForward
             global::TorchSharp.torch.Tensor dresult = null!;
 
             // tangent of h = first.call(x)
-            h = this.first.ForwardTangent(x, dx, dfirst, out dh);
+            h = global::Leibniz.Generated.Validation.Assigned(this.first, "first").ForwardTangent(x, dx, dfirst, out dh);
             // tangent of h * scale
             t0 = h * scale;
             _p0 = dh * scale;
             _p1 = h * dscale;
             dt0 = _p0 + _p1;
             // tangent of return second.Forward(h * scale);
-            result = this.second.ForwardTangent(t0, dt0, dsecond, out dresult);
+            result = global::Leibniz.Generated.Validation.Assigned(this.second, "second").ForwardTangent(t0, dt0, dsecond, out dresult);
 
             tangent = dresult;
             return result;

@@ -46,8 +46,8 @@ namespace ComposedForward
             global::TorchSharp.torch.Tensor dresult = null!;
 
             // tangent of shared.call(x)
-            t0 = this.shared.ForwardTangent(x, dx, dshared, out dt0);
-            t1 = this.frozen.call(x);
+            t0 = global::Leibniz.Generated.Validation.Assigned(this.shared, "shared").ForwardTangent(x, dx, dshared, out dt0);
+            t1 = global::Leibniz.Generated.Validation.Assigned(this.frozen, "frozen").call(x);
             t2 = global::Leibniz.Derivatives.NoDerivative(t1);
             // tangent of h = shared.call(x) + Derivatives.NoDerivative(frozen.call(x))
             t3 = t0 + t2;
@@ -55,14 +55,14 @@ namespace ComposedForward
             h = t3;
             dh = dt3;
             // tangent of pair.Forward(h)
-            t4 = this.pair.ForwardTangent(h, dh, dpair, out dt4);
+            t4 = global::Leibniz.Generated.Validation.Assigned(this.pair, "pair").ForwardTangent(h, dh, dpair, out dt4);
             // tangent of pair.Forward(h).matmul(mix)
             t5 = t4.matmul(mix);
             _p1 = dt4.matmul(mix);
             _p2 = t4.matmul(dmix);
             dt5 = _p1 + _p2;
             // tangent of shared.forward(pair.Forward(h).matmul(mix))
-            t6 = this.shared.ForwardTangent(t5, dt5, dshared, out dt6);
+            t6 = global::Leibniz.Generated.Validation.Assigned(this.shared, "shared").ForwardTangent(t5, dt5, dshared, out dt6);
             // tangent of return shared.forward(pair.Forward(h).matmul(mix)) * h;
             t7 = t6 * h;
             _p4 = dt6 * h;

@@ -117,22 +117,22 @@ namespace Composition
 
                 // Forward sweep: the function, keeping what the reverse sweep reads — off TorchSharp's tape, which it replaces.
                 using var noGrad = global::TorchSharp.torch.no_grad();
-                encoderSweep = _owner.encoder.ForwardWithPullback(x, inputGradient);
+                encoderSweep = global::Leibniz.Generated.Validation.Assigned(_owner.encoder, "encoder").ForwardWithPullback(x, inputGradient);
                 t0 = encoderSweep.Output;
-                t1 = _owner.frozen.call(x);
+                t1 = global::Leibniz.Generated.Validation.Assigned(_owner.frozen, "frozen").call(x);
                 t2 = global::Leibniz.Derivatives.NoDerivative(t1);
                 t3 = t0 + t2;
                 z = t3;
                 global::Leibniz.Generated.ComposedModelArguments.ThrowIfForwardHooks(_owner.decoder, "decoder");
-                decoderSweep = _owner.decoder.ForwardWithPullback(z, true);
+                decoderSweep = global::Leibniz.Generated.Validation.Assigned(_owner.decoder, "decoder").ForwardWithPullback(z, true);
                 t4 = decoderSweep.Output;
-                decoderSweep1 = _owner.decoder.ForwardWithPullback(t4, true);
+                decoderSweep1 = global::Leibniz.Generated.Validation.Assigned(_owner.decoder, "decoder").ForwardWithPullback(t4, true);
                 y = decoderSweep1.Output;
                 t5 = global::Composition.Autoencoder.Enabled(flag);
                 if (t5)
                 {
                     global::Leibniz.Generated.ComposedModelArguments.ThrowIfForwardHooks(_owner.scaled, "scaled");
-                    scaledSweep = _owner.scaled.ForwardWithPullback(y, true);
+                    scaledSweep = global::Leibniz.Generated.Validation.Assigned(_owner.scaled, "scaled").ForwardWithPullback(y, true);
                     y = scaledSweep.Output;
                 }
                 result = y;

@@ -111,12 +111,12 @@ namespace Composition
                 // Forward sweep: the function, keeping what the reverse sweep reads — off TorchSharp's tape, which it replaces.
                 using var noGrad = global::TorchSharp.torch.no_grad();
                 global::Leibniz.Generated.ComposedModelArguments.ThrowIfForwardHooks(_owner.first, "first");
-                firstSweep = _owner.first.ForwardWithPullback(x, inputGradient);
+                firstSweep = global::Leibniz.Generated.Validation.Assigned(_owner.first, "first").ForwardWithPullback(x, inputGradient);
                 h = firstSweep.Output;
-                secondSweep = _owner.second.ForwardWithPullback(h, true);
+                secondSweep = global::Leibniz.Generated.Validation.Assigned(_owner.second, "second").ForwardWithPullback(h, true);
                 t0 = secondSweep.Output;
                 t1 = t0 * gain;
-                innerSweep = _owner.inner.ForwardWithPullback(t1, true);
+                innerSweep = global::Leibniz.Generated.Validation.Assigned(_owner.inner, "inner").ForwardWithPullback(t1, true);
                 result = innerSweep.Output;
             }
 

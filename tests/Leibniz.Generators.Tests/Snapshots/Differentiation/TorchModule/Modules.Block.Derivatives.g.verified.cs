@@ -124,7 +124,7 @@ namespace Modules
                 h = t2;
                 normSweep = global::Leibniz.Generated.ModuleSweep.Run(_owner.norm, h, true, throughCall: false);
                 t3 = normSweep.Output;
-                t4 = _owner.probe.call(h);
+                t4 = global::Leibniz.Generated.Validation.Assigned(_owner.probe, "probe").call(h);
                 t5 = global::Leibniz.Derivatives.NoDerivative(t4);
                 t6 = t3 + t5;
                 result = t6;
