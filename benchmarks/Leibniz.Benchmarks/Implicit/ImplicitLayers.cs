@@ -60,8 +60,12 @@ public static partial class LassoProximalGradient
         => Prox.Lasso(w - eta * X.T.matmul(X.matmul(w) - y), lambda * eta);
 }
 
-/// <summary>A deep equilibrium layer: the fixed point z = tanh(Wz + Ux + b) for a batch of columns x.</summary>
-[ImplicitLayer]
+/// <summary>
+/// A deep equilibrium layer: the fixed point z = tanh(Wz + Ux + b) for a batch of columns x. Its Jacobian is not symmetric
+/// and, with W's spectral norm at 0.97, I − ∂T/∂z is nearly singular: GMRES, not the normal equations, whose conjugate
+/// gradient would square that condition number.
+/// </summary>
+[ImplicitLayer(LinearSolver = LinearSystems.LinearSolverKind.Gmres)]
 public static partial class DeepEquilibrium
 {
     [Solver]
