@@ -173,7 +173,7 @@ public static class ImplicitLayers
 
     /// <summary>Adds <paramref name="contribution"/> to an adjoint (null is zero on either side).</summary>
     public static Tensor? Add(Tensor? adjoint, Tensor? contribution)
-        => contribution is null ? adjoint : adjoint is null ? contribution : adjoint + contribution;
+        => contribution is null ? adjoint : Adjoints.Add(adjoint, contribution);
 
     /// <summary>
     /// ẋ with (∂ₓF + ridge·I)ẋ = <paramref name="rightHandSide"/> (−(∂_θF)θ̇): the linear solve of the layer's forward mode.
@@ -189,7 +189,7 @@ public static class ImplicitLayers
 
     /// <summary>Adds −<paramref name="contribution"/> to an adjoint (null is zero).</summary>
     public static Tensor? Subtract(Tensor? adjoint, Tensor? contribution)
-        => contribution is null ? adjoint : adjoint is null ? contribution.neg() : adjoint - contribution;
+        => contribution is null ? adjoint : Adjoints.Add(adjoint, contribution.neg());
 
     static Tensor SolveLinear(
         Tensor rightHandSide, Func<Tensor, Tensor> apply, Func<Tensor, Tensor>? applyTransposed, LinearSolverKind method,
