@@ -42,8 +42,11 @@ public sealed class ImplicitLayerAttribute : Attribute
     /// </summary>
     public LinearSolverKind LinearSolver { get; set; } = LinearSolverKind.NormalConjugateGradient;
 
-    /// <summary>The relative residual at which the backward's linear solve stops: ‖v − Aᵀu‖ ≤ tolerance·‖v‖.</summary>
-    public double Tolerance { get; set; } = 1e-10;
+    /// <summary>
+    /// The relative residual at which the backward's linear solve stops: ‖v − Aᵀu‖ ≤ tolerance·‖v‖. Unset, it follows the
+    /// solution's precision: 1e-10 in float64, 1e-5 in float32 and below.
+    /// </summary>
+    public double Tolerance { get; set; }
 
     /// <summary>The most iterations the backward's linear solve may take; beyond them the gradient is refused.</summary>
     public int MaxIterations { get; set; } = 1000;
@@ -57,9 +60,10 @@ public sealed class ImplicitLayerAttribute : Attribute
     /// <summary>
     /// How small the condition must be at the solver's answer: ‖F(x*, θ)‖ ≤ ResidualTolerance·max(1, ‖x*‖), checked on
     /// every <c>Apply</c>. An answer that fails it raises <see cref="Implicit.ImplicitLayerException"/>: the implicit
-    /// gradient is only the derivative of a solution. <see cref="double.PositiveInfinity"/> turns the check off.
+    /// gradient is only the derivative of a solution. Unset, it follows the solution's precision: 1e-6 in float64, 1e-4 in
+    /// float32 and below. <see cref="double.PositiveInfinity"/> turns the check off.
     /// </summary>
-    public double ResidualTolerance { get; set; } = 1e-6;
+    public double ResidualTolerance { get; set; }
 
     /// <summary>
     /// How the solution is differentiated: <see cref="ImplicitMode.Implicit"/> (the default), <see cref="ImplicitMode.Unrolled"/>

@@ -92,10 +92,10 @@ internal static class ImplicitLayerFrontend
             return new FrontendResult<ImplicitLayerSpec>(null, result);
 
         var options = Options(type, known, condition.Value.Kind);
-        if (!(options.Tolerance > 0)) Malformed(location, $"has Tolerance = {Number(options.Tolerance)}; the linear solve's tolerance must be positive (1e-10 by default)");
+        if (!(options.Tolerance >= 0)) Malformed(location, $"has Tolerance = {Number(options.Tolerance)}; the linear solve's tolerance must be positive (by default 1e-10 in float64, 1e-5 in float32)");
         if (options.MaxIterations < 1) Malformed(location, $"has MaxIterations = {options.MaxIterations}; the linear solve needs at least one iteration (1000 by default)");
         if (!(options.Ridge >= 0) || double.IsInfinity(options.Ridge)) Malformed(location, $"has Ridge = {Number(options.Ridge)}; the shift must be zero or positive and finite");
-        if (!(options.ResidualTolerance > 0)) Malformed(location, $"has ResidualTolerance = {Number(options.ResidualTolerance)}; it must be positive (double.PositiveInfinity turns the check off)");
+        if (!(options.ResidualTolerance >= 0)) Malformed(location, $"has ResidualTolerance = {Number(options.ResidualTolerance)}; it must be positive (double.PositiveInfinity turns the check off)");
         if (diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
             return new FrontendResult<ImplicitLayerSpec>(null, diagnostics.ToEquatableArray());
 
@@ -211,7 +211,9 @@ internal static class ImplicitLayerFrontend
         // The Jacobian of an objective's condition is its Hessian, symmetric: conjugate gradient. Any other Jacobian may
         // not be, and CG on the normal equations converges for every invertible one.
         var linearSolver = kind == ImplicitConditionKind.Objective ? "ConjugateGradient" : "NormalConjugateGradient";
-        var (tolerance, maxIterations, ridge, residualTolerance, mode) = (1e-10, 1000, 0.0, 1e-6, "Implicit");
+        // Tolerances left unset are 0 in the spec: the runtime then picks them by the solution's dtype (float32 cannot reach
+        // float64's 1e-10, and would see every backward refused).
+        var (tolerance, maxIterations, ridge, residualTolerance, mode) = (0.0, 1000, 0.0, 0.0, "Implicit");
         var attribute = KnownSymbols.Find(type, known.ImplicitLayerAttribute);
         if (attribute is not null)
         {
@@ -226,7 +228,7 @@ internal static class ImplicitLayerFrontend
                         mode = MemberName(enumType, value) ?? mode;
                         break;
                     case "Tolerance" when argument.Value.Value is double value:
-                        tolerance = value;
+                        tolerance = value == 0 ? double.NaN : value;
                         break;
                     case "MaxIterations" when argument.Value.Value is int value:
                         maxIterations = value;
@@ -235,7 +237,7 @@ internal static class ImplicitLayerFrontend
                         ridge = value;
                         break;
                     case "ResidualTolerance" when argument.Value.Value is double value:
-                        residualTolerance = value;
+                        residualTolerance = value == 0 ? double.NaN : value;
                         break;
                 }
             }

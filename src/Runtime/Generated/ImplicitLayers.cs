@@ -73,6 +73,8 @@ public static class ImplicitLayers
         // The solver is never differentiated: whatever tape it built is cut here.
         if (solution.requires_grad) solution = solution.detach();
         if (double.IsPositiveInfinity(residualTolerance)) return solution;
+        // Zero stands for the attribute's default, which follows the precision the solver worked in.
+        if (residualTolerance == 0) residualTolerance = solution.dtype == ScalarType.Float64 ? 1e-6 : 1e-4;
 
         using var scope = NewDisposeScope();
         using (no_grad())
@@ -201,6 +203,8 @@ public static class ImplicitLayers
                 $"The {what} of {layer} solves {system} with LinearSolver = {method}, which needs the condition's Jacobian–vector product, and the condition has no generated forward mode "
                 + "(warning LZ0109 on it says why). Choose LinearSolver = Gmres, BiCgStab or DenseLu on [ImplicitLayer], which need only its pullback.");
 
+        // Zero stands for the attribute's default: float32 cannot reach float64's 1e-10, and every backward would be refused.
+        if (tolerance == 0) tolerance = rightHandSide.dtype == ScalarType.Float64 ? 1e-10 : 1e-5;
         var options = new LinearSolveOptions { Tolerance = tolerance, MaxIterations = maxIterations, Ridge = ridge };
         LinearSolveResult result;
         using (no_grad())

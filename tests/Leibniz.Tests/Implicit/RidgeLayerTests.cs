@@ -227,4 +227,18 @@ public sealed class RidgeLayerTests
             Assert.False(inside.requires_grad);
         }
     }
+
+    [Fact]
+    public void A_float32_problem_is_differentiated_with_tolerances_that_follow_its_precision()
+    {
+        var (X, y, lambda) = Problem(13);
+        var (X32, y32) = (X.to_type(ScalarType.Float32), y.to_type(ScalarType.Float32));
+        var leaf = lambda.to_type(ScalarType.Float32).requires_grad_();
+        var c = Weights(14).to_type(ScalarType.Float32);
+        (RidgeByConjugateGradient.Apply(X32, y32, leaf) * c).sum().backward();
+
+        var oracle = ClosedFormGradients(X, y, lambda, c.to_type(ScalarType.Float64))[2].ToDouble();
+        Assert.Equal(ScalarType.Float32, leaf.grad!.dtype);
+        Assert.True(Math.Abs(leaf.grad!.ToDouble() - oracle) <= 1e-3 * Math.Max(1, Math.Abs(oracle)), $"float32 ∂/∂λ {leaf.grad!.ToDouble()} against {oracle}");
+    }
 }

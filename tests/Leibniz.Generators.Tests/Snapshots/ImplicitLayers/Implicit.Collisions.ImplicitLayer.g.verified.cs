@@ -19,7 +19,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(v, nameof(v), "Collisions");
             global::Leibniz.Generated.Validation.Tensor(u, nameof(u), "Collisions");
             global::Leibniz.Generated.Validation.Tensor(leaves, nameof(leaves), "Collisions");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Gradient(seed, dseed, v, u, leaves), x => Jacobian(x, seed, dseed, v, u, leaves) - x, 1E-06, "Collisions");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Gradient(seed, dseed, v, u, leaves), x => Jacobian(x, seed, dseed, v, u, leaves) - x, 0.0, "Collisions");
             if (!global::Leibniz.Generated.ImplicitLayers.NeedsGradient(seed, dseed, v, u, leaves)) return solution;
             return global::Leibniz.Generated.ImplicitLayers.Attach(solution, "Collisions", seed1 =>
             {
@@ -38,7 +38,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(v, nameof(v), "Collisions");
             global::Leibniz.Generated.Validation.Tensor(u, nameof(u), "Collisions");
             global::Leibniz.Generated.Validation.Tensor(leaves, nameof(leaves), "Collisions");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Gradient(seed, dseed, v, u, leaves), x => Jacobian(x, seed, dseed, v, u, leaves) - x, 1E-06, "Collisions");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Gradient(seed, dseed, v, u, leaves), x => Jacobian(x, seed, dseed, v, u, leaves) - x, 0.0, "Collisions");
             ApplyPullbackAt(seed, dseed, v, u, leaves, solution, seed1, ref dseed1, ref ddseed, ref dv, ref du, ref dleaves);
             return solution;
         }
@@ -67,7 +67,7 @@ namespace Implicit
 
             global::TorchSharp.torch.Tensor Jacobian1(global::TorchSharp.torch.Tensor v1) => v1 - JacobianJacobianVectorProduct(solution, seed, dseed, v, u, leaves, v1, zeroSeed, zeroDseed, zeroV, zeroU, zeroLeaves);
 
-            var u1 = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed1, "Collisions", TransposedJacobian, Jacobian1, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 1E-10, 1000, 0.0);
+            var u1 = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed1, "Collisions", TransposedJacobian, Jacobian1, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 0.0, 1000, 0.0);
             // (∂T/∂θ)ᵀu: the map's pullback with the seed u, for F = x − T.
             global::TorchSharp.torch.Tensor? dSolution = null;
             JacobianPullback(solution, seed, dseed, v, u, leaves, u1, ref dSolution, ref dseed1, ref ddseed, ref dv, ref du, ref dleaves);
@@ -86,7 +86,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(v, nameof(v), "Collisions");
             global::Leibniz.Generated.Validation.Tensor(u, nameof(u), "Collisions");
             global::Leibniz.Generated.Validation.Tensor(leaves, nameof(leaves), "Collisions");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Gradient(seed, dseed, v, u, leaves), x => Jacobian(x, seed, dseed, v, u, leaves) - x, 1E-06, "Collisions");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Gradient(seed, dseed, v, u, leaves), x => Jacobian(x, seed, dseed, v, u, leaves) - x, 0.0, "Collisions");
             return ApplyTangentAt(seed, dseed, v, u, leaves, solution, dseed1, ddseed, dv, du, dleaves);
         }
 
@@ -115,7 +115,7 @@ namespace Implicit
 
             global::TorchSharp.torch.Tensor Jacobian1(global::TorchSharp.torch.Tensor v1) => v1 - JacobianJacobianVectorProduct(solution, seed, dseed, v, u, leaves, v1, zeroSeed, zeroDseed, zeroV, zeroU, zeroLeaves);
 
-            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "Collisions", Jacobian1, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 1E-10, 1000, 0.0);
+            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "Collisions", Jacobian1, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 0.0, 1000, 0.0);
         }
 
         /// <summary>The solution, and in <paramref name="tangent"/> its derivative along the arguments' tangents (see <see cref="ApplyJacobianVectorProduct"/>).</summary>
@@ -127,7 +127,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(v, nameof(v), "Collisions");
             global::Leibniz.Generated.Validation.Tensor(u, nameof(u), "Collisions");
             global::Leibniz.Generated.Validation.Tensor(leaves, nameof(leaves), "Collisions");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Gradient(seed, dseed, v, u, leaves), x => Jacobian(x, seed, dseed, v, u, leaves) - x, 1E-06, "Collisions");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Gradient(seed, dseed, v, u, leaves), x => Jacobian(x, seed, dseed, v, u, leaves) - x, 0.0, "Collisions");
             tangent = ApplyTangentAt(seed, dseed, v, u, leaves, solution, dseed1, ddseed, dv, du, dleaves);
             return solution;
         }

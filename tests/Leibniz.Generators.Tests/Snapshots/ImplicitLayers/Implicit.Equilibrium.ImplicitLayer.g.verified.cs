@@ -17,7 +17,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(W, nameof(W), "Equilibrium");
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Equilibrium");
             global::Leibniz.Generated.Validation.Tensor(start, nameof(start), "Equilibrium");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, x, start), x1 => Map(x1, W, x, start) - x1, 1E-06, "Equilibrium");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, x, start), x1 => Map(x1, W, x, start) - x1, 0.0, "Equilibrium");
             if (!global::Leibniz.Generated.ImplicitLayers.NeedsGradient(W, x)) return solution;
             return global::Leibniz.Generated.ImplicitLayers.Attach(solution, "Equilibrium", seed =>
             {
@@ -34,7 +34,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(W, nameof(W), "Equilibrium");
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Equilibrium");
             global::Leibniz.Generated.Validation.Tensor(start, nameof(start), "Equilibrium");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, x, start), x1 => Map(x1, W, x, start) - x1, 1E-06, "Equilibrium");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, x, start), x1 => Map(x1, W, x, start) - x1, 0.0, "Equilibrium");
             ApplyPullbackAt(W, x, start, solution, seed, ref dW, ref dx);
             return solution;
         }
@@ -60,7 +60,7 @@ namespace Implicit
 
             global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => v - MapJacobianVectorProduct(solution, W, x, start, v, zeroW, zeroX);
 
-            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "Equilibrium", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 1E-10, 1000, 0.0);
+            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "Equilibrium", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 0.0, 1000, 0.0);
             // (∂T/∂θ)ᵀu: the map's pullback with the seed u, for F = x − T.
             global::TorchSharp.torch.Tensor? dSolution = null;
             MapPullback(solution, W, x, start, u, ref dSolution, ref dW, ref dx);
@@ -77,7 +77,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(W, nameof(W), "Equilibrium");
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Equilibrium");
             global::Leibniz.Generated.Validation.Tensor(start, nameof(start), "Equilibrium");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, x, start), x1 => Map(x1, W, x, start) - x1, 1E-06, "Equilibrium");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, x, start), x1 => Map(x1, W, x, start) - x1, 0.0, "Equilibrium");
             return ApplyTangentAt(W, x, start, solution, dW, dx);
         }
 
@@ -100,7 +100,7 @@ namespace Implicit
 
             global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => v - MapJacobianVectorProduct(solution, W, x, start, v, zeroW, zeroX);
 
-            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "Equilibrium", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 1E-10, 1000, 0.0);
+            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "Equilibrium", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.NormalConjugateGradient, 0.0, 1000, 0.0);
         }
 
         /// <summary>The solution, and in <paramref name="tangent"/> its derivative along the arguments' tangents (see <see cref="ApplyJacobianVectorProduct"/>).</summary>
@@ -110,7 +110,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(W, nameof(W), "Equilibrium");
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "Equilibrium");
             global::Leibniz.Generated.Validation.Tensor(start, nameof(start), "Equilibrium");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, x, start), x1 => Map(x1, W, x, start) - x1, 1E-06, "Equilibrium");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, x, start), x1 => Map(x1, W, x, start) - x1, 0.0, "Equilibrium");
             tangent = ApplyTangentAt(W, x, start, solution, dW, dx);
             return solution;
         }

@@ -71,7 +71,7 @@ namespace Implicit
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, solution);
             }
 
-            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "Minimiser", TransposedJacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.ConjugateGradient, 1E-10, 1000, 0.0);
+            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "Minimiser", TransposedJacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.ConjugateGradient, 0.0, 1000, 0.0);
             // −(∂∇ₓf/∂θ)ᵀu is −∇²_θₓf·u: the parameters' part of one Hessian–vector product along (u, 0).
             EnergyHessianVectorProduct(solution, a, b, u, zeroA, zeroB, out _, out _, out _, out _, out var hvA, out var hvB);
             da = global::Leibniz.Generated.ImplicitLayers.Subtract(da, hvA);
@@ -118,7 +118,7 @@ namespace Implicit
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, solution);
             }
 
-            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "Minimiser", TransposedJacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.ConjugateGradient, 1E-10, 1000, 0.0);
+            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "Minimiser", TransposedJacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.ConjugateGradient, 0.0, 1000, 0.0);
         }
 
         /// <summary>The solution, and in <paramref name="tangent"/> its derivative along the arguments' tangents (see <see cref="ApplyJacobianVectorProduct"/>).</summary>

@@ -17,7 +17,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "Ridge");
             global::Leibniz.Generated.Validation.Tensor(solution, nameof(solution), "Ridge");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "Ridge");
-            var solution1 = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, solution, lambda, steps), x => Condition(x, X, solution, lambda, steps), 1E-06, "Ridge");
+            var solution1 = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, solution, lambda, steps), x => Condition(x, X, solution, lambda, steps), 0.0, "Ridge");
             if (!global::Leibniz.Generated.ImplicitLayers.NeedsGradient(X, solution, lambda)) return solution1;
             return global::Leibniz.Generated.ImplicitLayers.Attach(solution1, "Ridge", seed =>
             {
@@ -34,7 +34,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "Ridge");
             global::Leibniz.Generated.Validation.Tensor(solution, nameof(solution), "Ridge");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "Ridge");
-            var solution1 = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, solution, lambda, steps), x => Condition(x, X, solution, lambda, steps), 1E-06, "Ridge");
+            var solution1 = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, solution, lambda, steps), x => Condition(x, X, solution, lambda, steps), 0.0, "Ridge");
             ApplyPullbackAt(X, solution, lambda, steps, solution1, seed, ref dX, ref dsolution, ref dlambda);
             return solution1;
         }
@@ -78,7 +78,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "Ridge");
             global::Leibniz.Generated.Validation.Tensor(solution, nameof(solution), "Ridge");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "Ridge");
-            var solution1 = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, solution, lambda, steps), x => Condition(x, X, solution, lambda, steps), 1E-06, "Ridge");
+            var solution1 = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, solution, lambda, steps), x => Condition(x, X, solution, lambda, steps), 0.0, "Ridge");
             return ApplyTangentAt(X, solution, lambda, steps, solution1, dX, dsolution, dlambda);
         }
 
@@ -113,7 +113,7 @@ namespace Implicit
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "Ridge");
             global::Leibniz.Generated.Validation.Tensor(solution, nameof(solution), "Ridge");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "Ridge");
-            var solution1 = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, solution, lambda, steps), x => Condition(x, X, solution, lambda, steps), 1E-06, "Ridge");
+            var solution1 = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, solution, lambda, steps), x => Condition(x, X, solution, lambda, steps), 0.0, "Ridge");
             tangent = ApplyTangentAt(X, solution, lambda, steps, solution1, dX, dsolution, dlambda);
             return solution1;
         }

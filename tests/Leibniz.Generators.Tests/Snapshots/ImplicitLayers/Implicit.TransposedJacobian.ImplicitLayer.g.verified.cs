@@ -25,7 +25,7 @@ namespace Implicit
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, x);
             }
 
-            var solution = global::Leibniz.Generated.ImplicitLayers.SolveOnTape(() => Solve(gradients, leaves), Gradient, 1E-06, "TransposedJacobian");
+            var solution = global::Leibniz.Generated.ImplicitLayers.SolveOnTape(() => Solve(gradients, leaves), Gradient, 0.0, "TransposedJacobian");
             return solution;
         }
 
@@ -43,7 +43,7 @@ namespace Implicit
                 return global::Leibniz.Generated.ImplicitLayers.OrZeros(dx, x);
             }
 
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(gradients, leaves), Gradient, 1E-06, "TransposedJacobian");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(gradients, leaves), Gradient, 0.0, "TransposedJacobian");
             ApplyPullbackAt(gradients, leaves, solution, seed, ref dgradients, ref dleaves);
             return solution;
         }

@@ -18,7 +18,7 @@ namespace DeepEquilibrium
             global::Leibniz.Generated.Validation.Tensor(U, nameof(U), "TanhEquilibrium");
             global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "TanhEquilibrium");
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "TanhEquilibrium");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, U, b, x), x1 => Map(x1, W, U, b, x) - x1, 1E-06, "TanhEquilibrium");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, U, b, x), x1 => Map(x1, W, U, b, x) - x1, 0.0, "TanhEquilibrium");
             if (!global::Leibniz.Generated.ImplicitLayers.NeedsGradient(W, U, b, x)) return solution;
             return global::Leibniz.Generated.ImplicitLayers.Attach(solution, "TanhEquilibrium", seed =>
             {
@@ -36,7 +36,7 @@ namespace DeepEquilibrium
             global::Leibniz.Generated.Validation.Tensor(U, nameof(U), "TanhEquilibrium");
             global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "TanhEquilibrium");
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "TanhEquilibrium");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, U, b, x), x1 => Map(x1, W, U, b, x) - x1, 1E-06, "TanhEquilibrium");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, U, b, x), x1 => Map(x1, W, U, b, x) - x1, 0.0, "TanhEquilibrium");
             ApplyPullbackAt(W, U, b, x, solution, seed, ref dW, ref dU, ref db, ref dx);
             return solution;
         }
@@ -64,7 +64,7 @@ namespace DeepEquilibrium
 
             global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => v - MapJacobianVectorProduct(solution, W, U, b, x, v, zeroW, zeroU, zeroB, zeroX);
 
-            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "TanhEquilibrium", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.Gmres, 1E-10, 1000, 0.0);
+            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "TanhEquilibrium", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.Gmres, 0.0, 1000, 0.0);
             // (∂T/∂θ)ᵀu: the map's pullback with the seed u, for F = x − T.
             global::TorchSharp.torch.Tensor? dSolution = null;
             MapPullback(solution, W, U, b, x, u, ref dSolution, ref dW, ref dU, ref db, ref dx);
@@ -82,7 +82,7 @@ namespace DeepEquilibrium
             global::Leibniz.Generated.Validation.Tensor(U, nameof(U), "TanhEquilibrium");
             global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "TanhEquilibrium");
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "TanhEquilibrium");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, U, b, x), x1 => Map(x1, W, U, b, x) - x1, 1E-06, "TanhEquilibrium");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, U, b, x), x1 => Map(x1, W, U, b, x) - x1, 0.0, "TanhEquilibrium");
             return ApplyTangentAt(W, U, b, x, solution, dW, dU, db, dx);
         }
 
@@ -109,7 +109,7 @@ namespace DeepEquilibrium
 
             global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => v - MapJacobianVectorProduct(solution, W, U, b, x, v, zeroW, zeroU, zeroB, zeroX);
 
-            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "TanhEquilibrium", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.Gmres, 1E-10, 1000, 0.0);
+            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "TanhEquilibrium", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.Gmres, 0.0, 1000, 0.0);
         }
 
         /// <summary>The solution, and in <paramref name="tangent"/> its derivative along the arguments' tangents (see <see cref="ApplyJacobianVectorProduct"/>).</summary>
@@ -120,7 +120,7 @@ namespace DeepEquilibrium
             global::Leibniz.Generated.Validation.Tensor(U, nameof(U), "TanhEquilibrium");
             global::Leibniz.Generated.Validation.Tensor(b, nameof(b), "TanhEquilibrium");
             global::Leibniz.Generated.Validation.Tensor(x, nameof(x), "TanhEquilibrium");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, U, b, x), x1 => Map(x1, W, U, b, x) - x1, 1E-06, "TanhEquilibrium");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(W, U, b, x), x1 => Map(x1, W, U, b, x) - x1, 0.0, "TanhEquilibrium");
             tangent = ApplyTangentAt(W, U, b, x, solution, dW, dU, db, dx);
             return solution;
         }

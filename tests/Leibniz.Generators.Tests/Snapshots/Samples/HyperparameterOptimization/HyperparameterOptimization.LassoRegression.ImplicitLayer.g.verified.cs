@@ -17,7 +17,7 @@ namespace HyperparameterOptimization
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "LassoRegression");
             global::Leibniz.Generated.Validation.Tensor(y, nameof(y), "LassoRegression");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "LassoRegression");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Step(x, X, y, lambda) - x, 1E-06, "LassoRegression");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Step(x, X, y, lambda) - x, 0.0, "LassoRegression");
             if (!global::Leibniz.Generated.ImplicitLayers.NeedsGradient(X, y, lambda)) return solution;
             return global::Leibniz.Generated.ImplicitLayers.Attach(solution, "LassoRegression", seed =>
             {
@@ -34,7 +34,7 @@ namespace HyperparameterOptimization
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "LassoRegression");
             global::Leibniz.Generated.Validation.Tensor(y, nameof(y), "LassoRegression");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "LassoRegression");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Step(x, X, y, lambda) - x, 1E-06, "LassoRegression");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Step(x, X, y, lambda) - x, 0.0, "LassoRegression");
             ApplyPullbackAt(X, y, lambda, solution, seed, ref dX, ref dy, ref dlambda);
             return solution;
         }
@@ -61,7 +61,7 @@ namespace HyperparameterOptimization
 
             global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => v - StepJacobianVectorProduct(solution, X, y, lambda, v, zeroX, zeroY, zeroLambda);
 
-            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "LassoRegression", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.DenseLu, 1E-10, 1000, 0.0);
+            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "LassoRegression", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.DenseLu, 0.0, 1000, 0.0);
             // (∂T/∂θ)ᵀu: the map's pullback with the seed u, for F = x − T.
             global::TorchSharp.torch.Tensor? dSolution = null;
             StepPullback(solution, X, y, lambda, u, ref dSolution, ref dX, ref dy, ref dlambda);
@@ -78,7 +78,7 @@ namespace HyperparameterOptimization
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "LassoRegression");
             global::Leibniz.Generated.Validation.Tensor(y, nameof(y), "LassoRegression");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "LassoRegression");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Step(x, X, y, lambda) - x, 1E-06, "LassoRegression");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Step(x, X, y, lambda) - x, 0.0, "LassoRegression");
             return ApplyTangentAt(X, y, lambda, solution, dX, dy, dlambda);
         }
 
@@ -103,7 +103,7 @@ namespace HyperparameterOptimization
 
             global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => v - StepJacobianVectorProduct(solution, X, y, lambda, v, zeroX, zeroY, zeroLambda);
 
-            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "LassoRegression", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.DenseLu, 1E-10, 1000, 0.0);
+            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "LassoRegression", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.DenseLu, 0.0, 1000, 0.0);
         }
 
         /// <summary>The solution, and in <paramref name="tangent"/> its derivative along the arguments' tangents (see <see cref="ApplyJacobianVectorProduct"/>).</summary>
@@ -113,7 +113,7 @@ namespace HyperparameterOptimization
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "LassoRegression");
             global::Leibniz.Generated.Validation.Tensor(y, nameof(y), "LassoRegression");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "LassoRegression");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Step(x, X, y, lambda) - x, 1E-06, "LassoRegression");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Step(x, X, y, lambda) - x, 0.0, "LassoRegression");
             tangent = ApplyTangentAt(X, y, lambda, solution, dX, dy, dlambda);
             return solution;
         }

@@ -17,7 +17,7 @@ namespace HyperparameterOptimization
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "RidgeRegression");
             global::Leibniz.Generated.Validation.Tensor(y, nameof(y), "RidgeRegression");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "RidgeRegression");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Condition(x, X, y, lambda), 1E-06, "RidgeRegression");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Condition(x, X, y, lambda), 0.0, "RidgeRegression");
             if (!global::Leibniz.Generated.ImplicitLayers.NeedsGradient(X, y, lambda)) return solution;
             return global::Leibniz.Generated.ImplicitLayers.Attach(solution, "RidgeRegression", seed =>
             {
@@ -34,7 +34,7 @@ namespace HyperparameterOptimization
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "RidgeRegression");
             global::Leibniz.Generated.Validation.Tensor(y, nameof(y), "RidgeRegression");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "RidgeRegression");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Condition(x, X, y, lambda), 1E-06, "RidgeRegression");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Condition(x, X, y, lambda), 0.0, "RidgeRegression");
             ApplyPullbackAt(X, y, lambda, solution, seed, ref dX, ref dy, ref dlambda);
             return solution;
         }
@@ -61,7 +61,7 @@ namespace HyperparameterOptimization
 
             global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => ConditionJacobianVectorProduct(solution, X, y, lambda, v, zeroX, zeroY, zeroLambda);
 
-            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "RidgeRegression", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.DenseCholesky, 1E-10, 1000, 0.0);
+            var u = global::Leibniz.Generated.ImplicitLayers.SolveAdjoint(solution, seed, "RidgeRegression", TransposedJacobian, Jacobian, global::Leibniz.LinearSystems.LinearSolverKind.DenseCholesky, 0.0, 1000, 0.0);
             // −(∂F/∂θ)ᵀu: the condition's pullback with the seed −u.
             global::TorchSharp.torch.Tensor? dSolution = null;
             ConditionPullback(solution, X, y, lambda, u.neg(), ref dSolution, ref dX, ref dy, ref dlambda);
@@ -78,7 +78,7 @@ namespace HyperparameterOptimization
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "RidgeRegression");
             global::Leibniz.Generated.Validation.Tensor(y, nameof(y), "RidgeRegression");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "RidgeRegression");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Condition(x, X, y, lambda), 1E-06, "RidgeRegression");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Condition(x, X, y, lambda), 0.0, "RidgeRegression");
             return ApplyTangentAt(X, y, lambda, solution, dX, dy, dlambda);
         }
 
@@ -103,7 +103,7 @@ namespace HyperparameterOptimization
 
             global::TorchSharp.torch.Tensor Jacobian(global::TorchSharp.torch.Tensor v) => ConditionJacobianVectorProduct(solution, X, y, lambda, v, zeroX, zeroY, zeroLambda);
 
-            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "RidgeRegression", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.DenseCholesky, 1E-10, 1000, 0.0);
+            return global::Leibniz.Generated.ImplicitLayers.SolveTangent(rightHandSide, "RidgeRegression", Jacobian, TransposedJacobian, global::Leibniz.LinearSystems.LinearSolverKind.DenseCholesky, 0.0, 1000, 0.0);
         }
 
         /// <summary>The solution, and in <paramref name="tangent"/> its derivative along the arguments' tangents (see <see cref="ApplyJacobianVectorProduct"/>).</summary>
@@ -113,7 +113,7 @@ namespace HyperparameterOptimization
             global::Leibniz.Generated.Validation.Tensor(X, nameof(X), "RidgeRegression");
             global::Leibniz.Generated.Validation.Tensor(y, nameof(y), "RidgeRegression");
             global::Leibniz.Generated.Validation.Tensor(lambda, nameof(lambda), "RidgeRegression");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Condition(x, X, y, lambda), 1E-06, "RidgeRegression");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(X, y, lambda), x => Condition(x, X, y, lambda), 0.0, "RidgeRegression");
             tangent = ApplyTangentAt(X, y, lambda, solution, dX, dy, dlambda);
             return solution;
         }

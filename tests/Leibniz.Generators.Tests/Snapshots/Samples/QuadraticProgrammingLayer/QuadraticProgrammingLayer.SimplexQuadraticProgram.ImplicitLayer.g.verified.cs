@@ -17,7 +17,7 @@ namespace QuadraticProgrammingLayer
             global::Leibniz.Generated.Validation.Tensor(c, nameof(c), "SimplexQuadraticProgram");
             global::Leibniz.Generated.Validation.Tensor(Q, nameof(Q), "SimplexQuadraticProgram");
             global::Leibniz.Generated.Validation.Tensor(stepSize, nameof(stepSize), "SimplexQuadraticProgram");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(c, Q, stepSize), x => Step(x, c, Q, stepSize) - x, 1E-06, "SimplexQuadraticProgram");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(c, Q, stepSize), x => Step(x, c, Q, stepSize) - x, 0.0, "SimplexQuadraticProgram");
             if (!global::Leibniz.Generated.ImplicitLayers.NeedsGradient(c)) return solution;
             return global::Leibniz.Generated.ImplicitLayers.Attach(solution, "SimplexQuadraticProgram", seed =>
             {
@@ -34,7 +34,7 @@ namespace QuadraticProgrammingLayer
             global::Leibniz.Generated.Validation.Tensor(c, nameof(c), "SimplexQuadraticProgram");
             global::Leibniz.Generated.Validation.Tensor(Q, nameof(Q), "SimplexQuadraticProgram");
             global::Leibniz.Generated.Validation.Tensor(stepSize, nameof(stepSize), "SimplexQuadraticProgram");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(c, Q, stepSize), x => Step(x, c, Q, stepSize) - x, 1E-06, "SimplexQuadraticProgram");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(c, Q, stepSize), x => Step(x, c, Q, stepSize) - x, 0.0, "SimplexQuadraticProgram");
             ApplyPullbackAt(c, Q, stepSize, solution, seed, ref dc);
             return solution;
         }
@@ -76,7 +76,7 @@ namespace QuadraticProgrammingLayer
             global::Leibniz.Generated.Validation.Tensor(c, nameof(c), "SimplexQuadraticProgram");
             global::Leibniz.Generated.Validation.Tensor(Q, nameof(Q), "SimplexQuadraticProgram");
             global::Leibniz.Generated.Validation.Tensor(stepSize, nameof(stepSize), "SimplexQuadraticProgram");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(c, Q, stepSize), x => Step(x, c, Q, stepSize) - x, 1E-06, "SimplexQuadraticProgram");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(c, Q, stepSize), x => Step(x, c, Q, stepSize) - x, 0.0, "SimplexQuadraticProgram");
             return ApplyTangentAt(c, Q, stepSize, solution, dc);
         }
 
@@ -107,7 +107,7 @@ namespace QuadraticProgrammingLayer
             global::Leibniz.Generated.Validation.Tensor(c, nameof(c), "SimplexQuadraticProgram");
             global::Leibniz.Generated.Validation.Tensor(Q, nameof(Q), "SimplexQuadraticProgram");
             global::Leibniz.Generated.Validation.Tensor(stepSize, nameof(stepSize), "SimplexQuadraticProgram");
-            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(c, Q, stepSize), x => Step(x, c, Q, stepSize) - x, 1E-06, "SimplexQuadraticProgram");
+            var solution = global::Leibniz.Generated.ImplicitLayers.Solve(() => Solve(c, Q, stepSize), x => Step(x, c, Q, stepSize) - x, 0.0, "SimplexQuadraticProgram");
             tangent = ApplyTangentAt(c, Q, stepSize, solution, dc);
             return solution;
         }
